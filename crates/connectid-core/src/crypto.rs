@@ -1,0 +1,117 @@
+//! Small cryptographic helpers: random secrets, their stored hashes, constant-time equality.
+//!
+//! Secrets (session ids, codes, refresh tokens, client secrets) are 256-bit random values;
+//! what is stored is their SHA-256, which is enough because they are not guessable.
+
+use aws_lc_rs::digest;
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+
+/// `n` random bytes from the operating system's CSPRNG.
+pub fn random_bytes<const N: usize>() -> [u8; N] {
+    let mut buf = [0u8; N];
+    // aws-lc's RNG only fails when the OS has no entropy source at all; there is no sane
+    // way to continue then, and an all-zero secret must never be used.
+    if aws_lc_rs::rand::fill(&mut buf).is_err() {
+        std::process::abort();
+    }
+    buf
+}
+
+/// A 256-bit random secret, base64url without padding (43 characters).
+pub fn random_token() -> String {
+    URL_SAFE_NO_PAD.encode(random_bytes::<32>())
+}
+
+/// A random identifier that is not secret (row keys, `sid`, `jti`): 128 bits, hex.
+pub fn random_id() -> String {
+    hex(&random_bytes::<16>())
+}
+
+/// A random decimal code of `digits` digits (one-time codes), without modulo bias.
+pub fn random_digits(digits: u32) -> String {
+    let limit = 10u64.pow(digits);
+    let zone = u64::MAX - (u64::MAX % limit);
+    loop {
+        let v = u64::from_le_bytes(random_bytes::<8>());
+        if v < zone {
+            return format!("{:0width$}", v % limit, width = digits as usize);
+        }
+    }
+}
+
+/// SHA-256 of a secret, as hex: the form in which secrets are stored.
+pub fn hash_secret(secret: &str) -> String {
+    hex(digest::digest(&digest::SHA256, secret.as_bytes()).as_ref())
+}
+
+pub fn sha256(data: &[u8]) -> Vec<u8> {
+    digest::digest(&digest::SHA256, data).as_ref().to_vec()
+}
+
+/// Equality whose time does not depend on where the inputs differ.
+pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+pub fn b64url(data: &[u8]) -> String {
+    URL_SAFE_NO_PAD.encode(data)
+}
+
+pub fn b64url_decode(data: &str) -> Option<Vec<u8>> {
+    URL_SAFE_NO_PAD.decode(data.trim_end_matches('=')).ok()
+}
+
+pub fn hex(data: &[u8]) -> String {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut s = String::with_capacity(data.len() * 2);
+    for b in data {
+        s.push(HEX[(b >> 4) as usize] as char);
+        s.push(HEX[(b & 15) as usize] as char);
+    }
+    s
+}
+
+/// PKCE S256: base64url(SHA-256(verifier)).
+pub fn pkce_s256(verifier: &str) -> String {
+    b64url(&sha256(verifier.as_bytes()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn digits_have_the_asked_length() {
+        for _ in 0..100 {
+            let c = random_digits(6);
+            assert_eq!(c.len(), 6);
+            assert!(c.chars().all(|c| c.is_ascii_digit()));
+        }
+    }
+
+    #[test]
+    fn tokens_differ_and_hash_stably() {
+        assert_ne!(random_token(), random_token());
+        assert_eq!(hash_secret("a"), hash_secret("a"));
+        assert_eq!(random_token().len(), 43);
+    }
+
+    #[test]
+    fn pkce_matches_rfc7636_example() {
+        assert_eq!(
+            pkce_s256("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"),
+            "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"
+        );
+    }
+
+    #[test]
+    fn constant_time_eq_works() {
+        assert!(constant_time_eq(b"abc", b"abc"));
+        assert!(!constant_time_eq(b"abc", b"abd"));
+        assert!(!constant_time_eq(b"abc", b"ab"));
+    }
+}

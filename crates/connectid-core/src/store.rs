@@ -1,0 +1,243 @@
+//! The storage port: everything connectid keeps, behind one trait with a SQLite and a
+//! PostgreSQL implementation that pass the same conformance suite.
+//!
+//! Secrets arrive here already hashed; the store never sees a raw session id, code, refresh
+//! token or client secret.
+
+use serde::{Deserialize, Serialize};
+
+use crate::account::Account;
+use crate::client::ClientMetadata;
+use crate::identifier::Identifier;
+use crate::keys::StoredKey;
+use crate::oidc::Acr;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// A unique constraint said no: an identifier already on an account, a client id taken.
+    #[error("conflict: {0}")]
+    Conflict(String),
+    #[error("not found")]
+    NotFound,
+    /// The database is newer than this binary, or a migration failed.
+    #[error("migration: {0}")]
+    Migration(String),
+    #[error("database: {0}")]
+    Database(String),
+    #[error("stored data is corrupt: {0}")]
+    Corrupt(String),
+}
+
+pub type StoreResult<T> = Result<T, StoreError>;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClientRecord {
+    pub client_id: String,
+    /// SHA-256 of the secret, for clients that authenticate with one.
+    pub secret_hash: Option<String>,
+    /// Registered metadata, without `client_id` and `client_secret`.
+    pub metadata: ClientMetadata,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+/// A new account with its first identifiers.
+#[derive(Debug, Clone)]
+pub struct NewAccount {
+    pub id: String,
+    pub identifiers: Vec<(Identifier, bool)>,
+    pub password_hash: Option<String>,
+    pub now: i64,
+}
+
+/// The server side of the SSO cookie.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SsoSession {
+    /// SHA-256 of the cookie value.
+    pub id_hash: String,
+    /// Public session id: the `sid` claim.
+    pub sid: String,
+    pub account_id: String,
+    pub acr: Acr,
+    pub amr: Vec<String>,
+    /// Time of the last real authentication (never of an SSO hit).
+    pub auth_time: i64,
+    /// "Stay signed in" was chosen; otherwise a browser-session cookie and a short idle time.
+    pub remember: bool,
+    pub created_at: i64,
+    pub last_seen: i64,
+    pub expires_at: i64,
+}
+
+/// An authorization: one account (or none for client_credentials), one client, one sign-in.
+/// Codes, refresh tokens and access tokens hang off it, and revoking it ends all of them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Grant {
+    pub id: String,
+    pub account_id: String,
+    pub client_id: String,
+    pub scope: String,
+    /// The `claims` request parameter's id_token/userinfo parts, JSON.
+    pub claims: Option<String>,
+    pub sid: Option<String>,
+    pub auth_time: i64,
+    pub acr: Acr,
+    pub amr: Vec<String>,
+    pub td_sls: bool,
+    pub created_at: i64,
+    pub expires_at: i64,
+    pub revoked_at: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AuthCode {
+    pub code_hash: String,
+    pub grant_id: String,
+    pub client_id: String,
+    pub redirect_uri: String,
+    pub code_challenge: Option<String>,
+    pub nonce: Option<String>,
+    pub expires_at: i64,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum CodeUse {
+    Fresh(AuthCode),
+    /// The code was used before: whatever it issued must be revoked.
+    Reused { grant_id: String },
+    Unknown,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum RefreshUse {
+    Rotated { grant_id: String },
+    /// A rotated token came back: the family is compromised.
+    Reused { grant_id: String },
+    Unknown,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Otp {
+    pub id: String,
+    pub purpose: String,
+    pub target: String,
+    pub code_hash: String,
+    pub attempts: i64,
+    pub created_at: i64,
+    pub expires_at: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AuditEvent {
+    pub at: i64,
+    pub kind: String,
+    pub account_id: Option<String>,
+    pub client_id: Option<String>,
+    pub ip: Option<String>,
+    pub outcome: String,
+    pub detail: Option<String>,
+}
+
+#[async_trait::async_trait]
+pub trait Store: Send + Sync + 'static {
+    /// Applies pending migrations; refuses a database newer than the binary.
+    async fn migrate(&self) -> StoreResult<()>;
+    async fn ping(&self) -> StoreResult<()>;
+
+    // Clients
+    async fn create_client(&self, client: &ClientRecord) -> StoreResult<()>;
+    async fn get_client(&self, client_id: &str) -> StoreResult<Option<ClientRecord>>;
+    async fn list_clients(&self) -> StoreResult<Vec<ClientRecord>>;
+    /// Replaces metadata; the secret stays unless `secret_hash` is given.
+    async fn update_client(&self, client: &ClientRecord) -> StoreResult<()>;
+    async fn delete_client(&self, client_id: &str) -> StoreResult<bool>;
+
+    // Accounts and identifiers
+    async fn create_account(&self, account: &NewAccount) -> StoreResult<Account>;
+    async fn get_account(&self, id: &str) -> StoreResult<Option<Account>>;
+    async fn find_account(&self, identifier: &Identifier) -> StoreResult<Option<Account>>;
+    async fn add_identifier(
+        &self,
+        account_id: &str,
+        identifier: &Identifier,
+        verified: bool,
+        now: i64,
+    ) -> StoreResult<()>;
+    async fn set_identifier_verified(&self, identifier: &Identifier) -> StoreResult<()>;
+    /// Refuses (Conflict) to remove the last identifier of an account.
+    async fn remove_identifier(&self, account_id: &str, identifier: &Identifier)
+    -> StoreResult<()>;
+    async fn set_password(&self, account_id: &str, hash: &str, now: i64) -> StoreResult<()>;
+    async fn delete_account(&self, id: &str) -> StoreResult<bool>;
+
+    // Signing keys
+    async fn insert_key(&self, key: &StoredKey) -> StoreResult<()>;
+    /// Keys still published at `now`: unretired, or retired after `now - keep_secs`.
+    async fn list_keys(&self, now: i64, keep_secs: i64) -> StoreResult<Vec<StoredKey>>;
+    async fn retire_keys(&self, except_kids: &[String], now: i64) -> StoreResult<()>;
+
+    // SSO sessions
+    async fn create_session(&self, session: &SsoSession) -> StoreResult<()>;
+    async fn get_session(&self, id_hash: &str, now: i64) -> StoreResult<Option<SsoSession>>;
+    async fn touch_session(&self, id_hash: &str, now: i64, expires_at: i64) -> StoreResult<()>;
+    async fn delete_session(&self, id_hash: &str) -> StoreResult<Option<SsoSession>>;
+    async fn delete_session_by_sid(&self, sid: &str) -> StoreResult<bool>;
+    async fn delete_sessions_of_account(&self, account_id: &str) -> StoreResult<u64>;
+
+    // Pending sign-ins (the state between the authorization request and the redirect back)
+    async fn put_interaction(&self, id_hash: &str, data: &str, expires_at: i64)
+    -> StoreResult<()>;
+    async fn get_interaction(&self, id_hash: &str, now: i64) -> StoreResult<Option<String>>;
+    async fn delete_interaction(&self, id_hash: &str) -> StoreResult<()>;
+
+    // Grants, codes, refresh tokens
+    async fn create_grant(&self, grant: &Grant) -> StoreResult<()>;
+    async fn get_grant(&self, id: &str) -> StoreResult<Option<Grant>>;
+    async fn revoke_grant(&self, id: &str, now: i64) -> StoreResult<()>;
+    async fn revoke_grants_of_session(&self, sid: &str, now: i64) -> StoreResult<u64>;
+    async fn revoke_grants_of_account(&self, account_id: &str, now: i64) -> StoreResult<u64>;
+    async fn insert_code(&self, code: &AuthCode) -> StoreResult<()>;
+    /// Marks the code used, atomically: only one caller ever gets `Fresh`.
+    async fn consume_code(&self, code_hash: &str, now: i64) -> StoreResult<CodeUse>;
+    async fn insert_refresh_token(
+        &self,
+        token_hash: &str,
+        grant_id: &str,
+        now: i64,
+        expires_at: i64,
+    ) -> StoreResult<()>;
+    /// Marks the token used, atomically, and says which grant it belonged to.
+    async fn use_refresh_token(&self, token_hash: &str, now: i64) -> StoreResult<RefreshUse>;
+    async fn refresh_token_grant(&self, token_hash: &str) -> StoreResult<Option<String>>;
+
+    /// Remembers a token id until it expires; false if it was already there (replay).
+    async fn remember_jti(&self, jti: &str, expires_at: i64) -> StoreResult<bool>;
+    async fn is_jti_known(&self, jti: &str) -> StoreResult<bool>;
+
+    // Consent
+    async fn get_consent(&self, account_id: &str, client_id: &str) -> StoreResult<Option<String>>;
+    async fn put_consent(
+        &self,
+        account_id: &str,
+        client_id: &str,
+        scope: &str,
+        now: i64,
+    ) -> StoreResult<()>;
+
+    // One-time codes
+    async fn insert_otp(&self, otp: &Otp) -> StoreResult<()>;
+    /// The newest unexpired, unconsumed code for this purpose and target.
+    async fn latest_otp(&self, purpose: &str, target: &str, now: i64) -> StoreResult<Option<Otp>>;
+    async fn add_otp_attempt(&self, id: &str) -> StoreResult<()>;
+    async fn consume_otp(&self, id: &str, now: i64) -> StoreResult<bool>;
+
+    /// Counts a hit in a fixed window and returns the count in the current window.
+    async fn rate_hit(&self, key: &str, window_secs: i64, now: i64) -> StoreResult<i64>;
+
+    // Audit
+    async fn audit(&self, event: &AuditEvent) -> StoreResult<()>;
+    async fn list_audit(&self, limit: i64) -> StoreResult<Vec<AuditEvent>>;
+
+    /// Deletes what has expired; returns the number of rows removed.
+    async fn purge_expired(&self, now: i64) -> StoreResult<u64>;
+}
