@@ -413,7 +413,9 @@ fn validate_redirect_uri(uri: &str, app: ApplicationType) -> Result<(), &'static
         _ if app == ApplicationType::Native => {
             // Private-use schemes (RFC 8252 §7.1) must have a reverse-domain shape.
             if !scheme.contains('.') {
-                return Err("a private-use scheme must be a reverse domain name, e.g. com.example.app");
+                return Err(
+                    "a private-use scheme must be a reverse domain name, e.g. com.example.app",
+                );
             }
             Ok(())
         }
@@ -454,7 +456,11 @@ mod tests {
             r#"{"redirect_uris":["https://a/cb"],"client_secret":"short"}"#,
             r#"not json"#,
         ] {
-            assert_eq!(meta(json).unwrap_err().code(), "invalid_client_metadata", "{json}");
+            assert_eq!(
+                meta(json).unwrap_err().code(),
+                "invalid_client_metadata",
+                "{json}"
+            );
         }
     }
 
@@ -469,7 +475,11 @@ mod tests {
             "com.example.app:/cb",
         ] {
             let json = format!(r#"{{"redirect_uris":["{uri}"]}}"#);
-            assert_eq!(meta(&json).unwrap_err().code(), "invalid_redirect_uri", "{uri}");
+            assert_eq!(
+                meta(&json).unwrap_err().code(),
+                "invalid_redirect_uri",
+                "{uri}"
+            );
         }
         assert_eq!(
             meta(r#"{"redirect_uris":[]}"#).unwrap_err().code(),
@@ -484,8 +494,9 @@ mod tests {
 
     #[test]
     fn public_clients_cannot_use_client_credentials() {
-        let e = meta(r#"{"token_endpoint_auth_method":"none","grant_types":["client_credentials"]}"#)
-            .unwrap_err();
+        let e =
+            meta(r#"{"token_endpoint_auth_method":"none","grant_types":["client_credentials"]}"#)
+                .unwrap_err();
         assert_eq!(e.code(), "invalid_client_metadata");
     }
 }

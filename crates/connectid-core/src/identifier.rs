@@ -200,7 +200,14 @@ mod tests {
     fn emails_are_lower_cased_and_checked() {
         let id = Identifier::parse(" Ann@Example.COM ", no()).unwrap();
         assert_eq!(id.value, "ann@example.com");
-        for bad in ["a@b", "@b.no", "a@@b.no", "a b@c.no", "a@-b.no", "a..b@c.no"] {
+        for bad in [
+            "a@b",
+            "@b.no",
+            "a@@b.no",
+            "a b@c.no",
+            "a@-b.no",
+            "a..b@c.no",
+        ] {
             assert_eq!(
                 Identifier::parse(bad, no()),
                 Err(IdentifierError::InvalidEmail),

@@ -214,7 +214,11 @@ impl LoadedKey {
 
 /// Verifies a signature with a public JWK (ours or a client's, for `private_key_jwt`).
 pub fn verify_with_jwk(jwk: &Value, alg: SigningAlg, input: &[u8], sig: &[u8]) -> bool {
-    let field = |name: &str| jwk.get(name).and_then(Value::as_str).and_then(b64url_decode);
+    let field = |name: &str| {
+        jwk.get(name)
+            .and_then(Value::as_str)
+            .and_then(b64url_decode)
+    };
     match (alg, jwk.get("kty").and_then(Value::as_str)) {
         (SigningAlg::RS256, Some("RSA")) => {
             let (Some(n), Some(e)) = (field("n"), field("e")) else {
@@ -240,7 +244,9 @@ pub fn verify_with_jwk(jwk: &Value, alg: SigningAlg, input: &[u8], sig: &[u8]) -
         }
         (SigningAlg::EdDSA, Some("OKP")) => {
             let Some(x) = field("x") else { return false };
-            UnparsedPublicKey::new(&ED25519, x).verify(input, sig).is_ok()
+            UnparsedPublicKey::new(&ED25519, x)
+                .verify(input, sig)
+                .is_ok()
         }
         _ => false,
     }
@@ -337,12 +343,11 @@ impl KeySet {
 /// ID token's algorithm: SHA-256 for RS256 and ES256, SHA-512 for EdDSA with Ed25519.
 pub fn at_hash(alg: SigningAlg, access_token: &str) -> String {
     let digest = match alg {
-        SigningAlg::EdDSA => aws_lc_rs::digest::digest(
-            &aws_lc_rs::digest::SHA512,
-            access_token.as_bytes(),
-        )
-        .as_ref()
-        .to_vec(),
+        SigningAlg::EdDSA => {
+            aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA512, access_token.as_bytes())
+                .as_ref()
+                .to_vec()
+        }
         _ => sha256(access_token.as_bytes()),
     };
     b64url(&digest[..digest.len() / 2])

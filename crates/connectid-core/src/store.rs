@@ -104,15 +104,21 @@ pub struct AuthCode {
 pub enum CodeUse {
     Fresh(AuthCode),
     /// The code was used before: whatever it issued must be revoked.
-    Reused { grant_id: String },
+    Reused {
+        grant_id: String,
+    },
     Unknown,
 }
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum RefreshUse {
-    Rotated { grant_id: String },
+    Rotated {
+        grant_id: String,
+    },
     /// A rotated token came back: the family is compromised.
-    Reused { grant_id: String },
+    Reused {
+        grant_id: String,
+    },
     Unknown,
 }
 
@@ -185,8 +191,7 @@ pub trait Store: Send + Sync + 'static {
     async fn delete_sessions_of_account(&self, account_id: &str) -> StoreResult<u64>;
 
     // Pending sign-ins (the state between the authorization request and the redirect back)
-    async fn put_interaction(&self, id_hash: &str, data: &str, expires_at: i64)
-    -> StoreResult<()>;
+    async fn put_interaction(&self, id_hash: &str, data: &str, expires_at: i64) -> StoreResult<()>;
     async fn get_interaction(&self, id_hash: &str, now: i64) -> StoreResult<Option<String>>;
     async fn delete_interaction(&self, id_hash: &str) -> StoreResult<()>;
 

@@ -1,0 +1,453 @@
+//! The storage conformance suite: every case runs unchanged on SQLite (always) and on
+//! PostgreSQL (from `TEST_DATABASE_URL`; each test in its own schema, so they run in parallel).
+//! With `CI` set, a PostgreSQL case that cannot run fails instead of skipping.
+
+use std::sync::Arc;
+
+use connectid_core::client::{ClientMetadata, SigningAlg};
+use connectid_core::crypto::{hash_secret, random_id};
+use connectid_core::identifier::{Identifier, PhoneRegion};
+use connectid_core::keys::{KeyCipher, generate};
+use connectid_core::oidc::Acr;
+use connectid_core::store::{
+    AuditEvent, AuthCode, ClientRecord, CodeUse, Grant, NewAccount, Otp, RefreshUse, SsoSession,
+    Store, StoreError,
+};
+
+async fn sqlite() -> Arc<dyn Store> {
+    let dir = std::env::temp_dir().join(format!("connectid-test-{}", random_id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let url = format!("sqlite://{}", dir.join("t.db").display());
+    let db = connectid_store::connect(&url).await.unwrap();
+    db.migrate().await.unwrap();
+    Arc::new(db)
+}
+
+async fn postgres() -> Option<Arc<dyn Store>> {
+    let Ok(url) = std::env::var("TEST_DATABASE_URL") else {
+        if std::env::var_os("CI").is_some() {
+            panic!("CI is set but TEST_DATABASE_URL is not: the PostgreSQL suite must run in CI");
+        }
+        eprintln!("SKIPPED: PostgreSQL storage tests (set TEST_DATABASE_URL to run them)");
+        return None;
+    };
+    let schema = format!("t_{}", random_id());
+    let db = connectid_store::connect_postgres_schema(&url, &schema)
+        .await
+        .unwrap_or_else(|e| panic!("TEST_DATABASE_URL is set but PostgreSQL is unreachable: {e}"));
+    db.migrate().await.unwrap();
+    Some(Arc::new(db))
+}
+
+macro_rules! suite {
+    ($($name:ident),* $(,)?) => {
+        mod on_sqlite {
+            $(#[tokio::test] async fn $name() { super::$name(super::sqlite().await).await; })*
+        }
+        mod on_postgres {
+            $(#[tokio::test] async fn $name() {
+                if let Some(s) = super::postgres().await { super::$name(s).await; }
+            })*
+        }
+    };
+}
+
+suite!(
+    migrations_are_idempotent,
+    clients_round_trip,
+    identifiers_are_unique_across_accounts,
+    last_identifier_cannot_be_removed,
+    codes_are_single_use,
+    refresh_tokens_rotate_and_detect_reuse,
+    sessions_expire_and_delete,
+    keys_retire_and_stay_published,
+    otps_and_rate_limits,
+    jti_replay_is_detected,
+    consent_and_interactions,
+    audit_and_purge,
+);
+
+fn phone(s: &str) -> Identifier {
+    Identifier::phone(s, PhoneRegion::default()).unwrap()
+}
+
+async fn new_account(s: &dyn Store, ids: &[Identifier]) -> String {
+    let id = random_id();
+    s.create_account(&NewAccount {
+        id: id.clone(),
+        identifiers: ids.iter().map(|i| (i.clone(), true)).collect(),
+        password_hash: Some("$argon2id$fake".into()),
+        now: 100,
+    })
+    .await
+    .unwrap();
+    id
+}
+
+fn grant(id: &str, account: &str) -> Grant {
+    Grant {
+        id: id.into(),
+        account_id: account.into(),
+        client_id: "c1".into(),
+        scope: "openid".into(),
+        claims: None,
+        sid: Some("sid1".into()),
+        auth_time: 100,
+        acr: Acr::Password,
+        amr: vec!["pwd".into()],
+        td_sls: true,
+        created_at: 100,
+        expires_at: 10_000,
+        revoked_at: None,
+    }
+}
+
+async fn migrations_are_idempotent(s: Arc<dyn Store>) {
+    s.migrate().await.unwrap();
+    s.migrate().await.unwrap();
+    s.ping().await.unwrap();
+}
+
+async fn clients_round_trip(s: Arc<dyn Store>) {
+    let meta = ClientMetadata::from_json(
+        r#"{"client_name":"Shop","redirect_uris":["https://shop.example/cb"],"sso":true}"#,
+    )
+    .unwrap();
+    let rec = ClientRecord {
+        client_id: "shop".into(),
+        secret_hash: Some(hash_secret("x")),
+        metadata: meta.clone(),
+        created_at: 1,
+        updated_at: 1,
+    };
+    s.create_client(&rec).await.unwrap();
+    assert!(matches!(
+        s.create_client(&rec).await,
+        Err(StoreError::Conflict(_))
+    ));
+    assert_eq!(s.get_client("shop").await.unwrap().unwrap(), rec);
+    let mut updated = rec.clone();
+    updated.metadata.client_name = "Shop 2".into();
+    updated.secret_hash = None;
+    updated.updated_at = 2;
+    s.update_client(&updated).await.unwrap();
+    let got = s.get_client("shop").await.unwrap().unwrap();
+    assert_eq!(got.metadata.client_name, "Shop 2");
+    assert_eq!(
+        got.secret_hash, rec.secret_hash,
+        "secret kept when not given"
+    );
+    assert_eq!(s.list_clients().await.unwrap().len(), 1);
+    assert!(s.delete_client("shop").await.unwrap());
+    assert!(!s.delete_client("shop").await.unwrap());
+    assert!(s.get_client("shop").await.unwrap().is_none());
+    let mut ghost = rec;
+    ghost.client_id = "ghost".into();
+    assert!(matches!(
+        s.update_client(&ghost).await,
+        Err(StoreError::NotFound)
+    ));
+}
+
+async fn identifiers_are_unique_across_accounts(s: Arc<dyn Store>) {
+    let p = phone("+4791234567");
+    let email = Identifier::email("Ann@Example.com").unwrap();
+    let a = new_account(&*s, &[p.clone(), email.clone()]).await;
+    let acc = s.find_account(&email).await.unwrap().unwrap();
+    assert_eq!(acc.id, a);
+    assert_eq!(acc.identifiers.len(), 2);
+    assert!(acc.has_password());
+    let b = random_id();
+    let err = s
+        .create_account(&NewAccount {
+            id: b.clone(),
+            identifiers: vec![(p.clone(), true)],
+            password_hash: None,
+            now: 1,
+        })
+        .await
+        .unwrap_err();
+    assert!(matches!(err, StoreError::Conflict(_)));
+    assert!(
+        s.get_account(&b).await.unwrap().is_none(),
+        "the failed create left nothing behind"
+    );
+    let other = new_account(&*s, &[phone("+4791234568")]).await;
+    assert!(matches!(
+        s.add_identifier(&other, &email, false, 1).await,
+        Err(StoreError::Conflict(_))
+    ));
+    s.set_password(&other, "$argon2id$other", 5).await.unwrap();
+    assert_eq!(
+        s.get_account(&other)
+            .await
+            .unwrap()
+            .unwrap()
+            .password_hash
+            .as_deref(),
+        Some("$argon2id$other")
+    );
+    assert!(s.delete_account(&a).await.unwrap());
+    assert!(s.find_account(&p).await.unwrap().is_none());
+    // Freed identifiers can be used again.
+    new_account(&*s, &[p]).await;
+}
+
+async fn last_identifier_cannot_be_removed(s: Arc<dyn Store>) {
+    let p = phone("+4791234569");
+    let e = Identifier::email("b@example.com").unwrap();
+    let a = new_account(&*s, &[p.clone()]).await;
+    s.add_identifier(&a, &e, false, 2).await.unwrap();
+    s.set_identifier_verified(&e).await.unwrap();
+    assert!(
+        s.find_account(&e)
+            .await
+            .unwrap()
+            .unwrap()
+            .has_verified_email()
+    );
+    s.remove_identifier(&a, &p).await.unwrap();
+    assert!(matches!(
+        s.remove_identifier(&a, &e).await,
+        Err(StoreError::Conflict(_))
+    ));
+}
+
+async fn codes_are_single_use(s: Arc<dyn Store>) {
+    let a = new_account(&*s, &[phone("+4791234570")]).await;
+    s.create_grant(&grant("g1", &a)).await.unwrap();
+    let code = AuthCode {
+        code_hash: hash_secret("code"),
+        grant_id: "g1".into(),
+        client_id: "c1".into(),
+        redirect_uri: "https://x/cb".into(),
+        code_challenge: Some("ch".into()),
+        nonce: None,
+        expires_at: 200,
+    };
+    s.insert_code(&code).await.unwrap();
+    assert_eq!(
+        s.consume_code(&code.code_hash, 150).await.unwrap(),
+        CodeUse::Fresh(code.clone())
+    );
+    assert_eq!(
+        s.consume_code(&code.code_hash, 151).await.unwrap(),
+        CodeUse::Reused {
+            grant_id: "g1".into()
+        }
+    );
+    assert_eq!(s.consume_code("nope", 151).await.unwrap(), CodeUse::Unknown);
+    let late = AuthCode {
+        code_hash: hash_secret("late"),
+        ..code
+    };
+    s.insert_code(&late).await.unwrap();
+    assert_eq!(
+        s.consume_code(&late.code_hash, 300).await.unwrap(),
+        CodeUse::Unknown,
+        "expired codes do not work"
+    );
+    s.revoke_grant("g1", 160).await.unwrap();
+    assert_eq!(
+        s.get_grant("g1").await.unwrap().unwrap().revoked_at,
+        Some(160)
+    );
+    let g = s.get_grant("g1").await.unwrap().unwrap();
+    assert!(g.td_sls);
+    assert_eq!(g.acr, Acr::Password);
+}
+
+async fn refresh_tokens_rotate_and_detect_reuse(s: Arc<dyn Store>) {
+    let a = new_account(&*s, &[phone("+4791234571")]).await;
+    s.create_grant(&grant("g2", &a)).await.unwrap();
+    s.insert_refresh_token("r1", "g2", 100, 1000).await.unwrap();
+    assert_eq!(
+        s.use_refresh_token("r1", 110).await.unwrap(),
+        RefreshUse::Rotated {
+            grant_id: "g2".into()
+        }
+    );
+    assert_eq!(
+        s.use_refresh_token("r1", 111).await.unwrap(),
+        RefreshUse::Reused {
+            grant_id: "g2".into()
+        }
+    );
+    assert_eq!(
+        s.use_refresh_token("zz", 111).await.unwrap(),
+        RefreshUse::Unknown
+    );
+    assert_eq!(
+        s.refresh_token_grant("r1").await.unwrap().as_deref(),
+        Some("g2")
+    );
+    assert_eq!(s.revoke_grants_of_session("sid1", 120).await.unwrap(), 1);
+    assert_eq!(s.revoke_grants_of_account(&a, 121).await.unwrap(), 0);
+}
+
+async fn sessions_expire_and_delete(s: Arc<dyn Store>) {
+    let a = new_account(&*s, &[phone("+4791234572")]).await;
+    let sess = SsoSession {
+        id_hash: hash_secret("cookie"),
+        sid: random_id(),
+        account_id: a.clone(),
+        acr: Acr::Phone,
+        amr: vec!["sms".into()],
+        auth_time: 100,
+        remember: false,
+        created_at: 100,
+        last_seen: 100,
+        expires_at: 200,
+    };
+    s.create_session(&sess).await.unwrap();
+    assert_eq!(
+        s.get_session(&sess.id_hash, 150).await.unwrap(),
+        Some(sess.clone())
+    );
+    assert!(s.get_session(&sess.id_hash, 250).await.unwrap().is_none());
+    s.touch_session(&sess.id_hash, 190, 400).await.unwrap();
+    assert_eq!(
+        s.get_session(&sess.id_hash, 250)
+            .await
+            .unwrap()
+            .unwrap()
+            .last_seen,
+        190
+    );
+    assert_eq!(
+        s.delete_session(&sess.id_hash).await.unwrap().unwrap().sid,
+        sess.sid
+    );
+    assert!(s.delete_session(&sess.id_hash).await.unwrap().is_none());
+    let again = SsoSession {
+        id_hash: hash_secret("cookie2"),
+        sid: random_id(),
+        ..sess
+    };
+    s.create_session(&again).await.unwrap();
+    assert!(s.delete_session_by_sid(&again.sid).await.unwrap());
+    s.create_session(&SsoSession {
+        id_hash: hash_secret("cookie3"),
+        sid: random_id(),
+        ..again
+    })
+    .await
+    .unwrap();
+    assert_eq!(s.delete_sessions_of_account(&a).await.unwrap(), 1);
+}
+
+async fn keys_retire_and_stay_published(s: Arc<dyn Store>) {
+    let c = KeyCipher::new(None);
+    let k1 = generate(SigningAlg::EdDSA, 100, &c).unwrap();
+    s.insert_key(&k1).await.unwrap();
+    let k2 = generate(SigningAlg::EdDSA, 200, &c).unwrap();
+    s.insert_key(&k2).await.unwrap();
+    s.retire_keys(std::slice::from_ref(&k2.kid), 300)
+        .await
+        .unwrap();
+    let keys = s.list_keys(400, 3600).await.unwrap();
+    assert_eq!(keys.len(), 2, "the retired key is still published");
+    let old = keys.iter().find(|k| k.kid == k1.kid).unwrap();
+    assert_eq!(old.retired_at, Some(300));
+    assert_eq!(old.private_key, k1.private_key);
+    let later = s.list_keys(300 + 3601, 3600).await.unwrap();
+    assert_eq!(later.len(), 1);
+    assert_eq!(later[0].kid, k2.kid);
+}
+
+async fn otps_and_rate_limits(s: Arc<dyn Store>) {
+    let otp = Otp {
+        id: random_id(),
+        purpose: "signin".into(),
+        target: "+4790000000".into(),
+        code_hash: hash_secret("123456"),
+        attempts: 0,
+        created_at: 100,
+        expires_at: 400,
+    };
+    s.insert_otp(&otp).await.unwrap();
+    let newer = Otp {
+        id: random_id(),
+        created_at: 110,
+        ..otp.clone()
+    };
+    s.insert_otp(&newer).await.unwrap();
+    let got = s
+        .latest_otp("signin", "+4790000000", 120)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(got.id, newer.id);
+    s.add_otp_attempt(&got.id).await.unwrap();
+    assert_eq!(
+        s.latest_otp("signin", "+4790000000", 120)
+            .await
+            .unwrap()
+            .unwrap()
+            .attempts,
+        1
+    );
+    assert!(s.consume_otp(&got.id, 130).await.unwrap());
+    assert!(!s.consume_otp(&got.id, 131).await.unwrap());
+    assert!(
+        s.latest_otp("signin", "+4790000000", 500)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    for expected in 1..=3 {
+        assert_eq!(s.rate_hit("k", 60, 1000).await.unwrap(), expected);
+    }
+    assert_eq!(s.rate_hit("k", 60, 1061).await.unwrap(), 1, "a new window");
+    assert_eq!(s.rate_hit("other", 60, 1061).await.unwrap(), 1);
+}
+
+async fn jti_replay_is_detected(s: Arc<dyn Store>) {
+    assert!(s.remember_jti("j1", 100).await.unwrap());
+    assert!(!s.remember_jti("j1", 100).await.unwrap());
+    assert!(s.is_jti_known("j1").await.unwrap());
+    assert!(!s.is_jti_known("j2").await.unwrap());
+}
+
+async fn consent_and_interactions(s: Arc<dyn Store>) {
+    let a = new_account(&*s, &[phone("+4791234573")]).await;
+    assert!(s.get_consent(&a, "c").await.unwrap().is_none());
+    s.put_consent(&a, "c", "openid", 1).await.unwrap();
+    s.put_consent(&a, "c", "openid email", 2).await.unwrap();
+    assert_eq!(
+        s.get_consent(&a, "c").await.unwrap().as_deref(),
+        Some("openid email")
+    );
+    s.put_interaction("i", "{\"a\":1}", 100).await.unwrap();
+    s.put_interaction("i", "{\"a\":2}", 100).await.unwrap();
+    assert_eq!(
+        s.get_interaction("i", 50).await.unwrap().as_deref(),
+        Some("{\"a\":2}")
+    );
+    assert!(s.get_interaction("i", 150).await.unwrap().is_none());
+    s.delete_interaction("i").await.unwrap();
+    assert!(s.get_interaction("i", 50).await.unwrap().is_none());
+}
+
+async fn audit_and_purge(s: Arc<dyn Store>) {
+    for kind in ["signin", "logout"] {
+        s.audit(&AuditEvent {
+            at: 5,
+            kind: kind.into(),
+            account_id: Some("a".into()),
+            client_id: None,
+            ip: Some("127.0.0.1".into()),
+            outcome: "success".into(),
+            detail: None,
+        })
+        .await
+        .unwrap();
+    }
+    let events = s.list_audit(10).await.unwrap();
+    assert_eq!(events.len(), 2);
+    assert_eq!(events[0].kind, "logout", "newest first");
+    s.put_interaction("old", "{}", 10).await.unwrap();
+    s.remember_jti("old", 10).await.unwrap();
+    assert!(s.purge_expired(20).await.unwrap() >= 2);
+    assert!(!s.is_jti_known("old").await.unwrap());
+}
