@@ -1,1 +1,57 @@
-//! placeholder
+//! The HTTP face of connectid: OpenID Connect endpoints, the sign-in pages, the admin API.
+//!
+//! Handlers are thin: they parse a request into core types, call the store and the core, and
+//! render a page or a protocol answer. Errors become responses in `error.rs` only.
+
+mod admin;
+mod authorize;
+mod cookies;
+mod discovery;
+mod error;
+mod finish;
+mod headers;
+mod introspect;
+mod keys;
+mod logout;
+pub mod net;
+pub mod outbox;
+mod pages;
+mod params;
+mod signin;
+mod state;
+mod token;
+mod userinfo;
+
+pub use keys::ensure_keys;
+pub use state::{AppState, WebSettings};
+
+use axum::Router;
+use axum::routing::{get, post};
+
+/// Every route connectid serves.
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .route("/.well-known/openid-configuration", get(discovery::configuration))
+        .route("/jwks", get(discovery::jwks))
+        .route("/authorize", get(authorize::get).post(authorize::post))
+        .route("/signin/{id}", get(signin::show).post(signin::submit))
+        .route("/signin/{id}/restart", post(signin::restart))
+        .route("/signin/{id}/resend", post(signin::resend))
+        .route("/token", post(token::token))
+        .route("/userinfo", get(userinfo::get).post(userinfo::post))
+        .route("/revoke", post(introspect::revoke))
+        .route("/introspect", post(introspect::introspect))
+        .route("/logout", get(logout::get).post(logout::post))
+        .route("/admin/clients", get(admin::list).post(admin::create))
+        .route(
+            "/admin/clients/{id}",
+            get(admin::show).put(admin::update).delete(admin::delete),
+        )
+        .route("/assets/style.css", get(pages::style))
+        .route("/assets/form_post.js", get(pages::form_post_js))
+        .route("/healthz", get(|| async { "ok" }))
+        .route("/readyz", get(state::readyz))
+        .fallback(pages::not_found)
+        .layer(axum::middleware::from_fn(headers::security_headers))
+        .with_state(state)
+}

@@ -1,0 +1,344 @@
+//! The authorization endpoint: validates the request, then answers from the SSO session,
+//! from the mobile network, or sends the person to the sign-in pages.
+
+use std::net::SocketAddr;
+
+use axum::body::Bytes;
+use axum::extract::{ConnectInfo, RawQuery, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use connectid_core::client::{ClientMetadata, GrantType, SmsPin};
+use connectid_core::identifier::Identifier;
+use connectid_core::oidc::{Acr, ClaimsRequest, Prompt, ResponseMode, lowest_supported_acr};
+use connectid_core::store::{ClientRecord, SsoSession};
+use serde::{Deserialize, Serialize};
+
+use crate::error::{error_page, page_store_error};
+use crate::finish::{self, Authenticated, redirect_error};
+use crate::params::Params;
+use crate::state::AppState;
+use crate::{cookies, signin};
+
+/// A validated authorization request, kept with the pending sign-in until it is answered.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct AuthRequest {
+    pub client_id: String,
+    pub redirect_uri: String,
+    pub response_mode: ResponseMode,
+    pub scope: String,
+    pub state: Option<String>,
+    pub nonce: Option<String>,
+    pub code_challenge: Option<String>,
+    pub prompt: Prompt,
+    pub max_age: Option<i64>,
+    pub acr: Acr,
+    pub claims: Option<ClaimsRequest>,
+    pub login_hint: Option<String>,
+    pub mobile_network_off: bool,
+}
+
+pub async fn get(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    RawQuery(query): RawQuery,
+) -> Response {
+    let params = Params::parse(query.unwrap_or_default().as_bytes());
+    handle(state, peer, headers, params).await
+}
+
+pub async fn post(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    handle(state, peer, headers, Params::parse(&body)).await
+}
+
+fn valid_pkce_value(v: &str) -> bool {
+    (43..=128).contains(&v.len())
+        && v.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-._~".contains(c))
+}
+
+/// The target for errors that may go back to the client: known client, registered URI.
+pub struct ErrorTarget<'a> {
+    pub redirect_uri: &'a str,
+    pub state: Option<&'a str>,
+    pub mode: ResponseMode,
+}
+
+async fn handle(state: AppState, peer: SocketAddr, headers: HeaderMap, p: Params) -> Response {
+    let bad_page = |msg: &str| error_page(&state, StatusCode::BAD_REQUEST, msg);
+    if let Some(dup) = &p.duplicate {
+        return bad_page(&format!("The parameter \"{dup}\" appears more than once."));
+    }
+    let Some(client_id) = p.get("client_id") else {
+        return bad_page("The request does not name a client (client_id is missing).");
+    };
+    let client = match state.store.get_client(client_id).await {
+        Ok(Some(c)) => c,
+        Ok(None) => return bad_page("This service is not registered with CONNECT ID."),
+        Err(e) => return page_store_error(&state, e),
+    };
+    let Some(redirect_uri) = p.get("redirect_uri") else {
+        return bad_page("The request has no redirect_uri.");
+    };
+    if !client.metadata.redirect_uris.iter().any(|u| u == redirect_uri) {
+        return bad_page("The redirect_uri is not registered for this service.");
+    }
+    let mode = match p.get("response_mode") {
+        None => ResponseMode::Query,
+        Some(m) => match m.parse() {
+            Ok(m) => m,
+            Err(()) => {
+                let t = ErrorTarget {
+                    redirect_uri,
+                    state: p.get("state"),
+                    mode: ResponseMode::Query,
+                };
+                return redirect_error(
+                    &state,
+                    &t,
+                    "invalid_request",
+                    "unsupported response_mode",
+                );
+            }
+        },
+    };
+    let target = ErrorTarget {
+        redirect_uri,
+        state: p.get("state"),
+        mode,
+    };
+    match parse_request(&client, &p, redirect_uri, mode) {
+        Ok(req) => decide(state, peer, headers, client, req).await,
+        Err((code, desc)) => redirect_error(&state, &target, code, &desc),
+    }
+}
+
+type ReqError = (&'static str, String);
+
+fn parse_request(
+    client: &ClientRecord,
+    p: &Params,
+    redirect_uri: &str,
+    mode: ResponseMode,
+) -> Result<AuthRequest, ReqError> {
+    let meta: &ClientMetadata = &client.metadata;
+    let invalid = |d: &str| ("invalid_request", d.to_string());
+    if p.has("request") {
+        return Err((
+            "request_not_supported",
+            "request objects are not supported".into(),
+        ));
+    }
+    if p.has("request_uri") {
+        return Err((
+            "request_uri_not_supported",
+            "request_uri is not supported".into(),
+        ));
+    }
+    match p.get("response_type") {
+        None => return Err(invalid("response_type is missing")),
+        Some("code") => {}
+        Some(_) => {
+            return Err((
+                "unsupported_response_type",
+                "only response_type=code is supported".into(),
+            ));
+        }
+    }
+    if !meta.grant_types.contains(&GrantType::AuthorizationCode) {
+        return Err((
+            "unauthorized_client",
+            "this client may not use the authorization code flow".into(),
+        ));
+    }
+    let scope = connectid_core::oidc::Scope::parse_supported(p.get("scope").unwrap_or(""));
+    if !scope.contains("openid") {
+        return Err(("invalid_scope", "the scope must include openid".into()));
+    }
+    let code_challenge = match (p.get("code_challenge"), p.get("code_challenge_method")) {
+        (Some(c), Some("S256")) if valid_pkce_value(c) => Some(c.to_string()),
+        (Some(_), Some("S256")) => return Err(invalid("code_challenge is malformed")),
+        (Some(_), Some(_)) | (None, Some(_)) => {
+            return Err(invalid(
+                "code_challenge_method must be S256 (plain is not allowed)",
+            ));
+        }
+        (Some(_), None) => {
+            return Err(invalid(
+                "code_challenge_method must be S256 (plain is not allowed)",
+            ));
+        }
+        (None, None) => None,
+    };
+    if code_challenge.is_none() && meta.is_public() {
+        return Err(invalid("PKCE (code_challenge with S256) is required"));
+    }
+    let prompt: Prompt = p
+        .get("prompt")
+        .map(str::parse)
+        .transpose()
+        .map_err(|e: String| invalid(&e))?
+        .unwrap_or_default();
+    let max_age = match p.get("max_age") {
+        Some(v) => Some(
+            v.parse::<i64>()
+                .ok()
+                .filter(|v| *v >= 0)
+                .ok_or_else(|| invalid("max_age must be a non-negative integer"))?,
+        ),
+        None => meta.default_max_age,
+    };
+    let claims = p
+        .get("claims")
+        .map(ClaimsRequest::parse)
+        .transpose()
+        .map_err(|e| invalid(&e))?;
+    let acr = claims
+        .as_ref()
+        .and_then(|c| c.essential_acr)
+        .or_else(|| p.get("acr_values").and_then(lowest_supported_acr))
+        .or_else(|| meta.default_acr_values.iter().min().copied())
+        .unwrap_or(Acr::Phone);
+    let nonce = p.get("nonce").map(str::to_string);
+    if nonce.as_ref().is_some_and(|n| n.len() > 512) {
+        return Err(invalid("nonce is too long"));
+    }
+    let state_param = p.get("state").map(str::to_string);
+    if state_param.as_ref().is_some_and(|s| s.len() > 2048) {
+        return Err(invalid("state is too long"));
+    }
+    Ok(AuthRequest {
+        client_id: client.client_id.clone(),
+        redirect_uri: redirect_uri.to_string(),
+        response_mode: mode,
+        scope: scope.to_string(),
+        state: state_param,
+        nonce,
+        code_challenge,
+        prompt,
+        max_age,
+        acr,
+        claims,
+        login_hint: p
+            .get("login_hint")
+            .map(|h| h.chars().take(254).collect()),
+        mobile_network_off: p.get("mobile_network") == Some("off"),
+    })
+}
+
+/// Why an existing session cannot answer the request as it stands.
+enum SessionFit {
+    Fits,
+    /// Same person, but a higher level or a fresher authentication is needed.
+    Reauthenticate,
+    None,
+}
+
+fn session_fit(
+    session: Option<&SsoSession>,
+    client: &ClientRecord,
+    req: &AuthRequest,
+    now: i64,
+) -> SessionFit {
+    let Some(s) = session else {
+        return SessionFit::None;
+    };
+    if !client.metadata.sso {
+        return SessionFit::None;
+    }
+    let too_old = req.max_age.is_some_and(|m| now - s.auth_time > m);
+    if req.prompt.login || too_old || s.acr < req.acr {
+        SessionFit::Reauthenticate
+    } else {
+        SessionFit::Fits
+    }
+}
+
+async fn decide(
+    state: AppState,
+    peer: SocketAddr,
+    headers: HeaderMap,
+    client: ClientRecord,
+    req: AuthRequest,
+) -> Response {
+    let now = state.now();
+    let target = ErrorTarget {
+        redirect_uri: &req.redirect_uri,
+        state: req.state.as_deref(),
+        mode: req.response_mode,
+    };
+    let session = match cookies::get(&headers, cookies::SESSION) {
+        Some(c) => match state
+            .store
+            .get_session(&connectid_core::crypto::hash_secret(&c), now)
+            .await
+        {
+            Ok(s) => s,
+            Err(e) => return page_store_error(&state, e),
+        },
+        None => None,
+    };
+    match session_fit(session.as_ref(), &client, &req, now) {
+        SessionFit::Fits => {
+            let Some(s) = session else {
+                return page_store_error(&state, connectid_core::store::StoreError::NotFound);
+            };
+            let auth = Authenticated::from_session(&s);
+            return finish::complete(&state, &client, &req, auth, None, &headers).await;
+        }
+        _ if req.prompt.none => {
+            return redirect_error(
+                &state,
+                &target,
+                "login_required",
+                "the person must sign in",
+            );
+        }
+        SessionFit::Reauthenticate => {
+            let Some(s) = session else {
+                return page_store_error(&state, connectid_core::store::StoreError::NotFound);
+            };
+            return signin::start(&state, &client, req, &headers, Some(s.account_id)).await;
+        }
+        SessionFit::None => {}
+    }
+    if let Some(phone) = network_phone(&state, &client, &req, peer, &headers) {
+        return signin::network_signin(&state, &client, req, phone, &headers).await;
+    }
+    signin::start(&state, &client, req, &headers, None).await
+}
+
+/// The phone number the operator's network asserted, when it may be used for this request.
+fn network_phone(
+    state: &AppState,
+    client: &ClientRecord,
+    req: &AuthRequest,
+    peer: SocketAddr,
+    headers: &HeaderMap,
+) -> Option<Identifier> {
+    if req.mobile_network_off
+        || req.acr > Acr::Phone
+        || client.metadata.sms_pin == SmsPin::Force
+        || req.prompt.login
+    {
+        return None;
+    }
+    let trusted = state
+        .settings
+        .trusted_proxies
+        .iter()
+        .any(|c| c.contains(peer.ip()));
+    if !trusted {
+        return None;
+    }
+    let value = headers
+        .get(state.settings.msisdn_header.as_str())?
+        .to_str()
+        .ok()?;
+    Identifier::phone(value, state.settings.default_phone_region).ok()
+}

@@ -1,0 +1,87 @@
+//! Where errors become responses: an HTML error page for people, RFC 6749 JSON for clients.
+
+use axum::Json;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use connectid_core::store::StoreError;
+use serde_json::json;
+
+use crate::state::AppState;
+
+/// An OAuth error answered as JSON (token, introspection, revocation, UserInfo, admin).
+#[derive(Debug)]
+pub struct OAuthError {
+    pub status: StatusCode,
+    pub error: &'static str,
+    pub description: String,
+}
+
+impl OAuthError {
+    pub fn new(status: StatusCode, error: &'static str, description: impl Into<String>) -> Self {
+        Self {
+            status,
+            error,
+            description: description.into(),
+        }
+    }
+    pub fn bad_request(error: &'static str, description: impl Into<String>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, error, description)
+    }
+    pub fn invalid_client(description: impl Into<String>) -> Self {
+        Self::new(StatusCode::UNAUTHORIZED, "invalid_client", description)
+    }
+    pub fn server() -> Self {
+        Self::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "server_error",
+            "the server could not answer; try again",
+        )
+    }
+}
+
+impl From<StoreError> for OAuthError {
+    fn from(e: StoreError) -> Self {
+        tracing::error!(error = %e, "storage error");
+        Self::server()
+    }
+}
+
+impl IntoResponse for OAuthError {
+    fn into_response(self) -> Response {
+        let mut r = (
+            self.status,
+            Json(json!({"error": self.error, "error_description": self.description})),
+        )
+            .into_response();
+        r.headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        r.headers_mut()
+            .insert(header::PRAGMA, HeaderValue::from_static("no-cache"));
+        if self.status == StatusCode::UNAUTHORIZED {
+            r.headers_mut().insert(
+                header::WWW_AUTHENTICATE,
+                HeaderValue::from_static("Basic realm=\"connectid\""),
+            );
+        }
+        r
+    }
+}
+
+/// An error shown to a person as a page (`data-step="error"`), never a redirect.
+pub fn error_page(state: &AppState, status: StatusCode, message: &str) -> Response {
+    state.pages.page(
+        status,
+        "error.html",
+        json!({"step": "error", "message": message}),
+    )
+}
+
+/// A storage failure on a page: logged once with detail, shown without any.
+pub fn page_store_error(state: &AppState, e: StoreError) -> Response {
+    tracing::error!(error = %e, "storage error");
+    error_page(
+        state,
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "Something went wrong on our side. Please try again.",
+    )
+}

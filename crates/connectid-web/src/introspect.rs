@@ -1,0 +1,112 @@
+//! Revocation (RFC 7009) and introspection (RFC 7662), both for authenticated clients.
+
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use connectid_core::crypto::hash_secret;
+use serde_json::{Value, json};
+
+use crate::error::OAuthError;
+use crate::params::Params;
+use crate::state::AppState;
+use crate::token::{authenticate_client, verify_access_token};
+
+pub async fn revoke(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
+    let p = Params::parse(&body);
+    let result = async {
+        let client = authenticate_client(&state, &headers, &p).await?;
+        let token = p
+            .get("token")
+            .ok_or_else(|| OAuthError::bad_request("invalid_request", "token is missing"))?;
+        let now = state.now();
+        if let Some(v) = verify_access_token(&state, token).await? {
+            let owner = v.claims.get("client_id").and_then(Value::as_str);
+            if owner == Some(client.client_id.as_str()) {
+                match v.grant {
+                    Some(g) => state.store.revoke_grant(&g.id, now).await?,
+                    None => {
+                        let jti = v.claims.get("jti").and_then(Value::as_str).unwrap_or("");
+                        let exp = v.claims.get("exp").and_then(Value::as_i64).unwrap_or(now);
+                        state.store.remember_jti(&format!("revoked:{jti}"), exp).await?;
+                    }
+                }
+                audit(&state, &client.client_id, "access_token").await;
+            }
+        } else if let Some(grant_id) = state.store.refresh_token_grant(&hash_secret(token)).await?
+            && let Some(g) = state.store.get_grant(&grant_id).await?
+            && g.client_id == client.client_id
+        {
+            state.store.revoke_grant(&grant_id, now).await?;
+            audit(&state, &client.client_id, "refresh_token").await;
+        }
+        // RFC 7009 §2.2: unknown tokens are answered like revoked ones.
+        Ok::<_, OAuthError>(StatusCode::OK.into_response())
+    }
+    .await;
+    result.unwrap_or_else(IntoResponse::into_response)
+}
+
+async fn audit(state: &AppState, client_id: &str, what: &str) {
+    let e = connectid_core::store::AuditEvent {
+        at: state.now(),
+        kind: "token_revocation".into(),
+        account_id: None,
+        client_id: Some(client_id.into()),
+        ip: None,
+        outcome: "success".into(),
+        detail: Some(what.into()),
+    };
+    if let Err(e) = state.store.audit(&e).await {
+        tracing::error!(error = %e, "audit event not stored");
+    }
+}
+
+pub async fn introspect(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let p = Params::parse(&body);
+    let result = async {
+        let client = authenticate_client(&state, &headers, &p).await?;
+        if client.metadata.is_public() {
+            return Err(OAuthError::invalid_client(
+                "public clients may not introspect",
+            ));
+        }
+        let token = p
+            .get("token")
+            .ok_or_else(|| OAuthError::bad_request("invalid_request", "token is missing"))?;
+        let inactive = json!({"active": false});
+        let body = if let Some(v) = verify_access_token(&state, token).await? {
+            let mut out = json!({"active": true, "token_type": "Bearer"});
+            for k in [
+                "scope", "client_id", "sub", "exp", "iat", "iss", "aud", "jti", "acr",
+                "auth_time", "sid",
+            ] {
+                if let Some(val) = v.claims.get(k) {
+                    out[k] = val.clone();
+                }
+            }
+            out
+        } else if let Some(grant_id) = state.store.refresh_token_grant(&hash_secret(token)).await?
+            && let Some(g) = state.store.get_grant(&grant_id).await?
+            && g.revoked_at.is_none()
+            && g.expires_at > state.now()
+        {
+            json!({"active": true, "token_type": "refresh_token", "client_id": g.client_id,
+                   "sub": g.account_id, "scope": g.scope, "exp": g.expires_at,
+                   "iss": state.settings.issuer})
+        } else {
+            inactive
+        };
+        let mut r = Json(body).into_response();
+        r.headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        Ok(r)
+    }
+    .await;
+    result.unwrap_or_else(IntoResponse::into_response)
+}

@@ -1,0 +1,192 @@
+//! Logout: RP-initiated logout (GET and POST) for browsers, and POST with a bearer access
+//! token for native apps. Ends the SSO session and revokes what it issued.
+
+use axum::body::Bytes;
+use axum::extract::{RawQuery, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use connectid_core::crypto::{constant_time_eq, hash_secret, random_token};
+use serde_json::{Map, Value, json};
+
+use crate::cookies;
+use crate::error::{error_page, page_store_error};
+use crate::params::Params;
+use crate::state::AppState;
+use crate::token::verify_access_token;
+use crate::userinfo::bearer;
+
+const CSRF_COOKIE: &str = "cid_logout";
+
+pub async fn get(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    RawQuery(q): RawQuery,
+) -> Response {
+    handle(&state, &headers, Params::parse(q.unwrap_or_default().as_bytes()), false).await
+}
+
+pub async fn post(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
+    if let Some(token) = bearer(&headers) {
+        return native(&state, &token).await;
+    }
+    handle(&state, &headers, Params::parse(&body), true).await
+}
+
+/// A native app signs the person out with its access token.
+async fn native(state: &AppState, token: &str) -> Response {
+    let now = state.now();
+    let v = match verify_access_token(state, token).await {
+        Ok(Some(v)) => v,
+        Ok(None) => {
+            return crate::error::OAuthError::new(
+                StatusCode::UNAUTHORIZED,
+                "invalid_token",
+                "the access token is invalid, expired or revoked",
+            )
+            .into_response();
+        }
+        Err(e) => return e.into_response(),
+    };
+    let result = async {
+        if let Some(g) = &v.grant {
+            state.store.revoke_grant(&g.id, now).await?;
+            if let Some(sid) = &g.sid {
+                state.store.delete_session_by_sid(sid).await?;
+                state.store.revoke_grants_of_session(sid, now).await?;
+            }
+        }
+        Ok::<_, connectid_core::store::StoreError>(())
+    }
+    .await;
+    match result {
+        Ok(()) => StatusCode::NO_CONTENT.into_response(),
+        Err(e) => crate::error::OAuthError::from(e).into_response(),
+    }
+}
+
+async fn handle(state: &AppState, headers: &HeaderMap, p: Params, is_post: bool) -> Response {
+    let bad = |m: &str| error_page(state, StatusCode::BAD_REQUEST, m);
+    if let Some(dup) = &p.duplicate {
+        return bad(&format!("The parameter \"{dup}\" appears more than once."));
+    }
+    // id_token_hint: one of our ID tokens, expired or not.
+    let hint = match p.get("id_token_hint") {
+        Some(t) => match state.keyset().verify(t) {
+            Some(jws) if jws.claims.get("iss").and_then(Value::as_str) == Some(&state.settings.issuer) => Some(jws.claims),
+            _ => return bad("The id_token_hint is not a valid ID token from this server."),
+        },
+        None => None,
+    };
+    let hint_client = hint.as_ref().and_then(|c| match c.get("aud") {
+        Some(Value::String(a)) => Some(a.clone()),
+        Some(Value::Array(a)) => a.first().and_then(Value::as_str).map(str::to_string),
+        _ => None,
+    });
+    let client_id = match (p.get("client_id"), hint_client) {
+        (Some(a), Some(b)) if a != b => {
+            return bad("client_id does not match the id_token_hint.");
+        }
+        (Some(a), _) => Some(a.to_string()),
+        (None, b) => b,
+    };
+    let mut redirect = None;
+    if let Some(uri) = p.get("post_logout_redirect_uri") {
+        let Some(client_id) = &client_id else {
+            return bad("post_logout_redirect_uri needs client_id or id_token_hint.");
+        };
+        let client = match state.store.get_client(client_id).await {
+            Ok(Some(c)) => c,
+            Ok(None) => return bad("This service is not registered."),
+            Err(e) => return page_store_error(state, e),
+        };
+        if !client
+            .metadata
+            .post_logout_redirect_uris
+            .iter()
+            .any(|u| u == uri)
+        {
+            return bad("The post_logout_redirect_uri is not registered for this service.");
+        }
+        redirect = Some(uri.to_string());
+    }
+    // Without proof that the request comes from the person's own service, ask first, so a
+    // third-party page cannot sign people out.
+    let confirmed = is_post && {
+        let form = p.get("csrf").unwrap_or("");
+        let cookie = cookies::get(headers, CSRF_COOKIE).unwrap_or_default();
+        !form.is_empty() && constant_time_eq(form.as_bytes(), cookie.as_bytes())
+    };
+    if hint.is_none() && !confirmed {
+        let csrf = random_token();
+        let mut carry = Map::new();
+        for k in ["client_id", "post_logout_redirect_uri", "state", "ui_locales"] {
+            if let Some(v) = p.get(k) {
+                carry.insert(k.into(), json!(v));
+            }
+        }
+        let mut r = state.pages.page(
+            StatusCode::OK,
+            "logout.html",
+            json!({"step": "logout", "csrf": csrf, "carry": carry}),
+        );
+        let c = cookies::set(CSRF_COOKIE, &csrf, None, state.settings.secure_cookies());
+        if let Ok(v) = HeaderValue::from_str(&c) {
+            r.headers_mut().append(header::SET_COOKIE, v);
+        }
+        return r;
+    }
+    let now = state.now();
+    if let Some(cookie) = cookies::get(headers, cookies::SESSION) {
+        match state.store.delete_session(&hash_secret(&cookie)).await {
+            Ok(Some(s)) => {
+                if let Err(e) = state.store.revoke_grants_of_session(&s.sid, now).await {
+                    return page_store_error(state, e);
+                }
+                let ev = connectid_core::store::AuditEvent {
+                    at: now,
+                    kind: "logout".into(),
+                    account_id: Some(s.account_id),
+                    client_id: client_id.clone(),
+                    ip: None,
+                    outcome: "success".into(),
+                    detail: None,
+                };
+                if let Err(e) = state.store.audit(&ev).await {
+                    tracing::error!(error = %e, "audit event not stored");
+                }
+            }
+            Ok(None) => {}
+            Err(e) => return page_store_error(state, e),
+        }
+    }
+    let secure = state.settings.secure_cookies();
+    let mut r = match redirect {
+        Some(uri) => {
+            let mut location = uri;
+            if let Some(s) = p.get("state") {
+                let sep = if location.contains('?') { '&' } else { '?' };
+                let enc: String = form_urlencoded::byte_serialize(s.as_bytes()).collect();
+                location = format!("{location}{sep}state={enc}");
+            }
+            let mut r = StatusCode::SEE_OTHER.into_response();
+            if let Ok(v) = HeaderValue::from_str(&location) {
+                r.headers_mut().insert(header::LOCATION, v);
+            }
+            r
+        }
+        None => state.pages.page(
+            StatusCode::OK,
+            "signed_out.html",
+            json!({"step": "signed-out"}),
+        ),
+    };
+    for c in [
+        cookies::clear(cookies::SESSION, secure),
+        cookies::clear(CSRF_COOKIE, secure),
+    ] {
+        if let Ok(v) = HeaderValue::from_str(&c) {
+            r.headers_mut().append(header::SET_COOKIE, v);
+        }
+    }
+    r
+}

@@ -1,0 +1,969 @@
+//! The sign-in pages: one entry point (phone or email), then an SMS or email code, a password,
+//! a new password for new accounts, and consent. State lives on the server, keyed by a random
+//! id in the URL and bound to the browser by a cookie; every form carries a CSRF token.
+
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use connectid_core::account::Account;
+use connectid_core::client::{Identifiers, IdentifierFirst, SmsPin};
+use connectid_core::crypto::{
+    constant_time_eq, hash_secret, random_digits, random_id, random_token,
+};
+use connectid_core::identifier::{Identifier, IdentifierKind};
+use connectid_core::messages::{Channel, Message, rfc3339};
+use connectid_core::oidc::Acr;
+use connectid_core::password::check_policy;
+use connectid_core::store::{AuditEvent, ClientRecord, NewAccount, Otp, SsoSession, StoreError};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+
+use crate::authorize::AuthRequest;
+use crate::cookies;
+use crate::error::{error_page, page_store_error};
+use crate::finish::{self, Authenticated, redirect_error, with_cookie};
+use crate::params::Params;
+use crate::state::AppState;
+
+const PENDING_TTL: i64 = 30 * 60;
+const OTP_TTL: i64 = 5 * 60;
+const OTP_MAX_TRIES: i64 = 5;
+const RESEND_COOLDOWN: i64 = 30;
+const SENDS_PER_HOUR: i64 = 5;
+const PASSWORD_TRIES_PER_15_MIN: i64 = 10;
+const REMEMBERED_SESSION: i64 = 90 * 86_400;
+const BROWSER_SESSION_IDLE: i64 = 30 * 60;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+enum Step {
+    Identifier,
+    Password,
+    Code,
+    SetPassword,
+    Consent,
+}
+
+impl Step {
+    fn name(self) -> &'static str {
+        match self {
+            Self::Identifier => "identifier",
+            Self::Password => "password",
+            Self::Code => "code",
+            Self::SetPassword => "set-password",
+            Self::Consent => "consent",
+        }
+    }
+    fn template(self) -> &'static str {
+        match self {
+            Self::Identifier => "identifier.html",
+            Self::Password => "password.html",
+            Self::Code => "code.html",
+            Self::SetPassword => "set_password.html",
+            Self::Consent => "consent.html",
+        }
+    }
+}
+
+/// A sign-in in progress.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct Pending {
+    req: AuthRequest,
+    /// Hash of the browser-binding cookie: the pending sign-in works only in that browser.
+    browser: String,
+    csrf: String,
+    step: Step,
+    identifier: Option<Identifier>,
+    account_id: Option<String>,
+    /// Re-authentication or step-up: only this account may sign in.
+    lock: Option<String>,
+    remember: bool,
+    /// The identifier was proven with a code.
+    verified: bool,
+    error: Option<String>,
+    /// Set once authenticated, while consent is asked.
+    auth: Option<Authenticated>,
+}
+
+struct Ctx<'a> {
+    state: &'a AppState,
+    client: ClientRecord,
+    id: String,
+    p: Pending,
+}
+
+fn redirect_to(location: &str, cookies: &[String]) -> Response {
+    let mut r = StatusCode::SEE_OTHER.into_response();
+    if let Ok(v) = HeaderValue::from_str(location) {
+        r.headers_mut().insert(header::LOCATION, v);
+    }
+    for c in cookies {
+        if let Ok(v) = HeaderValue::from_str(c) {
+            r.headers_mut().append(header::SET_COOKIE, v);
+        }
+    }
+    r
+}
+
+fn browser_cookie(state: &AppState, headers: &HeaderMap) -> (String, Option<String>) {
+    match cookies::get(headers, cookies::BROWSER) {
+        Some(v) => (v, None),
+        None => {
+            let v = random_token();
+            let c = cookies::set(
+                cookies::BROWSER,
+                &v,
+                None,
+                state.settings.secure_cookies(),
+            );
+            (v, Some(c))
+        }
+    }
+}
+
+async fn save_new(
+    state: &AppState,
+    p: &Pending,
+    extra_cookie: Option<String>,
+    browser_cookie: Option<String>,
+) -> Response {
+    let id = random_token();
+    let data = match serde_json::to_string(p) {
+        Ok(d) => d,
+        Err(e) => return page_store_error(state, StoreError::Corrupt(e.to_string())),
+    };
+    if let Err(e) = state
+        .store
+        .put_interaction(&hash_secret(&id), &data, state.now() + PENDING_TTL)
+        .await
+    {
+        return page_store_error(state, e);
+    }
+    let cookies: Vec<String> = extra_cookie.into_iter().chain(browser_cookie).collect();
+    redirect_to(&format!("/signin/{id}"), &cookies)
+}
+
+/// Starts the pages for a request; with `lock`, for that account only.
+pub async fn start(
+    state: &AppState,
+    client: &ClientRecord,
+    req: AuthRequest,
+    headers: &HeaderMap,
+    lock: Option<String>,
+) -> Response {
+    let (browser, new_cookie) = browser_cookie(state, headers);
+    let mut p = Pending {
+        req,
+        browser: hash_secret(&browser),
+        csrf: random_token(),
+        step: Step::Identifier,
+        identifier: None,
+        account_id: None,
+        lock: lock.clone(),
+        remember: client.metadata.stay_signed_in().default,
+        verified: false,
+        error: None,
+        auth: None,
+    };
+    if let Some(account_id) = lock {
+        let account = match state.store.get_account(&account_id).await {
+            Ok(a) => a,
+            Err(e) => return page_store_error(state, e),
+        };
+        if let Some(account) = account {
+            let wants_phone = p.req.acr == Acr::Phone && client.metadata.sms_pin != SmsPin::Disallow;
+            let pick = if wants_phone {
+                account.phone().or(account.email())
+            } else {
+                account.email().or(account.phone())
+            };
+            if let Some(identifier) = pick.map(|i| i.identifier.clone()) {
+                let mut ctx = Ctx {
+                    state,
+                    client: client.clone(),
+                    id: String::new(),
+                    p,
+                };
+                if let Err(e) = route_identifier(&mut ctx, identifier, Some(account)).await {
+                    return page_store_error(state, e);
+                }
+                p = ctx.p;
+            }
+        }
+    }
+    save_new(state, &p, None, new_cookie).await
+}
+
+/// After authentication, for a client that needs consent first.
+pub async fn start_consent(
+    state: &AppState,
+    client: &ClientRecord,
+    req: AuthRequest,
+    auth: Authenticated,
+    headers: &HeaderMap,
+    set_cookie: Option<String>,
+) -> Response {
+    let (browser, new_cookie) = browser_cookie(state, headers);
+    let p = Pending {
+        req,
+        browser: hash_secret(&browser),
+        csrf: random_token(),
+        step: Step::Consent,
+        identifier: None,
+        account_id: Some(auth.account_id.clone()),
+        lock: None,
+        remember: client.metadata.stay_signed_in().default,
+        verified: true,
+        error: None,
+        auth: Some(auth),
+    };
+    save_new(state, &p, set_cookie, new_cookie).await
+}
+
+/// LoA1 with no page at all: the operator's network told us the number.
+pub async fn network_signin(
+    state: &AppState,
+    client: &ClientRecord,
+    req: AuthRequest,
+    phone: Identifier,
+    headers: &HeaderMap,
+) -> Response {
+    let account = match find_or_create(state, &phone, None).await {
+        Ok(a) => a,
+        Err(e) => return page_store_error(state, e),
+    };
+    let remember = client.metadata.stay_signed_in().default;
+    establish(
+        state,
+        client,
+        &req,
+        headers,
+        &account.id,
+        Acr::Phone,
+        vec!["mca".into()],
+        remember,
+    )
+    .await
+}
+
+async fn find_or_create(
+    state: &AppState,
+    identifier: &Identifier,
+    password_hash: Option<String>,
+) -> Result<Account, StoreError> {
+    if let Some(a) = state.store.find_account(identifier).await? {
+        if let Some(h) = password_hash {
+            state.store.set_password(&a.id, &h, state.now()).await?;
+        }
+        state.store.set_identifier_verified(identifier).await?;
+        return Ok(a);
+    }
+    let account = state
+        .store
+        .create_account(&NewAccount {
+            id: uuid_like(),
+            identifiers: vec![(identifier.clone(), true)],
+            password_hash,
+            now: state.now(),
+        })
+        .await?;
+    audit(state, "registration", Some(&account.id), None, "success").await;
+    Ok(account)
+}
+
+/// A random UUID (version 4 layout) for account ids: opaque, stable, not guessable.
+fn uuid_like() -> String {
+    let mut b = connectid_core::crypto::random_bytes::<16>();
+    b[6] = (b[6] & 0x0f) | 0x40;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    let h = connectid_core::crypto::hex(&b);
+    format!(
+        "{}-{}-{}-{}-{}",
+        &h[0..8],
+        &h[8..12],
+        &h[12..16],
+        &h[16..20],
+        &h[20..32]
+    )
+}
+
+async fn audit(
+    state: &AppState,
+    kind: &str,
+    account: Option<&str>,
+    client: Option<&str>,
+    outcome: &str,
+) {
+    let e = AuditEvent {
+        at: state.now(),
+        kind: kind.into(),
+        account_id: account.map(str::to_string),
+        client_id: client.map(str::to_string),
+        ip: None,
+        outcome: outcome.into(),
+        detail: None,
+    };
+    if let Err(e) = state.store.audit(&e).await {
+        tracing::error!(error = %e, "audit event not stored");
+    }
+}
+
+/// Creates the SSO session (a new id every time: no fixation) and answers the request.
+#[allow(clippy::too_many_arguments)]
+async fn establish(
+    state: &AppState,
+    client: &ClientRecord,
+    req: &AuthRequest,
+    headers: &HeaderMap,
+    account_id: &str,
+    acr: Acr,
+    amr: Vec<String>,
+    remember: bool,
+) -> Response {
+    let now = state.now();
+    if let Some(old) = cookies::get(headers, cookies::SESSION)
+        && let Err(e) = state.store.delete_session(&hash_secret(&old)).await
+    {
+        return page_store_error(state, e);
+    }
+    let token = random_token();
+    let session = SsoSession {
+        id_hash: hash_secret(&token),
+        sid: random_id(),
+        account_id: account_id.to_string(),
+        acr,
+        amr,
+        auth_time: now,
+        remember,
+        created_at: now,
+        last_seen: now,
+        expires_at: now
+            + if remember {
+                REMEMBERED_SESSION
+            } else {
+                BROWSER_SESSION_IDLE
+            },
+    };
+    if let Err(e) = state.store.create_session(&session).await {
+        return page_store_error(state, e);
+    }
+    audit(state, "signin", Some(account_id), Some(&client.client_id), "success").await;
+    let cookie = cookies::set(
+        cookies::SESSION,
+        &token,
+        remember.then_some(REMEMBERED_SESSION),
+        state.settings.secure_cookies(),
+    );
+    let auth = Authenticated::from_session(&session);
+    finish::complete(state, client, req, auth, Some(cookie), headers).await
+}
+
+async fn load(
+    state: &AppState,
+    id: &str,
+    headers: &HeaderMap,
+) -> Result<(Pending, ClientRecord), Response> {
+    let expired = || {
+        error_page(
+            state,
+            StatusCode::BAD_REQUEST,
+            "This sign-in has expired. Go back to the service and start again.",
+        )
+    };
+    if id.len() > 64 {
+        return Err(expired());
+    }
+    let data = match state
+        .store
+        .get_interaction(&hash_secret(id), state.now())
+        .await
+    {
+        Ok(Some(d)) => d,
+        Ok(None) => return Err(expired()),
+        Err(e) => return Err(page_store_error(state, e)),
+    };
+    let p: Pending = serde_json::from_str(&data).map_err(|_| expired())?;
+    let browser = cookies::get(headers, cookies::BROWSER).unwrap_or_default();
+    if !constant_time_eq(hash_secret(&browser).as_bytes(), p.browser.as_bytes()) {
+        return Err(error_page(
+            state,
+            StatusCode::BAD_REQUEST,
+            "This sign-in was started in another browser. Go back to the service and start again.",
+        ));
+    }
+    let client = match state.store.get_client(&p.req.client_id).await {
+        Ok(Some(c)) => c,
+        Ok(None) => return Err(expired()),
+        Err(e) => return Err(page_store_error(state, e)),
+    };
+    Ok((p, client))
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    match load(&state, &id, &headers).await {
+        Ok((p, client)) => render(&Ctx {
+            state: &state,
+            client,
+            id,
+            p,
+        }),
+        Err(r) => r,
+    }
+}
+
+fn render(ctx: &Ctx<'_>) -> Response {
+    let m = &ctx.client.metadata;
+    let p = &ctx.p;
+    let (label, placeholder, inputmode) = match (m.identifiers, m.identifier_first) {
+        (Identifiers::Phone, _) => ("Phone number", "", "tel"),
+        (Identifiers::Email, _) => ("Email", "name@example.com", "email"),
+        (Identifiers::Both, IdentifierFirst::Phone) => ("Phone number or email", "", "text"),
+        (Identifiers::Both, IdentifierFirst::Email) => ("Email or phone number", "", "text"),
+    };
+    let identifier = p
+        .identifier
+        .as_ref()
+        .map(|i| i.value.clone())
+        .or_else(|| p.req.login_hint.clone());
+    let message = match m.branding.as_ref().and_then(|b| b.message.as_ref()) {
+        Some(connectid_core::client::LocalisedText::One(t)) => Some(t.clone()),
+        Some(connectid_core::client::LocalisedText::PerLanguage(map)) => map
+            .get(&m.default_locale)
+            .or_else(|| map.get("en"))
+            .cloned(),
+        None => None,
+    };
+    let base = format!("/signin/{}", ctx.id);
+    let status = if p.error.is_some() {
+        StatusCode::BAD_REQUEST
+    } else {
+        StatusCode::OK
+    };
+    ctx.state.pages.page(
+        status,
+        p.step.template(),
+        json!({
+            "step": p.step.name(),
+            "error": p.error,
+            "client_name": if m.client_name.is_empty() { None } else { Some(&m.client_name) },
+            "logo_uri": m.branding.as_ref().and_then(|b| b.logo_uri.clone()).or(m.logo_uri.clone()),
+            "message": message,
+            "csrf": p.csrf,
+            "action": base,
+            "restart": format!("{base}/restart"),
+            "resend": format!("{base}/resend"),
+            "label": label,
+            "placeholder": placeholder,
+            "inputmode": inputmode,
+            "identifier": identifier,
+            "remember_visible": m.stay_signed_in().visible && p.lock.is_none(),
+            "remember": p.remember,
+            "scopes": p.req.scope.split_whitespace().collect::<Vec<_>>(),
+        }),
+    )
+}
+
+/// Saves the pending state and shows its current step (POST-redirect-GET).
+async fn save_and_show(ctx: Ctx<'_>) -> Response {
+    let data = match serde_json::to_string(&ctx.p) {
+        Ok(d) => d,
+        Err(e) => return page_store_error(ctx.state, StoreError::Corrupt(e.to_string())),
+    };
+    if let Err(e) = ctx
+        .state
+        .store
+        .put_interaction(&hash_secret(&ctx.id), &data, ctx.state.now() + PENDING_TTL)
+        .await
+    {
+        return page_store_error(ctx.state, e);
+    }
+    if ctx.p.error.is_some() {
+        // Errors are shown at once (with status 400) so that a reload does not repeat them.
+        let r = render(&ctx);
+        let mut p = ctx.p.clone();
+        p.error = None;
+        if let Ok(d) = serde_json::to_string(&p) {
+            let _ = ctx
+                .state
+                .store
+                .put_interaction(&hash_secret(&ctx.id), &d, ctx.state.now() + PENDING_TTL)
+                .await;
+        }
+        return r;
+    }
+    redirect_to(&format!("/signin/{}", ctx.id), &[])
+}
+
+async fn checked(
+    state: &AppState,
+    id: &str,
+    headers: &HeaderMap,
+    body: &Bytes,
+) -> Result<(Pending, ClientRecord, Params), Response> {
+    let (p, client) = load(state, id, headers).await?;
+    let params = Params::parse(body);
+    let token = params.get("csrf").unwrap_or("");
+    if !constant_time_eq(token.as_bytes(), p.csrf.as_bytes()) {
+        return Err(error_page(
+            state,
+            StatusCode::FORBIDDEN,
+            "The form has expired. Go back and try again.",
+        ));
+    }
+    Ok((p, client, params))
+}
+
+pub async fn submit(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let (p, client, params) = match checked(&state, &id, &headers, &body).await {
+        Ok(v) => v,
+        Err(r) => return r,
+    };
+    let mut ctx = Ctx {
+        state: &state,
+        client,
+        id,
+        p,
+    };
+    ctx.p.error = None;
+    if ctx.client.metadata.stay_signed_in().visible
+        && ctx.p.lock.is_none()
+        && matches!(ctx.p.step, Step::Identifier | Step::Password | Step::Code)
+    {
+        ctx.p.remember = params.get("remember") == Some("true");
+    }
+    let result = match ctx.p.step {
+        Step::Identifier => on_identifier(&mut ctx, &params).await,
+        Step::Password => on_password(&mut ctx, &params, &headers).await,
+        Step::Code => on_code(&mut ctx, &params, &headers).await,
+        Step::SetPassword => on_set_password(&mut ctx, &params, &headers).await,
+        Step::Consent => on_consent(&mut ctx, &params).await,
+    };
+    match result {
+        Ok(Some(done)) => done,
+        Ok(None) => save_and_show(ctx).await,
+        Err(e) => page_store_error(&state, e),
+    }
+}
+
+/// "Not you?": back to the identifier step, for any account.
+pub async fn restart(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let (mut p, client, _) = match checked(&state, &id, &headers, &body).await {
+        Ok(v) => v,
+        Err(r) => return r,
+    };
+    p.step = Step::Identifier;
+    p.identifier = None;
+    p.account_id = None;
+    p.lock = None;
+    p.verified = false;
+    p.req.login_hint = None;
+    save_and_show(Ctx {
+        state: &state,
+        client,
+        id,
+        p,
+    })
+    .await
+}
+
+pub async fn resend(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let (p, client, _) = match checked(&state, &id, &headers, &body).await {
+        Ok(v) => v,
+        Err(r) => return r,
+    };
+    let mut ctx = Ctx {
+        state: &state,
+        client,
+        id,
+        p,
+    };
+    if ctx.p.step == Step::Code
+        && let Some(identifier) = ctx.p.identifier.clone()
+    {
+        match send_code(&ctx, &identifier, true).await {
+            Ok(Ok(())) => {}
+            Ok(Err(msg)) => ctx.p.error = Some(msg),
+            Err(e) => return page_store_error(&state, e),
+        }
+    }
+    save_and_show(ctx).await
+}
+
+type StepResult = Result<Option<Response>, StoreError>;
+
+async fn on_identifier(ctx: &mut Ctx<'_>, params: &Params) -> StepResult {
+    let input = params.get("identifier").unwrap_or("");
+    let region = ctx.state.settings.default_phone_region;
+    let identifier = match Identifier::parse(input, region) {
+        Ok(i) => i,
+        Err(e) => {
+            ctx.p.error = Some(capitalise(&e.to_string()));
+            ctx.p.req.login_hint = Some(input.chars().take(254).collect());
+            return Ok(None);
+        }
+    };
+    let allowed = match ctx.client.metadata.identifiers {
+        Identifiers::Both => true,
+        Identifiers::Phone => identifier.kind == IdentifierKind::Phone,
+        Identifiers::Email => identifier.kind == IdentifierKind::Email,
+    };
+    if !allowed {
+        ctx.p.error = Some(match ctx.client.metadata.identifiers {
+            Identifiers::Phone => "Enter a phone number.".into(),
+            _ => "Enter an email address.".into(),
+        });
+        return Ok(None);
+    }
+    let account = ctx.state.store.find_account(&identifier).await?;
+    if let Some(lock) = &ctx.p.lock
+        && account.as_ref().map(|a| &a.id) != Some(lock)
+    {
+        ctx.p.error = Some("Use the phone number or email of the account you are signed in with, or choose \"Not you?\".".into());
+        return Ok(None);
+    }
+    route_identifier(ctx, identifier, account).await?;
+    Ok(None)
+}
+
+/// Decides the next step for an identifier: password, code, or (new accounts) code first.
+async fn route_identifier(
+    ctx: &mut Ctx<'_>,
+    identifier: Identifier,
+    account: Option<Account>,
+) -> Result<(), StoreError> {
+    let sms_pin = ctx.client.metadata.sms_pin;
+    let is_phone = identifier.is_phone();
+    ctx.p.identifier = Some(identifier.clone());
+    ctx.p.account_id = account.as_ref().map(|a| a.id.clone());
+    ctx.p.verified = false;
+    let has_password = account.as_ref().is_some_and(Account::has_password);
+    let wants_password = ctx.p.req.acr == Acr::Password || !is_phone;
+    let can_sms = !(is_phone && sms_pin == SmsPin::Disallow);
+    if wants_password && has_password {
+        ctx.p.step = Step::Password;
+        return Ok(());
+    }
+    if !can_sms {
+        if has_password {
+            ctx.p.step = Step::Password;
+        } else {
+            ctx.p.error = Some(
+                "This service does not send SMS codes. Sign in with your email and password."
+                    .into(),
+            );
+            ctx.p.step = Step::Identifier;
+        }
+        return Ok(());
+    }
+    match send_code(ctx, &identifier, false).await? {
+        Ok(()) => ctx.p.step = Step::Code,
+        Err(msg) => {
+            ctx.p.error = Some(msg);
+            ctx.p.step = Step::Identifier;
+        }
+    }
+    Ok(())
+}
+
+/// Sends a one-time code; an inner `Err` is a message for the person (rate limits).
+async fn send_code(
+    ctx: &Ctx<'_>,
+    target: &Identifier,
+    resend: bool,
+) -> Result<Result<(), String>, StoreError> {
+    let state = ctx.state;
+    let now = state.now();
+    if let Some(last) = state.store.latest_otp("signin", &target.value, now).await?
+        && now - last.created_at < RESEND_COOLDOWN
+    {
+        return Ok(if resend {
+            Err(format!(
+                "A code was just sent. Wait {} seconds before asking for a new one.",
+                RESEND_COOLDOWN - (now - last.created_at)
+            ))
+        } else {
+            Ok(())
+        });
+    }
+    let sends = state
+        .store
+        .rate_hit(&format!("send:{}", target.value), 3600, now)
+        .await?;
+    if sends > SENDS_PER_HOUR {
+        return Ok(Err(
+            "Too many codes were sent to this number or address. Try again in an hour.".into(),
+        ));
+    }
+    let code = random_digits(6);
+    state
+        .store
+        .insert_otp(&Otp {
+            id: random_id(),
+            purpose: "signin".into(),
+            target: target.value.clone(),
+            code_hash: hash_secret(&code),
+            attempts: 0,
+            created_at: now,
+            expires_at: now + OTP_TTL,
+        })
+        .await?;
+    let host = state.settings.issuer_host();
+    let (channel, subject, body) = match target.kind {
+        IdentifierKind::Phone => (
+            Channel::Sms,
+            None,
+            format!("Your CONNECT ID code is {code}. It expires in 5 minutes.\n\n@{host} #{code}"),
+        ),
+        IdentifierKind::Email => (
+            Channel::Email,
+            Some("Your CONNECT ID code".to_string()),
+            format!(
+                "Your CONNECT ID code is {code}.\n\nIt expires in 5 minutes. If you did not try to sign in, you can ignore this email."
+            ),
+        ),
+    };
+    let msg = Message {
+        at: rfc3339(now),
+        channel,
+        to: target.value.clone(),
+        subject,
+        body,
+        purpose: "signin".into(),
+    };
+    if let Err(e) = state.sender.send(msg).await {
+        tracing::error!(error = %e, "code not sent");
+        return Ok(Err(
+            "The code could not be sent. Try again in a moment.".into(),
+        ));
+    }
+    Ok(Ok(()))
+}
+
+async fn on_password(ctx: &mut Ctx<'_>, params: &Params, headers: &HeaderMap) -> StepResult {
+    let password = params.get("password").unwrap_or("");
+    let state = ctx.state;
+    let now = state.now();
+    let account = match &ctx.p.account_id {
+        Some(id) => state.store.get_account(id).await?,
+        None => None,
+    };
+    let key = format!(
+        "pwd:{}",
+        ctx.p.account_id.as_deref().unwrap_or("unknown")
+    );
+    if state.store.rate_hit(&key, 900, now).await? > PASSWORD_TRIES_PER_15_MIN {
+        ctx.p.error = Some("Too many wrong passwords. Wait 15 minutes and try again.".into());
+        return Ok(None);
+    }
+    let hash = account.as_ref().and_then(|a| a.password_hash.as_deref());
+    let ok = password.len() <= 1024 && state.hasher.verify(password, hash).await;
+    let Some(account) = account.filter(|_| ok) else {
+        audit(
+            state,
+            "signin",
+            ctx.p.account_id.as_deref(),
+            Some(&ctx.client.client_id),
+            "wrong_password",
+        )
+        .await;
+        ctx.p.error = Some("The password is not correct. Try again.".into());
+        return Ok(None);
+    };
+    let mut amr = vec!["pwd".to_string()];
+    if ctx.p.verified {
+        amr.push(otp_amr(ctx.p.identifier.as_ref()));
+    }
+    done(ctx, headers, &account.id, Acr::Password, amr).await
+}
+
+fn otp_amr(identifier: Option<&Identifier>) -> String {
+    match identifier.map(|i| i.kind) {
+        Some(IdentifierKind::Phone) => "sms".into(),
+        _ => "otp".into(),
+    }
+}
+
+async fn done(
+    ctx: &mut Ctx<'_>,
+    headers: &HeaderMap,
+    account_id: &str,
+    acr: Acr,
+    amr: Vec<String>,
+) -> StepResult {
+    ctx.state
+        .store
+        .delete_interaction(&hash_secret(&ctx.id))
+        .await?;
+    let r = establish(
+        ctx.state,
+        &ctx.client,
+        &ctx.p.req,
+        headers,
+        account_id,
+        acr,
+        amr,
+        ctx.p.remember,
+    )
+    .await;
+    Ok(Some(r))
+}
+
+async fn on_code(ctx: &mut Ctx<'_>, params: &Params, headers: &HeaderMap) -> StepResult {
+    let state = ctx.state;
+    let now = state.now();
+    let Some(identifier) = ctx.p.identifier.clone() else {
+        ctx.p.step = Step::Identifier;
+        return Ok(None);
+    };
+    let code: String = params
+        .get("code")
+        .unwrap_or("")
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    let Some(otp) = state
+        .store
+        .latest_otp("signin", &identifier.value, now)
+        .await?
+    else {
+        ctx.p.error = Some("The code has expired. Ask for a new one.".into());
+        return Ok(None);
+    };
+    if otp.attempts >= OTP_MAX_TRIES {
+        ctx.p.error = Some("Too many wrong codes. Ask for a new one.".into());
+        return Ok(None);
+    }
+    state.store.add_otp_attempt(&otp.id).await?;
+    let matches = code.len() == 6
+        && constant_time_eq(hash_secret(&code).as_bytes(), otp.code_hash.as_bytes());
+    if !matches || !state.store.consume_otp(&otp.id, now).await? {
+        audit(
+            state,
+            "code",
+            ctx.p.account_id.as_deref(),
+            Some(&ctx.client.client_id),
+            "wrong_code",
+        )
+        .await;
+        ctx.p.error = Some("The code is not correct. Check it and try again.".into());
+        return Ok(None);
+    }
+    ctx.p.verified = true;
+    let account = match &ctx.p.account_id {
+        Some(id) => state.store.get_account(id).await?,
+        None => None,
+    };
+    let needs_password = ctx.p.req.acr == Acr::Password || !identifier.is_phone();
+    match account {
+        Some(account) => {
+            state.store.set_identifier_verified(&identifier).await?;
+            if needs_password {
+                ctx.p.step = if account.has_password() {
+                    Step::Password
+                } else {
+                    Step::SetPassword
+                };
+                Ok(None)
+            } else {
+                done(ctx, headers, &account.id, Acr::Phone, vec!["sms".into()]).await
+            }
+        }
+        None if needs_password => {
+            ctx.p.step = Step::SetPassword;
+            Ok(None)
+        }
+        None => match find_or_create(state, &identifier, None).await {
+            Ok(account) => done(ctx, headers, &account.id, Acr::Phone, vec!["sms".into()]).await,
+            Err(StoreError::Conflict(_)) => {
+                ctx.p.error = Some("Something changed meanwhile; try again.".into());
+                ctx.p.step = Step::Identifier;
+                Ok(None)
+            }
+            Err(e) => Err(e),
+        },
+    }
+}
+
+async fn on_set_password(ctx: &mut Ctx<'_>, params: &Params, headers: &HeaderMap) -> StepResult {
+    let state = ctx.state;
+    let (Some(identifier), true) = (ctx.p.identifier.clone(), ctx.p.verified) else {
+        ctx.p.step = Step::Identifier;
+        return Ok(None);
+    };
+    let password = params.get("new_password").unwrap_or("");
+    if let Err(e) = check_policy(password) {
+        ctx.p.error = Some(capitalise(&e.to_string()) + ".");
+        return Ok(None);
+    }
+    let hash = match state.hasher.hash(password).await {
+        Ok(h) => h,
+        Err(_) => return Err(StoreError::Database("password hashing failed".into())),
+    };
+    let account = find_or_create(state, &identifier, Some(hash)).await?;
+    audit(state, "password_set", Some(&account.id), Some(&ctx.client.client_id), "success").await;
+    let amr = vec!["pwd".to_string(), otp_amr(Some(&identifier))];
+    done(ctx, headers, &account.id, Acr::Password, amr).await
+}
+
+async fn on_consent(ctx: &mut Ctx<'_>, params: &Params) -> StepResult {
+    let state = ctx.state;
+    let Some(auth) = ctx.p.auth.clone() else {
+        ctx.p.step = Step::Identifier;
+        return Ok(None);
+    };
+    state
+        .store
+        .delete_interaction(&hash_secret(&ctx.id))
+        .await?;
+    match params.get("decision") {
+        Some("allow") => {
+            state
+                .store
+                .put_consent(
+                    &auth.account_id,
+                    &ctx.client.client_id,
+                    &ctx.p.req.scope,
+                    state.now(),
+                )
+                .await?;
+            audit(state, "consent", Some(&auth.account_id), Some(&ctx.client.client_id), "allow").await;
+            Ok(Some(finish::issue(state, &ctx.p.req, auth, None).await))
+        }
+        _ => {
+            audit(state, "consent", Some(&auth.account_id), Some(&ctx.client.client_id), "deny").await;
+            let t = finish::target(&ctx.p.req);
+            Ok(Some(with_cookie(
+                redirect_error(state, &t, "access_denied", "the person denied access"),
+                None,
+            )))
+        }
+    }
+}
+
+fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
+        None => String::new(),
+    }
+}

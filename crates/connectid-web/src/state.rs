@@ -1,0 +1,103 @@
+//! The shared state every handler gets: store, clock, keys, settings. Built once at start.
+
+use std::sync::{Arc, RwLock};
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use connectid_core::clock::Clock;
+use connectid_core::identifier::PhoneRegion;
+use connectid_core::keys::{KeyCipher, KeySet};
+use connectid_core::messages::MessageSender;
+use connectid_core::password::PasswordHasher;
+use connectid_core::store::Store;
+
+use crate::net::Cidr;
+
+/// The part of the configuration the web layer needs.
+#[derive(Clone, Debug)]
+pub struct WebSettings {
+    pub issuer: String,
+    pub admin_token: Option<String>,
+    pub default_phone_region: PhoneRegion,
+    pub trusted_proxies: Vec<Cidr>,
+    pub msisdn_header: String,
+}
+
+impl WebSettings {
+    /// Cookies are `Secure` unless the issuer is plain http on a loopback host.
+    pub fn secure_cookies(&self) -> bool {
+        !(self.issuer.starts_with("http://localhost")
+            || self.issuer.starts_with("http://127.0.0.1")
+            || self.issuer.starts_with("http://[::1]"))
+    }
+    pub fn issuer_host(&self) -> &str {
+        let rest = self.issuer.split("://").nth(1).unwrap_or(&self.issuer);
+        let host = rest.split('/').next().unwrap_or(rest);
+        host.rsplit_once(':')
+            .filter(|(_, port)| port.chars().all(|c| c.is_ascii_digit()))
+            .map_or(host, |(h, _)| h)
+    }
+}
+
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Arc<dyn Store>,
+    pub clock: Arc<dyn Clock>,
+    pub settings: Arc<WebSettings>,
+    pub keys: Arc<RwLock<Arc<KeySet>>>,
+    pub cipher: KeyCipher,
+    pub hasher: PasswordHasher,
+    pub sender: Arc<dyn MessageSender>,
+    pub discovery: Arc<Vec<u8>>,
+    pub pages: Arc<crate::pages::Pages>,
+}
+
+impl AppState {
+    pub fn new(
+        store: Arc<dyn Store>,
+        clock: Arc<dyn Clock>,
+        settings: WebSettings,
+        keys: KeySet,
+        cipher: KeyCipher,
+        hasher: PasswordHasher,
+        sender: Arc<dyn MessageSender>,
+    ) -> Self {
+        let discovery = crate::discovery::document(&settings.issuer);
+        Self {
+            store,
+            clock,
+            settings: Arc::new(settings),
+            keys: Arc::new(RwLock::new(Arc::new(keys))),
+            cipher,
+            hasher,
+            sender,
+            discovery: Arc::new(discovery),
+            pages: Arc::new(crate::pages::Pages::new()),
+        }
+    }
+
+    pub fn now(&self) -> i64 {
+        self.clock.now()
+    }
+
+    pub fn keyset(&self) -> Arc<KeySet> {
+        match self.keys.read() {
+            Ok(k) => k.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
+        }
+    }
+
+    pub fn set_keyset(&self, ks: KeySet) {
+        match self.keys.write() {
+            Ok(mut k) => *k = Arc::new(ks),
+            Err(poisoned) => *poisoned.into_inner() = Arc::new(ks),
+        }
+    }
+}
+
+pub async fn readyz(State(state): State<AppState>) -> StatusCode {
+    match state.store.ping().await {
+        Ok(()) if !state.keyset().is_empty() => StatusCode::OK,
+        _ => StatusCode::SERVICE_UNAVAILABLE,
+    }
+}
