@@ -512,7 +512,10 @@ pub fn register(
         .client_id
         .take()
         .unwrap_or_else(|| crate::crypto::random_token()[..22].to_string());
-    let secret = match (meta.client_secret.take(), meta.token_endpoint_auth_method.uses_secret()) {
+    let secret = match (
+        meta.client_secret.take(),
+        meta.token_endpoint_auth_method.uses_secret(),
+    ) {
         (Some(s), _) => Some(s),
         (None, true) => Some(crate::crypto::random_token()),
         (None, false) => None,

@@ -74,10 +74,11 @@ pub async fn list(State(state): State<AppState>, headers: HeaderMap) -> Response
         return r;
     }
     match state.store.list_clients().await {
-        Ok(cs) => Json(json!(cs
-            .iter()
-            .map(|c| client::to_json(c, None))
-            .collect::<Vec<_>>()))
+        Ok(cs) => Json(json!(
+            cs.iter()
+                .map(|c| client::to_json(c, None))
+                .collect::<Vec<_>>()
+        ))
         .into_response(),
         Err(e) => store_error(e),
     }

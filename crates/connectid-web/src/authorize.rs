@@ -85,7 +85,12 @@ async fn handle(state: AppState, peer: SocketAddr, headers: HeaderMap, p: Params
     let Some(redirect_uri) = p.get("redirect_uri") else {
         return bad_page("The request has no redirect_uri.");
     };
-    if !client.metadata.redirect_uris.iter().any(|u| u == redirect_uri) {
+    if !client
+        .metadata
+        .redirect_uris
+        .iter()
+        .any(|u| u == redirect_uri)
+    {
         return bad_page("The redirect_uri is not registered for this service.");
     }
     let mode = match p.get("response_mode") {
@@ -98,12 +103,7 @@ async fn handle(state: AppState, peer: SocketAddr, headers: HeaderMap, p: Params
                     state: p.get("state"),
                     mode: ResponseMode::Query,
                 };
-                return redirect_error(
-                    &state,
-                    &t,
-                    "invalid_request",
-                    "unsupported response_mode",
-                );
+                return redirect_error(&state, &t, "invalid_request", "unsupported response_mode");
             }
         },
     };
@@ -224,9 +224,7 @@ fn parse_request(
         max_age,
         acr,
         claims,
-        login_hint: p
-            .get("login_hint")
-            .map(|h| h.chars().take(254).collect()),
+        login_hint: p.get("login_hint").map(|h| h.chars().take(254).collect()),
         mobile_network_off: p.get("mobile_network") == Some("off"),
     })
 }
@@ -292,12 +290,7 @@ async fn decide(
             return finish::complete(&state, &client, &req, auth, None, &headers).await;
         }
         _ if req.prompt.none => {
-            return redirect_error(
-                &state,
-                &target,
-                "login_required",
-                "the person must sign in",
-            );
+            return redirect_error(&state, &target, "login_required", "the person must sign in");
         }
         SessionFit::Reauthenticate => {
             let Some(s) = session else {

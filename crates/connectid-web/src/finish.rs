@@ -61,8 +61,9 @@ pub async fn complete(
             Ok(g) => g,
             Err(e) => return page_store_error(state, e),
         };
-        let covered = granted
-            .is_some_and(|g| Scope::from_stored(&g).is_superset_of(&Scope::from_stored(&req.scope)));
+        let covered = granted.is_some_and(|g| {
+            Scope::from_stored(&g).is_superset_of(&Scope::from_stored(&req.scope))
+        });
         if req.prompt.consent || !covered {
             if req.prompt.none {
                 let t = target(req);

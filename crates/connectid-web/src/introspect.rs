@@ -29,7 +29,10 @@ pub async fn revoke(State(state): State<AppState>, headers: HeaderMap, body: Byt
                     None => {
                         let jti = v.claims.get("jti").and_then(Value::as_str).unwrap_or("");
                         let exp = v.claims.get("exp").and_then(Value::as_i64).unwrap_or(now);
-                        state.store.remember_jti(&format!("revoked:{jti}"), exp).await?;
+                        state
+                            .store
+                            .remember_jti(&format!("revoked:{jti}"), exp)
+                            .await?;
                     }
                 }
                 audit(&state, &client.client_id, "access_token").await;
@@ -83,8 +86,17 @@ pub async fn introspect(
         let body = if let Some(v) = verify_access_token(&state, token).await? {
             let mut out = json!({"active": true, "token_type": "Bearer"});
             for k in [
-                "scope", "client_id", "sub", "exp", "iat", "iss", "aud", "jti", "acr",
-                "auth_time", "sid",
+                "scope",
+                "client_id",
+                "sub",
+                "exp",
+                "iat",
+                "iss",
+                "aud",
+                "jti",
+                "acr",
+                "auth_time",
+                "sid",
             ] {
                 if let Some(val) = v.claims.get(k) {
                     out[k] = val.clone();

@@ -24,7 +24,10 @@ pub async fn ensure_keys(
 ) -> Result<KeySet, KeysError> {
     let stored = store.list_keys(now, KEEP_RETIRED_SECS).await?;
     for alg in SigningAlg::ALL {
-        if !stored.iter().any(|k| k.alg == alg && k.retired_at.is_none()) {
+        if !stored
+            .iter()
+            .any(|k| k.alg == alg && k.retired_at.is_none())
+        {
             store.insert_key(&keys::generate(alg, now, cipher)?).await?;
         }
     }

@@ -31,7 +31,10 @@ use axum::routing::{get, post};
 /// Every route connectid serves.
 pub fn router(state: AppState) -> Router {
     Router::new()
-        .route("/.well-known/openid-configuration", get(discovery::configuration))
+        .route(
+            "/.well-known/openid-configuration",
+            get(discovery::configuration),
+        )
         .route("/jwks", get(discovery::jwks))
         .route("/authorize", get(authorize::get).post(authorize::post))
         .route("/signin/{id}", get(signin::show).post(signin::submit))

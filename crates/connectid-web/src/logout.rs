@@ -22,7 +22,13 @@ pub async fn get(
     headers: HeaderMap,
     RawQuery(q): RawQuery,
 ) -> Response {
-    handle(&state, &headers, Params::parse(q.unwrap_or_default().as_bytes()), false).await
+    handle(
+        &state,
+        &headers,
+        Params::parse(q.unwrap_or_default().as_bytes()),
+        false,
+    )
+    .await
 }
 
 pub async fn post(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
@@ -72,7 +78,12 @@ async fn handle(state: &AppState, headers: &HeaderMap, p: Params, is_post: bool)
     // id_token_hint: one of our ID tokens, expired or not.
     let hint = match p.get("id_token_hint") {
         Some(t) => match state.keyset().verify(t) {
-            Some(jws) if jws.claims.get("iss").and_then(Value::as_str) == Some(&state.settings.issuer) => Some(jws.claims),
+            Some(jws)
+                if jws.claims.get("iss").and_then(Value::as_str)
+                    == Some(&state.settings.issuer) =>
+            {
+                Some(jws.claims)
+            }
             _ => return bad("The id_token_hint is not a valid ID token from this server."),
         },
         None => None,
@@ -119,7 +130,12 @@ async fn handle(state: &AppState, headers: &HeaderMap, p: Params, is_post: bool)
     if hint.is_none() && !confirmed {
         let csrf = random_token();
         let mut carry = Map::new();
-        for k in ["client_id", "post_logout_redirect_uri", "state", "ui_locales"] {
+        for k in [
+            "client_id",
+            "post_logout_redirect_uri",
+            "state",
+            "ui_locales",
+        ] {
             if let Some(v) = p.get(k) {
                 carry.insert(k.into(), json!(v));
             }

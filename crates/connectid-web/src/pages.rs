@@ -80,7 +80,10 @@ fn asset(body: &'static str, content_type: &'static str) -> Response {
 }
 
 pub async fn style() -> Response {
-    asset(include_str!("../assets/style.css"), "text/css; charset=utf-8")
+    asset(
+        include_str!("../assets/style.css"),
+        "text/css; charset=utf-8",
+    )
 }
 
 pub async fn form_post_js() -> Response {

@@ -7,7 +7,7 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use connectid_core::account::Account;
-use connectid_core::client::{Identifiers, IdentifierFirst, SmsPin};
+use connectid_core::client::{IdentifierFirst, Identifiers, SmsPin};
 use connectid_core::crypto::{
     constant_time_eq, hash_secret, random_digits, random_id, random_token,
 };
@@ -111,12 +111,7 @@ fn browser_cookie(state: &AppState, headers: &HeaderMap) -> (String, Option<Stri
         Some(v) => (v, None),
         None => {
             let v = random_token();
-            let c = cookies::set(
-                cookies::BROWSER,
-                &v,
-                None,
-                state.settings.secure_cookies(),
-            );
+            let c = cookies::set(cookies::BROWSER, &v, None, state.settings.secure_cookies());
             (v, Some(c))
         }
     }
@@ -172,7 +167,8 @@ pub async fn start(
             Err(e) => return page_store_error(state, e),
         };
         if let Some(account) = account {
-            let wants_phone = p.req.acr == Acr::Phone && client.metadata.sms_pin != SmsPin::Disallow;
+            let wants_phone =
+                p.req.acr == Acr::Phone && client.metadata.sms_pin != SmsPin::Disallow;
             let pick = if wants_phone {
                 account.phone().or(account.email())
             } else {
@@ -348,7 +344,14 @@ async fn establish(
     if let Err(e) = state.store.create_session(&session).await {
         return page_store_error(state, e);
     }
-    audit(state, "signin", Some(account_id), Some(&client.client_id), "success").await;
+    audit(
+        state,
+        "signin",
+        Some(account_id),
+        Some(&client.client_id),
+        "success",
+    )
+    .await;
     let cookie = cookies::set(
         cookies::SESSION,
         &token,
@@ -753,7 +756,7 @@ async fn send_code(
     if let Err(e) = state.sender.send(msg).await {
         tracing::error!(error = %e, "code not sent");
         return Ok(Err(
-            "The code could not be sent. Try again in a moment.".into(),
+            "The code could not be sent. Try again in a moment.".into()
         ));
     }
     Ok(Ok(()))
@@ -767,10 +770,7 @@ async fn on_password(ctx: &mut Ctx<'_>, params: &Params, headers: &HeaderMap) ->
         Some(id) => state.store.get_account(id).await?,
         None => None,
     };
-    let key = format!(
-        "pwd:{}",
-        ctx.p.account_id.as_deref().unwrap_or("unknown")
-    );
+    let key = format!("pwd:{}", ctx.p.account_id.as_deref().unwrap_or("unknown"));
     if state.store.rate_hit(&key, 900, now).await? > PASSWORD_TRIES_PER_15_MIN {
         ctx.p.error = Some("Too many wrong passwords. Wait 15 minutes and try again.".into());
         return Ok(None);
@@ -920,7 +920,14 @@ async fn on_set_password(ctx: &mut Ctx<'_>, params: &Params, headers: &HeaderMap
         Err(_) => return Err(StoreError::Database("password hashing failed".into())),
     };
     let account = find_or_create(state, &identifier, Some(hash)).await?;
-    audit(state, "password_set", Some(&account.id), Some(&ctx.client.client_id), "success").await;
+    audit(
+        state,
+        "password_set",
+        Some(&account.id),
+        Some(&ctx.client.client_id),
+        "success",
+    )
+    .await;
     let amr = vec!["pwd".to_string(), otp_amr(Some(&identifier))];
     done(ctx, headers, &account.id, Acr::Password, amr).await
 }
@@ -946,11 +953,25 @@ async fn on_consent(ctx: &mut Ctx<'_>, params: &Params) -> StepResult {
                     state.now(),
                 )
                 .await?;
-            audit(state, "consent", Some(&auth.account_id), Some(&ctx.client.client_id), "allow").await;
+            audit(
+                state,
+                "consent",
+                Some(&auth.account_id),
+                Some(&ctx.client.client_id),
+                "allow",
+            )
+            .await;
             Ok(Some(finish::issue(state, &ctx.p.req, auth, None).await))
         }
         _ => {
-            audit(state, "consent", Some(&auth.account_id), Some(&ctx.client.client_id), "deny").await;
+            audit(
+                state,
+                "consent",
+                Some(&auth.account_id),
+                Some(&ctx.client.client_id),
+                "deny",
+            )
+            .await;
             let t = finish::target(&ctx.p.req);
             Ok(Some(with_cookie(
                 redirect_error(state, &t, "access_denied", "the person denied access"),

@@ -142,7 +142,10 @@ async fn verify_assertion(
     if !aud_ok {
         return Err(fail("aud must be the issuer or the token endpoint"));
     }
-    let exp = c.get("exp").and_then(Value::as_i64).ok_or_else(|| fail("no exp"))?;
+    let exp = c
+        .get("exp")
+        .and_then(Value::as_i64)
+        .ok_or_else(|| fail("no exp"))?;
     if exp <= now || exp > now + 600 {
         return Err(fail("expired or too long-lived"));
     }
@@ -228,14 +231,18 @@ async fn authorization_code(
         return Err(invalid_grant("the code was issued to another client"));
     }
     if p.get("redirect_uri") != Some(record.redirect_uri.as_str()) {
-        return Err(invalid_grant("redirect_uri does not match the authorization request"));
+        return Err(invalid_grant(
+            "redirect_uri does not match the authorization request",
+        ));
     }
     match (&record.code_challenge, p.get("code_verifier")) {
         (Some(challenge), Some(verifier)) => {
             let ok = (43..=128).contains(&verifier.len())
                 && constant_time_eq(pkce_s256(verifier).as_bytes(), challenge.as_bytes());
             if !ok {
-                return Err(invalid_grant("code_verifier does not match the code_challenge"));
+                return Err(invalid_grant(
+                    "code_verifier does not match the code_challenge",
+                ));
             }
         }
         (Some(_), None) => return Err(invalid_grant("code_verifier is missing")),
@@ -248,7 +255,15 @@ async fn authorization_code(
         .get_account(&grant.account_id)
         .await?
         .ok_or_else(|| invalid_grant("the account no longer exists"))?;
-    respond_with_tokens(state, client, &grant, &account, record.nonce.as_deref(), None).await
+    respond_with_tokens(
+        state,
+        client,
+        &grant,
+        &account,
+        record.nonce.as_deref(),
+        None,
+    )
+    .await
 }
 
 async fn live_grant(state: &AppState, id: &str) -> Result<Grant, OAuthError> {
@@ -280,7 +295,9 @@ async fn refresh(
     };
     let grant = live_grant(state, &grant_id).await?;
     if grant.client_id != client.client_id {
-        return Err(invalid_grant("the refresh token was issued to another client"));
+        return Err(invalid_grant(
+            "the refresh token was issued to another client",
+        ));
     }
     match state.store.use_refresh_token(&hash, now).await? {
         RefreshUse::Rotated { .. } => {}
@@ -290,7 +307,9 @@ async fn refresh(
                 "the refresh token was already used; its whole family is revoked",
             ));
         }
-        RefreshUse::Unknown => return Err(invalid_grant("the refresh token is invalid or expired")),
+        RefreshUse::Unknown => {
+            return Err(invalid_grant("the refresh token is invalid or expired"));
+        }
     }
     let narrowed = match p.get("scope") {
         Some(s) => {
@@ -347,7 +366,8 @@ fn client_credentials(
     let at = ks
         .sign(connectid_core::client::SigningAlg::RS256, "at+jwt", &claims)
         .map_err(|_| OAuthError::server())?;
-    let mut body = json!({"access_token": at, "token_type": "Bearer", "expires_in": ACCESS_TOKEN_TTL});
+    let mut body =
+        json!({"access_token": at, "token_type": "Bearer", "expires_in": ACCESS_TOKEN_TTL});
     if !scope.is_empty() {
         body["scope"] = json!(scope);
     }
@@ -383,9 +403,22 @@ async fn respond_with_tokens(
         at_claims["sid"] = json!(sid);
     }
     let access_token = ks
-        .sign(connectid_core::client::SigningAlg::RS256, "at+jwt", &at_claims)
+        .sign(
+            connectid_core::client::SigningAlg::RS256,
+            "at+jwt",
+            &at_claims,
+        )
         .map_err(|_| OAuthError::server())?;
-    let id_token = id_token(state, &ks, client, grant, account, nonce, &access_token, &scope)?;
+    let id_token = id_token(
+        state,
+        &ks,
+        client,
+        grant,
+        account,
+        nonce,
+        &access_token,
+        &scope,
+    )?;
     let mut body = json!({
         "access_token": access_token,
         "token_type": "Bearer",
@@ -393,7 +426,11 @@ async fn respond_with_tokens(
         "id_token": id_token,
         "scope": scope,
     });
-    if client.metadata.grant_types.contains(&GrantType::RefreshToken) {
+    if client
+        .metadata
+        .grant_types
+        .contains(&GrantType::RefreshToken)
+    {
         let rt = random_token();
         state
             .store
@@ -504,7 +541,9 @@ pub async fn verify_access_token(
     let c = jws.claims;
     let now = state.now();
     if c.get("iss").and_then(Value::as_str) != Some(state.settings.issuer.as_str())
-        || c.get("exp").and_then(Value::as_i64).is_none_or(|e| e <= now)
+        || c.get("exp")
+            .and_then(Value::as_i64)
+            .is_none_or(|e| e <= now)
     {
         return Ok(None);
     }

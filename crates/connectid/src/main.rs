@@ -1,1 +1,615 @@
-fn main() {}
+//! The connectid binary: command line, configuration, start-up and shutdown.
+
+mod config;
+
+use std::io::Read;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Duration;
+
+use clap::{Parser, Subcommand};
+use connectid_core::client::{self, ClientMetadata, SigningAlg};
+use connectid_core::clock::{Clock, SystemClock};
+use connectid_core::identifier::Identifier;
+use connectid_core::keys::{KeyCipher, generate};
+use connectid_core::messages::MessageSender;
+use connectid_core::password::{PasswordHasher, check_policy};
+use connectid_core::store::{NewAccount, Store, StoreError};
+use connectid_web::{AppState, WebSettings};
+use serde_json::json;
+
+use crate::config::{Config, ConfigError, Overrides};
+
+#[derive(Parser)]
+#[command(
+    name = "connectid",
+    version,
+    about = "An OpenID Connect identity provider"
+)]
+struct Cli {
+    /// Configuration file (default: $CONNECTID_CONFIG, then ./connectid.toml if present).
+    #[arg(long, global = true, value_name = "FILE")]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the server.
+    Serve {
+        #[arg(long)]
+        listen: Option<String>,
+        #[arg(long)]
+        issuer: Option<String>,
+        #[arg(long = "database", value_name = "URL")]
+        database: Option<String>,
+        /// Also serve the demo services at /demo.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Apply database migrations and exit.
+    Migrate,
+    /// Manage clients (services).
+    Clients {
+        #[command(subcommand)]
+        command: ClientsCommand,
+    },
+    /// Manage accounts.
+    Accounts {
+        #[command(subcommand)]
+        command: AccountsCommand,
+    },
+    /// Manage signing keys.
+    Keys {
+        #[command(subcommand)]
+        command: KeysCommand,
+    },
+    /// Check the configuration and print it with secrets masked.
+    Config,
+}
+
+#[derive(Subcommand)]
+enum ClientsCommand {
+    /// Register a client from metadata JSON (--file or stdin).
+    Create {
+        #[arg(long)]
+        file: Option<PathBuf>,
+    },
+    List,
+    Show {
+        client_id: String,
+    },
+    /// Replace a client's metadata with JSON from --file or stdin.
+    Update {
+        client_id: String,
+        #[arg(long)]
+        file: Option<PathBuf>,
+    },
+    Delete {
+        client_id: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum AccountsCommand {
+    Create {
+        #[arg(long)]
+        phone: Vec<String>,
+        #[arg(long)]
+        email: Vec<String>,
+        /// Read the password from the first line of stdin.
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    Show {
+        id: String,
+    },
+    Delete {
+        id: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum KeysCommand {
+    List,
+    /// Make new signing keys; the old ones stay published until their tokens expire.
+    Rotate,
+}
+
+/// A failure with its exit code: 2 for bad input, 1 for everything else.
+enum Failure {
+    Usage(String),
+    Runtime(String),
+}
+
+impl From<ConfigError> for Failure {
+    fn from(e: ConfigError) -> Self {
+        Failure::Usage(e.0)
+    }
+}
+
+impl From<StoreError> for Failure {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::Conflict(_) => Failure::Usage("conflict: this already exists".into()),
+            other => Failure::Runtime(format!("storage: {other}")),
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: cannot start the runtime: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Failure::Usage(m)) => {
+            eprintln!("error: {m}");
+            ExitCode::from(2)
+        }
+        Err(Failure::Runtime(m)) => {
+            eprintln!("error: {m}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn env_vars() -> Vec<(String, String)> {
+    std::env::vars().collect()
+}
+
+async fn open_store(cfg: &Config) -> Result<Arc<dyn Store>, Failure> {
+    let db = connectid_store::connect(&cfg.database_url)
+        .await
+        .map_err(|e| Failure::Runtime(format!("cannot open the database: {e}")))?;
+    db.migrate()
+        .await
+        .map_err(|e| Failure::Runtime(format!("migration failed: {e}")))?;
+    Ok(Arc::new(db))
+}
+
+fn read_input(file: Option<&PathBuf>) -> Result<String, Failure> {
+    match file {
+        Some(f) => std::fs::read_to_string(f)
+            .map_err(|e| Failure::Usage(format!("cannot read {}: {e}", f.display()))),
+        None => {
+            let mut s = String::new();
+            std::io::stdin()
+                .read_to_string(&mut s)
+                .map_err(|e| Failure::Usage(format!("cannot read stdin: {e}")))?;
+            Ok(s)
+        }
+    }
+}
+
+fn print_json(v: &serde_json::Value) {
+    println!(
+        "{}",
+        serde_json::to_string_pretty(v).unwrap_or_else(|_| v.to_string())
+    );
+}
+
+fn metadata_failure(e: client::ClientError) -> Failure {
+    Failure::Usage(e.to_string())
+}
+
+async fn run(cli: Cli) -> Result<(), Failure> {
+    let overrides = match &cli.command {
+        Command::Serve {
+            listen,
+            issuer,
+            database,
+            ..
+        } => Overrides {
+            listen: listen.clone(),
+            issuer: issuer.clone(),
+            database_url: database.clone(),
+        },
+        _ => Overrides::default(),
+    };
+    let cfg = config::load(cli.config.as_deref(), &env_vars(), &overrides)?;
+    let clock = SystemClock;
+    match cli.command {
+        Command::Serve { demo, .. } => {
+            if demo {
+                return Err(Failure::Usage(
+                    "--demo is not available in this version yet; run `connectid serve`".into(),
+                ));
+            }
+            serve(cfg).await
+        }
+        Command::Config => {
+            let mut shown = cfg.clone();
+            for secret in [
+                &mut shown.admin.token,
+                &mut shown.sms.webhook_secret,
+                &mut shown.keys.encryption_key,
+            ] {
+                if !secret.is_empty() {
+                    *secret = "********".into();
+                }
+            }
+            println!("{shown:#?}");
+            Ok(())
+        }
+        Command::Migrate => {
+            open_store(&cfg).await?;
+            println!("migrations applied");
+            Ok(())
+        }
+        Command::Clients { command } => {
+            let store = open_store(&cfg).await?;
+            clients(&*store, command, clock.now()).await
+        }
+        Command::Accounts { command } => {
+            let store = open_store(&cfg).await?;
+            accounts(&*store, &cfg, command, clock.now()).await
+        }
+        Command::Keys { command } => {
+            let store = open_store(&cfg).await?;
+            let cipher = KeyCipher::new(Some(&cfg.keys.encryption_key));
+            keys(&*store, &cipher, command, clock.now()).await
+        }
+    }
+}
+
+async fn clients(store: &dyn Store, command: ClientsCommand, now: i64) -> Result<(), Failure> {
+    match command {
+        ClientsCommand::Create { file } => {
+            let meta =
+                ClientMetadata::from_json(&read_input(file.as_ref())?).map_err(metadata_failure)?;
+            let (record, secret) = client::register(meta, now).map_err(metadata_failure)?;
+            store.create_client(&record).await.map_err(|e| match e {
+                StoreError::Conflict(_) => Failure::Usage(format!(
+                    "invalid_client_metadata: client_id `{}` is already registered",
+                    record.client_id
+                )),
+                other => other.into(),
+            })?;
+            print_json(&client::to_json(&record, secret.as_deref()));
+        }
+        ClientsCommand::List => {
+            let all = store.list_clients().await?;
+            print_json(&json!(
+                all.iter()
+                    .map(|c| client::to_json(c, None))
+                    .collect::<Vec<_>>()
+            ));
+        }
+        ClientsCommand::Show { client_id } => match store.get_client(&client_id).await? {
+            Some(c) => print_json(&client::to_json(&c, None)),
+            None => return Err(Failure::Usage(format!("no client `{client_id}`"))),
+        },
+        ClientsCommand::Update { client_id, file } => {
+            let existing = store
+                .get_client(&client_id)
+                .await?
+                .ok_or_else(|| Failure::Usage(format!("no client `{client_id}`")))?;
+            let meta =
+                ClientMetadata::from_json(&read_input(file.as_ref())?).map_err(metadata_failure)?;
+            let (record, secret) =
+                client::update(&existing, meta, now).map_err(metadata_failure)?;
+            store.update_client(&record).await?;
+            print_json(&client::to_json(&record, secret.as_deref()));
+        }
+        ClientsCommand::Delete { client_id } => {
+            if !store.delete_client(&client_id).await? {
+                return Err(Failure::Usage(format!("no client `{client_id}`")));
+            }
+            println!("deleted {client_id}");
+        }
+    }
+    Ok(())
+}
+
+async fn accounts(
+    store: &dyn Store,
+    cfg: &Config,
+    command: AccountsCommand,
+    now: i64,
+) -> Result<(), Failure> {
+    match command {
+        AccountsCommand::Create {
+            phone,
+            email,
+            password_stdin,
+        } => {
+            let region = cfg.phone_region()?;
+            let mut identifiers = Vec::new();
+            for p in &phone {
+                identifiers.push((
+                    Identifier::phone(p, region)
+                        .map_err(|e| Failure::Usage(format!("--phone {p}: {e}")))?,
+                    true,
+                ));
+            }
+            for e in &email {
+                identifiers.push((
+                    Identifier::email(e)
+                        .map_err(|err| Failure::Usage(format!("--email {e}: {err}")))?,
+                    true,
+                ));
+            }
+            if identifiers.is_empty() {
+                return Err(Failure::Usage(
+                    "an account needs at least one --phone or --email".into(),
+                ));
+            }
+            let password_hash = if password_stdin {
+                let mut line = String::new();
+                std::io::stdin()
+                    .read_line(&mut line)
+                    .map_err(|e| Failure::Usage(format!("cannot read stdin: {e}")))?;
+                let password = line.trim_end_matches(['\r', '\n']);
+                check_policy(password).map_err(|e| Failure::Usage(format!("password: {e}")))?;
+                let hasher =
+                    PasswordHasher::owasp(1).map_err(|e| Failure::Runtime(e.to_string()))?;
+                Some(
+                    hasher
+                        .hash(password)
+                        .await
+                        .map_err(|e| Failure::Runtime(e.to_string()))?,
+                )
+            } else {
+                None
+            };
+            let id = new_account_id();
+            store
+                .create_account(&NewAccount {
+                    id: id.clone(),
+                    identifiers,
+                    password_hash,
+                    now,
+                })
+                .await
+                .map_err(|e| match e {
+                    StoreError::Conflict(_) => {
+                        Failure::Usage("an identifier already belongs to another account".into())
+                    }
+                    other => other.into(),
+                })?;
+            println!("{}", json!({ "id": id }));
+        }
+        AccountsCommand::Show { id } => match store.get_account(&id).await? {
+            Some(a) => print_json(&json!({
+                "id": a.id,
+                "created_at": a.created_at,
+                "updated_at": a.updated_at,
+                "has_password": a.has_password(),
+                "identifiers": a.identifiers.iter().map(|i| json!({
+                    "kind": i.identifier.kind, "value": i.identifier.value, "verified": i.verified
+                })).collect::<Vec<_>>(),
+            })),
+            None => return Err(Failure::Usage(format!("no account `{id}`"))),
+        },
+        AccountsCommand::Delete { id } => {
+            if !store.delete_account(&id).await? {
+                return Err(Failure::Usage(format!("no account `{id}`")));
+            }
+            println!("deleted {id}");
+        }
+    }
+    Ok(())
+}
+
+fn new_account_id() -> String {
+    let mut b = connectid_core::crypto::random_bytes::<16>();
+    b[6] = (b[6] & 0x0f) | 0x40;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    let h = connectid_core::crypto::hex(&b);
+    format!(
+        "{}-{}-{}-{}-{}",
+        &h[0..8],
+        &h[8..12],
+        &h[12..16],
+        &h[16..20],
+        &h[20..32]
+    )
+}
+
+async fn keys(
+    store: &dyn Store,
+    cipher: &KeyCipher,
+    command: KeysCommand,
+    now: i64,
+) -> Result<(), Failure> {
+    match command {
+        KeysCommand::List => {
+            let keys = store.list_keys(now, 2 * 3600).await?;
+            print_json(&json!(
+                keys.iter()
+                    .map(|k| json!({"kid": k.kid, "alg": k.alg.as_str(),
+                        "created_at": k.created_at, "retired_at": k.retired_at}))
+                    .collect::<Vec<_>>()
+            ));
+        }
+        KeysCommand::Rotate => {
+            let mut kids = Vec::new();
+            for alg in SigningAlg::ALL {
+                let k = generate(alg, now, cipher).map_err(|e| Failure::Runtime(e.to_string()))?;
+                store.insert_key(&k).await?;
+                kids.push(k.kid);
+            }
+            store.retire_keys(&kids, now).await?;
+            let ev = connectid_core::store::AuditEvent {
+                at: now,
+                kind: "key_rotation".into(),
+                account_id: None,
+                client_id: None,
+                ip: None,
+                outcome: "success".into(),
+                detail: Some(kids.join(",")),
+            };
+            store.audit(&ev).await?;
+            print_json(&json!({ "active": kids }));
+        }
+    }
+    Ok(())
+}
+
+fn sender(cfg: &Config, channel: &str) -> Arc<dyn MessageSender> {
+    let (provider, outbox) = match channel {
+        "sms" => (&cfg.sms.provider, &cfg.sms.outbox),
+        _ => (&cfg.email.provider, &cfg.email.outbox),
+    };
+    match provider.as_str() {
+        "outbox" => Arc::new(connectid_web::outbox::OutboxSender::new(outbox)),
+        _ => Arc::new(connectid_web::outbox::LogSender),
+    }
+}
+
+/// Sends SMS through one provider and email through the other.
+struct Router {
+    sms: Arc<dyn MessageSender>,
+    email: Arc<dyn MessageSender>,
+}
+
+#[async_trait::async_trait]
+impl MessageSender for Router {
+    async fn send(
+        &self,
+        m: connectid_core::messages::Message,
+    ) -> Result<(), connectid_core::messages::SendError> {
+        match m.channel {
+            connectid_core::messages::Channel::Sms => self.sms.send(m).await,
+            connectid_core::messages::Channel::Email => self.email.send(m).await,
+        }
+    }
+}
+
+/// Registers or updates the `[[clients]]` of the config file; they need a `client_id`.
+async fn config_clients(store: &dyn Store, cfg: &Config, now: i64) -> Result<(), Failure> {
+    for (i, value) in cfg.clients.iter().enumerate() {
+        let json = serde_json::to_string(value).map_err(|e| Failure::Usage(e.to_string()))?;
+        let meta = ClientMetadata::from_json(&json)
+            .map_err(|e| Failure::Usage(format!("config: `clients[{i}]`: {e}")))?;
+        let Some(id) = meta.client_id.clone() else {
+            return Err(Failure::Usage(format!(
+                "config: `clients[{i}].client_id`: required for clients in the config file"
+            )));
+        };
+        let bad = |e: client::ClientError| Failure::Usage(format!("config: `clients[{i}]`: {e}"));
+        match store.get_client(&id).await? {
+            Some(existing) => {
+                let (record, _) = client::update(&existing, meta, now).map_err(bad)?;
+                store.update_client(&record).await?;
+            }
+            None => {
+                let (record, _) = client::register(meta, now).map_err(bad)?;
+                store.create_client(&record).await?;
+            }
+        }
+    }
+    Ok(())
+}
+
+async fn serve(cfg: Config) -> Result<(), Failure> {
+    init_tracing();
+    let addr = cfg.listen_addr()?;
+    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+    let store = open_store(&cfg).await?;
+    config_clients(&*store, &cfg, clock.now()).await?;
+    let cipher = KeyCipher::new(Some(&cfg.keys.encryption_key));
+    let keyset = connectid_web::ensure_keys(&*store, &cipher, clock.now())
+        .await
+        .map_err(|e| Failure::Runtime(e.to_string()))?;
+    let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+    let hasher = PasswordHasher::owasp(cores).map_err(|e| Failure::Runtime(e.to_string()))?;
+    let settings = WebSettings {
+        issuer: cfg.issuer.clone(),
+        admin_token: Some(cfg.admin.token.clone()).filter(|t| !t.is_empty()),
+        default_phone_region: cfg.phone_region()?,
+        trusted_proxies: cfg.trusted_proxies()?,
+        msisdn_header: cfg.mobile_network.msisdn_header.clone(),
+    };
+    let sender: Arc<dyn MessageSender> = Arc::new(Router {
+        sms: sender(&cfg, "sms"),
+        email: sender(&cfg, "email"),
+    });
+    let state = AppState::new(
+        store.clone(),
+        clock.clone(),
+        settings,
+        keyset,
+        cipher.clone(),
+        hasher,
+        sender,
+    );
+    spawn_maintenance(state.clone());
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .map_err(|e| Failure::Runtime(format!("cannot listen on {addr}: {e}")))?;
+    tracing::info!(%addr, issuer = %cfg.issuer, "connectid is listening");
+    let app =
+        connectid_web::router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .map_err(|e| Failure::Runtime(e.to_string()))?;
+    tracing::info!("connectid stopped");
+    Ok(())
+}
+
+/// Reloads keys (a rotation elsewhere reaches this node) and purges expired rows.
+fn spawn_maintenance(state: AppState) {
+    tokio::spawn(async move {
+        let mut ticks: u64 = 0;
+        loop {
+            tokio::time::sleep(Duration::from_secs(15)).await;
+            ticks += 1;
+            let now = state.now();
+            match connectid_web::ensure_keys(&*state.store, &state.cipher, now).await {
+                Ok(ks) => state.set_keyset(ks),
+                Err(e) => tracing::error!(error = %e, "key reload failed"),
+            }
+            if ticks % 40 == 0
+                && let Err(e) = state.store.purge_expired(now).await
+            {
+                tracing::error!(error = %e, "purge failed");
+            }
+        }
+    });
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+}
+
+fn init_tracing() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let json = std::env::var("CONNECTID_LOG_FORMAT").is_ok_and(|v| v == "json");
+    let builder = tracing_subscriber::fmt().with_env_filter(filter);
+    if json {
+        builder.json().init();
+    } else {
+        builder.init();
+    }
+}

@@ -1,0 +1,444 @@
+//! Settings, layered: defaults < file < `CONNECTID_*` environment < flags. Unknown keys and bad
+//! values are refused with one line naming the key.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use connectid_core::identifier::PhoneRegion;
+use connectid_web::net::Cidr;
+use serde::Deserialize;
+
+/// A configuration problem: printed as one line, exit code 2.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct ConfigError(pub String);
+
+fn err(key: &str, msg: impl std::fmt::Display) -> ConfigError {
+    ConfigError(format!("config: `{key}`: {msg}"))
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    pub listen: String,
+    pub issuer: String,
+    pub database_url: String,
+    pub redis_url: String,
+    pub default_phone_region: String,
+    pub admin: Admin,
+    pub sms: Sms,
+    pub email: Email,
+    pub mobile_network: MobileNetwork,
+    pub keys: Keys,
+    pub clients: Vec<toml::Value>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Admin {
+    pub token: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Sms {
+    pub provider: String,
+    pub outbox: String,
+    pub webhook_url: String,
+    pub webhook_secret: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Email {
+    pub provider: String,
+    pub outbox: String,
+    pub smtp_url: String,
+    pub from: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct MobileNetwork {
+    pub trusted_proxies: Vec<String>,
+    pub msisdn_header: String,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Keys {
+    pub encryption_key: String,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            listen: "127.0.0.1:8080".into(),
+            issuer: "http://localhost:8080".into(),
+            database_url: "sqlite://connectid.db".into(),
+            redis_url: String::new(),
+            default_phone_region: "NO".into(),
+            admin: Admin::default(),
+            sms: Sms::default(),
+            email: Email::default(),
+            mobile_network: MobileNetwork::default(),
+            keys: Keys::default(),
+            clients: Vec::new(),
+        }
+    }
+}
+
+impl Default for Sms {
+    fn default() -> Self {
+        Self {
+            provider: "outbox".into(),
+            outbox: "outbox.jsonl".into(),
+            webhook_url: String::new(),
+            webhook_secret: String::new(),
+        }
+    }
+}
+
+impl Default for Email {
+    fn default() -> Self {
+        Self {
+            provider: "outbox".into(),
+            outbox: "outbox.jsonl".into(),
+            smtp_url: String::new(),
+            from: String::new(),
+        }
+    }
+}
+
+impl Default for MobileNetwork {
+    fn default() -> Self {
+        Self {
+            trusted_proxies: Vec::new(),
+            msisdn_header: "X-MSISDN".into(),
+        }
+    }
+}
+
+/// Every key the environment may set, as (section, key).
+const ENV_KEYS: &[(&str, &str)] = &[
+    ("", "listen"),
+    ("", "issuer"),
+    ("", "database_url"),
+    ("", "redis_url"),
+    ("", "default_phone_region"),
+    ("admin", "token"),
+    ("sms", "provider"),
+    ("sms", "outbox"),
+    ("sms", "webhook_url"),
+    ("sms", "webhook_secret"),
+    ("email", "provider"),
+    ("email", "outbox"),
+    ("email", "smtp_url"),
+    ("email", "from"),
+    ("mobile_network", "trusted_proxies"),
+    ("mobile_network", "msisdn_header"),
+    ("keys", "encryption_key"),
+];
+
+/// Command-line values that override everything else.
+#[derive(Debug, Default, Clone)]
+pub struct Overrides {
+    pub listen: Option<String>,
+    pub issuer: Option<String>,
+    pub database_url: Option<String>,
+}
+
+/// Which file to read: `--config`, then `CONNECTID_CONFIG`, then `./connectid.toml` if present.
+pub fn config_path(flag: Option<&Path>) -> Option<(PathBuf, bool)> {
+    if let Some(p) = flag {
+        return Some((p.to_path_buf(), true));
+    }
+    if let Some(p) = std::env::var_os("CONNECTID_CONFIG").filter(|p| !p.is_empty()) {
+        return Some((PathBuf::from(p), true));
+    }
+    let local = PathBuf::from("connectid.toml");
+    local.exists().then_some((local, false))
+}
+
+pub fn load(
+    flag: Option<&Path>,
+    env: &[(String, String)],
+    over: &Overrides,
+) -> Result<Config, ConfigError> {
+    let mut table = match config_path(flag) {
+        Some((path, _)) => {
+            let text = std::fs::read_to_string(&path)
+                .map_err(|e| ConfigError(format!("config: cannot read {}: {e}", path.display())))?;
+            text.parse::<toml::Table>().map_err(|e| {
+                ConfigError(format!(
+                    "config: {} is not valid TOML: {}",
+                    path.display(),
+                    e.message()
+                ))
+            })?
+        }
+        None => toml::Table::new(),
+    };
+    for (name, value) in env {
+        let Some(rest) = name.strip_prefix("CONNECTID_") else {
+            continue;
+        };
+        let lower = rest.to_ascii_lowercase();
+        let (section, key) = match lower.split_once("__") {
+            Some((s, k)) => (s.to_string(), k.to_string()),
+            None => (String::new(), lower.clone()),
+        };
+        if !ENV_KEYS.iter().any(|(s, k)| *s == section && *k == key) {
+            continue;
+        }
+        let v = if key == "trusted_proxies" {
+            toml::Value::Array(
+                value
+                    .split(',')
+                    .map(str::trim)
+                    .filter(|s| !s.is_empty())
+                    .map(|s| toml::Value::String(s.into()))
+                    .collect(),
+            )
+        } else {
+            toml::Value::String(value.clone())
+        };
+        if section.is_empty() {
+            table.insert(key, v);
+        } else {
+            let entry = table
+                .entry(section.clone())
+                .or_insert_with(|| toml::Value::Table(toml::Table::new()));
+            match entry {
+                toml::Value::Table(t) => {
+                    t.insert(key, v);
+                }
+                _ => return Err(err(&section, "must be a table")),
+            }
+        }
+    }
+    let mut cfg: Config =
+        serde_path_to_error::deserialize(toml::Value::Table(table)).map_err(|e| {
+            let path = e.path().to_string();
+            let inner = e.into_inner().to_string();
+            let inner = inner.lines().next().unwrap_or("").trim().to_string();
+            ConfigError(format!("config: `{path}`: {inner}"))
+        })?;
+    if let Some(v) = &over.listen {
+        cfg.listen = v.clone();
+    }
+    if let Some(v) = &over.issuer {
+        cfg.issuer = v.clone();
+    }
+    if let Some(v) = &over.database_url {
+        cfg.database_url = v.clone();
+    }
+    cfg.validate()?;
+    Ok(cfg)
+}
+
+impl Config {
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        self.listen_addr()?;
+        let issuer = &self.issuer;
+        if !(issuer.starts_with("https://") || issuer.starts_with("http://"))
+            || issuer.ends_with('/')
+            || issuer.contains(['?', '#', ' '])
+            || issuer.split("://").nth(1).is_none_or(str::is_empty)
+        {
+            return Err(err(
+                "issuer",
+                "must be an http(s) URL without a trailing slash, query or fragment",
+            ));
+        }
+        if !(self.database_url.starts_with("sqlite:")
+            || self.database_url.starts_with("postgres://")
+            || self.database_url.starts_with("postgresql://"))
+        {
+            return Err(err(
+                "database_url",
+                "must start with sqlite:// or postgres://",
+            ));
+        }
+        if !self.redis_url.is_empty() && !self.redis_url.starts_with("redis://") {
+            return Err(err("redis_url", "must start with redis://"));
+        }
+        self.phone_region()?;
+        match self.sms.provider.as_str() {
+            "outbox" | "log" => {}
+            "webhook" => {
+                return Err(err(
+                    "sms.provider",
+                    "the webhook provider is not available in this version; use outbox or log",
+                ));
+            }
+            other => {
+                return Err(err(
+                    "sms.provider",
+                    format!("`{other}` is not one of outbox, webhook, log"),
+                ));
+            }
+        }
+        match self.email.provider.as_str() {
+            "outbox" | "log" => {}
+            "smtp" => {
+                return Err(err(
+                    "email.provider",
+                    "the smtp provider is not available in this version; use outbox or log",
+                ));
+            }
+            other => {
+                return Err(err(
+                    "email.provider",
+                    format!("`{other}` is not one of outbox, smtp, log"),
+                ));
+            }
+        }
+        if self.sms.provider == "outbox" && self.sms.outbox.is_empty() {
+            return Err(err("sms.outbox", "must name a file"));
+        }
+        if self.email.provider == "outbox" && self.email.outbox.is_empty() {
+            return Err(err("email.outbox", "must name a file"));
+        }
+        self.trusted_proxies()?;
+        let header = &self.mobile_network.msisdn_header;
+        if header.is_empty()
+            || !header
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        {
+            return Err(err(
+                "mobile_network.msisdn_header",
+                "must be an HTTP header name",
+            ));
+        }
+        if !self.admin.token.is_empty() && self.admin.token.len() < 16 {
+            return Err(err("admin.token", "must be at least 16 characters"));
+        }
+        Ok(())
+    }
+
+    pub fn listen_addr(&self) -> Result<SocketAddr, ConfigError> {
+        self.listen.parse().map_err(|_| {
+            err(
+                "listen",
+                format!("`{}` is not an address like 127.0.0.1:8080", self.listen),
+            )
+        })
+    }
+
+    pub fn phone_region(&self) -> Result<PhoneRegion, ConfigError> {
+        self.default_phone_region
+            .parse()
+            .map_err(|e| err("default_phone_region", e))
+    }
+
+    pub fn trusted_proxies(&self) -> Result<Vec<Cidr>, ConfigError> {
+        self.mobile_network
+            .trusted_proxies
+            .iter()
+            .map(|c| {
+                c.parse()
+                    .map_err(|e| err("mobile_network.trusted_proxies", e))
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load_text(text: &str, env: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        let dir = std::env::temp_dir().join(format!(
+            "connectid-cfg-{}",
+            connectid_core::crypto::random_id()
+        ));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("c.toml");
+        std::fs::write(&path, text).unwrap();
+        let env: Vec<(String, String)> = env
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        load(Some(&path), &env, &Overrides::default())
+    }
+
+    #[test]
+    fn defaults_are_valid() {
+        let c = load_text("", &[]).unwrap();
+        assert_eq!(c.listen, "127.0.0.1:8080");
+        assert_eq!(c.issuer, "http://localhost:8080");
+        assert_eq!(c.database_url, "sqlite://connectid.db");
+    }
+
+    #[test]
+    fn precedence_is_flag_env_file() {
+        let c = load_text(
+            "listen = \"127.0.0.1:1\"\n[sms]\nprovider = \"log\"\n",
+            &[
+                ("CONNECTID_LISTEN", "127.0.0.1:2"),
+                ("CONNECTID_SMS__PROVIDER", "outbox"),
+            ],
+        )
+        .unwrap();
+        assert_eq!(c.listen, "127.0.0.1:2");
+        assert_eq!(c.sms.provider, "outbox");
+        let env = vec![("CONNECTID_LISTEN".to_string(), "127.0.0.1:2".to_string())];
+        let over = Overrides {
+            listen: Some("127.0.0.1:3".into()),
+            ..Default::default()
+        };
+        assert_eq!(load(None, &env, &over).unwrap().listen, "127.0.0.1:3");
+    }
+
+    #[test]
+    fn errors_name_the_key() {
+        for (text, key) in [
+            ("bogus = 1", "bogus"),
+            ("[sms]\nprovder = \"x\"", "provder"),
+            ("listen = \"nowhere\"", "listen"),
+            ("issuer = \"ftp://x\"", "issuer"),
+            ("database_url = \"mysql://x\"", "database_url"),
+            ("default_phone_region = \"XX\"", "default_phone_region"),
+            ("[sms]\nprovider = \"pigeon\"", "sms.provider"),
+            (
+                "[mobile_network]\ntrusted_proxies = [\"10.0.0.0/99\"]",
+                "trusted_proxies",
+            ),
+            ("listen = 5", "listen"),
+            ("[admin]\ntoken = \"short\"", "admin.token"),
+        ] {
+            let e = load_text(text, &[]).unwrap_err().to_string();
+            assert!(e.contains(key), "{text}: {e}");
+            assert!(!e.contains('\n'), "one line: {e}");
+        }
+    }
+
+    #[test]
+    fn env_lists_and_unrelated_variables() {
+        let c = load_text(
+            "",
+            &[
+                (
+                    "CONNECTID_MOBILE_NETWORK__TRUSTED_PROXIES",
+                    "10.0.0.0/8, 127.0.0.1",
+                ),
+                ("CONNECTID_BIN", "/whatever"),
+            ],
+        )
+        .unwrap();
+        assert_eq!(c.trusted_proxies().unwrap().len(), 2);
+    }
+
+    #[test]
+    fn a_missing_file_is_an_error() {
+        let e = load(
+            Some(Path::new("/nonexistent/connectid.toml")),
+            &[],
+            &Overrides::default(),
+        )
+        .unwrap_err();
+        assert!(e.to_string().contains("cannot read"));
+    }
+}
