@@ -2,6 +2,8 @@
 //! PostgreSQL (from `TEST_DATABASE_URL`; each test in its own schema, so they run in parallel).
 //! With `CI` set, a PostgreSQL case that cannot run fails instead of skipping.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use std::sync::Arc;
 
 use connectid_core::client::{ClientMetadata, SigningAlg};
@@ -196,7 +198,7 @@ async fn identifiers_are_unique_across_accounts(s: Arc<dyn Store>) {
 async fn last_identifier_cannot_be_removed(s: Arc<dyn Store>) {
     let p = phone("+4791234569");
     let e = Identifier::email("b@example.com").unwrap();
-    let a = new_account(&*s, &[p.clone()]).await;
+    let a = new_account(&*s, std::slice::from_ref(&p)).await;
     s.add_identifier(&a, &e, false, 2).await.unwrap();
     s.set_identifier_verified(&e).await.unwrap();
     assert!(

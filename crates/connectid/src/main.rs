@@ -572,7 +572,7 @@ fn spawn_maintenance(state: AppState) {
                 Ok(ks) => state.set_keyset(ks),
                 Err(e) => tracing::error!(error = %e, "key reload failed"),
             }
-            if ticks % 40 == 0
+            if ticks.is_multiple_of(40)
                 && let Err(e) = state.store.purge_expired(now).await
             {
                 tracing::error!(error = %e, "purge failed");
