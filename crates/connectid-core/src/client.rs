@@ -423,84 +423,6 @@ fn validate_redirect_uri(uri: &str, app: ApplicationType) -> Result<(), &'static
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn meta(json: &str) -> Result<ClientMetadata, ClientError> {
-        let m = ClientMetadata::from_json(json)?;
-        m.validate()?;
-        Ok(m)
-    }
-
-    #[test]
-    fn a_minimal_web_client_is_valid_with_defaults() {
-        let m = meta(r#"{"client_name":"A","redirect_uris":["https://a.example/cb"]}"#).unwrap();
-        assert!(!m.sso);
-        assert_eq!(m.consent, Consent::Explicit);
-        assert_eq!(m.sms_pin, SmsPin::Auto);
-        assert_eq!(m.stay_signed_in(), StaySignedIn::default());
-    }
-
-    #[test]
-    fn unknown_fields_and_bad_values_are_invalid_metadata() {
-        for json in [
-            r#"{"redirect_uris":["https://a/cb"],"colour":"red"}"#,
-            r#"{"redirect_uris":["https://a/cb"],"sms_pin":"sometimes"}"#,
-            r#"{"redirect_uris":["https://a/cb"],"application_type":"native","stay_signed_in":{"visible":true,"default":true}}"#,
-            r#"{"redirect_uris":["https://a/cb"],"branding":{"header_color":"red;}"}}"#,
-            r#"{"redirect_uris":["https://a/cb"],"response_types":["token"]}"#,
-            r#"{"redirect_uris":["https://a/cb"],"token_endpoint_auth_method":"private_key_jwt"}"#,
-            r#"{"redirect_uris":["https://a/cb"],"default_acr_values":["3"]}"#,
-            r#"{"redirect_uris":["https://a/cb"],"client_id":"has space"}"#,
-            r#"{"redirect_uris":["https://a/cb"],"client_secret":"short"}"#,
-            r#"not json"#,
-        ] {
-            assert_eq!(
-                meta(json).unwrap_err().code(),
-                "invalid_client_metadata",
-                "{json}"
-            );
-        }
-    }
-
-    #[test]
-    fn bad_redirect_uris_are_invalid_redirect_uri() {
-        for uri in [
-            "https://a.example/cb#frag",
-            "http://a.example/cb",
-            "javascript:alert(1)",
-            "relative/cb",
-            "https://user@a.example/cb",
-            "com.example.app:/cb",
-        ] {
-            let json = format!(r#"{{"redirect_uris":["{uri}"]}}"#);
-            assert_eq!(
-                meta(&json).unwrap_err().code(),
-                "invalid_redirect_uri",
-                "{uri}"
-            );
-        }
-        assert_eq!(
-            meta(r#"{"redirect_uris":[]}"#).unwrap_err().code(),
-            "invalid_redirect_uri"
-        );
-    }
-
-    #[test]
-    fn native_clients_may_use_private_schemes_and_loopback() {
-        meta(r#"{"application_type":"native","token_endpoint_auth_method":"none","redirect_uris":["com.example.app:/cb","http://127.0.0.1:8123/cb"]}"#).unwrap();
-    }
-
-    #[test]
-    fn public_clients_cannot_use_client_credentials() {
-        let e =
-            meta(r#"{"token_endpoint_auth_method":"none","grant_types":["client_credentials"]}"#)
-                .unwrap_err();
-        assert_eq!(e.code(), "invalid_client_metadata");
-    }
-}
-
 /// Turns validated metadata into a record to store, making the id and secret when not given.
 /// Returns the secret in clear (shown once) for clients that authenticate with one.
 pub fn register(
@@ -577,4 +499,82 @@ pub fn to_json(record: &crate::store::ClientRecord, secret: Option<&str>) -> ser
         }
     }
     v
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn meta(json: &str) -> Result<ClientMetadata, ClientError> {
+        let m = ClientMetadata::from_json(json)?;
+        m.validate()?;
+        Ok(m)
+    }
+
+    #[test]
+    fn a_minimal_web_client_is_valid_with_defaults() {
+        let m = meta(r#"{"client_name":"A","redirect_uris":["https://a.example/cb"]}"#).unwrap();
+        assert!(!m.sso);
+        assert_eq!(m.consent, Consent::Explicit);
+        assert_eq!(m.sms_pin, SmsPin::Auto);
+        assert_eq!(m.stay_signed_in(), StaySignedIn::default());
+    }
+
+    #[test]
+    fn unknown_fields_and_bad_values_are_invalid_metadata() {
+        for json in [
+            r#"{"redirect_uris":["https://a/cb"],"colour":"red"}"#,
+            r#"{"redirect_uris":["https://a/cb"],"sms_pin":"sometimes"}"#,
+            r#"{"redirect_uris":["https://a/cb"],"application_type":"native","stay_signed_in":{"visible":true,"default":true}}"#,
+            r#"{"redirect_uris":["https://a/cb"],"branding":{"header_color":"red;}"}}"#,
+            r#"{"redirect_uris":["https://a/cb"],"response_types":["token"]}"#,
+            r#"{"redirect_uris":["https://a/cb"],"token_endpoint_auth_method":"private_key_jwt"}"#,
+            r#"{"redirect_uris":["https://a/cb"],"default_acr_values":["3"]}"#,
+            r#"{"redirect_uris":["https://a/cb"],"client_id":"has space"}"#,
+            r#"{"redirect_uris":["https://a/cb"],"client_secret":"short"}"#,
+            r#"not json"#,
+        ] {
+            assert_eq!(
+                meta(json).unwrap_err().code(),
+                "invalid_client_metadata",
+                "{json}"
+            );
+        }
+    }
+
+    #[test]
+    fn bad_redirect_uris_are_invalid_redirect_uri() {
+        for uri in [
+            "https://a.example/cb#frag",
+            "http://a.example/cb",
+            "javascript:alert(1)",
+            "relative/cb",
+            "https://user@a.example/cb",
+            "com.example.app:/cb",
+        ] {
+            let json = format!(r#"{{"redirect_uris":["{uri}"]}}"#);
+            assert_eq!(
+                meta(&json).unwrap_err().code(),
+                "invalid_redirect_uri",
+                "{uri}"
+            );
+        }
+        assert_eq!(
+            meta(r#"{"redirect_uris":[]}"#).unwrap_err().code(),
+            "invalid_redirect_uri"
+        );
+    }
+
+    #[test]
+    fn native_clients_may_use_private_schemes_and_loopback() {
+        meta(r#"{"application_type":"native","token_endpoint_auth_method":"none","redirect_uris":["com.example.app:/cb","http://127.0.0.1:8123/cb"]}"#).unwrap();
+    }
+
+    #[test]
+    fn public_clients_cannot_use_client_credentials() {
+        let e =
+            meta(r#"{"token_endpoint_auth_method":"none","grant_types":["client_credentials"]}"#)
+                .unwrap_err();
+        assert_eq!(e.code(), "invalid_client_metadata");
+    }
 }
