@@ -1,0 +1,660 @@
+//! End-to-end tests: the real binary on a free port, driven over HTTP as a browser and as a
+//! relying party would, through the real sign-in pages (no test-only back door).
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::collections::HashMap;
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use connectid_core::crypto::{b64url_decode, pkce_s256, random_id, random_token};
+use serde_json::Value;
+
+const BIN: &str = env!("CARGO_BIN_EXE_connectid");
+const REDIRECT: &str = "http://127.0.0.1:9/cb";
+const PASSWORD: &str = "correct horse 42";
+
+struct Server {
+    dir: PathBuf,
+    config: PathBuf,
+    base: String,
+    admin: String,
+    child: Child,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+impl Server {
+    async fn start() -> Server {
+        let dir = std::env::temp_dir().join(format!("connectid-e2e-{}", random_id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let port = free_port();
+        let base = format!("http://127.0.0.1:{port}");
+        let admin = random_token();
+        let config = dir.join("connectid.toml");
+        std::fs::write(
+            &config,
+            format!(
+                "listen = \"127.0.0.1:{port}\"\nissuer = \"{base}\"\ndatabase_url = \"sqlite://{db}\"\n\
+                 [admin]\ntoken = \"{admin}\"\n[sms]\noutbox = \"{ob}\"\n[email]\noutbox = \"{ob}\"\n",
+                db = dir.join("c.db").display(),
+                ob = dir.join("outbox.jsonl").display()
+            ),
+        )
+        .unwrap();
+        let child = Command::new(BIN)
+            .args(["--config", config.to_str().unwrap(), "serve"])
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let s = Server {
+            dir,
+            config,
+            base,
+            admin,
+            child,
+        };
+        for _ in 0..200 {
+            if let Ok(r) = reqwest::get(format!("{}/readyz", s.base)).await
+                && r.status() == 200
+            {
+                return s;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!("server did not start");
+    }
+
+    fn cli(&self, args: &[&str], input: &str) -> (i32, String, String) {
+        let mut child = Command::new(BIN)
+            .arg("--config")
+            .arg(&self.config)
+            .args(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(input.as_bytes())
+            .unwrap();
+        let out = child.wait_with_output().unwrap();
+        (
+            out.status.code().unwrap_or(-1),
+            String::from_utf8_lossy(&out.stdout).into(),
+            String::from_utf8_lossy(&out.stderr).into(),
+        )
+    }
+
+    fn client(&self, extra: &str) -> Value {
+        let json = format!(
+            r#"{{"client_name":"Shop","redirect_uris":["{REDIRECT}"],"post_logout_redirect_uris":["http://127.0.0.1:9/bye"],
+                "grant_types":["authorization_code","refresh_token"],"consent":"implicit"{extra}}}"#
+        );
+        let (code, out, err) = self.cli(&["clients", "create"], &json);
+        assert_eq!(code, 0, "{err}");
+        serde_json::from_str(&out).unwrap()
+    }
+
+    fn account(&self, email: &str) -> String {
+        let (code, out, err) = self.cli(
+            &["accounts", "create", "--email", email, "--password-stdin"],
+            &format!("{PASSWORD}\n"),
+        );
+        assert_eq!(code, 0, "{err}");
+        serde_json::from_str::<Value>(&out).unwrap()["id"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    }
+
+    fn last_code(&self, to: &str) -> String {
+        let text = std::fs::read_to_string(self.dir.join("outbox.jsonl")).unwrap();
+        let msg: Value = text
+            .lines()
+            .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+            .filter(|m| m["to"] == to)
+            .last()
+            .unwrap();
+        let body = msg["body"].as_str().unwrap();
+        body.split(|c: char| !c.is_ascii_digit())
+            .find(|w| w.len() == 6)
+            .unwrap()
+            .to_string()
+    }
+}
+
+/// A browser: keeps cookies, never follows redirects by itself.
+struct Browser {
+    http: reqwest::Client,
+    cookies: HashMap<String, String>,
+}
+
+struct Answer {
+    status: u16,
+    location: Option<String>,
+    body: String,
+}
+
+impl Browser {
+    fn new() -> Self {
+        Self {
+            http: reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .unwrap(),
+            cookies: HashMap::new(),
+        }
+    }
+
+    async fn send(&mut self, req: reqwest::RequestBuilder) -> Answer {
+        let cookie: Vec<String> = self
+            .cookies
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect();
+        let r = req
+            .header("cookie", cookie.join("; "))
+            .send()
+            .await
+            .unwrap();
+        let set_cookies: Vec<String> = r
+            .headers()
+            .get_all("set-cookie")
+            .iter()
+            .map(|v| v.to_str().unwrap().to_string())
+            .collect();
+        for c in &set_cookies {
+            let (k, v) = c.split(';').next().unwrap().split_once('=').unwrap();
+            if v.is_empty() {
+                self.cookies.remove(k);
+            } else {
+                self.cookies.insert(k.into(), v.into());
+            }
+        }
+        Answer {
+            status: r.status().as_u16(),
+            location: r
+                .headers()
+                .get("location")
+                .map(|v| v.to_str().unwrap().to_string()),
+            body: r.text().await.unwrap(),
+        }
+    }
+
+    async fn get(&mut self, url: &str) -> Answer {
+        let req = self.http.get(url);
+        self.send(req).await
+    }
+
+    async fn post(&mut self, url: &str, form: &[(&str, &str)]) -> Answer {
+        let req = self.http.post(url).form(form);
+        self.send(req).await
+    }
+}
+
+fn attr(html: &str, marker: &str, attr: &str) -> String {
+    let at = html
+        .find(marker)
+        .unwrap_or_else(|| panic!("{marker} not in {html}"));
+    let tag_start = html[..at].rfind('<').unwrap();
+    let tag = &html[tag_start..at + html[at..].find('>').unwrap()];
+    let key = format!("{attr}=\"");
+    let v = &tag[tag.find(&key).unwrap() + key.len()..];
+    v[..v.find('"').unwrap()]
+        .replace("&#x2f;", "/")
+        .replace("&amp;", "&")
+}
+
+fn step(html: &str) -> String {
+    attr(html, "data-step", "data-step")
+}
+
+fn query(url: &str) -> HashMap<String, String> {
+    let q = url.split_once('?').map(|(_, q)| q).unwrap_or("");
+    form_urlencoded::parse(q.as_bytes()).into_owned().collect()
+}
+
+fn claims(jwt: &str) -> Value {
+    serde_json::from_slice(&b64url_decode(jwt.split('.').nth(1).unwrap()).unwrap()).unwrap()
+}
+
+struct Flow {
+    verifier: String,
+    state: String,
+    nonce: String,
+}
+
+fn authorize_url(s: &Server, client_id: &str, extra: &str) -> (String, Flow) {
+    let verifier = random_token() + "x";
+    let flow = Flow {
+        state: random_id(),
+        nonce: random_id(),
+        verifier: verifier.clone(),
+    };
+    let url = format!(
+        "{}/authorize?client_id={client_id}&redirect_uri={REDIRECT}&response_type=code&scope=openid%20email\
+         &state={}&nonce={}&code_challenge={}&code_challenge_method=S256{extra}",
+        s.base,
+        flow.state,
+        flow.nonce,
+        pkce_s256(&verifier)
+    );
+    (url, flow)
+}
+
+/// Walks the pages from the authorization request to the redirect back to the client.
+async fn walk(s: &Server, b: &mut Browser, url: &str, identifier: &str) -> (String, Vec<String>) {
+    let mut a = b.get(url).await;
+    let mut steps = Vec::new();
+    for _ in 0..10 {
+        if let Some(loc) = a.location.clone() {
+            if loc.starts_with(REDIRECT) {
+                return (loc, steps);
+            }
+            a = b.get(&format!("{}{loc}", s.base)).await;
+            continue;
+        }
+        let st = step(&a.body);
+        steps.push(st.clone());
+        let csrf = attr(&a.body, "name=\"csrf\"", "value");
+        let action = format!("{}{}", s.base, attr_action(&a.body));
+        a = match st.as_str() {
+            "identifier" => {
+                b.post(&action, &[("csrf", &csrf), ("identifier", identifier)])
+                    .await
+            }
+            "password" => {
+                b.post(&action, &[("csrf", &csrf), ("password", PASSWORD)])
+                    .await
+            }
+            "code" => {
+                let code = s.last_code(identifier);
+                b.post(&action, &[("csrf", &csrf), ("code", &code)]).await
+            }
+            "set-password" => {
+                b.post(&action, &[("csrf", &csrf), ("new_password", PASSWORD)])
+                    .await
+            }
+            other => panic!("unexpected step {other}: {}", a.body),
+        };
+    }
+    panic!("sign-in did not finish: {steps:?}");
+}
+
+fn attr_action(html: &str) -> String {
+    let at = html.find("<form method=\"post\" action=\"").unwrap();
+    let v = &html[at + "<form method=\"post\" action=\"".len()..];
+    v[..v.find('"').unwrap()].replace("&#x2f;", "/")
+}
+
+async fn exchange(s: &Server, client: &Value, code: &str, verifier: &str) -> reqwest::Response {
+    reqwest::Client::new()
+        .post(format!("{}/token", s.base))
+        .basic_auth(
+            client["client_id"].as_str().unwrap(),
+            client["client_secret"].as_str(),
+        )
+        .form(&[
+            ("grant_type", "authorization_code"),
+            ("code", code),
+            ("redirect_uri", REDIRECT),
+            ("code_verifier", verifier),
+        ])
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn password_sign_in_then_tokens_refresh_revocation_and_logout() {
+    let s = Server::start().await;
+    let client = s.client(r#","sso":true"#);
+    let cid = client["client_id"].as_str().unwrap();
+    let email = format!("u{}@example.com", random_id());
+    let sub = s.account(&email);
+    let mut b = Browser::new();
+    let (url, flow) = authorize_url(&s, cid, "&acr_values=2");
+    let (landed, steps) = walk(&s, &mut b, &url, &email).await;
+    assert_eq!(steps, ["identifier", "password"]);
+    let q = query(&landed);
+    assert_eq!(q["state"], flow.state);
+    assert_eq!(q["iss"], s.base);
+    let r = exchange(&s, &client, &q["code"], &flow.verifier).await;
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.headers()["cache-control"], "no-store");
+    let tokens: Value = r.json().await.unwrap();
+    let id = claims(tokens["id_token"].as_str().unwrap());
+    assert_eq!(id["sub"], sub.as_str());
+    assert_eq!(id["acr"], "2");
+    assert_eq!(id["amr"][0], "pwd");
+    assert_eq!(id["nonce"], flow.nonce.as_str());
+    assert_eq!(id["aud"], cid);
+    assert!(id["sid"].is_string() && id["at_hash"].is_string() && id["auth_time"].is_i64());
+    assert!(
+        id.get("td_sls").is_none(),
+        "stay signed in is on by default"
+    );
+
+    // The code works once; a second use revokes what the first issued.
+    let again = exchange(&s, &client, &q["code"], &flow.verifier).await;
+    assert_eq!(again.status(), 400);
+    assert_eq!(
+        again.json::<Value>().await.unwrap()["error"],
+        "invalid_grant"
+    );
+    let at = tokens["access_token"].as_str().unwrap();
+    let ui = reqwest::Client::new()
+        .get(format!("{}/userinfo", s.base))
+        .bearer_auth(at)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(ui.status(), 401, "the first use's access token is revoked");
+
+    // A fresh sign-in via SSO: no page at all.
+    let (url, flow) = authorize_url(&s, cid, "&acr_values=2");
+    let (landed, steps) = walk(&s, &mut b, &url, &email).await;
+    assert!(steps.is_empty(), "SSO hit shows no page: {steps:?}");
+    let tokens: Value = exchange(&s, &client, &query(&landed)["code"], &flow.verifier)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let at = tokens["access_token"].as_str().unwrap();
+    let ui: Value = reqwest::Client::new()
+        .get(format!("{}/userinfo", s.base))
+        .bearer_auth(at)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(ui["sub"], sub.as_str());
+    assert_eq!(ui["email"], email.as_str());
+
+    // Refresh rotates; presenting the old one again revokes the family.
+    let rt = tokens["refresh_token"].as_str().unwrap();
+    let refresh = |t: String| {
+        let client = client.clone();
+        let base = s.base.clone();
+        async move {
+            reqwest::Client::new()
+                .post(format!("{base}/token"))
+                .basic_auth(
+                    client["client_id"].as_str().unwrap(),
+                    client["client_secret"].as_str(),
+                )
+                .form(&[
+                    ("grant_type", "refresh_token"),
+                    ("refresh_token", t.as_str()),
+                ])
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    let r1 = refresh(rt.to_string()).await;
+    assert_eq!(r1.status(), 200);
+    let new_rt = r1.json::<Value>().await.unwrap()["refresh_token"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert_eq!(refresh(rt.to_string()).await.status(), 400, "reuse refused");
+    assert_eq!(refresh(new_rt).await.status(), 400, "the family is revoked");
+
+    // Introspection says inactive now.
+    let intro: Value = reqwest::Client::new()
+        .post(format!("{}/introspect", s.base))
+        .basic_auth(cid, client["client_secret"].as_str())
+        .form(&[("token", at)])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(intro["active"], false);
+
+    // Logout with id_token_hint ends the SSO session.
+    let hint = tokens["id_token"].as_str().unwrap();
+    let out = b
+        .get(&format!(
+            "{}/logout?id_token_hint={hint}&post_logout_redirect_uri=http://127.0.0.1:9/bye&state=s1",
+            s.base
+        ))
+        .await;
+    assert_eq!(out.status, 303);
+    assert_eq!(
+        out.location.as_deref(),
+        Some("http://127.0.0.1:9/bye?state=s1")
+    );
+    let (url, _) = authorize_url(&s, cid, "&prompt=none");
+    let a = b.get(&url).await;
+    assert_eq!(
+        query(a.location.as_deref().unwrap())["error"],
+        "login_required"
+    );
+}
+
+#[tokio::test]
+async fn sms_registration_and_step_up() {
+    let s = Server::start().await;
+    let client = s.client(r#","sso":true,"stay_signed_in":{"visible":true,"default":false}"#);
+    let cid = client["client_id"].as_str().unwrap();
+    let digits: String = random_id()
+        .bytes()
+        .take(6)
+        .map(|b| char::from(b'0' + b % 10))
+        .collect();
+    let phone = format!("+4799{digits}");
+    let mut b = Browser::new();
+    let (url, flow) = authorize_url(&s, cid, "");
+    let (landed, steps) = walk(&s, &mut b, &url, &phone).await;
+    assert_eq!(steps, ["identifier", "code"]);
+    let tokens: Value = exchange(&s, &client, &query(&landed)["code"], &flow.verifier)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let id = claims(tokens["id_token"].as_str().unwrap());
+    assert_eq!(id["acr"], "1");
+    assert_eq!(id["td_sls"], true, "stay signed in was unchecked");
+    let session_cookie = b.cookies.contains_key("cid_session");
+    assert!(session_cookie);
+
+    // Step-up: the same account is asked only for what is missing (a password, set now).
+    let (url, flow) = authorize_url(&s, cid, "&acr_values=2");
+    let (landed, steps) = walk(&s, &mut b, &url, &phone).await;
+    assert_eq!(
+        steps,
+        ["code", "set-password"],
+        "no identifier step on step-up"
+    );
+    let tokens: Value = exchange(&s, &client, &query(&landed)["code"], &flow.verifier)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(claims(tokens["id_token"].as_str().unwrap())["acr"], "2");
+}
+
+#[tokio::test]
+async fn bad_requests_get_clear_errors_and_change_nothing() {
+    let s = Server::start().await;
+    let client = s.client("");
+    let cid = client["client_id"].as_str().unwrap();
+    let mut b = Browser::new();
+    // Unknown client, unregistered redirect, duplicated parameter: an error page, no redirect.
+    for url in [
+        format!(
+            "{}/authorize?client_id=nope&redirect_uri={REDIRECT}&response_type=code&scope=openid",
+            s.base
+        ),
+        format!(
+            "{}/authorize?client_id={cid}&redirect_uri=https://evil.example/cb&response_type=code&scope=openid",
+            s.base
+        ),
+        format!(
+            "{}/authorize?client_id={cid}&client_id={cid}&redirect_uri={REDIRECT}&response_type=code&scope=openid",
+            s.base
+        ),
+    ] {
+        let a = b.get(&url).await;
+        assert_eq!(a.status, 400, "{url}");
+        assert!(a.location.is_none());
+        assert_eq!(step(&a.body), "error");
+        assert!(a.body.contains("role=\"alert\""));
+    }
+    // Errors about a known client go back to it.
+    for (extra, error) in [
+        (
+            "&code_challenge=abc&code_challenge_method=plain",
+            "invalid_request",
+        ),
+        ("&response_type=token", "unsupported_response_type"),
+        ("&prompt=none", "login_required"),
+    ] {
+        let url = format!(
+            "{}/authorize?client_id={cid}&redirect_uri={REDIRECT}&scope=openid&state=st{}{extra}",
+            s.base,
+            if extra.contains("response_type") {
+                ""
+            } else {
+                "&response_type=code"
+            }
+        );
+        let a = b.get(&url).await;
+        let q = query(
+            a.location
+                .as_deref()
+                .unwrap_or_else(|| panic!("{extra}: {}", a.body)),
+        );
+        assert_eq!(q["error"], error, "{extra}");
+        assert_eq!(q["state"], "st");
+        assert_eq!(q["iss"], s.base);
+    }
+    // Token endpoint: wrong secret, unknown grant type.
+    let r = reqwest::Client::new()
+        .post(format!("{}/token", s.base))
+        .basic_auth(cid, Some("wrong"))
+        .form(&[("grant_type", "client_credentials")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 401);
+    assert_eq!(r.json::<Value>().await.unwrap()["error"], "invalid_client");
+    let r = reqwest::Client::new()
+        .post(format!("{}/token", s.base))
+        .basic_auth(cid, client["client_secret"].as_str())
+        .form(&[("grant_type", "password")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        r.json::<Value>().await.unwrap()["error"],
+        "unsupported_grant_type"
+    );
+    // A sign-in form posted without its CSRF token is refused.
+    let (url, _) = authorize_url(&s, cid, "");
+    let a = b.get(&url).await;
+    let page = format!("{}{}", s.base, a.location.unwrap());
+    let a = b.get(&page).await;
+    assert!(a.body.contains("autocomplete=\"username\""));
+    let r = b.post(&page, &[("identifier", "+4799000000")]).await;
+    assert_eq!(r.status, 403);
+    // Admin API needs the token.
+    let r = reqwest::get(format!("{}/admin/clients", s.base))
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 401);
+    let r = reqwest::Client::new()
+        .get(format!("{}/admin/clients", s.base))
+        .bearer_auth(&s.admin)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        r.json::<Value>().await.unwrap().as_array().unwrap().len(),
+        1
+    );
+}
+
+#[test]
+fn cli_errors_exit_2_with_one_line() {
+    let dir = std::env::temp_dir().join(format!("connectid-cli-{}", random_id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let cfg = dir.join("c.toml");
+    std::fs::write(
+        &cfg,
+        format!(
+            "database_url = \"sqlite://{}\"\n",
+            dir.join("c.db").display()
+        ),
+    )
+    .unwrap();
+    let run = |args: &[&str], stdin: &str, cfg: &std::path::Path| {
+        let mut c = Command::new(BIN)
+            .arg("--config")
+            .arg(cfg)
+            .args(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        c.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
+        let o = c.wait_with_output().unwrap();
+        (
+            o.status.code().unwrap(),
+            String::from_utf8_lossy(&o.stderr).to_string(),
+        )
+    };
+    let (code, err) = run(
+        &["clients", "create"],
+        r#"{"redirect_uris":["https://a.example/cb#x"]}"#,
+        &cfg,
+    );
+    assert_eq!(code, 2);
+    assert!(err.contains("invalid_redirect_uri"), "{err}");
+    let (code, err) = run(
+        &["clients", "create"],
+        r#"{"redirect_uris":["https://a.example/cb"],"colour":1}"#,
+        &cfg,
+    );
+    assert_eq!(code, 2);
+    assert!(err.contains("invalid_client_metadata"), "{err}");
+    let bad = dir.join("bad.toml");
+    std::fs::write(&bad, "[sms]\nprovider = \"pigeon\"\n").unwrap();
+    let (code, err) = run(&["migrate"], "", &bad);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("sms.provider") && err.trim().lines().count() == 1,
+        "{err}"
+    );
+    let (code, _) = run(&["migrate"], "", &dir.join("missing.toml"));
+    assert_eq!(code, 2);
+    let (code, err) = run(&["accounts", "create", "--phone", "12"], "", &cfg);
+    assert_eq!(code, 2, "{err}");
+}
