@@ -134,7 +134,7 @@ impl Server {
             .lines()
             .filter_map(|l| serde_json::from_str::<Value>(l).ok())
             .filter(|m| m["to"] == to)
-            .last()
+            .next_back()
             .unwrap();
         let body = msg["body"].as_str().unwrap();
         body.split(|c: char| !c.is_ascii_digit())
