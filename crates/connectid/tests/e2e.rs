@@ -133,8 +133,7 @@ impl Server {
         let msg: Value = text
             .lines()
             .filter_map(|l| serde_json::from_str::<Value>(l).ok())
-            .filter(|m| m["to"] == to)
-            .next_back()
+            .rfind(|m| m["to"] == to)
             .unwrap();
         let body = msg["body"].as_str().unwrap();
         body.split(|c: char| !c.is_ascii_digit())
