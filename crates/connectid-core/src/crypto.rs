@@ -28,6 +28,22 @@ pub fn random_id() -> String {
     hex(&random_bytes::<16>())
 }
 
+/// A random UUID (version 4 layout): account ids, opaque and not guessable.
+pub fn random_uuid() -> String {
+    let mut b = random_bytes::<16>();
+    b[6] = (b[6] & 0x0f) | 0x40;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    let h = hex(&b);
+    format!(
+        "{}-{}-{}-{}-{}",
+        &h[0..8],
+        &h[8..12],
+        &h[12..16],
+        &h[16..20],
+        &h[20..32]
+    )
+}
+
 /// A random decimal code of `digits` digits (one-time codes), without modulo bias.
 pub fn random_digits(digits: u32) -> String {
     let limit = 10u64.pow(digits);

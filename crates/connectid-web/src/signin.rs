@@ -258,7 +258,7 @@ async fn find_or_create(
     let account = state
         .store
         .create_account(&NewAccount {
-            id: uuid_like(),
+            id: connectid_core::crypto::random_uuid(),
             identifiers: vec![(identifier.clone(), true)],
             password_hash,
             now: state.now(),
@@ -266,22 +266,6 @@ async fn find_or_create(
         .await?;
     audit(state, "registration", Some(&account.id), None, "success").await;
     Ok(account)
-}
-
-/// A random UUID (version 4 layout) for account ids: opaque, stable, not guessable.
-fn uuid_like() -> String {
-    let mut b = connectid_core::crypto::random_bytes::<16>();
-    b[6] = (b[6] & 0x0f) | 0x40;
-    b[8] = (b[8] & 0x3f) | 0x80;
-    let h = connectid_core::crypto::hex(&b);
-    format!(
-        "{}-{}-{}-{}-{}",
-        &h[0..8],
-        &h[8..12],
-        &h[12..16],
-        &h[16..20],
-        &h[20..32]
-    )
 }
 
 async fn audit(

@@ -409,16 +409,7 @@ async fn respond_with_tokens(
             &at_claims,
         )
         .map_err(|_| OAuthError::server())?;
-    let id_token = id_token(
-        state,
-        &ks,
-        client,
-        grant,
-        account,
-        nonce,
-        &access_token,
-        &scope,
-    )?;
+    let id_token = id_token(state, &ks, client, grant, account, nonce, &access_token)?;
     let mut body = json!({
         "access_token": access_token,
         "token_type": "Bearer",
@@ -450,7 +441,6 @@ fn id_token(
     account: &Account,
     nonce: Option<&str>,
     access_token: &str,
-    scope: &str,
 ) -> Result<String, OAuthError> {
     let now = state.now();
     let alg = client.metadata.id_token_signed_response_alg;
@@ -489,7 +479,6 @@ fn id_token(
             obj.entry(k).or_insert(v);
         }
     }
-    let _ = scope;
     ks.sign(alg, "JWT", &c).map_err(|_| OAuthError::server())
 }
 

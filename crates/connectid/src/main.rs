@@ -363,7 +363,7 @@ async fn accounts(
             } else {
                 None
             };
-            let id = new_account_id();
+            let id = connectid_core::crypto::random_uuid();
             store
                 .create_account(&NewAccount {
                     id: id.clone(),
@@ -400,21 +400,6 @@ async fn accounts(
         }
     }
     Ok(())
-}
-
-fn new_account_id() -> String {
-    let mut b = connectid_core::crypto::random_bytes::<16>();
-    b[6] = (b[6] & 0x0f) | 0x40;
-    b[8] = (b[8] & 0x3f) | 0x80;
-    let h = connectid_core::crypto::hex(&b);
-    format!(
-        "{}-{}-{}-{}-{}",
-        &h[0..8],
-        &h[8..12],
-        &h[12..16],
-        &h[16..20],
-        &h[20..32]
-    )
 }
 
 async fn keys(
