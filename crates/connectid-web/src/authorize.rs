@@ -5,15 +5,15 @@ use std::net::SocketAddr;
 
 use axum::body::Bytes;
 use axum::extract::{ConnectInfo, RawQuery, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::HeaderMap;
 use axum::response::Response;
 use connectid_core::client::{ClientMetadata, GrantType, SmsPin};
-use connectid_core::identifier::Identifier;
+use connectid_core::identifier::{Identifier, PhoneRegion};
 use connectid_core::oidc::{Acr, ClaimsRequest, Prompt, ResponseMode, lowest_supported_acr};
 use connectid_core::store::{ClientRecord, SsoSession};
 use serde::{Deserialize, Serialize};
 
-use crate::error::{error_page, page_store_error};
+use crate::error::{bad_request_page, page_store_error};
 use crate::finish::{self, Authenticated, redirect_error};
 use crate::params::Params;
 use crate::state::AppState;
@@ -34,6 +34,11 @@ pub struct AuthRequest {
     pub acr: Acr,
     pub claims: Option<ClaimsRequest>,
     pub login_hint: Option<String>,
+    /// The service forces the identifier in `login_hint`: no other may sign in.
+    #[serde(default)]
+    pub login_hint_locked: bool,
+    #[serde(default)]
+    pub ui_locales: Option<String>,
     pub mobile_network_off: bool,
 }
 
@@ -70,7 +75,7 @@ pub struct ErrorTarget<'a> {
 }
 
 async fn handle(state: AppState, peer: SocketAddr, headers: HeaderMap, p: Params) -> Response {
-    let bad_page = |msg: &str| error_page(&state, StatusCode::BAD_REQUEST, msg);
+    let bad_page = |detail: &str| bad_request_page(&state, "error-bad-request", detail);
     if let Some(dup) = &p.duplicate {
         return bad_page(&format!("The parameter \"{dup}\" appears more than once."));
     }
@@ -79,7 +84,9 @@ async fn handle(state: AppState, peer: SocketAddr, headers: HeaderMap, p: Params
     };
     let client = match state.store.get_client(client_id).await {
         Ok(Some(c)) => c,
-        Ok(None) => return bad_page("This service is not registered with CONNECT ID."),
+        Ok(None) => {
+            return bad_request_page(&state, "error-unknown-client", "unknown client_id");
+        }
         Err(e) => return page_store_error(&state, e),
     };
     let Some(redirect_uri) = p.get("redirect_uri") else {
@@ -112,7 +119,8 @@ async fn handle(state: AppState, peer: SocketAddr, headers: HeaderMap, p: Params
         state: p.get("state"),
         mode,
     };
-    match parse_request(&client, &p, redirect_uri, mode) {
+    let region = state.settings.default_phone_region;
+    match parse_request(&client, &p, redirect_uri, mode, region) {
         Ok(req) => decide(state, peer, headers, client, req).await,
         Err((code, desc)) => redirect_error(&state, &target, code, &desc),
     }
@@ -125,6 +133,7 @@ fn parse_request(
     p: &Params,
     redirect_uri: &str,
     mode: ResponseMode,
+    region: PhoneRegion,
 ) -> Result<AuthRequest, ReqError> {
     let meta: &ClientMetadata = &client.metadata;
     let invalid = |d: &str| ("invalid_request", d.to_string());
@@ -212,6 +221,25 @@ fn parse_request(
     if state_param.as_ref().is_some_and(|s| s.len() > 2048) {
         return Err(invalid("state is too long"));
     }
+    let login_hint: Option<String> = p.get("login_hint").map(|h| h.chars().take(254).collect());
+    let login_hint_locked = match p.get("login_hint_locked") {
+        None | Some("false") => false,
+        Some("true") => true,
+        Some(_) => return Err(invalid("login_hint_locked must be true or false")),
+    };
+    if login_hint_locked {
+        let hint = login_hint
+            .as_deref()
+            .ok_or_else(|| invalid("login_hint_locked needs a login_hint"))?;
+        if Identifier::parse(hint, region).is_err() {
+            return Err(invalid(
+                "login_hint_locked needs a login_hint that is a phone number or an email",
+            ));
+        }
+    }
+    let ui_locales = p
+        .get("ui_locales")
+        .map(|u| u.chars().take(256).collect::<String>());
     Ok(AuthRequest {
         client_id: client.client_id.clone(),
         redirect_uri: redirect_uri.to_string(),
@@ -224,7 +252,9 @@ fn parse_request(
         max_age,
         acr,
         claims,
-        login_hint: p.get("login_hint").map(|h| h.chars().take(254).collect()),
+        login_hint,
+        login_hint_locked,
+        ui_locales,
         mobile_network_off: p.get("mobile_network") == Some("off"),
     })
 }

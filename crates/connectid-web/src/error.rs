@@ -68,7 +68,8 @@ impl IntoResponse for OAuthError {
 }
 
 /// An error shown to a person as a page (`data-step="error"`), never a redirect.
-pub fn error_page(state: &AppState, status: StatusCode, message: &str) -> Response {
+/// `message` is a message id (`error-…` in the locales).
+pub fn error_page(state: &AppState, status: StatusCode, message: &'static str) -> Response {
     state.pages.page(
         status,
         "error.html",
@@ -76,12 +77,18 @@ pub fn error_page(state: &AppState, status: StatusCode, message: &str) -> Respon
     )
 }
 
+/// An error page for a malformed request from a service: a translated explanation for the
+/// person, and the technical detail (in English) for the service's developers.
+pub fn bad_request_page(state: &AppState, message: &'static str, detail: &str) -> Response {
+    state.pages.page(
+        StatusCode::BAD_REQUEST,
+        "error.html",
+        json!({"step": "error", "message": message, "detail": detail}),
+    )
+}
+
 /// A storage failure on a page: logged once with detail, shown without any.
 pub fn page_store_error(state: &AppState, e: StoreError) -> Response {
     tracing::error!(error = %e, "storage error");
-    error_page(
-        state,
-        StatusCode::INTERNAL_SERVER_ERROR,
-        "Something went wrong on our side. Please try again.",
-    )
+    error_page(state, StatusCode::INTERNAL_SERVER_ERROR, "error-server")
 }

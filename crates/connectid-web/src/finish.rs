@@ -181,7 +181,7 @@ fn respond(
                 Err(_) => crate::error::error_page(
                     state,
                     StatusCode::BAD_REQUEST,
-                    "The answer could not be sent to the service.",
+                    "error-answer-not-sent",
                 ),
             }
         }

@@ -14,6 +14,7 @@ mod discovery;
 mod error;
 mod finish;
 mod headers;
+mod i18n;
 mod introspect;
 mod keys;
 mod logout;
@@ -59,6 +60,7 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(state::readyz))
         .fallback(pages::not_found)
+        .layer(axum::middleware::from_fn(pages::locale_layer))
         .layer(axum::middleware::from_fn(headers::security_headers))
         .with_state(state)
 }

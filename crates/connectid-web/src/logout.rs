@@ -9,7 +9,7 @@ use connectid_core::crypto::{constant_time_eq, hash_secret, random_token};
 use serde_json::{Map, Value, json};
 
 use crate::cookies;
-use crate::error::{error_page, page_store_error};
+use crate::error::{bad_request_page, page_store_error};
 use crate::params::Params;
 use crate::state::AppState;
 use crate::token::verify_access_token;
@@ -71,7 +71,7 @@ async fn native(state: &AppState, token: &str) -> Response {
 }
 
 async fn handle(state: &AppState, headers: &HeaderMap, p: Params, is_post: bool) -> Response {
-    let bad = |m: &str| error_page(state, StatusCode::BAD_REQUEST, m);
+    let bad = |detail: &str| bad_request_page(state, "error-bad-request", detail);
     if let Some(dup) = &p.duplicate {
         return bad(&format!("The parameter \"{dup}\" appears more than once."));
     }

@@ -1,12 +1,72 @@
-//! Server-rendered pages: templates embedded in the binary, auto-escaped.
+//! Server-rendered pages: templates embedded in the binary, auto-escaped, translated.
 
-use axum::http::{HeaderValue, StatusCode, header};
+use std::sync::Arc;
+
+use axum::extract::Request;
+use axum::http::{HeaderValue, Method, StatusCode, header};
+use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Response};
-use minijinja::Environment;
+use minijinja::value::{Kwargs, Value, merge_maps};
+use minijinja::{Environment, Error, State};
 use serde::Serialize;
+
+use crate::i18n::{self, Arg, LOCALES, Translations};
+
+/// The language of the request being answered, and the URL its language switcher links to.
+#[derive(Debug, Clone)]
+pub struct RequestLocale {
+    pub lang: &'static str,
+    /// `path?query&` without `lang`, for GET requests; switching re-requests the same page.
+    pub switch: Option<String>,
+}
+
+tokio::task_local! {
+    static REQUEST_LOCALE: RequestLocale;
+}
+
+/// The language of the current request (English outside of one).
+pub fn request_lang() -> &'static str {
+    REQUEST_LOCALE.try_with(|l| l.lang).unwrap_or(i18n::DEFAULT)
+}
+
+/// Chooses the language of every answer: `?lang=`, then `Accept-Language`, then English.
+/// Sign-in pages refine this with `ui_locales` and the service's default.
+pub async fn locale_layer(req: Request, next: Next) -> Response {
+    let query = req.uri().query().unwrap_or("");
+    let asked = form_urlencoded::parse(query.as_bytes())
+        .find(|(k, _)| k == "lang")
+        .and_then(|(_, v)| i18n::supported(&v));
+    let browser = req
+        .headers()
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(i18n::from_accept_language);
+    let lang = asked.or(browser).unwrap_or(i18n::DEFAULT);
+    let switch = (req.method() == Method::GET).then(|| {
+        let kept: Vec<(String, String)> = form_urlencoded::parse(query.as_bytes())
+            .filter(|(k, _)| k != "lang")
+            .map(|(k, v)| (k.into_owned(), v.into_owned()))
+            .take(64)
+            .collect();
+        let mut s = format!("{}?", req.uri().path());
+        if !kept.is_empty() {
+            s.push_str(
+                &form_urlencoded::Serializer::new(String::new())
+                    .extend_pairs(kept)
+                    .finish(),
+            );
+            s.push('&');
+        }
+        s
+    });
+    REQUEST_LOCALE
+        .scope(RequestLocale { lang, switch }, next.run(req))
+        .await
+}
 
 pub struct Pages {
     env: Environment<'static>,
+    pub translations: Arc<Translations>,
 }
 
 macro_rules! templates {
@@ -21,8 +81,29 @@ macro_rules! templates {
     };
 }
 
+fn args(kwargs: &Kwargs) -> Result<Vec<(String, Arg)>, Error> {
+    let mut out = Vec::new();
+    for name in kwargs.args() {
+        let v: Value = kwargs.get(name)?;
+        let arg = match i64::try_from(v.clone()) {
+            Ok(n) if v.is_number() => Arg::Num(n),
+            _ => Arg::Str(v.to_string()),
+        };
+        out.push((name.to_string(), arg));
+    }
+    Ok(out)
+}
+
+fn lang_of(state: &State) -> String {
+    state
+        .lookup("lang")
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_else(|| i18n::DEFAULT.to_string())
+}
+
 impl Pages {
     pub fn new() -> Self {
+        let translations = Arc::new(Translations::load());
         let mut env = Environment::new();
         templates!(
             env,
@@ -32,18 +113,70 @@ impl Pages {
             "password.html",
             "code.html",
             "set_password.html",
+            "add_email.html",
             "consent.html",
             "signed_out.html",
             "logout.html",
             "form_post.html"
         );
-        Self { env }
+        let t = translations.clone();
+        env.add_function(
+            "t",
+            move |state: &State, id: &str, kwargs: Kwargs| -> Result<String, Error> {
+                let a = args(&kwargs)?;
+                let refs: Vec<(&str, Arg)> =
+                    a.iter().map(|(k, v)| (k.as_str(), v.clone())).collect();
+                Ok(t.format(&lang_of(state), id, &refs))
+            },
+        );
+        let t = translations.clone();
+        env.add_function(
+            "th",
+            move |state: &State, id: &str, kwargs: Kwargs| -> Result<Value, Error> {
+                let a = args(&kwargs)?;
+                let refs: Vec<(&str, Arg)> =
+                    a.iter().map(|(k, v)| (k.as_str(), v.clone())).collect();
+                Ok(Value::from_safe_string(t.format_html(
+                    &lang_of(state),
+                    id,
+                    &refs,
+                )))
+            },
+        );
+        Self { env, translations }
     }
 
+    /// Renders in the request's language (or the `lang` the context names).
     pub fn render<S: Serialize>(&self, name: &str, ctx: S) -> Result<String, minijinja::Error> {
-        self.env
-            .get_template(name)?
-            .render(minijinja::value::Serde(ctx))
+        let own = Value::from(minijinja::value::Serde(ctx));
+        let lang = own
+            .get_attr("lang")
+            .ok()
+            .and_then(|v| v.as_str().and_then(i18n::supported))
+            .unwrap_or_else(request_lang);
+        let info = i18n::info(lang);
+        let switch = own
+            .get_attr("switch")
+            .ok()
+            .filter(|v| !v.is_undefined() && !v.is_none())
+            .or_else(|| {
+                REQUEST_LOCALE
+                    .try_with(|l| l.switch.clone())
+                    .ok()
+                    .flatten()
+                    .map(Value::from)
+            });
+        let locales: Vec<Value> = LOCALES
+            .iter()
+            .map(|l| minijinja::context! { code => l.code, name => l.name })
+            .collect();
+        let base = minijinja::context! {
+            lang => info.code,
+            dir => if info.rtl { "rtl" } else { "ltr" },
+            locales => locales,
+            switch => switch,
+        };
+        self.env.get_template(name)?.render(merge_maps([own, base]))
     }
 
     /// Renders a page, or a bare error page if the template itself fails.

@@ -3,7 +3,7 @@
 //! id in the URL and bound to the browser by a cookie; every form carries a CSRF token.
 
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use connectid_core::account::Account;
@@ -11,10 +11,10 @@ use connectid_core::client::{IdentifierFirst, Identifiers, SmsPin};
 use connectid_core::crypto::{
     constant_time_eq, hash_secret, random_digits, random_id, random_token,
 };
-use connectid_core::identifier::{Identifier, IdentifierKind};
+use connectid_core::identifier::{Identifier, IdentifierError, IdentifierKind};
 use connectid_core::messages::{Channel, Message, rfc3339};
 use connectid_core::oidc::Acr;
-use connectid_core::password::check_policy;
+use connectid_core::password::{MIN_LEN, PasswordError, check_policy};
 use connectid_core::store::{AuditEvent, ClientRecord, NewAccount, Otp, SsoSession, StoreError};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -23,6 +23,7 @@ use crate::authorize::AuthRequest;
 use crate::cookies;
 use crate::error::{error_page, page_store_error};
 use crate::finish::{self, Authenticated, redirect_error, with_cookie};
+use crate::i18n::{self, Arg, Notice};
 use crate::params::Params;
 use crate::state::AppState;
 
@@ -81,7 +82,13 @@ struct Pending {
     remember: bool,
     /// The identifier was proven with a code.
     verified: bool,
-    error: Option<String>,
+    /// The page language: `ui_locales`, the browser, the service's default, or the switcher.
+    #[serde(default = "default_locale")]
+    locale: String,
+    error: Option<Notice>,
+    /// Strength (0–4) of the last password offered on set-password, shown next to the field.
+    #[serde(default)]
+    strength: Option<u8>,
     /// Set once authenticated, while consent is asked.
     auth: Option<Authenticated>,
 }
@@ -148,6 +155,7 @@ pub async fn start(
     lock: Option<String>,
 ) -> Response {
     let (browser, new_cookie) = browser_cookie(state, headers);
+    let locale = page_locale(client, &req, headers);
     let mut p = Pending {
         req,
         browser: hash_secret(&browser),
@@ -158,7 +166,9 @@ pub async fn start(
         lock: lock.clone(),
         remember: client.metadata.stay_signed_in().default,
         verified: false,
+        locale,
         error: None,
+        strength: None,
         auth: None,
     };
     if let Some(account_id) = lock {
@@ -201,6 +211,7 @@ pub async fn start_consent(
     set_cookie: Option<String>,
 ) -> Response {
     let (browser, new_cookie) = browser_cookie(state, headers);
+    let locale = page_locale(client, &req, headers);
     let p = Pending {
         req,
         browser: hash_secret(&browser),
@@ -211,7 +222,9 @@ pub async fn start_consent(
         lock: None,
         remember: client.metadata.stay_signed_in().default,
         verified: true,
+        locale,
         error: None,
+        strength: None,
         auth: Some(auth),
     };
     save_new(state, &p, set_cookie, new_cookie).await
@@ -351,13 +364,7 @@ async fn load(
     id: &str,
     headers: &HeaderMap,
 ) -> Result<(Pending, ClientRecord), Response> {
-    let expired = || {
-        error_page(
-            state,
-            StatusCode::BAD_REQUEST,
-            "This sign-in has expired. Go back to the service and start again.",
-        )
-    };
+    let expired = || error_page(state, StatusCode::BAD_REQUEST, "error-signin-expired");
     if id.len() > 64 {
         return Err(expired());
     }
@@ -376,7 +383,7 @@ async fn load(
         return Err(error_page(
             state,
             StatusCode::BAD_REQUEST,
-            "This sign-in was started in another browser. Go back to the service and start again.",
+            "error-other-browser",
         ));
     }
     let client = match state.store.get_client(&p.req.client_id).await {
@@ -391,26 +398,70 @@ pub async fn show(
     State(state): State<AppState>,
     Path(id): Path<String>,
     headers: HeaderMap,
+    RawQuery(query): RawQuery,
 ) -> Response {
-    match load(&state, &id, &headers).await {
-        Ok((p, client)) => render(&Ctx {
-            state: &state,
-            client,
-            id,
-            p,
-        }),
-        Err(r) => r,
+    let (mut p, client) = match load(&state, &id, &headers).await {
+        Ok(v) => v,
+        Err(r) => return r,
+    };
+    // The language switcher: remembered for the rest of this sign-in.
+    let asked = form_urlencoded::parse(query.unwrap_or_default().as_bytes())
+        .find(|(k, _)| k == "lang")
+        .and_then(|(_, v)| i18n::supported(&v));
+    if let Some(lang) = asked
+        && lang != p.locale
+    {
+        p.locale = lang.to_string();
+        if let Ok(data) = serde_json::to_string(&p)
+            && let Err(e) = state
+                .store
+                .put_interaction(&hash_secret(&id), &data, state.now() + PENDING_TTL)
+                .await
+        {
+            return page_store_error(&state, e);
+        }
     }
+    render(&Ctx {
+        state: &state,
+        client,
+        id,
+        p,
+    })
+}
+
+/// The page language for a new sign-in: `ui_locales`, the browser, the service's default.
+fn page_locale(client: &ClientRecord, req: &AuthRequest, headers: &HeaderMap) -> String {
+    let browser = headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok());
+    i18n::negotiate(
+        req.ui_locales.as_deref(),
+        browser,
+        Some(&client.metadata.default_locale),
+    )
+    .to_string()
 }
 
 fn render(ctx: &Ctx<'_>) -> Response {
     let m = &ctx.client.metadata;
     let p = &ctx.p;
-    let (label, placeholder, inputmode) = match (m.identifiers, m.identifier_first) {
-        (Identifiers::Phone, _) => ("Phone number", "", "tel"),
-        (Identifiers::Email, _) => ("Email", "name@example.com", "email"),
-        (Identifiers::Both, IdentifierFirst::Phone) => ("Phone number or email", "", "text"),
-        (Identifiers::Both, IdentifierFirst::Email) => ("Email or phone number", "", "text"),
+    let (label, placeholder, inputmode, input_type) = match (m.identifiers, m.identifier_first) {
+        (Identifiers::Phone, _) => ("identifier-label-phone", "", "tel", "tel"),
+        (Identifiers::Email, _) => (
+            "identifier-label-email",
+            "identifier-placeholder-email",
+            "email",
+            "email",
+        ),
+        (Identifiers::Both, IdentifierFirst::Phone) => {
+            ("identifier-label-phone-or-email", "", "text", "text")
+        }
+        (Identifiers::Both, IdentifierFirst::Email) => (
+            "identifier-label-email-or-phone",
+            "identifier-placeholder-email",
+            "text",
+            "text",
+        ),
     };
     let identifier = p
         .identifier
@@ -420,7 +471,8 @@ fn render(ctx: &Ctx<'_>) -> Response {
     let message = match m.branding.as_ref().and_then(|b| b.message.as_ref()) {
         Some(connectid_core::client::LocalisedText::One(t)) => Some(t.clone()),
         Some(connectid_core::client::LocalisedText::PerLanguage(map)) => map
-            .get(&m.default_locale)
+            .get(&p.locale)
+            .or_else(|| map.get(&m.default_locale))
             .or_else(|| map.get("en"))
             .cloned(),
         None => None,
@@ -436,7 +488,9 @@ fn render(ctx: &Ctx<'_>) -> Response {
         p.step.template(),
         json!({
             "step": p.step.name(),
-            "error": p.error,
+            "lang": p.locale,
+            "switch": format!("{base}?"),
+            "error": p.error.as_ref().map(|n| ctx.state.pages.translations.notice(&p.locale, n)),
             "client_name": if m.client_name.is_empty() { None } else { Some(&m.client_name) },
             "logo_uri": m.branding.as_ref().and_then(|b| b.logo_uri.clone()).or(m.logo_uri.clone()),
             "message": message,
@@ -447,6 +501,10 @@ fn render(ctx: &Ctx<'_>) -> Response {
             "label": label,
             "placeholder": placeholder,
             "inputmode": inputmode,
+            "input_type": input_type,
+            "locked": p.req.login_hint_locked && p.step == Step::Identifier,
+            "min_length": MIN_LEN,
+            "strength": p.strength,
             "identifier": identifier,
             "remember_visible": m.stay_signed_in().visible && p.lock.is_none(),
             "remember": p.remember,
@@ -499,7 +557,7 @@ async fn checked(
         return Err(error_page(
             state,
             StatusCode::FORBIDDEN,
-            "The form has expired. Go back and try again.",
+            "error-form-expired",
         ));
     }
     Ok((p, client, params))
@@ -604,28 +662,44 @@ async fn on_identifier(ctx: &mut Ctx<'_>, params: &Params) -> StepResult {
     let identifier = match Identifier::parse(input, region) {
         Ok(i) => i,
         Err(e) => {
-            ctx.p.error = Some(capitalise(&e.to_string()));
+            ctx.p.error = Some(Notice::new(match e {
+                IdentifierError::InvalidPhone => "err-identifier-phone",
+                IdentifierError::InvalidEmail => "err-identifier-email",
+                IdentifierError::Empty | IdentifierError::Unrecognised => "err-identifier-empty",
+            }));
             ctx.p.req.login_hint = Some(input.chars().take(254).collect());
             return Ok(None);
         }
     };
+    if ctx.p.req.login_hint_locked {
+        let hint = ctx
+            .p
+            .req
+            .login_hint
+            .as_deref()
+            .and_then(|h| Identifier::parse(h, region).ok());
+        if hint.as_ref() != Some(&identifier) {
+            ctx.p.error = Some(Notice::new("err-hint-locked"));
+            return Ok(None);
+        }
+    }
     let allowed = match ctx.client.metadata.identifiers {
         Identifiers::Both => true,
         Identifiers::Phone => identifier.kind == IdentifierKind::Phone,
         Identifiers::Email => identifier.kind == IdentifierKind::Email,
     };
     if !allowed {
-        ctx.p.error = Some(match ctx.client.metadata.identifiers {
-            Identifiers::Phone => "Enter a phone number.".into(),
-            _ => "Enter an email address.".into(),
-        });
+        ctx.p.error = Some(Notice::new(match ctx.client.metadata.identifiers {
+            Identifiers::Phone => "err-enter-phone",
+            _ => "err-enter-email",
+        }));
         return Ok(None);
     }
     let account = ctx.state.store.find_account(&identifier).await?;
     if let Some(lock) = &ctx.p.lock
         && account.as_ref().map(|a| &a.id) != Some(lock)
     {
-        ctx.p.error = Some("Use the phone number or email of the account you are signed in with, or choose \"Not you?\".".into());
+        ctx.p.error = Some(Notice::new("err-locked"));
         return Ok(None);
     }
     route_identifier(ctx, identifier, account).await?;
@@ -654,10 +728,7 @@ async fn route_identifier(
         if has_password {
             ctx.p.step = Step::Password;
         } else {
-            ctx.p.error = Some(
-                "This service does not send SMS codes. Sign in with your email and password."
-                    .into(),
-            );
+            ctx.p.error = Some(Notice::new("err-no-sms"));
             ctx.p.step = Step::Identifier;
         }
         return Ok(());
@@ -677,17 +748,15 @@ async fn send_code(
     ctx: &Ctx<'_>,
     target: &Identifier,
     resend: bool,
-) -> Result<Result<(), String>, StoreError> {
+) -> Result<Result<(), Notice>, StoreError> {
     let state = ctx.state;
     let now = state.now();
     if let Some(last) = state.store.latest_otp("signin", &target.value, now).await?
         && now - last.created_at < RESEND_COOLDOWN
     {
         return Ok(if resend {
-            Err(format!(
-                "A code was just sent. Wait {} seconds before asking for a new one.",
-                RESEND_COOLDOWN - (now - last.created_at)
-            ))
+            Err(Notice::new("err-resend-wait")
+                .with("seconds", RESEND_COOLDOWN - (now - last.created_at)))
         } else {
             Ok(())
         });
@@ -697,9 +766,7 @@ async fn send_code(
         .rate_hit(&format!("send:{}", target.value), 3600, now)
         .await?;
     if sends > SENDS_PER_HOUR {
-        return Ok(Err(
-            "Too many codes were sent to this number or address. Try again in an hour.".into(),
-        ));
+        return Ok(Err(Notice::new("err-too-many-sends")));
     }
     let code = random_digits(6);
     state
@@ -715,18 +782,20 @@ async fn send_code(
         })
         .await?;
     let host = state.settings.issuer_host();
+    let t = &state.pages.translations;
+    let lang = ctx.p.locale.as_str();
+    let args = [("code", Arg::Str(code.clone()))];
     let (channel, subject, body) = match target.kind {
+        // The last line is the WebOTP format, so the browser can offer the code to the page.
         IdentifierKind::Phone => (
             Channel::Sms,
             None,
-            format!("Your CONNECT ID code is {code}. It expires in 5 minutes.\n\n@{host} #{code}"),
+            format!("{}\n\n@{host} #{code}", t.format(lang, "sms-code", &args)),
         ),
         IdentifierKind::Email => (
             Channel::Email,
-            Some("Your CONNECT ID code".to_string()),
-            format!(
-                "Your CONNECT ID code is {code}.\n\nIt expires in 5 minutes. If you did not try to sign in, you can ignore this email."
-            ),
+            Some(t.format(lang, "email-code-subject", &[])),
+            t.format(lang, "email-code-body", &args),
         ),
     };
     let msg = Message {
@@ -739,9 +808,7 @@ async fn send_code(
     };
     if let Err(e) = state.sender.send(msg).await {
         tracing::error!(error = %e, "code not sent");
-        return Ok(Err(
-            "The code could not be sent. Try again in a moment.".into()
-        ));
+        return Ok(Err(Notice::new("err-send-failed")));
     }
     Ok(Ok(()))
 }
@@ -756,7 +823,7 @@ async fn on_password(ctx: &mut Ctx<'_>, params: &Params, headers: &HeaderMap) ->
     };
     let key = format!("pwd:{}", ctx.p.account_id.as_deref().unwrap_or("unknown"));
     if state.store.rate_hit(&key, 900, now).await? > PASSWORD_TRIES_PER_15_MIN {
-        ctx.p.error = Some("Too many wrong passwords. Wait 15 minutes and try again.".into());
+        ctx.p.error = Some(Notice::new("err-too-many-passwords").with("minutes", 15));
         return Ok(None);
     }
     let hash = account.as_ref().and_then(|a| a.password_hash.as_deref());
@@ -770,7 +837,7 @@ async fn on_password(ctx: &mut Ctx<'_>, params: &Params, headers: &HeaderMap) ->
             "wrong_password",
         )
         .await;
-        ctx.p.error = Some("The password is not correct. Try again.".into());
+        ctx.p.error = Some(Notice::new("err-password-wrong"));
         return Ok(None);
     };
     let mut amr = vec!["pwd".to_string()];
@@ -830,11 +897,11 @@ async fn on_code(ctx: &mut Ctx<'_>, params: &Params, headers: &HeaderMap) -> Ste
         .latest_otp("signin", &identifier.value, now)
         .await?
     else {
-        ctx.p.error = Some("The code has expired. Ask for a new one.".into());
+        ctx.p.error = Some(Notice::new("err-code-expired"));
         return Ok(None);
     };
     if otp.attempts >= OTP_MAX_TRIES {
-        ctx.p.error = Some("Too many wrong codes. Ask for a new one.".into());
+        ctx.p.error = Some(Notice::new("err-code-too-many"));
         return Ok(None);
     }
     state.store.add_otp_attempt(&otp.id).await?;
@@ -849,7 +916,7 @@ async fn on_code(ctx: &mut Ctx<'_>, params: &Params, headers: &HeaderMap) -> Ste
             "wrong_code",
         )
         .await;
-        ctx.p.error = Some("The code is not correct. Check it and try again.".into());
+        ctx.p.error = Some(Notice::new("err-code-wrong"));
         return Ok(None);
     }
     ctx.p.verified = true;
@@ -879,7 +946,7 @@ async fn on_code(ctx: &mut Ctx<'_>, params: &Params, headers: &HeaderMap) -> Ste
         None => match find_or_create(state, &identifier, None).await {
             Ok(account) => done(ctx, headers, &account.id, Acr::Phone, vec!["sms".into()]).await,
             Err(StoreError::Conflict(_)) => {
-                ctx.p.error = Some("Something changed meanwhile; try again.".into());
+                ctx.p.error = Some(Notice::new("err-conflict"));
                 ctx.p.step = Step::Identifier;
                 Ok(None)
             }
@@ -896,7 +963,7 @@ async fn on_set_password(ctx: &mut Ctx<'_>, params: &Params, headers: &HeaderMap
     };
     let password = params.get("new_password").unwrap_or("");
     if let Err(e) = check_policy(password) {
-        ctx.p.error = Some(capitalise(&e.to_string()) + ".");
+        ctx.p.error = Some(password_notice(&e));
         return Ok(None);
     }
     let hash = match state.hasher.hash(password).await {
@@ -965,10 +1032,15 @@ async fn on_consent(ctx: &mut Ctx<'_>, params: &Params) -> StepResult {
     }
 }
 
-fn capitalise(s: &str) -> String {
-    let mut c = s.chars();
-    match c.next() {
-        Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
-        None => String::new(),
+fn default_locale() -> String {
+    i18n::DEFAULT.to_string()
+}
+
+fn password_notice(e: &PasswordError) -> Notice {
+    match e {
+        PasswordError::TooShort => Notice::new("err-password-short").with("min", MIN_LEN as i64),
+        PasswordError::TooLong => Notice::new("err-password-long"),
+        PasswordError::TooCommon => Notice::new("err-password-common"),
+        PasswordError::Hashing => Notice::new("error-server"),
     }
 }

@@ -1,0 +1,130 @@
+## connectid sign-in pages, messages and assets — English (the reference locale).
+## Every other locale must have every message this file has (a test checks it).
+## Terminology (seed 001): "Sign in", "Sign out", "Signed in as"; never "username" or "login".
+## Keep { $variables } as they are; translate the words around them.
+
+brand = CONNECT ID
+language = Language
+
+## The first screen (data-step="identifier")
+signin-title = Sign in
+identifier-label-phone = Phone number
+identifier-label-email = Email
+identifier-label-phone-or-email = Phone number or email
+identifier-label-email-or-phone = Email or phone number
+identifier-placeholder-email = name@example.com
+identifier-locked = This service asked you to sign in with this phone number or email.
+remember = Stay signed in
+button-next = Next
+
+## Password (data-step="password")
+password-title = Enter your password
+signing-in-as = Signing in as { $identifier }
+password-label = Password
+button-signin = Sign in
+not-you = Not you? Use another phone number or email
+
+## One-time code (data-step="code")
+code-title = Enter the code
+code-sent = We sent a 6-digit code to { $identifier }.
+code-label = Code
+button-continue = Continue
+code-resend = Send a new code
+
+## Choose a password (data-step="set-password")
+set-password-title = Choose a password
+set-password-for = For { $identifier }.
+password-rules = At least { $min ->
+    [one] { $min } character
+   *[other] { $min } characters
+  }. Avoid common passwords.
+new-password-label = New password
+strength-label = Password strength
+strength-0 = Very weak
+strength-1 = Weak
+strength-2 = Fair
+strength-3 = Good
+strength-4 = Strong
+
+## Add an email (data-step="add-email")
+add-email-title = Add your email
+add-email-text = { $client } needs an email address for your account. We will send a code to check it.
+email-label = Email
+
+## Consent (data-step="consent")
+consent-title = Allow { $client } to use your account?
+signed-in-as = Signed in as { $identifier }
+scope-openid = Know that it is you
+scope-profile = Your name and language
+scope-email = Your email address
+scope-phone = Your phone number
+scope-offline_access = Stay connected when you are not using it
+button-allow = Allow
+button-deny = Deny
+
+## Signing out
+logout-title = Sign out of CONNECT ID?
+button-signout = Sign out
+signed-out-title = You are signed out
+signed-out-text = You have signed out of CONNECT ID on this device.
+
+## Error pages (data-step="error")
+error-title = Something went wrong
+error-details = Details for the service's developers: { $detail }
+error-reference = Reference: { $id }
+error-bad-request = The service sent a sign-in request that CONNECT ID cannot accept. Go back to the service and try again.
+error-unknown-client = This service is not registered with CONNECT ID.
+error-signin-expired = This sign-in has expired. Go back to the service and start again.
+error-other-browser = This sign-in was started in another browser. Go back to the service and start again.
+error-form-expired = The form has expired. Go back and try again.
+error-server = Something went wrong on our side. Please try again.
+error-answer-not-sent = The answer could not be sent to the service.
+error-not-found = This page does not exist.
+
+## Messages shown above a form (role="alert")
+err-identifier-empty = Enter a phone number or an email address.
+err-identifier-phone = This is not a valid phone number.
+err-identifier-email = This is not a valid email address.
+err-enter-phone = Enter a phone number.
+err-enter-email = Enter an email address.
+err-locked = Use the phone number or email of the account you are signed in with, or choose “Not you?”.
+err-hint-locked = Use the phone number or email this service asked for.
+err-no-sms = This service does not send SMS codes. Sign in with your email and password.
+err-resend-wait = A code was just sent. Wait { $seconds ->
+    [one] { $seconds } second
+   *[other] { $seconds } seconds
+  } before asking for a new one.
+err-too-many-sends = Too many codes were sent to this number or address. Try again in an hour.
+err-send-failed = The code could not be sent. Try again in a moment.
+err-too-many-passwords = Too many wrong passwords. Wait { $minutes ->
+    [one] { $minutes } minute
+   *[other] { $minutes } minutes
+  } and try again.
+err-too-many-attempts = Too many attempts. Wait { $minutes ->
+    [one] { $minutes } minute
+   *[other] { $minutes } minutes
+  } and try again.
+err-password-wrong = The password is not correct. Try again.
+err-code-expired = The code has expired. Ask for a new one.
+err-code-too-many = Too many wrong codes. Ask for a new one.
+err-code-wrong = The code is not correct. Check it and try again.
+err-conflict = Something changed meanwhile. Try again.
+err-password-short = The password must be at least { $min ->
+    [one] { $min } character
+   *[other] { $min } characters
+  }.
+err-password-long = The password is too long.
+err-password-common = This password is too common. Choose another.
+err-password-weak = This password is too easy to guess. Make it longer or less predictable.
+err-password-identifier = The password must not be your phone number or email.
+err-email-taken = This email belongs to another account. Use another email.
+
+## SMS and email texts (the WebOTP line is added after the SMS text)
+sms-code = Your CONNECT ID code is { $code }. It expires in 5 minutes.
+email-code-subject = Your CONNECT ID code
+email-code-body = Your CONNECT ID code is { $code }. It expires in 5 minutes. If you did not try to sign in, you can ignore this email.
+password-changed-subject = Your CONNECT ID password was changed
+password-changed-body = The password of your CONNECT ID account was changed. If this was not you, reset your password at once.
+
+## The "Sign in with CONNECT ID" button
+signin-button = Sign in with CONNECT ID

@@ -1,0 +1,128 @@
+## connectid sign-in pages, messages and assets — Norwegian Bokmål (nb).
+## Terminology: "Logg inn" / "Logg ut" / "Logget inn som"; never "brukernavn".
+
+brand = CONNECT ID
+language = Språk
+
+## The first screen (data-step="identifier")
+signin-title = Logg inn
+identifier-label-phone = Telefonnummer
+identifier-label-email = E-post
+identifier-label-phone-or-email = Telefonnummer eller e-post
+identifier-label-email-or-phone = E-post eller telefonnummer
+identifier-placeholder-email = navn@eksempel.no
+identifier-locked = Denne tjenesten ba deg logge inn med dette telefonnummeret eller denne e-postadressen.
+remember = Forbli innlogget
+button-next = Neste
+
+## Password (data-step="password")
+password-title = Skriv inn passordet ditt
+signing-in-as = Logger inn som { $identifier }
+password-label = Passord
+button-signin = Logg inn
+not-you = Ikke deg? Bruk et annet telefonnummer eller en annen e-postadresse
+
+## One-time code (data-step="code")
+code-title = Skriv inn koden
+code-sent = Vi har sendt en sekssifret kode til { $identifier }.
+code-label = Kode
+button-continue = Fortsett
+code-resend = Send ny kode
+
+## Choose a password (data-step="set-password")
+set-password-title = Velg et passord
+set-password-for = For { $identifier }.
+password-rules = Minst { $min ->
+    [one] { $min } tegn
+   *[other] { $min } tegn
+  }. Unngå vanlige passord.
+new-password-label = Nytt passord
+strength-label = Passordstyrke
+strength-0 = Svært svakt
+strength-1 = Svakt
+strength-2 = Middels
+strength-3 = Godt
+strength-4 = Sterkt
+
+## Add an email (data-step="add-email")
+add-email-title = Legg til e-postadressen din
+add-email-text = { $client } trenger en e-postadresse til kontoen din. Vi sender deg en kode for å bekrefte den.
+email-label = E-post
+
+## Consent (data-step="consent")
+consent-title = Vil du la { $client } bruke kontoen din?
+signed-in-as = Logget inn som { $identifier }
+scope-openid = Vite at det er deg
+scope-profile = Navnet og språket ditt
+scope-email = E-postadressen din
+scope-phone = Telefonnummeret ditt
+scope-offline_access = Være tilkoblet også når du ikke bruker tjenesten
+button-allow = Tillat
+button-deny = Ikke tillat
+
+## Signing out
+logout-title = Vil du logge ut av CONNECT ID?
+button-signout = Logg ut
+signed-out-title = Du er logget ut
+signed-out-text = Du har logget ut av CONNECT ID på denne enheten.
+
+## Error pages (data-step="error")
+error-title = Noe gikk galt
+error-details = Detaljer for utviklerne av tjenesten: { $detail }
+error-reference = Referanse: { $id }
+error-bad-request = Tjenesten sendte en innloggingsforespørsel som CONNECT ID ikke kan godta. Gå tilbake til tjenesten og prøv igjen.
+error-unknown-client = Denne tjenesten er ikke registrert hos CONNECT ID.
+error-signin-expired = Denne innloggingen er utløpt. Gå tilbake til tjenesten og start på nytt.
+error-other-browser = Denne innloggingen ble startet i en annen nettleser. Gå tilbake til tjenesten og start på nytt.
+error-form-expired = Skjemaet er utløpt. Gå tilbake og prøv igjen.
+error-server = Noe gikk galt hos oss. Prøv igjen.
+error-answer-not-sent = Svaret kunne ikke sendes til tjenesten.
+error-not-found = Denne siden finnes ikke.
+
+## Messages shown above a form (role="alert")
+err-identifier-empty = Skriv inn et telefonnummer eller en e-postadresse.
+err-identifier-phone = Dette er ikke et gyldig telefonnummer.
+err-identifier-email = Dette er ikke en gyldig e-postadresse.
+err-enter-phone = Skriv inn et telefonnummer.
+err-enter-email = Skriv inn en e-postadresse.
+err-locked = Bruk telefonnummeret eller e-postadressen til kontoen du er logget inn med, eller velg «Ikke deg?».
+err-hint-locked = Bruk telefonnummeret eller e-postadressen som denne tjenesten ba om.
+err-no-sms = Denne tjenesten sender ikke koder på SMS. Logg inn med e-postadressen og passordet ditt.
+err-resend-wait = En kode ble nettopp sendt. Vent { $seconds ->
+    [one] { $seconds } sekund
+   *[other] { $seconds } sekunder
+  } før du ber om en ny.
+err-too-many-sends = For mange koder er sendt til dette nummeret eller denne adressen. Prøv igjen om en time.
+err-send-failed = Koden kunne ikke sendes. Prøv igjen om litt.
+err-too-many-passwords = For mange feil passord. Vent { $minutes ->
+    [one] { $minutes } minutt
+   *[other] { $minutes } minutter
+  } og prøv igjen.
+err-too-many-attempts = For mange forsøk. Vent { $minutes ->
+    [one] { $minutes } minutt
+   *[other] { $minutes } minutter
+  } og prøv igjen.
+err-password-wrong = Feil passord. Prøv igjen.
+err-code-expired = Koden er utløpt. Be om en ny.
+err-code-too-many = For mange feil koder. Be om en ny.
+err-code-wrong = Koden er feil. Sjekk den og prøv igjen.
+err-conflict = Noe ble endret i mellomtiden. Prøv igjen.
+err-password-short = Passordet må ha minst { $min ->
+    [one] { $min } tegn
+   *[other] { $min } tegn
+  }.
+err-password-long = Passordet er for langt.
+err-password-common = Dette passordet er for vanlig. Velg et annet.
+err-password-weak = Dette passordet er for lett å gjette. Gjør det lengre eller mindre forutsigbart.
+err-password-identifier = Passordet kan ikke være telefonnummeret eller e-postadressen din.
+err-email-taken = Denne e-postadressen hører til en annen konto. Bruk en annen e-postadresse.
+
+## SMS and email texts (the WebOTP line is added after the SMS text)
+sms-code = CONNECT ID-koden din er { $code }. Den utløper om 5 minutter.
+email-code-subject = CONNECT ID-koden din
+email-code-body = CONNECT ID-koden din er { $code }. Den utløper om 5 minutter. Hvis du ikke prøvde å logge inn, kan du se bort fra denne e-posten.
+password-changed-subject = Passordet ditt for CONNECT ID er endret
+password-changed-body = Passordet til CONNECT ID-kontoen din er endret. Hvis det ikke var deg, må du tilbakestille passordet med en gang.
+
+## The "Sign in with CONNECT ID" button
+signin-button = Logg inn med CONNECT ID

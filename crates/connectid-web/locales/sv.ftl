@@ -1,0 +1,128 @@
+## connectid sign-in pages, messages and assets — Swedish (sv).
+## Terminology: "Logga in" / "Logga ut" / "Inloggad som"; never "användarnamn".
+
+brand = CONNECT ID
+language = Språk
+
+## The first screen (data-step="identifier")
+signin-title = Logga in
+identifier-label-phone = Telefonnummer
+identifier-label-email = E-post
+identifier-label-phone-or-email = Telefonnummer eller e-post
+identifier-label-email-or-phone = E-post eller telefonnummer
+identifier-placeholder-email = namn@exempel.se
+identifier-locked = Tjänsten har bett dig logga in med det här telefonnumret eller den här e-postadressen.
+remember = Förbli inloggad
+button-next = Nästa
+
+## Password (data-step="password")
+password-title = Ange ditt lösenord
+signing-in-as = Loggar in som { $identifier }
+password-label = Lösenord
+button-signin = Logga in
+not-you = Inte du? Använd ett annat telefonnummer eller en annan e-postadress
+
+## One-time code (data-step="code")
+code-title = Ange koden
+code-sent = Vi har skickat en sexsiffrig kod till { $identifier }.
+code-label = Kod
+button-continue = Fortsätt
+code-resend = Skicka en ny kod
+
+## Choose a password (data-step="set-password")
+set-password-title = Välj ett lösenord
+set-password-for = För { $identifier }.
+password-rules = Minst { $min ->
+    [one] { $min } tecken
+   *[other] { $min } tecken
+  }. Undvik vanliga lösenord.
+new-password-label = Nytt lösenord
+strength-label = Lösenordsstyrka
+strength-0 = Mycket svagt
+strength-1 = Svagt
+strength-2 = Godtagbart
+strength-3 = Bra
+strength-4 = Starkt
+
+## Add an email (data-step="add-email")
+add-email-title = Lägg till din e-postadress
+add-email-text = { $client } behöver en e-postadress till ditt konto. Vi skickar en kod för att bekräfta den.
+email-label = E-post
+
+## Consent (data-step="consent")
+consent-title = Vill du låta { $client } använda ditt konto?
+signed-in-as = Inloggad som { $identifier }
+scope-openid = Veta att det är du
+scope-profile = Ditt namn och språk
+scope-email = Din e-postadress
+scope-phone = Ditt telefonnummer
+scope-offline_access = Vara ansluten även när du inte använder tjänsten
+button-allow = Tillåt
+button-deny = Neka
+
+## Signing out
+logout-title = Vill du logga ut från CONNECT ID?
+button-signout = Logga ut
+signed-out-title = Du är utloggad
+signed-out-text = Du har loggat ut från CONNECT ID på den här enheten.
+
+## Error pages (data-step="error")
+error-title = Något gick fel
+error-details = Information till tjänstens utvecklare: { $detail }
+error-reference = Referens: { $id }
+error-bad-request = Tjänsten skickade en inloggningsbegäran som CONNECT ID inte kan ta emot. Gå tillbaka till tjänsten och försök igen.
+error-unknown-client = Den här tjänsten är inte registrerad hos CONNECT ID.
+error-signin-expired = Inloggningen har gått ut. Gå tillbaka till tjänsten och börja om.
+error-other-browser = Inloggningen påbörjades i en annan webbläsare. Gå tillbaka till tjänsten och börja om.
+error-form-expired = Formuläret har gått ut. Gå tillbaka och försök igen.
+error-server = Något gick fel hos oss. Försök igen.
+error-answer-not-sent = Svaret kunde inte skickas till tjänsten.
+error-not-found = Sidan finns inte.
+
+## Messages shown above a form (role="alert")
+err-identifier-empty = Ange ett telefonnummer eller en e-postadress.
+err-identifier-phone = Det här är inte ett giltigt telefonnummer.
+err-identifier-email = Det här är inte en giltig e-postadress.
+err-enter-phone = Ange ett telefonnummer.
+err-enter-email = Ange en e-postadress.
+err-locked = Använd telefonnumret eller e-postadressen för kontot du är inloggad med, eller välj ”Inte du?”.
+err-hint-locked = Använd telefonnumret eller e-postadressen som tjänsten bad om.
+err-no-sms = Den här tjänsten skickar inte koder via sms. Logga in med din e-postadress och ditt lösenord.
+err-resend-wait = En kod skickades nyss. Vänta { $seconds ->
+    [one] { $seconds } sekund
+   *[other] { $seconds } sekunder
+  } innan du begär en ny.
+err-too-many-sends = För många koder har skickats till det här numret eller den här adressen. Försök igen om en timme.
+err-send-failed = Koden kunde inte skickas. Försök igen om en stund.
+err-too-many-passwords = För många felaktiga lösenord. Vänta { $minutes ->
+    [one] { $minutes } minut
+   *[other] { $minutes } minuter
+  } och försök igen.
+err-too-many-attempts = För många försök. Vänta { $minutes ->
+    [one] { $minutes } minut
+   *[other] { $minutes } minuter
+  } och försök igen.
+err-password-wrong = Fel lösenord. Försök igen.
+err-code-expired = Koden har gått ut. Begär en ny.
+err-code-too-many = För många felaktiga koder. Begär en ny.
+err-code-wrong = Koden är fel. Kontrollera den och försök igen.
+err-conflict = Något har ändrats under tiden. Försök igen.
+err-password-short = Lösenordet måste ha minst { $min ->
+    [one] { $min } tecken
+   *[other] { $min } tecken
+  }.
+err-password-long = Lösenordet är för långt.
+err-password-common = Lösenordet är för vanligt. Välj ett annat.
+err-password-weak = Lösenordet är för lätt att gissa. Gör det längre eller mindre förutsägbart.
+err-password-identifier = Lösenordet får inte vara ditt telefonnummer eller din e-postadress.
+err-email-taken = E-postadressen tillhör ett annat konto. Använd en annan e-postadress.
+
+## SMS and email texts (the WebOTP line is added after the SMS text)
+sms-code = Din CONNECT ID-kod är { $code }. Den går ut om 5 minuter.
+email-code-subject = Din CONNECT ID-kod
+email-code-body = Din CONNECT ID-kod är { $code }. Den går ut om 5 minuter. Om du inte har försökt logga in kan du bortse från det här mejlet.
+password-changed-subject = Ditt lösenord för CONNECT ID har ändrats
+password-changed-body = Lösenordet för ditt CONNECT ID-konto har ändrats. Om det inte var du ska du återställa lösenordet direkt.
+
+## The "Sign in with CONNECT ID" button
+signin-button = Logga in med CONNECT ID
