@@ -1,0 +1,129 @@
+## connectid sign-in pages, messages and assets — Bulgarian (bg).
+## Terminology: "Вход" / "влизане", "Изход" / "излизане", "Влезли сте като"; never "потребителско име".
+## Polite plural "вие" (lower-case, as Bulgarian consumer sites write it); buttons are verbal nouns.
+
+brand = CONNECT ID
+language = Език
+
+## The first screen (data-step="identifier")
+signin-title = Вход
+identifier-label-phone = Телефонен номер
+identifier-label-email = Имейл
+identifier-label-phone-or-email = Телефонен номер или имейл
+identifier-label-email-or-phone = Имейл или телефонен номер
+identifier-placeholder-email = ime@primer.bg
+identifier-locked = Тази услуга поиска да влезете с този телефонен номер или имейл.
+remember = Оставане в профила
+button-next = Напред
+
+## Password (data-step="password")
+password-title = Въведете паролата си
+signing-in-as = Влизане като { $identifier }
+password-label = Парола
+button-signin = Вход
+not-you = Не сте вие? Използвайте друг телефонен номер или имейл
+
+## One-time code (data-step="code")
+code-title = Въведете кода
+code-sent = Изпратихме 6-цифрен код на { $identifier }.
+code-label = Код
+button-continue = Продължаване
+code-resend = Изпращане на нов код
+
+## Choose a password (data-step="set-password")
+set-password-title = Създайте парола
+set-password-for = За { $identifier }.
+password-rules = Поне { $min ->
+    [one] { $min } знак
+   *[other] { $min } знака
+  }. Избягвайте често срещани пароли.
+new-password-label = Нова парола
+strength-label = Сила на паролата
+strength-0 = Много слаба
+strength-1 = Слаба
+strength-2 = Средна
+strength-3 = Добра
+strength-4 = Силна
+
+## Add an email (data-step="add-email")
+add-email-title = Добавете имейла си
+add-email-text = { $client } се нуждае от имейл адрес за профила ви. Ще изпратим код, за да го потвърдим.
+email-label = Имейл
+
+## Consent (data-step="consent")
+consent-title = Да се разреши ли на { $client } да използва профила ви?
+signed-in-as = Влезли сте като { $identifier }
+scope-openid = Да знае, че това сте вие
+scope-profile = Вашето име и език
+scope-email = Вашият имейл адрес
+scope-phone = Вашият телефонен номер
+scope-offline_access = Да поддържа връзка, когато не използвате услугата
+button-allow = Разрешаване
+button-deny = Отказ
+
+## Signing out
+logout-title = Искате ли да излезете от CONNECT ID?
+button-signout = Изход
+signed-out-title = Излязохте от профила си
+signed-out-text = Излязохте от CONNECT ID на това устройство.
+
+## Error pages (data-step="error")
+error-title = Нещо се обърка
+error-details = Подробности за разработчиците на услугата: { $detail }
+error-reference = Референтен номер: { $id }
+error-bad-request = Услугата изпрати заявка за вход, която CONNECT ID не може да приеме. Върнете се към услугата и опитайте отново.
+error-unknown-client = Тази услуга не е регистрирана в CONNECT ID.
+error-signin-expired = Времето за вход изтече. Върнете се към услугата и започнете отначало.
+error-other-browser = Влизането е започнато в друг браузър. Върнете се към услугата и започнете отначало.
+error-form-expired = Валидността на формуляра изтече. Върнете се назад и опитайте отново.
+error-server = Нещо се обърка от наша страна. Моля, опитайте отново.
+error-answer-not-sent = Отговорът не можа да бъде изпратен до услугата.
+error-not-found = Тази страница не съществува.
+
+## Messages shown above a form (role="alert")
+err-identifier-empty = Въведете телефонен номер или имейл адрес.
+err-identifier-phone = Това не е валиден телефонен номер.
+err-identifier-email = Това не е валиден имейл адрес.
+err-enter-phone = Въведете телефонен номер.
+err-enter-email = Въведете имейл адрес.
+err-locked = Използвайте телефонния номер или имейла на профила, с който сте влезли, или изберете „Не сте вие?“.
+err-hint-locked = Използвайте телефонния номер или имейла, които тази услуга поиска.
+err-no-sms = Тази услуга не изпраща кодове чрез SMS. Влезте с имейла и паролата си.
+err-resend-wait = Току-що беше изпратен код. Изчакайте { $seconds ->
+    [one] { $seconds } секунда
+   *[other] { $seconds } секунди
+  }, преди да поискате нов.
+err-too-many-sends = Изпратени са твърде много кодове до този номер или адрес. Опитайте отново след час.
+err-send-failed = Кодът не можа да бъде изпратен. Опитайте отново след малко.
+err-too-many-passwords = Твърде много грешни пароли. Изчакайте { $minutes ->
+    [one] { $minutes } минута
+   *[other] { $minutes } минути
+  } и опитайте отново.
+err-too-many-attempts = Твърде много опити. Изчакайте { $minutes ->
+    [one] { $minutes } минута
+   *[other] { $minutes } минути
+  } и опитайте отново.
+err-password-wrong = Паролата е грешна. Опитайте отново.
+err-code-expired = Валидността на кода изтече. Поискайте нов.
+err-code-too-many = Твърде много грешни кодове. Поискайте нов.
+err-code-wrong = Кодът е грешен. Проверете го и опитайте отново.
+err-conflict = Междувременно нещо се промени. Опитайте отново.
+err-password-short = Паролата трябва да е поне { $min ->
+    [one] { $min } знак
+   *[other] { $min } знака
+  }.
+err-password-long = Паролата е твърде дълга.
+err-password-common = Тази парола е твърде често срещана. Изберете друга.
+err-password-weak = Тази парола се отгатва твърде лесно. Направете я по-дълга или по-трудна за отгатване.
+err-password-identifier = Паролата не може да бъде телефонният ви номер или имейлът ви.
+err-email-taken = Този имейл се използва от друг профил. Използвайте друг имейл.
+
+## SMS and email texts (the WebOTP line is added after the SMS text)
+sms-code = Код за CONNECT ID: { $code }. Валиден 5 мин.
+email-code-subject = Вашият код за CONNECT ID
+email-code-body = Вашият код за CONNECT ID е { $code }. Валиден е 5 минути. Ако не сте опитвали да влезете, можете да пренебрегнете този имейл.
+password-changed-subject = Паролата ви за CONNECT ID беше променена
+password-changed-body = Паролата на профила ви в CONNECT ID беше променена. Ако не сте били вие, незабавно нулирайте паролата си.
+
+## The "Sign in with CONNECT ID" button
+signin-button = Вход с CONNECT ID

@@ -1,0 +1,129 @@
+## connectid sign-in pages, messages and assets — Bengali (bn).
+## Terminology: "সাইন ইন", "সাইন আউট", "… হিসেবে সাইন ইন করা আছে"; never "লগ ইন" or "ইউজারনেম".
+## Polite "আপনি", as Bengali consumer apps and banks use.
+
+brand = CONNECT ID
+language = ভাষা
+
+## The first screen (data-step="identifier")
+signin-title = সাইন ইন করুন
+identifier-label-phone = ফোন নম্বর
+identifier-label-email = ইমেল
+identifier-label-phone-or-email = ফোন নম্বর বা ইমেল
+identifier-label-email-or-phone = ইমেল বা ফোন নম্বর
+identifier-placeholder-email = name@example.com
+identifier-locked = এই পরিষেবাটি আপনাকে এই ফোন নম্বর বা ইমেল দিয়ে সাইন ইন করতে বলেছে।
+remember = সাইন ইন করে থাকুন
+button-next = পরবর্তী
+
+## Password (data-step="password")
+password-title = আপনার পাসওয়ার্ড লিখুন
+signing-in-as = { $identifier } হিসেবে সাইন ইন করা হচ্ছে
+password-label = পাসওয়ার্ড
+button-signin = সাইন ইন করুন
+not-you = আপনি নন? অন্য ফোন নম্বর বা ইমেল ব্যবহার করুন
+
+## One-time code (data-step="code")
+code-title = কোডটি লিখুন
+code-sent = আমরা { $identifier }-এ একটি ৬-সংখ্যার কোড পাঠিয়েছি।
+code-label = কোড
+button-continue = চালিয়ে যান
+code-resend = নতুন কোড পাঠান
+
+## Choose a password (data-step="set-password")
+set-password-title = পাসওয়ার্ড তৈরি করুন
+set-password-for = { $identifier }-এর জন্য।
+password-rules = কমপক্ষে { $min ->
+    [one] { $min }টি অক্ষর
+   *[other] { $min }টি অক্ষর
+  }। সাধারণ পাসওয়ার্ড এড়িয়ে চলুন।
+new-password-label = নতুন পাসওয়ার্ড
+strength-label = পাসওয়ার্ডের শক্তি
+strength-0 = খুব দুর্বল
+strength-1 = দুর্বল
+strength-2 = মোটামুটি
+strength-3 = ভালো
+strength-4 = শক্তিশালী
+
+## Add an email (data-step="add-email")
+add-email-title = আপনার ইমেল যোগ করুন
+add-email-text = আপনার অ্যাকাউন্টের জন্য { $client }-এর একটি ইমেল ঠিকানা প্রয়োজন। এটি যাচাই করতে আমরা একটি কোড পাঠাব।
+email-label = ইমেল
+
+## Consent (data-step="consent")
+consent-title = { $client }-কে আপনার অ্যাকাউন্ট ব্যবহার করার অনুমতি দেবেন?
+signed-in-as = { $identifier } হিসেবে সাইন ইন করা আছে
+scope-openid = এটি যে আপনিই, তা জানা
+scope-profile = আপনার নাম ও ভাষা
+scope-email = আপনার ইমেল ঠিকানা
+scope-phone = আপনার ফোন নম্বর
+scope-offline_access = আপনি ব্যবহার না করার সময়েও সংযুক্ত থাকা
+button-allow = অনুমতি দিন
+button-deny = প্রত্যাখ্যান করুন
+
+## Signing out
+logout-title = CONNECT ID থেকে সাইন আউট করবেন?
+button-signout = সাইন আউট করুন
+signed-out-title = আপনি সাইন আউট করেছেন
+signed-out-text = আপনি এই ডিভাইসে CONNECT ID থেকে সাইন আউট করেছেন।
+
+## Error pages (data-step="error")
+error-title = কোনো সমস্যা হয়েছে
+error-details = পরিষেবার ডেভেলপারদের জন্য বিস্তারিত তথ্য: { $detail }
+error-reference = রেফারেন্স: { $id }
+error-bad-request = পরিষেবাটি এমন একটি সাইন-ইন অনুরোধ পাঠিয়েছে যা CONNECT ID গ্রহণ করতে পারে না। পরিষেবাটিতে ফিরে গিয়ে আবার চেষ্টা করুন।
+error-unknown-client = এই পরিষেবাটি CONNECT ID-তে নিবন্ধিত নয়।
+error-signin-expired = এই সাইন-ইনের মেয়াদ শেষ হয়ে গেছে। পরিষেবাটিতে ফিরে গিয়ে আবার শুরু করুন।
+error-other-browser = এই সাইন-ইনটি অন্য একটি ব্রাউজারে শুরু করা হয়েছিল। পরিষেবাটিতে ফিরে গিয়ে আবার শুরু করুন।
+error-form-expired = ফর্মটির মেয়াদ শেষ হয়ে গেছে। ফিরে গিয়ে আবার চেষ্টা করুন।
+error-server = আমাদের দিক থেকে কোনো সমস্যা হয়েছে। অনুগ্রহ করে আবার চেষ্টা করুন।
+error-answer-not-sent = পরিষেবাটিতে উত্তর পাঠানো যায়নি।
+error-not-found = এই পৃষ্ঠাটির কোনো অস্তিত্ব নেই।
+
+## Messages shown above a form (role="alert")
+err-identifier-empty = একটি ফোন নম্বর বা ইমেল ঠিকানা লিখুন।
+err-identifier-phone = এটি কোনো বৈধ ফোন নম্বর নয়।
+err-identifier-email = এটি কোনো বৈধ ইমেল ঠিকানা নয়।
+err-enter-phone = একটি ফোন নম্বর লিখুন।
+err-enter-email = একটি ইমেল ঠিকানা লিখুন।
+err-locked = যে অ্যাকাউন্টে আপনি সাইন ইন করে আছেন, তার ফোন নম্বর বা ইমেল ব্যবহার করুন, অথবা “আপনি নন?” বেছে নিন।
+err-hint-locked = এই পরিষেবাটি যে ফোন নম্বর বা ইমেল চেয়েছে, সেটি ব্যবহার করুন।
+err-no-sms = এই পরিষেবাটি SMS-এ কোড পাঠায় না। আপনার ইমেল ও পাসওয়ার্ড দিয়ে সাইন ইন করুন।
+err-resend-wait = এইমাত্র একটি কোড পাঠানো হয়েছে। নতুন কোড চাওয়ার আগে { $seconds ->
+    [one] { $seconds } সেকেন্ড
+   *[other] { $seconds } সেকেন্ড
+  } অপেক্ষা করুন।
+err-too-many-sends = এই নম্বর বা ঠিকানায় অনেক বেশি কোড পাঠানো হয়েছে। এক ঘণ্টা পরে আবার চেষ্টা করুন।
+err-send-failed = কোডটি পাঠানো যায়নি। কিছুক্ষণ পরে আবার চেষ্টা করুন।
+err-too-many-passwords = অনেকবার ভুল পাসওয়ার্ড দেওয়া হয়েছে। { $minutes ->
+    [one] { $minutes } মিনিট
+   *[other] { $minutes } মিনিট
+  } অপেক্ষা করে আবার চেষ্টা করুন।
+err-too-many-attempts = অনেকবার চেষ্টা করা হয়েছে। { $minutes ->
+    [one] { $minutes } মিনিট
+   *[other] { $minutes } মিনিট
+  } অপেক্ষা করে আবার চেষ্টা করুন।
+err-password-wrong = পাসওয়ার্ডটি সঠিক নয়। আবার চেষ্টা করুন।
+err-code-expired = কোডটির মেয়াদ শেষ হয়ে গেছে। নতুন কোড চেয়ে নিন।
+err-code-too-many = অনেকবার ভুল কোড দেওয়া হয়েছে। নতুন কোড চেয়ে নিন।
+err-code-wrong = কোডটি সঠিক নয়। যাচাই করে আবার চেষ্টা করুন।
+err-conflict = এর মধ্যে কিছু পরিবর্তন হয়েছে। আবার চেষ্টা করুন।
+err-password-short = পাসওয়ার্ডে কমপক্ষে { $min ->
+    [one] { $min }টি অক্ষর
+   *[other] { $min }টি অক্ষর
+  } থাকতে হবে।
+err-password-long = পাসওয়ার্ডটি অনেক বেশি লম্বা।
+err-password-common = এই পাসওয়ার্ডটি খুবই প্রচলিত। অন্য একটি বেছে নিন।
+err-password-weak = এই পাসওয়ার্ডটি অনুমান করা খুব সহজ। এটিকে আরও লম্বা বা কম অনুমানযোগ্য করুন।
+err-password-identifier = আপনার ফোন নম্বর বা ইমেল পাসওয়ার্ড হিসেবে ব্যবহার করা যাবে না।
+err-email-taken = এই ইমেলটি অন্য একটি অ্যাকাউন্টে ব্যবহার করা হচ্ছে। অন্য ইমেল ব্যবহার করুন।
+
+## SMS and email texts (the WebOTP line is added after the SMS text)
+sms-code = CONNECT ID কোড: { $code }। ৫ মিনিট বৈধ।
+email-code-subject = আপনার CONNECT ID কোড
+email-code-body = আপনার CONNECT ID কোড হল { $code }। এটি ৫ মিনিট বৈধ থাকবে। আপনি সাইন ইন করার চেষ্টা না করে থাকলে এই ইমেলটি উপেক্ষা করতে পারেন।
+password-changed-subject = আপনার CONNECT ID পাসওয়ার্ড পরিবর্তন করা হয়েছে
+password-changed-body = আপনার CONNECT ID অ্যাকাউন্টের পাসওয়ার্ড পরিবর্তন করা হয়েছে। এটি আপনি না করে থাকলে এখনই আপনার পাসওয়ার্ড রিসেট করুন।
+
+## The "Sign in with CONNECT ID" button
+signin-button = CONNECT ID দিয়ে সাইন ইন করুন

@@ -1,0 +1,136 @@
+## connectid sign-in pages, messages and assets — Montenegrin, Latin script, ijekavian (cnr).
+## Terminology: "Prijavite se" / "Odjavite se" / "Prijavljeni ste kao"; never "korisničko ime".
+## Body text addresses the user formally (vi); buttons use the short form (Nastavi, Dozvoli).
+
+brand = CONNECT ID
+language = Jezik
+
+## The first screen (data-step="identifier")
+signin-title = Prijavite se
+identifier-label-phone = Broj telefona
+identifier-label-email = Imejl
+identifier-label-phone-or-email = Broj telefona ili imejl
+identifier-label-email-or-phone = Imejl ili broj telefona
+identifier-placeholder-email = ime@primjer.me
+identifier-locked = Ova usluga traži da se prijavite ovim brojem telefona ili imejlom.
+remember = Ostanite prijavljeni
+button-next = Dalje
+
+## Password (data-step="password")
+password-title = Unesite lozinku
+signing-in-as = Prijavljujete se kao { $identifier }
+password-label = Lozinka
+button-signin = Prijavi se
+not-you = Niste vi? Upotrijebite drugi broj telefona ili imejl
+
+## One-time code (data-step="code")
+code-title = Unesite kod
+code-sent = Poslali smo šestocifreni kod na { $identifier }.
+code-label = Kod
+button-continue = Nastavi
+code-resend = Pošalji novi kod
+
+## Choose a password (data-step="set-password")
+set-password-title = Izaberite lozinku
+set-password-for = Za { $identifier }.
+password-rules = Najmanje { $min ->
+    [one] { $min } znak
+    [few] { $min } znaka
+   *[other] { $min } znakova
+  }. Izbjegavajte uobičajene lozinke.
+new-password-label = Nova lozinka
+strength-label = Jačina lozinke
+strength-0 = Veoma slaba
+strength-1 = Slaba
+strength-2 = Osrednja
+strength-3 = Dobra
+strength-4 = Jaka
+
+## Add an email (data-step="add-email")
+add-email-title = Dodajte imejl adresu
+add-email-text = { $client } traži imejl adresu za vaš nalog. Poslaćemo vam kod da bismo je provjerili.
+email-label = Imejl
+
+## Consent (data-step="consent")
+consent-title = Želite li da { $client } koristi vaš nalog?
+signed-in-as = Prijavljeni ste kao { $identifier }
+scope-openid = Da zna da ste to vi
+scope-profile = Vaše ime i jezik
+scope-email = Vaša imejl adresa
+scope-phone = Vaš broj telefona
+scope-offline_access = Pristup i dok ne koristite uslugu
+button-allow = Dozvoli
+button-deny = Odbij
+
+## Signing out
+logout-title = Želite li da se odjavite sa CONNECT ID-a?
+button-signout = Odjavi se
+signed-out-title = Odjavljeni ste
+signed-out-text = Odjavili ste se sa CONNECT ID-a na ovom uređaju.
+
+## Error pages (data-step="error")
+error-title = Došlo je do greške
+error-details = Detalji za programere usluge: { $detail }
+error-reference = Referenca: { $id }
+error-bad-request = Usluga je poslala zahtjev za prijavu koji CONNECT ID ne može prihvatiti. Vratite se na uslugu i pokušajte ponovo.
+error-unknown-client = Ova usluga nije registrovana na CONNECT ID-u.
+error-signin-expired = Vrijeme za prijavu je isteklo. Vratite se na uslugu i počnite iz početka.
+error-other-browser = Ova prijava je započeta u drugom pregledaču. Vratite se na uslugu i počnite iz početka.
+error-form-expired = Vrijeme za popunjavanje obrasca je isteklo. Vratite se i pokušajte ponovo.
+error-server = Došlo je do greške kod nas. Pokušajte ponovo.
+error-answer-not-sent = Slanje odgovora usluzi nije uspjelo.
+error-not-found = Ova stranica ne postoji.
+
+## Messages shown above a form (role="alert")
+err-identifier-empty = Unesite broj telefona ili imejl adresu.
+err-identifier-phone = Ovo nije važeći broj telefona.
+err-identifier-email = Ovo nije važeća imejl adresa.
+err-enter-phone = Unesite broj telefona.
+err-enter-email = Unesite imejl adresu.
+err-locked = Upotrijebite broj telefona ili imejl naloga kojim ste prijavljeni ili izaberite „Niste vi?“.
+err-hint-locked = Upotrijebite broj telefona ili imejl koji je ova usluga tražila.
+err-no-sms = Ova usluga ne šalje kodove SMS-om. Prijavite se imejlom i lozinkom.
+err-resend-wait = Kod je upravo poslat. Sačekajte { $seconds ->
+    [one] { $seconds } sekundu
+    [few] { $seconds } sekunde
+   *[other] { $seconds } sekundi
+  } prije nego što zatražite novi.
+err-too-many-sends = Na ovaj broj ili adresu poslato je previše kodova. Pokušajte ponovo za sat vremena.
+err-send-failed = Slanje koda nije uspjelo. Pokušajte ponovo za nekoliko trenutaka.
+err-too-many-passwords = Previše pogrešnih lozinki. Sačekajte { $minutes ->
+    [one] { $minutes } minut
+    [few] { $minutes } minuta
+   *[other] { $minutes } minuta
+  } i pokušajte ponovo.
+err-too-many-attempts = Previše pokušaja. Sačekajte { $minutes ->
+    [one] { $minutes } minut
+    [few] { $minutes } minuta
+   *[other] { $minutes } minuta
+  } i pokušajte ponovo.
+err-password-wrong = Lozinka nije tačna. Pokušajte ponovo.
+err-code-expired = Kod je istekao. Zatražite novi.
+err-code-too-many = Previše pogrešnih kodova. Zatražite novi.
+err-code-wrong = Kod nije tačan. Provjerite ga i pokušajte ponovo.
+err-conflict = U međuvremenu je nešto promijenjeno. Pokušajte ponovo.
+err-password-short = Lozinka mora imati najmanje { $min ->
+    [one] { $min } znak
+    [few] { $min } znaka
+   *[other] { $min } znakova
+  }.
+err-password-long = Lozinka je predugačka.
+err-password-common = Ova lozinka je previše uobičajena. Izaberite drugu.
+err-password-weak = Ovu lozinku je previše lako pogoditi. Neka bude duža ili manje predvidljiva.
+err-password-identifier = Lozinka ne smije biti vaš broj telefona ili imejl.
+err-email-taken = Ova imejl adresa pripada drugom nalogu. Upotrijebite drugu imejl adresu.
+
+## SMS and email texts (the WebOTP line is added after the SMS text)
+## The SMS is written without č/ć/š/ž/đ on purpose: it stays in the GSM 7-bit alphabet,
+## so text + WebOTP line fit one 160-character segment (with them the limit is 70).
+sms-code = Kod za CONNECT ID je { $code }. Vrijedi 5 minuta.
+email-code-subject = Vaš CONNECT ID kod
+email-code-body = Vaš CONNECT ID kod je { $code }. Ističe za 5 minuta. Ako niste pokušali da se prijavite, možete zanemariti ovaj imejl.
+password-changed-subject = Lozinka za CONNECT ID je promijenjena
+password-changed-body = Lozinka vašeg CONNECT ID naloga je promijenjena. Ako to niste bili vi, odmah resetujte lozinku.
+
+## The "Sign in with CONNECT ID" button
+signin-button = Prijavi se pomoću CONNECT ID-a

@@ -1,0 +1,129 @@
+## connectid sign-in pages, messages and assets — Danish (da).
+## Terminology: "Log ind", "Log ud", "Logget ind som"; never "brugernavn" or the noun "login".
+## Informal "du", as Danish consumer services (MitID, banks, Google, Apple) use.
+
+brand = CONNECT ID
+language = Sprog
+
+## The first screen (data-step="identifier")
+signin-title = Log ind
+identifier-label-phone = Telefonnummer
+identifier-label-email = E-mail
+identifier-label-phone-or-email = Telefonnummer eller e-mail
+identifier-label-email-or-phone = E-mail eller telefonnummer
+identifier-placeholder-email = navn@eksempel.dk
+identifier-locked = Tjenesten har bedt dig om at logge ind med dette telefonnummer eller denne e-mail.
+remember = Forbliv logget ind
+button-next = Næste
+
+## Password (data-step="password")
+password-title = Indtast din adgangskode
+signing-in-as = Logger ind som { $identifier }
+password-label = Adgangskode
+button-signin = Log ind
+not-you = Ikke dig? Brug et andet telefonnummer eller en anden e-mail
+
+## One-time code (data-step="code")
+code-title = Indtast koden
+code-sent = Vi har sendt en 6-cifret kode til { $identifier }.
+code-label = Kode
+button-continue = Fortsæt
+code-resend = Send en ny kode
+
+## Choose a password (data-step="set-password")
+set-password-title = Vælg en adgangskode
+set-password-for = Til { $identifier }.
+password-rules = Mindst { $min ->
+    [one] { $min } tegn
+   *[other] { $min } tegn
+  }. Undgå almindelige adgangskoder.
+new-password-label = Ny adgangskode
+strength-label = Adgangskodens styrke
+strength-0 = Meget svag
+strength-1 = Svag
+strength-2 = Middel
+strength-3 = God
+strength-4 = Stærk
+
+## Add an email (data-step="add-email")
+add-email-title = Tilføj din e-mail
+add-email-text = { $client } skal bruge en e-mailadresse til din konto. Vi sender en kode for at bekræfte den.
+email-label = E-mail
+
+## Consent (data-step="consent")
+consent-title = Vil du give { $client } lov til at bruge din konto?
+signed-in-as = Logget ind som { $identifier }
+scope-openid = Vide, at det er dig
+scope-profile = Dit navn og sprog
+scope-email = Din e-mailadresse
+scope-phone = Dit telefonnummer
+scope-offline_access = Bevare forbindelsen, når du ikke bruger tjenesten
+button-allow = Tillad
+button-deny = Afvis
+
+## Signing out
+logout-title = Vil du logge ud af CONNECT ID?
+button-signout = Log ud
+signed-out-title = Du er logget ud
+signed-out-text = Du er logget ud af CONNECT ID på denne enhed.
+
+## Error pages (data-step="error")
+error-title = Noget gik galt
+error-details = Oplysninger til tjenestens udviklere: { $detail }
+error-reference = Reference: { $id }
+error-bad-request = Tjenesten sendte en anmodning om at logge ind, som CONNECT ID ikke kan godtage. Gå tilbage til tjenesten, og prøv igen.
+error-unknown-client = Denne tjeneste er ikke registreret hos CONNECT ID.
+error-signin-expired = Tiden til at logge ind er udløbet. Gå tilbage til tjenesten, og start forfra.
+error-other-browser = Du begyndte at logge ind i en anden browser. Gå tilbage til tjenesten, og start forfra.
+error-form-expired = Formularen er udløbet. Gå tilbage, og prøv igen.
+error-server = Der opstod en fejl hos os. Prøv igen.
+error-answer-not-sent = Svaret kunne ikke sendes til tjenesten.
+error-not-found = Siden findes ikke.
+
+## Messages shown above a form (role="alert")
+err-identifier-empty = Indtast et telefonnummer eller en e-mailadresse.
+err-identifier-phone = Dette er ikke et gyldigt telefonnummer.
+err-identifier-email = Dette er ikke en gyldig e-mailadresse.
+err-enter-phone = Indtast et telefonnummer.
+err-enter-email = Indtast en e-mailadresse.
+err-locked = Brug telefonnummeret eller e-mailen for den konto, du er logget ind med, eller vælg »Ikke dig?«.
+err-hint-locked = Brug det telefonnummer eller den e-mail, som tjenesten bad om.
+err-no-sms = Denne tjeneste sender ikke koder via sms. Log ind med din e-mail og adgangskode.
+err-resend-wait = Der er lige sendt en kode. Vent { $seconds ->
+    [one] { $seconds } sekund
+   *[other] { $seconds } sekunder
+  }, før du beder om en ny.
+err-too-many-sends = Der er sendt for mange koder til dette nummer eller denne adresse. Prøv igen om en time.
+err-send-failed = Koden kunne ikke sendes. Prøv igen om lidt.
+err-too-many-passwords = For mange forkerte adgangskoder. Vent { $minutes ->
+    [one] { $minutes } minut
+   *[other] { $minutes } minutter
+  }, og prøv igen.
+err-too-many-attempts = For mange forsøg. Vent { $minutes ->
+    [one] { $minutes } minut
+   *[other] { $minutes } minutter
+  }, og prøv igen.
+err-password-wrong = Adgangskoden er forkert. Prøv igen.
+err-code-expired = Koden er udløbet. Bed om en ny.
+err-code-too-many = For mange forkerte koder. Bed om en ny.
+err-code-wrong = Koden er forkert. Tjek den, og prøv igen.
+err-conflict = Noget er blevet ændret i mellemtiden. Prøv igen.
+err-password-short = Adgangskoden skal være på mindst { $min ->
+    [one] { $min } tegn
+   *[other] { $min } tegn
+  }.
+err-password-long = Adgangskoden er for lang.
+err-password-common = Denne adgangskode er for almindelig. Vælg en anden.
+err-password-weak = Denne adgangskode er for let at gætte. Gør den længere eller mindre forudsigelig.
+err-password-identifier = Adgangskoden må ikke være dit telefonnummer eller din e-mail.
+err-email-taken = Denne e-mail hører til en anden konto. Brug en anden e-mail.
+
+## SMS and email texts (the WebOTP line is added after the SMS text)
+sms-code = Din CONNECT ID-kode er { $code }. Den udløber om 5 minutter.
+email-code-subject = Din CONNECT ID-kode
+email-code-body = Din CONNECT ID-kode er { $code }. Den udløber om 5 minutter. Hvis du ikke har prøvet at logge ind, kan du se bort fra denne e-mail.
+password-changed-subject = Din adgangskode til CONNECT ID er blevet ændret
+password-changed-body = Adgangskoden til din CONNECT ID-konto er blevet ændret. Hvis det ikke var dig, skal du nulstille din adgangskode med det samme.
+
+## The "Sign in with CONNECT ID" button
+signin-button = Log ind med CONNECT ID

@@ -1,0 +1,114 @@
+## connectid sign-in pages, messages and assets — Indonesian (id).
+## Terminology: "Masuk", "Keluar", "Masuk sebagai"; never "login" or "nama pengguna".
+## Formal "Anda", as Indonesian consumer apps and banks use.
+
+brand = CONNECT ID
+language = Bahasa
+
+## The first screen (data-step="identifier")
+signin-title = Masuk
+identifier-label-phone = Nomor telepon
+identifier-label-email = Email
+identifier-label-phone-or-email = Nomor telepon atau email
+identifier-label-email-or-phone = Email atau nomor telepon
+identifier-placeholder-email = nama@contoh.com
+identifier-locked = Layanan ini meminta Anda masuk dengan nomor telepon atau email ini.
+remember = Tetap masuk
+button-next = Berikutnya
+
+## Password (data-step="password")
+password-title = Masukkan kata sandi Anda
+signing-in-as = Masuk sebagai { $identifier }
+password-label = Kata sandi
+button-signin = Masuk
+not-you = Bukan Anda? Gunakan nomor telepon atau email lain
+
+## One-time code (data-step="code")
+code-title = Masukkan kode
+code-sent = Kami telah mengirim kode 6 digit ke { $identifier }.
+code-label = Kode
+button-continue = Lanjutkan
+code-resend = Kirim kode baru
+
+## Choose a password (data-step="set-password")
+set-password-title = Buat kata sandi
+set-password-for = Untuk { $identifier }.
+password-rules = Minimal { $min } karakter. Hindari kata sandi yang umum.
+new-password-label = Kata sandi baru
+strength-label = Kekuatan kata sandi
+strength-0 = Sangat lemah
+strength-1 = Lemah
+strength-2 = Cukup
+strength-3 = Baik
+strength-4 = Kuat
+
+## Add an email (data-step="add-email")
+add-email-title = Tambahkan email Anda
+add-email-text = { $client } memerlukan alamat email untuk akun Anda. Kami akan mengirim kode untuk memverifikasinya.
+email-label = Email
+
+## Consent (data-step="consent")
+consent-title = Izinkan { $client } menggunakan akun Anda?
+signed-in-as = Masuk sebagai { $identifier }
+scope-openid = Mengetahui bahwa ini memang Anda
+scope-profile = Nama dan bahasa Anda
+scope-email = Alamat email Anda
+scope-phone = Nomor telepon Anda
+scope-offline_access = Tetap terhubung saat Anda tidak menggunakannya
+button-allow = Izinkan
+button-deny = Tolak
+
+## Signing out
+logout-title = Keluar dari CONNECT ID?
+button-signout = Keluar
+signed-out-title = Anda telah keluar
+signed-out-text = Anda telah keluar dari CONNECT ID di perangkat ini.
+
+## Error pages (data-step="error")
+error-title = Terjadi kesalahan
+error-details = Detail untuk pengembang layanan: { $detail }
+error-reference = Referensi: { $id }
+error-bad-request = Layanan mengirim permintaan masuk yang tidak dapat diterima oleh CONNECT ID. Kembali ke layanan dan coba lagi.
+error-unknown-client = Layanan ini tidak terdaftar di CONNECT ID.
+error-signin-expired = Proses masuk ini sudah kedaluwarsa. Kembali ke layanan dan mulai lagi.
+error-other-browser = Proses masuk ini dimulai di browser lain. Kembali ke layanan dan mulai lagi.
+error-form-expired = Formulir sudah kedaluwarsa. Kembali dan coba lagi.
+error-server = Terjadi kesalahan di pihak kami. Silakan coba lagi.
+error-answer-not-sent = Respons tidak dapat dikirim ke layanan.
+error-not-found = Halaman ini tidak ditemukan.
+
+## Messages shown above a form (role="alert")
+err-identifier-empty = Masukkan nomor telepon atau alamat email.
+err-identifier-phone = Nomor telepon ini tidak valid.
+err-identifier-email = Alamat email ini tidak valid.
+err-enter-phone = Masukkan nomor telepon.
+err-enter-email = Masukkan alamat email.
+err-locked = Gunakan nomor telepon atau email akun yang sedang Anda gunakan untuk masuk, atau pilih “Bukan Anda?”.
+err-hint-locked = Gunakan nomor telepon atau email yang diminta layanan ini.
+err-no-sms = Layanan ini tidak mengirim kode melalui SMS. Masuk dengan email dan kata sandi Anda.
+err-resend-wait = Kode baru saja dikirim. Tunggu { $seconds } detik sebelum meminta kode baru.
+err-too-many-sends = Terlalu banyak kode dikirim ke nomor atau alamat ini. Coba lagi dalam satu jam.
+err-send-failed = Kode tidak dapat dikirim. Coba lagi dalam beberapa saat.
+err-too-many-passwords = Terlalu banyak kata sandi yang salah. Tunggu { $minutes } menit, lalu coba lagi.
+err-too-many-attempts = Terlalu banyak percobaan. Tunggu { $minutes } menit, lalu coba lagi.
+err-password-wrong = Kata sandi salah. Coba lagi.
+err-code-expired = Kode sudah kedaluwarsa. Minta kode baru.
+err-code-too-many = Terlalu banyak kode yang salah. Minta kode baru.
+err-code-wrong = Kode salah. Periksa kembali, lalu coba lagi.
+err-conflict = Ada yang berubah sementara itu. Coba lagi.
+err-password-short = Kata sandi harus terdiri dari minimal { $min } karakter.
+err-password-long = Kata sandi terlalu panjang.
+err-password-common = Kata sandi ini terlalu umum. Pilih kata sandi lain.
+err-password-weak = Kata sandi ini terlalu mudah ditebak. Buat lebih panjang atau lebih sulit ditebak.
+err-password-identifier = Kata sandi tidak boleh berupa nomor telepon atau email Anda.
+err-email-taken = Email ini sudah digunakan oleh akun lain. Gunakan email lain.
+
+## SMS and email texts (the WebOTP line is added after the SMS text)
+sms-code = Kode CONNECT ID Anda adalah { $code }. Berlaku selama 5 menit.
+email-code-subject = Kode CONNECT ID Anda
+email-code-body = Kode CONNECT ID Anda adalah { $code }. Kode ini berlaku selama 5 menit. Jika Anda tidak mencoba masuk, Anda dapat mengabaikan email ini.
+password-changed-subject = Kata sandi CONNECT ID Anda telah diubah
+password-changed-body = Kata sandi akun CONNECT ID Anda telah diubah. Jika ini bukan Anda, segera setel ulang kata sandi Anda.
+
+## The "Sign in with CONNECT ID" button
+signin-button = Masuk dengan CONNECT ID

@@ -1,0 +1,114 @@
+## connectid sign-in pages, messages and assets — Malay (ms).
+## Terminology: "Log masuk", "Log keluar", "Dilog masuk sebagai"; never "login" or "nama pengguna".
+## Polite "anda", as Malaysian consumer apps and banks use.
+
+brand = CONNECT ID
+language = Bahasa
+
+## The first screen (data-step="identifier")
+signin-title = Log masuk
+identifier-label-phone = Nombor telefon
+identifier-label-email = E-mel
+identifier-label-phone-or-email = Nombor telefon atau e-mel
+identifier-label-email-or-phone = E-mel atau nombor telefon
+identifier-placeholder-email = nama@contoh.com
+identifier-locked = Perkhidmatan ini meminta anda log masuk dengan nombor telefon atau e-mel ini.
+remember = Kekal log masuk
+button-next = Seterusnya
+
+## Password (data-step="password")
+password-title = Masukkan kata laluan anda
+signing-in-as = Log masuk sebagai { $identifier }
+password-label = Kata laluan
+button-signin = Log masuk
+not-you = Bukan anda? Gunakan nombor telefon atau e-mel lain
+
+## One-time code (data-step="code")
+code-title = Masukkan kod
+code-sent = Kami telah menghantar kod 6 digit ke { $identifier }.
+code-label = Kod
+button-continue = Teruskan
+code-resend = Hantar kod baharu
+
+## Choose a password (data-step="set-password")
+set-password-title = Cipta kata laluan
+set-password-for = Untuk { $identifier }.
+password-rules = Sekurang-kurangnya { $min } aksara. Elakkan kata laluan yang biasa digunakan.
+new-password-label = Kata laluan baharu
+strength-label = Kekuatan kata laluan
+strength-0 = Sangat lemah
+strength-1 = Lemah
+strength-2 = Sederhana
+strength-3 = Baik
+strength-4 = Kuat
+
+## Add an email (data-step="add-email")
+add-email-title = Tambah e-mel anda
+add-email-text = { $client } memerlukan alamat e-mel untuk akaun anda. Kami akan menghantar kod untuk mengesahkannya.
+email-label = E-mel
+
+## Consent (data-step="consent")
+consent-title = Benarkan { $client } menggunakan akaun anda?
+signed-in-as = Dilog masuk sebagai { $identifier }
+scope-openid = Mengetahui bahawa ini memang anda
+scope-profile = Nama dan bahasa anda
+scope-email = Alamat e-mel anda
+scope-phone = Nombor telefon anda
+scope-offline_access = Kekal bersambung semasa anda tidak menggunakannya
+button-allow = Benarkan
+button-deny = Tolak
+
+## Signing out
+logout-title = Log keluar daripada CONNECT ID?
+button-signout = Log keluar
+signed-out-title = Anda telah log keluar
+signed-out-text = Anda telah log keluar daripada CONNECT ID pada peranti ini.
+
+## Error pages (data-step="error")
+error-title = Ada sesuatu yang tidak kena
+error-details = Butiran untuk pembangun perkhidmatan: { $detail }
+error-reference = Rujukan: { $id }
+error-bad-request = Perkhidmatan itu menghantar permintaan log masuk yang tidak dapat diterima oleh CONNECT ID. Kembali ke perkhidmatan itu dan cuba lagi.
+error-unknown-client = Perkhidmatan ini tidak berdaftar dengan CONNECT ID.
+error-signin-expired = Log masuk ini telah tamat tempoh. Kembali ke perkhidmatan itu dan mulakan semula.
+error-other-browser = Log masuk ini dimulakan dalam penyemak imbas lain. Kembali ke perkhidmatan itu dan mulakan semula.
+error-form-expired = Borang ini telah tamat tempoh. Kembali dan cuba lagi.
+error-server = Berlaku masalah di pihak kami. Sila cuba lagi.
+error-answer-not-sent = Jawapan tidak dapat dihantar kepada perkhidmatan itu.
+error-not-found = Halaman ini tidak wujud.
+
+## Messages shown above a form (role="alert")
+err-identifier-empty = Masukkan nombor telefon atau alamat e-mel.
+err-identifier-phone = Nombor telefon ini tidak sah.
+err-identifier-email = Alamat e-mel ini tidak sah.
+err-enter-phone = Masukkan nombor telefon.
+err-enter-email = Masukkan alamat e-mel.
+err-locked = Gunakan nombor telefon atau e-mel akaun yang anda gunakan untuk log masuk, atau pilih “Bukan anda?”.
+err-hint-locked = Gunakan nombor telefon atau e-mel yang diminta oleh perkhidmatan ini.
+err-no-sms = Perkhidmatan ini tidak menghantar kod melalui SMS. Log masuk dengan e-mel dan kata laluan anda.
+err-resend-wait = Kod baru sahaja dihantar. Tunggu { $seconds } saat sebelum meminta kod baharu.
+err-too-many-sends = Terlalu banyak kod dihantar ke nombor atau alamat ini. Cuba lagi dalam masa sejam.
+err-send-failed = Kod tidak dapat dihantar. Cuba lagi sebentar lagi.
+err-too-many-passwords = Terlalu banyak kata laluan yang salah. Tunggu { $minutes } minit dan cuba lagi.
+err-too-many-attempts = Terlalu banyak percubaan. Tunggu { $minutes } minit dan cuba lagi.
+err-password-wrong = Kata laluan tidak betul. Cuba lagi.
+err-code-expired = Kod telah tamat tempoh. Minta kod baharu.
+err-code-too-many = Terlalu banyak kod yang salah. Minta kod baharu.
+err-code-wrong = Kod tidak betul. Semak dan cuba lagi.
+err-conflict = Ada sesuatu yang berubah sementara itu. Cuba lagi.
+err-password-short = Kata laluan mestilah sekurang-kurangnya { $min } aksara.
+err-password-long = Kata laluan terlalu panjang.
+err-password-common = Kata laluan ini terlalu biasa. Pilih kata laluan lain.
+err-password-weak = Kata laluan ini terlalu mudah diteka. Jadikan lebih panjang atau lebih sukar diteka.
+err-password-identifier = Kata laluan tidak boleh sama dengan nombor telefon atau e-mel anda.
+err-email-taken = E-mel ini sudah digunakan oleh akaun lain. Gunakan e-mel lain.
+
+## SMS and email texts (the WebOTP line is added after the SMS text)
+sms-code = Kod CONNECT ID anda ialah { $code }. Tamat tempoh dalam 5 minit.
+email-code-subject = Kod CONNECT ID anda
+email-code-body = Kod CONNECT ID anda ialah { $code }. Kod ini tamat tempoh dalam 5 minit. Jika anda tidak cuba log masuk, anda boleh abaikan e-mel ini.
+password-changed-subject = Kata laluan CONNECT ID anda telah ditukar
+password-changed-body = Kata laluan akaun CONNECT ID anda telah ditukar. Jika ini bukan anda, tetapkan semula kata laluan anda dengan segera.
+
+## The "Sign in with CONNECT ID" button
+signin-button = Log masuk dengan CONNECT ID

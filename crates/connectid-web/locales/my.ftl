@@ -1,0 +1,114 @@
+## connectid sign-in pages, messages and assets — Burmese (my), Unicode (not Zawgyi).
+## Terminology: "လက်မှတ်ထိုးဝင်", "လက်မှတ်ထိုးထွက်", "… အဖြစ် လက်မှတ်ထိုးဝင်ထားသည်"; never "login" or "username".
+## Polite register with "ပါ". Burmese has only the plural category "other".
+
+brand = CONNECT ID
+language = ဘာသာစကား
+
+## The first screen (data-step="identifier")
+signin-title = လက်မှတ်ထိုးဝင်ရန်
+identifier-label-phone = ဖုန်းနံပါတ်
+identifier-label-email = အီးမေးလ်
+identifier-label-phone-or-email = ဖုန်းနံပါတ် သို့မဟုတ် အီးမေးလ်
+identifier-label-email-or-phone = အီးမေးလ် သို့မဟုတ် ဖုန်းနံပါတ်
+identifier-placeholder-email = name@example.com
+identifier-locked = ဤဝန်ဆောင်မှုက ဤဖုန်းနံပါတ် သို့မဟုတ် အီးမေးလ်ဖြင့် လက်မှတ်ထိုးဝင်ရန် တောင်းဆိုထားပါသည်။
+remember = လက်မှတ်ထိုးဝင်ထားရန်
+button-next = ရှေ့သို့
+
+## Password (data-step="password")
+password-title = သင့်စကားဝှက်ကို ထည့်ပါ
+signing-in-as = { $identifier } အဖြစ် လက်မှတ်ထိုးဝင်နေသည်
+password-label = စကားဝှက်
+button-signin = လက်မှတ်ထိုးဝင်ရန်
+not-you = သင် မဟုတ်ပါသလား? အခြားဖုန်းနံပါတ် သို့မဟုတ် အီးမေးလ်ကို သုံးပါ
+
+## One-time code (data-step="code")
+code-title = ကုဒ်ကို ထည့်ပါ
+code-sent = { $identifier } သို့ ဂဏန်း ၆ လုံးပါ ကုဒ်တစ်ခု ပို့ထားပါသည်။
+code-label = ကုဒ်
+button-continue = ဆက်လုပ်ရန်
+code-resend = ကုဒ်အသစ် ပို့ရန်
+
+## Choose a password (data-step="set-password")
+set-password-title = စကားဝှက် သတ်မှတ်ပါ
+set-password-for = { $identifier } အတွက်။
+password-rules = အနည်းဆုံး စာလုံး { $min } လုံး ရှိရပါမည်။ အသုံးများသော စကားဝှက်များကို ရှောင်ပါ။
+new-password-label = စကားဝှက်အသစ်
+strength-label = စကားဝှက် ခိုင်မာမှု
+strength-0 = အလွန်အားနည်း
+strength-1 = အားနည်း
+strength-2 = သင့်တင့်
+strength-3 = ကောင်း
+strength-4 = ခိုင်မာ
+
+## Add an email (data-step="add-email")
+add-email-title = သင့်အီးမေးလ် ထည့်ပါ
+add-email-text = { $client } သည် သင့်အကောင့်အတွက် အီးမေးလ်လိပ်စာ လိုအပ်ပါသည်။ ၎င်းကို အတည်ပြုရန် ကုဒ်တစ်ခု ပို့ပါမည်။
+email-label = အီးမေးလ်
+
+## Consent (data-step="consent")
+consent-title = { $client } ကို သင့်အကောင့် အသုံးပြုခွင့် ပေးမလား?
+signed-in-as = { $identifier } အဖြစ် လက်မှတ်ထိုးဝင်ထားသည်
+scope-openid = သင်ဖြစ်ကြောင်း သိရှိရန်
+scope-profile = သင့်အမည်နှင့် ဘာသာစကား
+scope-email = သင့်အီးမေးလ်လိပ်စာ
+scope-phone = သင့်ဖုန်းနံပါတ်
+scope-offline_access = သင် အသုံးမပြုနေချိန်တွင်လည်း ချိတ်ဆက်ထားရန်
+button-allow = ခွင့်ပြုရန်
+button-deny = ငြင်းပယ်ရန်
+
+## Signing out
+logout-title = CONNECT ID မှ လက်မှတ်ထိုးထွက်မလား?
+button-signout = လက်မှတ်ထိုးထွက်ရန်
+signed-out-title = သင် လက်မှတ်ထိုးထွက်ပြီးပါပြီ
+signed-out-text = ဤစက်ပစ္စည်းပေါ်ရှိ CONNECT ID မှ သင် လက်မှတ်ထိုးထွက်ပြီးပါပြီ။
+
+## Error pages (data-step="error")
+error-title = တစ်ခုခု မှားယွင်းသွားပါသည်
+error-details = ဝန်ဆောင်မှု ဆော့ဖ်ဝဲရေးသူများအတွက် အသေးစိတ်: { $detail }
+error-reference = ရည်ညွှန်းနံပါတ်: { $id }
+error-bad-request = ဝန်ဆောင်မှုက CONNECT ID လက်ခံ၍မရသော လက်မှတ်ထိုးဝင်ရန် တောင်းဆိုချက်ကို ပို့ခဲ့ပါသည်။ ဝန်ဆောင်မှုသို့ ပြန်သွားပြီး ထပ်စမ်းကြည့်ပါ။
+error-unknown-client = ဤဝန်ဆောင်မှုကို CONNECT ID တွင် မှတ်ပုံတင်ထားခြင်း မရှိပါ။
+error-signin-expired = ဤလက်မှတ်ထိုးဝင်မှု သက်တမ်းကုန်သွားပါပြီ။ ဝန်ဆောင်မှုသို့ ပြန်သွားပြီး အစမှ ပြန်စပါ။
+error-other-browser = ဤလက်မှတ်ထိုးဝင်မှုကို အခြားဘရောက်ဇာတွင် စတင်ခဲ့ပါသည်။ ဝန်ဆောင်မှုသို့ ပြန်သွားပြီး အစမှ ပြန်စပါ။
+error-form-expired = ဖောင် သက်တမ်းကုန်သွားပါပြီ။ ပြန်သွားပြီး ထပ်စမ်းကြည့်ပါ။
+error-server = ကျွန်ုပ်တို့ဘက်တွင် တစ်ခုခု မှားယွင်းသွားပါသည်။ ထပ်စမ်းကြည့်ပါ။
+error-answer-not-sent = ဝန်ဆောင်မှုသို့ အဖြေကို ပို့၍မရပါ။
+error-not-found = ဤစာမျက်နှာ မရှိပါ။
+
+## Messages shown above a form (role="alert")
+err-identifier-empty = ဖုန်းနံပါတ် သို့မဟုတ် အီးမေးလ်လိပ်စာ ထည့်ပါ။
+err-identifier-phone = မှန်ကန်သော ဖုန်းနံပါတ် မဟုတ်ပါ။
+err-identifier-email = မှန်ကန်သော အီးမေးလ်လိပ်စာ မဟုတ်ပါ။
+err-enter-phone = ဖုန်းနံပါတ် ထည့်ပါ။
+err-enter-email = အီးမေးလ်လိပ်စာ ထည့်ပါ။
+err-locked = သင် လက်မှတ်ထိုးဝင်ထားသော အကောင့်၏ ဖုန်းနံပါတ် သို့မဟုတ် အီးမေးလ်ကို သုံးပါ၊ သို့မဟုတ် “သင် မဟုတ်ပါသလား?” ကို ရွေးပါ။
+err-hint-locked = ဤဝန်ဆောင်မှုက တောင်းဆိုထားသော ဖုန်းနံပါတ် သို့မဟုတ် အီးမေးလ်ကို သုံးပါ။
+err-no-sms = ဤဝန်ဆောင်မှုသည် SMS ဖြင့် ကုဒ် မပို့ပါ။ သင့်အီးမေးလ်နှင့် စကားဝှက်ဖြင့် လက်မှတ်ထိုးဝင်ပါ။
+err-resend-wait = ကုဒ်တစ်ခု ယခုလေးတင် ပို့ထားပါသည်။ ကုဒ်အသစ် မတောင်းမီ { $seconds } စက္ကန့် စောင့်ပါ။
+err-too-many-sends = ဤနံပါတ် သို့မဟုတ် လိပ်စာသို့ ကုဒ်များ အကြိမ်များလွန်းစွာ ပို့ပြီးပါပြီ။ တစ်နာရီကြာမှ ထပ်စမ်းကြည့်ပါ။
+err-send-failed = ကုဒ်ကို ပို့၍မရပါ။ ခဏနေမှ ထပ်စမ်းကြည့်ပါ။
+err-too-many-passwords = စကားဝှက် မှားသည့်အကြိမ် များလွန်းပါသည်။ { $minutes } မိနစ် စောင့်ပြီးမှ ထပ်စမ်းကြည့်ပါ။
+err-too-many-attempts = ကြိုးစားသည့်အကြိမ် များလွန်းပါသည်။ { $minutes } မိနစ် စောင့်ပြီးမှ ထပ်စမ်းကြည့်ပါ။
+err-password-wrong = စကားဝှက် မမှန်ပါ။ ထပ်စမ်းကြည့်ပါ။
+err-code-expired = ကုဒ် သက်တမ်းကုန်သွားပါပြီ။ ကုဒ်အသစ် တောင်းပါ။
+err-code-too-many = ကုဒ် မှားသည့်အကြိမ် များလွန်းပါသည်။ ကုဒ်အသစ် တောင်းပါ။
+err-code-wrong = ကုဒ် မမှန်ပါ။ စစ်ဆေးပြီး ထပ်စမ်းကြည့်ပါ။
+err-conflict = ဤအတောအတွင်း တစ်ခုခု ပြောင်းလဲသွားပါသည်။ ထပ်စမ်းကြည့်ပါ။
+err-password-short = စကားဝှက်တွင် အနည်းဆုံး စာလုံး { $min } လုံး ရှိရပါမည်။
+err-password-long = စကားဝှက် ရှည်လွန်းပါသည်။
+err-password-common = ဤစကားဝှက်သည် အသုံးများလွန်းပါသည်။ အခြားတစ်ခု ရွေးပါ။
+err-password-weak = ဤစကားဝှက်ကို ခန့်မှန်းရ လွယ်လွန်းပါသည်။ ပိုရှည်အောင် သို့မဟုတ် ခန့်မှန်းရ ပိုခက်အောင် ပြုလုပ်ပါ။
+err-password-identifier = စကားဝှက်သည် သင့်ဖုန်းနံပါတ် သို့မဟုတ် အီးမေးလ် ဖြစ်၍မရပါ။
+err-email-taken = ဤအီးမေးလ်ကို အခြားအကောင့်တစ်ခုက အသုံးပြုထားပါသည်။ အခြားအီးမေးလ်ကို သုံးပါ။
+
+## SMS and email texts (the WebOTP line is added after the SMS text)
+sms-code = CONNECT ID ကုဒ်: { $code }။ သက်တမ်း ၅ မိနစ်။
+email-code-subject = သင့် CONNECT ID ကုဒ်
+email-code-body = သင့် CONNECT ID ကုဒ်မှာ { $code } ဖြစ်ပါသည်။ ၎င်းသည် ၅ မိနစ်အတွင်း သက်တမ်းကုန်ပါမည်။ သင် လက်မှတ်ထိုးဝင်ရန် မကြိုးစားခဲ့ပါက ဤအီးမေးလ်ကို လျစ်လျူရှုနိုင်ပါသည်။
+password-changed-subject = သင့် CONNECT ID စကားဝှက်ကို ပြောင်းလဲလိုက်ပါပြီ
+password-changed-body = သင့် CONNECT ID အကောင့်၏ စကားဝှက်ကို ပြောင်းလဲလိုက်ပါပြီ။ ဤပြောင်းလဲမှုကို သင် မပြုလုပ်ခဲ့ပါက သင့်စကားဝှက်ကို ချက်ချင်း ပြန်လည်သတ်မှတ်ပါ။
+
+## The "Sign in with CONNECT ID" button
+signin-button = CONNECT ID ဖြင့် လက်မှတ်ထိုးဝင်ရန်

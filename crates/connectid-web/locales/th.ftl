@@ -1,0 +1,115 @@
+## connectid sign-in pages, messages and assets — Thai (th).
+## Terminology: "ลงชื่อเข้าใช้" (sign in), "ออกจากระบบ" (sign out), "ลงชื่อเข้าใช้ในชื่อ" (signed in as).
+## Thai has one plural form (CLDR "other"), so no select expressions are needed.
+
+brand = CONNECT ID
+language = ภาษา
+
+## The first screen (data-step="identifier")
+signin-title = ลงชื่อเข้าใช้
+identifier-label-phone = หมายเลขโทรศัพท์
+identifier-label-email = อีเมล
+identifier-label-phone-or-email = หมายเลขโทรศัพท์หรืออีเมล
+identifier-label-email-or-phone = อีเมลหรือหมายเลขโทรศัพท์
+identifier-placeholder-email = name@example.com
+identifier-locked = บริการนี้ขอให้คุณลงชื่อเข้าใช้ด้วยหมายเลขโทรศัพท์หรืออีเมลนี้
+remember = ลงชื่อเข้าใช้ค้างไว้
+button-next = ถัดไป
+
+## Password (data-step="password")
+password-title = ป้อนรหัสผ่าน
+signing-in-as = กำลังลงชื่อเข้าใช้ในชื่อ { $identifier }
+password-label = รหัสผ่าน
+button-signin = ลงชื่อเข้าใช้
+not-you = ไม่ใช่คุณใช่ไหม? ใช้หมายเลขโทรศัพท์หรืออีเมลอื่น
+
+## One-time code (data-step="code")
+code-title = ป้อนรหัสยืนยัน
+code-sent = เราส่งรหัสยืนยัน 6 หลักไปที่ { $identifier } แล้ว
+code-label = รหัสยืนยัน
+button-continue = ดำเนินการต่อ
+code-resend = ส่งรหัสใหม่
+
+## Choose a password (data-step="set-password")
+set-password-title = ตั้งรหัสผ่าน
+set-password-for = สำหรับ { $identifier }
+password-rules = ต้องมีอย่างน้อย { $min } อักขระ หลีกเลี่ยงรหัสผ่านที่คนใช้กันทั่วไป
+new-password-label = รหัสผ่านใหม่
+strength-label = ความปลอดภัยของรหัสผ่าน
+strength-0 = อ่อนมาก
+strength-1 = อ่อน
+strength-2 = พอใช้
+strength-3 = ดี
+strength-4 = ปลอดภัยสูง
+
+## Add an email (data-step="add-email")
+add-email-title = เพิ่มอีเมลของคุณ
+add-email-text = { $client } ต้องใช้อีเมลสำหรับบัญชีของคุณ เราจะส่งรหัสไปเพื่อยืนยันอีเมลนี้
+email-label = อีเมล
+
+## Consent (data-step="consent")
+consent-title = อนุญาตให้ { $client } ใช้บัญชีของคุณหรือไม่
+signed-in-as = ลงชื่อเข้าใช้ในชื่อ { $identifier }
+scope-openid = ยืนยันว่าเป็นคุณ
+scope-profile = ชื่อและภาษาของคุณ
+scope-email = อีเมลของคุณ
+scope-phone = หมายเลขโทรศัพท์ของคุณ
+scope-offline_access = เชื่อมต่อไว้แม้ในขณะที่คุณไม่ได้ใช้งาน
+button-allow = อนุญาต
+button-deny = ปฏิเสธ
+
+## Signing out
+logout-title = ออกจากระบบ CONNECT ID หรือไม่
+button-signout = ออกจากระบบ
+signed-out-title = คุณออกจากระบบแล้ว
+signed-out-text = คุณออกจากระบบ CONNECT ID บนอุปกรณ์นี้แล้ว
+
+## Error pages (data-step="error")
+error-title = เกิดข้อผิดพลาด
+error-details = รายละเอียดสำหรับนักพัฒนาของบริการ: { $detail }
+error-reference = หมายเลขอ้างอิง: { $id }
+error-bad-request = บริการส่งคำขอลงชื่อเข้าใช้ที่ CONNECT ID ยอมรับไม่ได้ โปรดกลับไปที่บริการแล้วลองอีกครั้ง
+error-unknown-client = บริการนี้ไม่ได้ลงทะเบียนไว้กับ CONNECT ID
+error-signin-expired = การลงชื่อเข้าใช้นี้หมดอายุแล้ว โปรดกลับไปที่บริการแล้วเริ่มใหม่
+error-other-browser = การลงชื่อเข้าใช้นี้เริ่มต้นในเบราว์เซอร์อื่น โปรดกลับไปที่บริการแล้วเริ่มใหม่
+error-form-expired = แบบฟอร์มหมดอายุแล้ว โปรดย้อนกลับแล้วลองอีกครั้ง
+error-server = เกิดข้อผิดพลาดในระบบของเรา โปรดลองอีกครั้ง
+error-answer-not-sent = ส่งคำตอบกลับไปยังบริการไม่ได้
+error-not-found = ไม่พบหน้านี้
+
+## Messages shown above a form (role="alert")
+err-identifier-empty = ป้อนหมายเลขโทรศัพท์หรืออีเมล
+err-identifier-phone = หมายเลขโทรศัพท์นี้ไม่ถูกต้อง
+err-identifier-email = อีเมลนี้ไม่ถูกต้อง
+err-enter-phone = ป้อนหมายเลขโทรศัพท์
+err-enter-email = ป้อนอีเมล
+err-locked = ใช้หมายเลขโทรศัพท์หรืออีเมลของบัญชีที่คุณลงชื่อเข้าใช้อยู่ หรือเลือก “ไม่ใช่คุณใช่ไหม?”
+err-hint-locked = ใช้หมายเลขโทรศัพท์หรืออีเมลที่บริการนี้ขอ
+err-no-sms = บริการนี้ไม่ส่งรหัสทาง SMS โปรดลงชื่อเข้าใช้ด้วยอีเมลและรหัสผ่าน
+err-resend-wait = เพิ่งส่งรหัสไปเมื่อสักครู่ โปรดรอ { $seconds } วินาทีก่อนขอรหัสใหม่
+err-too-many-sends = มีการส่งรหัสไปยังหมายเลขหรืออีเมลนี้หลายครั้งเกินไป โปรดลองอีกครั้งในอีก 1 ชั่วโมง
+err-send-failed = ส่งรหัสไม่สำเร็จ โปรดลองอีกครั้งในอีกสักครู่
+err-too-many-passwords = ป้อนรหัสผ่านผิดหลายครั้งเกินไป โปรดรอ { $minutes } นาทีแล้วลองอีกครั้ง
+err-too-many-attempts = ลองหลายครั้งเกินไป โปรดรอ { $minutes } นาทีแล้วลองอีกครั้ง
+err-password-wrong = รหัสผ่านไม่ถูกต้อง โปรดลองอีกครั้ง
+err-code-expired = รหัสหมดอายุแล้ว โปรดขอรหัสใหม่
+err-code-too-many = ป้อนรหัสผิดหลายครั้งเกินไป โปรดขอรหัสใหม่
+err-code-wrong = รหัสไม่ถูกต้อง โปรดตรวจสอบแล้วลองอีกครั้ง
+err-conflict = มีการเปลี่ยนแปลงเกิดขึ้นระหว่างนี้ โปรดลองอีกครั้ง
+err-password-short = รหัสผ่านต้องมีอย่างน้อย { $min } อักขระ
+err-password-long = รหัสผ่านยาวเกินไป
+err-password-common = รหัสผ่านนี้ใช้กันทั่วไปเกินไป โปรดเลือกรหัสผ่านอื่น
+err-password-weak = รหัสผ่านนี้เดาง่ายเกินไป โปรดตั้งให้ยาวขึ้นหรือคาดเดาได้ยากขึ้น
+err-password-identifier = รหัสผ่านต้องไม่ใช่หมายเลขโทรศัพท์หรืออีเมลของคุณ
+err-email-taken = อีเมลนี้เป็นของบัญชีอื่นแล้ว โปรดใช้อีเมลอื่น
+
+## SMS and email texts (the WebOTP line is added after the SMS text)
+## Thai SMS is always UCS-2 (70 characters per segment), so the text is kept short.
+sms-code = รหัส CONNECT ID: { $code } ใช้ได้ 5 นาที
+email-code-subject = รหัส CONNECT ID ของคุณ
+email-code-body = รหัส CONNECT ID ของคุณคือ { $code } รหัสนี้จะหมดอายุใน 5 นาที หากคุณไม่ได้พยายามลงชื่อเข้าใช้ คุณไม่ต้องสนใจอีเมลนี้
+password-changed-subject = รหัสผ่าน CONNECT ID ของคุณถูกเปลี่ยนแล้ว
+password-changed-body = รหัสผ่านของบัญชี CONNECT ID ของคุณถูกเปลี่ยนแล้ว หากคุณไม่ได้เป็นผู้เปลี่ยน โปรดรีเซ็ตรหัสผ่านทันที
+
+## The "Sign in with CONNECT ID" button
+signin-button = ลงชื่อเข้าใช้ด้วย CONNECT ID

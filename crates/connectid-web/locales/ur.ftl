@@ -1,0 +1,130 @@
+## connectid sign-in pages, messages and assets — Urdu, Pakistan (ur), right-to-left.
+## Terminology: "سائن ان کریں" (sign in), "سائن آؤٹ کریں" (sign out), "بطور … سائن ان ہیں" (signed in as).
+## Pages set dir="rtl" and wrap inserted identifiers in <bdi>; no bidi marks are needed here.
+
+brand = CONNECT ID
+language = زبان
+
+## The first screen (data-step="identifier")
+signin-title = سائن ان کریں
+identifier-label-phone = فون نمبر
+identifier-label-email = ای میل
+identifier-label-phone-or-email = فون نمبر یا ای میل
+identifier-label-email-or-phone = ای میل یا فون نمبر
+identifier-placeholder-email = name@example.com
+identifier-locked = اس سروس نے آپ سے اس فون نمبر یا ای میل سے سائن ان کرنے کو کہا ہے۔
+remember = سائن ان رہیں
+button-next = اگلا
+
+## Password (data-step="password")
+password-title = اپنا پاس ورڈ درج کریں
+signing-in-as = بطور { $identifier } سائن ان کر رہے ہیں
+password-label = پاس ورڈ
+button-signin = سائن ان کریں
+not-you = آپ نہیں ہیں؟ کوئی دوسرا فون نمبر یا ای میل استعمال کریں
+
+## One-time code (data-step="code")
+code-title = کوڈ درج کریں
+code-sent = ہم نے { $identifier } پر 6 ہندسوں کا کوڈ بھیجا ہے۔
+code-label = کوڈ
+button-continue = جاری رکھیں
+code-resend = نیا کوڈ بھیجیں
+
+## Choose a password (data-step="set-password")
+set-password-title = پاس ورڈ منتخب کریں
+set-password-for = { $identifier } کے لیے۔
+password-rules = کم از کم { $min ->
+    [one] { $min } حرف
+   *[other] { $min } حروف
+  }۔ عام پاس ورڈز سے گریز کریں۔
+new-password-label = نیا پاس ورڈ
+strength-label = پاس ورڈ کی مضبوطی
+strength-0 = بہت کمزور
+strength-1 = کمزور
+strength-2 = مناسب
+strength-3 = اچھا
+strength-4 = مضبوط
+
+## Add an email (data-step="add-email")
+add-email-title = اپنا ای میل پتہ شامل کریں
+add-email-text = { $client } کو آپ کے اکاؤنٹ کے لیے ای میل پتہ درکار ہے۔ ہم اس کی تصدیق کے لیے ایک کوڈ بھیجیں گے۔
+email-label = ای میل
+
+## Consent (data-step="consent")
+consent-title = { $client } کو اپنا اکاؤنٹ استعمال کرنے کی اجازت دیں؟
+signed-in-as = بطور { $identifier } سائن ان ہیں
+scope-openid = یہ جاننا کہ یہ آپ ہی ہیں
+scope-profile = آپ کا نام اور زبان
+scope-email = آپ کا ای میل پتہ
+scope-phone = آپ کا فون نمبر
+scope-offline_access = آپ کے استعمال نہ کرنے کے دوران بھی منسلک رہنا
+button-allow = اجازت دیں
+button-deny = اجازت نہ دیں
+
+## Signing out
+logout-title = CONNECT ID سے سائن آؤٹ کریں؟
+button-signout = سائن آؤٹ کریں
+signed-out-title = آپ سائن آؤٹ ہو گئے ہیں
+signed-out-text = آپ اس ڈیوائس پر CONNECT ID سے سائن آؤٹ ہو گئے ہیں۔
+
+## Error pages (data-step="error")
+error-title = کچھ غلط ہو گیا
+error-details = سروس کے ڈویلپرز کے لیے تفصیلات: { $detail }
+error-reference = حوالہ: { $id }
+error-bad-request = سروس نے سائن ان کی ایسی درخواست بھیجی ہے جسے CONNECT ID قبول نہیں کر سکتا۔ سروس پر واپس جائیں اور دوبارہ کوشش کریں۔
+error-unknown-client = یہ سروس CONNECT ID کے ساتھ رجسٹرڈ نہیں ہے۔
+error-signin-expired = اس سائن ان کی میعاد ختم ہو گئی ہے۔ سروس پر واپس جائیں اور دوبارہ شروع کریں۔
+error-other-browser = یہ سائن ان کسی دوسرے براؤزر میں شروع کیا گیا تھا۔ سروس پر واپس جائیں اور دوبارہ شروع کریں۔
+error-form-expired = فارم کی میعاد ختم ہو گئی ہے۔ واپس جائیں اور دوبارہ کوشش کریں۔
+error-server = ہماری طرف کچھ غلط ہو گیا۔ براہ کرم دوبارہ کوشش کریں۔
+error-answer-not-sent = جواب سروس کو نہیں بھیجا جا سکا۔
+error-not-found = یہ صفحہ موجود نہیں ہے۔
+
+## Messages shown above a form (role="alert")
+err-identifier-empty = فون نمبر یا ای میل پتہ درج کریں۔
+err-identifier-phone = یہ درست فون نمبر نہیں ہے۔
+err-identifier-email = یہ درست ای میل پتہ نہیں ہے۔
+err-enter-phone = فون نمبر درج کریں۔
+err-enter-email = ای میل پتہ درج کریں۔
+err-locked = اس اکاؤنٹ کا فون نمبر یا ای میل استعمال کریں جس سے آپ سائن ان ہیں، یا ”آپ نہیں ہیں؟“ منتخب کریں۔
+err-hint-locked = وہی فون نمبر یا ای میل استعمال کریں جو اس سروس نے مانگا ہے۔
+err-no-sms = یہ سروس SMS کوڈ نہیں بھیجتی۔ اپنے ای میل اور پاس ورڈ سے سائن ان کریں۔
+err-resend-wait = ابھی ایک کوڈ بھیجا گیا ہے۔ نیا کوڈ مانگنے سے پہلے { $seconds ->
+    [one] { $seconds } سیکنڈ
+   *[other] { $seconds } سیکنڈ
+  } انتظار کریں۔
+err-too-many-sends = اس نمبر یا پتے پر بہت زیادہ کوڈز بھیجے جا چکے ہیں۔ ایک گھنٹے بعد دوبارہ کوشش کریں۔
+err-send-failed = کوڈ نہیں بھیجا جا سکا۔ تھوڑی دیر بعد دوبارہ کوشش کریں۔
+err-too-many-passwords = بہت زیادہ غلط پاس ورڈز۔ { $minutes ->
+    [one] { $minutes } منٹ
+   *[other] { $minutes } منٹ
+  } انتظار کریں اور دوبارہ کوشش کریں۔
+err-too-many-attempts = بہت زیادہ کوششیں۔ { $minutes ->
+    [one] { $minutes } منٹ
+   *[other] { $minutes } منٹ
+  } انتظار کریں اور دوبارہ کوشش کریں۔
+err-password-wrong = پاس ورڈ درست نہیں ہے۔ دوبارہ کوشش کریں۔
+err-code-expired = کوڈ کی میعاد ختم ہو گئی ہے۔ نیا کوڈ مانگیں۔
+err-code-too-many = بہت زیادہ غلط کوڈز۔ نیا کوڈ مانگیں۔
+err-code-wrong = کوڈ درست نہیں ہے۔ اسے چیک کریں اور دوبارہ کوشش کریں۔
+err-conflict = اس دوران کچھ تبدیل ہو گیا۔ دوبارہ کوشش کریں۔
+err-password-short = پاس ورڈ کم از کم { $min ->
+    [one] { $min } حرف
+   *[other] { $min } حروف
+  } کا ہونا چاہیے۔
+err-password-long = پاس ورڈ بہت لمبا ہے۔
+err-password-common = یہ پاس ورڈ بہت عام ہے۔ کوئی دوسرا منتخب کریں۔
+err-password-weak = اس پاس ورڈ کا اندازہ لگانا بہت آسان ہے۔ اسے لمبا بنائیں یا ایسا رکھیں جس کا اندازہ لگانا مشکل ہو۔
+err-password-identifier = پاس ورڈ آپ کا فون نمبر یا ای میل نہیں ہو سکتا۔
+err-email-taken = یہ ای میل پتہ کسی دوسرے اکاؤنٹ سے منسلک ہے۔ کوئی دوسرا ای میل پتہ استعمال کریں۔
+
+## SMS and email texts (the WebOTP line is added after the SMS text)
+## Urdu SMS is always UCS-2 (70 characters per segment), so the text is kept short.
+sms-code = CONNECT ID کوڈ: { $code }۔ 5 منٹ تک درست ہے۔
+email-code-subject = آپ کا CONNECT ID کوڈ
+email-code-body = آپ کا CONNECT ID کوڈ { $code } ہے۔ یہ 5 منٹ میں ختم ہو جائے گا۔ اگر آپ نے سائن ان کرنے کی کوشش نہیں کی تو اس ای میل کو نظر انداز کر دیں۔
+password-changed-subject = آپ کا CONNECT ID پاس ورڈ تبدیل کر دیا گیا ہے
+password-changed-body = آپ کے CONNECT ID اکاؤنٹ کا پاس ورڈ تبدیل کر دیا گیا ہے۔ اگر یہ آپ نے نہیں کیا تو فوراً اپنا پاس ورڈ ری سیٹ کریں۔
+
+## The "Sign in with CONNECT ID" button
+signin-button = CONNECT ID کے ساتھ سائن ان کریں

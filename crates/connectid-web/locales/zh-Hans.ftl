@@ -1,0 +1,114 @@
+## connectid sign-in pages, messages and assets — Chinese, Simplified (zh-Hans).
+## Terminology: "登录", "退出登录", "已登录"; never "用户名".
+## Polite "您", as mainland consumer apps use. Chinese has only the plural category "other".
+
+brand = CONNECT ID
+language = 语言
+
+## The first screen (data-step="identifier")
+signin-title = 登录
+identifier-label-phone = 手机号码
+identifier-label-email = 邮箱
+identifier-label-phone-or-email = 手机号码或邮箱
+identifier-label-email-or-phone = 邮箱或手机号码
+identifier-placeholder-email = name@example.com
+identifier-locked = 此服务要求您使用该手机号码或邮箱登录。
+remember = 保持登录状态
+button-next = 下一步
+
+## Password (data-step="password")
+password-title = 输入密码
+signing-in-as = 正在以 { $identifier } 身份登录
+password-label = 密码
+button-signin = 登录
+not-you = 不是您？使用其他手机号码或邮箱
+
+## One-time code (data-step="code")
+code-title = 输入验证码
+code-sent = 我们已向 { $identifier } 发送 6 位验证码。
+code-label = 验证码
+button-continue = 继续
+code-resend = 重新发送验证码
+
+## Choose a password (data-step="set-password")
+set-password-title = 设置密码
+set-password-for = 账号：{ $identifier }
+password-rules = 至少 { $min } 个字符。请避免使用常见密码。
+new-password-label = 新密码
+strength-label = 密码强度
+strength-0 = 非常弱
+strength-1 = 弱
+strength-2 = 一般
+strength-3 = 较强
+strength-4 = 强
+
+## Add an email (data-step="add-email")
+add-email-title = 添加邮箱
+add-email-text = { $client } 需要您的账号提供邮箱地址。我们会发送验证码来验证该邮箱。
+email-label = 邮箱
+
+## Consent (data-step="consent")
+consent-title = 允许 { $client } 使用您的账号？
+signed-in-as = 已登录：{ $identifier }
+scope-openid = 确认是您本人
+scope-profile = 您的姓名和语言
+scope-email = 您的邮箱地址
+scope-phone = 您的手机号码
+scope-offline_access = 在您未使用该服务时保持连接
+button-allow = 允许
+button-deny = 拒绝
+
+## Signing out
+logout-title = 要退出 CONNECT ID 吗？
+button-signout = 退出登录
+signed-out-title = 您已退出登录
+signed-out-text = 您已在此设备上退出 CONNECT ID。
+
+## Error pages (data-step="error")
+error-title = 出错了
+error-details = 供服务开发者参考的详细信息：{ $detail }
+error-reference = 参考编号：{ $id }
+error-bad-request = 该服务发送的登录请求无法被 CONNECT ID 接受。请返回该服务并重试。
+error-unknown-client = 此服务未在 CONNECT ID 注册。
+error-signin-expired = 本次登录已过期。请返回该服务并重新开始。
+error-other-browser = 本次登录是在其他浏览器中发起的。请返回该服务并重新开始。
+error-form-expired = 表单已过期。请返回并重试。
+error-server = 我们这边出了点问题。请重试。
+error-answer-not-sent = 无法将响应发送给该服务。
+error-not-found = 此页面不存在。
+
+## Messages shown above a form (role="alert")
+err-identifier-empty = 请输入手机号码或邮箱地址。
+err-identifier-phone = 手机号码无效。
+err-identifier-email = 邮箱地址无效。
+err-enter-phone = 请输入手机号码。
+err-enter-email = 请输入邮箱地址。
+err-locked = 请使用当前登录账号的手机号码或邮箱，或选择“不是您？”。
+err-hint-locked = 请使用此服务要求的手机号码或邮箱。
+err-no-sms = 此服务不发送短信验证码。请使用邮箱和密码登录。
+err-resend-wait = 刚刚已发送验证码。请 { $seconds } 秒后再获取新的验证码。
+err-too-many-sends = 向此号码或地址发送的验证码过多。请 1 小时后重试。
+err-send-failed = 验证码发送失败。请稍后重试。
+err-too-many-passwords = 密码错误次数过多。请 { $minutes } 分钟后重试。
+err-too-many-attempts = 尝试次数过多。请 { $minutes } 分钟后重试。
+err-password-wrong = 密码不正确。请重试。
+err-code-expired = 验证码已过期。请重新获取。
+err-code-too-many = 验证码错误次数过多。请重新获取。
+err-code-wrong = 验证码不正确。请检查后重试。
+err-conflict = 在此期间信息有变动。请重试。
+err-password-short = 密码至少需要 { $min } 个字符。
+err-password-long = 密码过长。
+err-password-common = 此密码过于常见。请换一个。
+err-password-weak = 此密码太容易被猜到。请使用更长或更难猜到的密码。
+err-password-identifier = 密码不能是您的手机号码或邮箱。
+err-email-taken = 此邮箱已被其他账号使用。请使用其他邮箱。
+
+## SMS and email texts (the WebOTP line is added after the SMS text)
+sms-code = 您的 CONNECT ID 验证码为 { $code }，5 分钟内有效。
+email-code-subject = 您的 CONNECT ID 验证码
+email-code-body = 您的 CONNECT ID 验证码为 { $code }，5 分钟内有效。如果您没有尝试登录，请忽略此邮件。
+password-changed-subject = 您的 CONNECT ID 密码已更改
+password-changed-body = 您的 CONNECT ID 账号密码已更改。如果这不是您本人的操作，请立即重置密码。
+
+## The "Sign in with CONNECT ID" button
+signin-button = 使用 CONNECT ID 登录

@@ -35,6 +35,11 @@ use axum::routing::{get, post};
 
 /// Every route connectid serves.
 pub fn router(state: AppState) -> Router {
+    router_with(state, Router::new())
+}
+
+/// Every route, plus `extra` (the demo) under the same security headers and languages.
+pub fn router_with(state: AppState, extra: Router) -> Router {
     Router::new()
         .route(
             "/.well-known/openid-configuration",
@@ -60,7 +65,8 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(state::readyz))
         .fallback(pages::not_found)
+        .with_state(state)
+        .merge(extra)
         .layer(axum::middleware::from_fn(pages::locale_layer))
         .layer(axum::middleware::from_fn(headers::security_headers))
-        .with_state(state)
 }

@@ -43,6 +43,7 @@ enum Step {
     Password,
     Code,
     SetPassword,
+    AddEmail,
     Consent,
 }
 
@@ -53,6 +54,7 @@ impl Step {
             Self::Password => "password",
             Self::Code => "code",
             Self::SetPassword => "set-password",
+            Self::AddEmail => "add-email",
             Self::Consent => "consent",
         }
     }
@@ -62,6 +64,7 @@ impl Step {
             Self::Password => "password.html",
             Self::Code => "code.html",
             Self::SetPassword => "set_password.html",
+            Self::AddEmail => "add_email.html",
             Self::Consent => "consent.html",
         }
     }
@@ -91,6 +94,16 @@ struct Pending {
     strength: Option<u8>,
     /// Set once authenticated, while consent is asked.
     auth: Option<Authenticated>,
+    /// Authenticated, but the service needs a verified email first (`require_email`).
+    #[serde(default)]
+    after: Option<Finished>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct Finished {
+    account_id: String,
+    acr: Acr,
+    amr: Vec<String>,
 }
 
 struct Ctx<'a> {
@@ -169,6 +182,7 @@ pub async fn start(
         locale,
         error: None,
         strength: None,
+        after: None,
         auth: None,
     };
     if let Some(account_id) = lock {
@@ -225,6 +239,7 @@ pub async fn start_consent(
         locale,
         error: None,
         strength: None,
+        after: None,
         auth: Some(auth),
     };
     save_new(state, &p, set_cookie, new_cookie).await
@@ -591,6 +606,7 @@ pub async fn submit(
         Step::Password => on_password(&mut ctx, &params, &headers).await,
         Step::Code => on_code(&mut ctx, &params, &headers).await,
         Step::SetPassword => on_set_password(&mut ctx, &params, &headers).await,
+        Step::AddEmail => on_add_email(&mut ctx, &params).await,
         Step::Consent => on_consent(&mut ctx, &params).await,
     };
     match result {
@@ -861,6 +877,19 @@ async fn done(
     acr: Acr,
     amr: Vec<String>,
 ) -> StepResult {
+    if ctx.client.metadata.require_email {
+        let account = ctx.state.store.get_account(account_id).await?;
+        if account.is_some_and(|a| !a.has_verified_email()) {
+            ctx.p.after = Some(Finished {
+                account_id: account_id.to_string(),
+                acr,
+                amr,
+            });
+            ctx.p.step = Step::AddEmail;
+            ctx.p.identifier = None;
+            return Ok(None);
+        }
+    }
     ctx.state
         .store
         .delete_interaction(&hash_secret(&ctx.id))
@@ -920,6 +949,35 @@ async fn on_code(ctx: &mut Ctx<'_>, params: &Params, headers: &HeaderMap) -> Ste
         return Ok(None);
     }
     ctx.p.verified = true;
+    if let Some(after) = ctx.p.after.take() {
+        // The code proved an email added for a service that requires one.
+        match state.store.find_account(&identifier).await? {
+            Some(a) if a.id == after.account_id => {
+                state.store.set_identifier_verified(&identifier).await?;
+            }
+            Some(_) => {
+                ctx.p.after = Some(after);
+                ctx.p.step = Step::AddEmail;
+                ctx.p.error = Some(Notice::new("err-email-taken"));
+                return Ok(None);
+            }
+            None => {
+                state
+                    .store
+                    .add_identifier(&after.account_id, &identifier, true, now)
+                    .await?;
+            }
+        }
+        audit(
+            state,
+            "identifier_added",
+            Some(&after.account_id),
+            Some(&ctx.client.client_id),
+            "success",
+        )
+        .await;
+        return done(ctx, headers, &after.account_id, after.acr, after.amr).await;
+    }
     let account = match &ctx.p.account_id {
         Some(id) => state.store.get_account(id).await?,
         None => None,
@@ -981,6 +1039,35 @@ async fn on_set_password(ctx: &mut Ctx<'_>, params: &Params, headers: &HeaderMap
     .await;
     let amr = vec!["pwd".to_string(), otp_amr(Some(&identifier))];
     done(ctx, headers, &account.id, Acr::Password, amr).await
+}
+
+async fn on_add_email(ctx: &mut Ctx<'_>, params: &Params) -> StepResult {
+    let Some(after) = ctx.p.after.clone() else {
+        ctx.p.step = Step::Identifier;
+        return Ok(None);
+    };
+    let input = params.get("email").unwrap_or("");
+    let email = match Identifier::parse(input, ctx.state.settings.default_phone_region) {
+        Ok(i) if i.kind == IdentifierKind::Email => i,
+        _ => {
+            ctx.p.error = Some(Notice::new("err-identifier-email"));
+            return Ok(None);
+        }
+    };
+    if let Some(other) = ctx.state.store.find_account(&email).await?
+        && other.id != after.account_id
+    {
+        ctx.p.error = Some(Notice::new("err-email-taken"));
+        return Ok(None);
+    }
+    match send_code(ctx, &email, false).await? {
+        Ok(()) => {
+            ctx.p.identifier = Some(email);
+            ctx.p.step = Step::Code;
+        }
+        Err(n) => ctx.p.error = Some(n),
+    }
+    Ok(None)
 }
 
 async fn on_consent(ctx: &mut Ctx<'_>, params: &Params) -> StepResult {

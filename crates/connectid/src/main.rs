@@ -220,14 +220,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
     let cfg = config::load(cli.config.as_deref(), &env_vars(), &overrides)?;
     let clock = SystemClock;
     match cli.command {
-        Command::Serve { demo, .. } => {
-            if demo {
-                return Err(Failure::Usage(
-                    "--demo is not available in this version yet; run `connectid serve`".into(),
-                ));
-            }
-            serve(cfg).await
-        }
+        Command::Serve { demo, .. } => serve(cfg, demo).await,
         Command::Config => {
             let mut shown = cfg.clone();
             for secret in [
@@ -498,12 +491,20 @@ async fn config_clients(store: &dyn Store, cfg: &Config, now: i64) -> Result<(),
     Ok(())
 }
 
-async fn serve(cfg: Config) -> Result<(), Failure> {
+async fn serve(mut cfg: Config, demo: bool) -> Result<(), Failure> {
     init_tracing();
     let addr = cfg.listen_addr()?;
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     let store = open_store(&cfg).await?;
     config_clients(&*store, &cfg, clock.now()).await?;
+    let extra = if demo {
+        // The demo shows what was "sent", so both channels go to the outbox.
+        cfg.sms.provider = "outbox".into();
+        cfg.email.provider = "outbox".into();
+        demo_services(&*store, &cfg, clock.now()).await?
+    } else {
+        axum::Router::new()
+    };
     let cipher = KeyCipher::new(Some(&cfg.keys.encryption_key));
     let keyset = connectid_web::ensure_keys(&*store, &cipher, clock.now())
         .await
@@ -535,14 +536,47 @@ async fn serve(cfg: Config) -> Result<(), Failure> {
         .await
         .map_err(|e| Failure::Runtime(format!("cannot listen on {addr}: {e}")))?;
     tracing::info!(%addr, issuer = %cfg.issuer, "connectid is listening");
-    let app =
-        connectid_web::router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    if demo {
+        tracing::info!("demo services at {}/demo", cfg.issuer.trim_end_matches('/'));
+    }
+    let app = connectid_web::router_with(state, extra)
+        .into_make_service_with_connect_info::<std::net::SocketAddr>();
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown_signal())
         .await
         .map_err(|e| Failure::Runtime(e.to_string()))?;
     tracing::info!("connectid stopped");
     Ok(())
+}
+
+/// Registers the three demo services (fresh secrets each start) and builds their routes.
+async fn demo_services(store: &dyn Store, cfg: &Config, now: i64) -> Result<axum::Router, Failure> {
+    let mut secrets = std::collections::HashMap::new();
+    for spec in connectid_demo::SERVICES {
+        let secret = connectid_core::crypto::random_token();
+        let json = spec.metadata(&cfg.issuer, &secret).to_string();
+        let meta = ClientMetadata::from_json(&json)
+            .map_err(|e| Failure::Runtime(format!("demo service {}: {e}", spec.slug)))?;
+        let bad =
+            |e: client::ClientError| Failure::Runtime(format!("demo service {}: {e}", spec.slug));
+        match store.get_client(spec.slug).await? {
+            Some(existing) => {
+                let (record, _) = client::update(&existing, meta, now).map_err(bad)?;
+                store.update_client(&record).await?;
+            }
+            None => {
+                let (record, _) = client::register(meta, now).map_err(bad)?;
+                store.create_client(&record).await?;
+            }
+        }
+        secrets.insert(spec.slug.to_string(), secret);
+    }
+    let outboxes = vec![
+        std::path::PathBuf::from(&cfg.sms.outbox),
+        std::path::PathBuf::from(&cfg.email.outbox),
+    ];
+    let demo = connectid_demo::Demo::new(&cfg.issuer, &secrets, outboxes);
+    Ok(connectid_demo::router(demo))
 }
 
 /// Reloads keys (a rotation elsewhere reaches this node) and purges expired rows.

@@ -1,0 +1,464 @@
+//! The demo's pages: `/demo` (what to try, and the outbox), and each service under
+//! `/demo/{slug}/` with its own session cookie, sign-in, step-up and the two sign-outs.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use axum::Router;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::{get, post};
+use connectid_core::crypto::{constant_time_eq, random_token};
+use minijinja::Environment;
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use crate::rp::{Rp, SignedIn, Started};
+use crate::services::{SERVICES, ServiceSpec};
+
+/// Sessions and pending sign-ins kept per service; the demo is one process, so memory is
+/// enough, but bounded so that a flood of requests cannot grow it without end.
+const MAX_ENTRIES: usize = 10_000;
+const PENDING_TTL: i64 = 15 * 60;
+const REMEMBERED: i64 = 30 * 86_400;
+
+struct ServiceState {
+    secret: String,
+    sessions: Mutex<HashMap<String, SignedIn>>,
+    pending: Mutex<HashMap<String, (i64, Started)>>,
+}
+
+#[derive(Clone)]
+pub struct Demo {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    rp: Rp,
+    services: HashMap<&'static str, ServiceState>,
+    outboxes: Vec<PathBuf>,
+    pages: Environment<'static>,
+    secure_cookies: bool,
+}
+
+impl Demo {
+    /// `secrets` maps each service slug to the client secret registered for it.
+    pub fn new(issuer: &str, secrets: &HashMap<String, String>, outboxes: Vec<PathBuf>) -> Self {
+        let mut services = HashMap::new();
+        for s in SERVICES {
+            services.insert(
+                s.slug,
+                ServiceState {
+                    secret: secrets.get(s.slug).cloned().unwrap_or_default(),
+                    sessions: Mutex::new(HashMap::new()),
+                    pending: Mutex::new(HashMap::new()),
+                },
+            );
+        }
+        let mut pages = Environment::new();
+        for (name, src) in [
+            ("layout.html", include_str!("../templates/layout.html")),
+            ("index.html", include_str!("../templates/index.html")),
+            ("service.html", include_str!("../templates/service.html")),
+        ] {
+            if let Err(e) = pages.add_template(name, src) {
+                tracing::error!(template = name, error = %e, "demo template does not parse");
+            }
+        }
+        let mut outboxes = outboxes;
+        outboxes.dedup();
+        let secure_cookies =
+            !(issuer.starts_with("http://localhost") || issuer.starts_with("http://127.0.0.1"));
+        Self {
+            inner: Arc::new(Inner {
+                rp: Rp::new(issuer),
+                services,
+                outboxes,
+                pages,
+                secure_cookies,
+            }),
+        }
+    }
+}
+
+pub fn router(demo: Demo) -> Router {
+    Router::new()
+        .route("/demo", get(index))
+        .route("/demo/", get(index))
+        .route("/demo/assets/demo.css", get(css))
+        .route("/demo/{slug}/", get(home))
+        .route("/demo/{slug}/login", get(login))
+        .route("/demo/{slug}/callback", get(callback))
+        .route("/demo/{slug}/logout", post(logout_here))
+        .route("/demo/{slug}/logout-everywhere", post(logout_everywhere))
+        .with_state(demo)
+}
+
+fn now() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64)
+}
+
+fn render(demo: &Demo, status: StatusCode, name: &str, ctx: Value) -> Response {
+    match demo
+        .inner
+        .pages
+        .get_template(name)
+        .and_then(|t| t.render(minijinja::value::Serde(ctx)))
+    {
+        Ok(html) => (status, Html(html)).into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "demo page failed");
+            (StatusCode::INTERNAL_SERVER_ERROR, "demo page failed").into_response()
+        }
+    }
+}
+
+fn redirect(location: &str, cookies: &[String]) -> Response {
+    let mut r = StatusCode::SEE_OTHER.into_response();
+    if let Ok(v) = HeaderValue::from_str(location) {
+        r.headers_mut().insert(header::LOCATION, v);
+    }
+    for c in cookies {
+        if let Ok(v) = HeaderValue::from_str(c) {
+            r.headers_mut().append(header::SET_COOKIE, v);
+        }
+    }
+    r
+}
+
+fn cookie_name(slug: &str) -> String {
+    format!("demo_{slug}")
+}
+
+fn state_cookie_name(slug: &str) -> String {
+    format!("demo_{slug}_state")
+}
+
+fn get_cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_string())
+}
+
+fn set_cookie(demo: &Demo, slug: &str, name: &str, value: &str, max_age: Option<i64>) -> String {
+    let mut c = format!("{name}={value}; Path=/demo/{slug}/; HttpOnly; SameSite=Lax");
+    if let Some(age) = max_age {
+        c.push_str(&format!("; Max-Age={age}"));
+    }
+    if demo.inner.secure_cookies {
+        c.push_str("; Secure");
+    }
+    c
+}
+
+fn service<'a>(demo: &'a Demo, slug: &str) -> Option<(&'static ServiceSpec, &'a ServiceState)> {
+    let spec = ServiceSpec::find(slug)?;
+    let st = demo.inner.services.get(spec.slug)?;
+    Some((spec, st))
+}
+
+fn not_found() -> Response {
+    (StatusCode::NOT_FOUND, "not found").into_response()
+}
+
+/// The last messages of the outbox, newest first: the demo's SMS gateway and mailbox.
+fn outbox_messages(demo: &Demo, limit: usize) -> Vec<Value> {
+    let mut all: Vec<Value> = Vec::new();
+    for path in &demo.inner.outboxes {
+        let Ok(text) = std::fs::read_to_string(path) else {
+            continue;
+        };
+        all.extend(
+            text.lines()
+                .rev()
+                .take(limit)
+                .filter_map(|l| serde_json::from_str::<Value>(l).ok()),
+        );
+    }
+    all.sort_by(|a, b| {
+        let at = |v: &Value| {
+            v.get("at")
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_string()
+        };
+        at(b).cmp(&at(a))
+    });
+    all.dedup();
+    all.truncate(limit);
+    all
+}
+
+fn services_json() -> Vec<Value> {
+    SERVICES
+        .iter()
+        .map(|s| {
+            json!({"slug": s.slug, "name": s.name, "tagline": s.tagline, "color": s.color,
+                   "acr": s.acr, "sso": s.sso, "require_email": s.require_email})
+        })
+        .collect()
+}
+
+async fn index(State(demo): State<Demo>) -> Response {
+    render(
+        &demo,
+        StatusCode::OK,
+        "index.html",
+        json!({
+            "issuer": demo.inner.rp.issuer(),
+            "services": services_json(),
+            "messages": outbox_messages(&demo, 8),
+        }),
+    )
+}
+
+async fn css() -> Response {
+    let mut r = include_str!("../assets/demo.css").into_response();
+    r.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/css; charset=utf-8"),
+    );
+    r
+}
+
+#[derive(Deserialize)]
+struct HomeQuery {
+    error: Option<String>,
+}
+
+async fn home(
+    State(demo): State<Demo>,
+    Path(slug): Path<String>,
+    headers: HeaderMap,
+    Query(q): Query<HomeQuery>,
+) -> Response {
+    let Some((spec, st)) = service(&demo, &slug) else {
+        return not_found();
+    };
+    let session = get_cookie(&headers, &cookie_name(spec.slug))
+        .and_then(|id| st.sessions.lock().ok()?.get(&id).cloned());
+    // "Signed in as" comes from UserInfo, as any service would do it.
+    let (who, userinfo, error) = match &session {
+        Some(s) => match demo.inner.rp.userinfo(&s.access_token).await {
+            Ok(info) => {
+                let who = info
+                    .get("phone_number")
+                    .or_else(|| info.get("email"))
+                    .and_then(Value::as_str)
+                    .unwrap_or(&s.sub)
+                    .to_string();
+                (Some(who), Some(info), q.error.clone())
+            }
+            Err(e) => (Some(s.sub.clone()), None, Some(e.to_string())),
+        },
+        None => (None, None, q.error.clone()),
+    };
+    let status = if error.is_some() {
+        StatusCode::BAD_REQUEST
+    } else {
+        StatusCode::OK
+    };
+    render(
+        &demo,
+        status,
+        "service.html",
+        json!({
+            "service": {"slug": spec.slug, "name": spec.name, "tagline": spec.tagline,
+                        "color": spec.color, "acr": spec.acr},
+            "services": services_json(),
+            "who": who,
+            "session": session.as_ref().map(|s| json!({
+                "sub": s.sub, "acr": s.acr, "amr": s.amr.join(" "), "auth_time": s.auth_time,
+                "td_sls": s.td_sls,
+            })),
+            "userinfo": userinfo.map(|u| serde_json::to_string_pretty(&u).unwrap_or_default()),
+            "error": error,
+            "messages": outbox_messages(&demo, 3),
+        }),
+    )
+}
+
+#[derive(Deserialize)]
+struct LoginQuery {
+    /// `2` to step up to a password.
+    acr: Option<String>,
+    /// `login` to authenticate again.
+    prompt: Option<String>,
+}
+
+async fn login(
+    State(demo): State<Demo>,
+    Path(slug): Path<String>,
+    Query(q): Query<LoginQuery>,
+) -> Response {
+    let Some((spec, st)) = service(&demo, &slug) else {
+        return not_found();
+    };
+    let issuer = demo.inner.rp.issuer().to_string();
+    let mut extra: Vec<(&str, &str)> = Vec::new();
+    if let Some(acr) = q.acr.as_deref().filter(|a| matches!(*a, "1" | "2")) {
+        extra.push(("acr_values", acr));
+    }
+    if q.prompt.as_deref() == Some("login") {
+        extra.push(("prompt", "login"));
+    }
+    let started = match demo
+        .inner
+        .rp
+        .start(spec.slug, &spec.redirect_uri(&issuer), &extra)
+        .await
+    {
+        Ok(s) => s,
+        Err(e) => return back_with_error(spec, &e.to_string()),
+    };
+    if let Ok(mut pending) = st.pending.lock() {
+        let t = now();
+        pending.retain(|_, (at, _)| t - *at < PENDING_TTL);
+        if pending.len() >= MAX_ENTRIES {
+            pending.clear();
+        }
+        pending.insert(started.state.clone(), (t, started.clone()));
+    }
+    // The state is bound to this browser too, so a callback forged elsewhere is refused.
+    let c = set_cookie(
+        &demo,
+        spec.slug,
+        &state_cookie_name(spec.slug),
+        &started.state,
+        Some(PENDING_TTL),
+    );
+    redirect(&started.url, &[c])
+}
+
+fn back_with_error(spec: &ServiceSpec, message: &str) -> Response {
+    let q = form_urlencoded::Serializer::new(String::new())
+        .append_pair("error", message)
+        .finish();
+    redirect(&format!("/demo/{}/?{q}", spec.slug), &[])
+}
+
+#[derive(Deserialize)]
+struct CallbackQuery {
+    code: Option<String>,
+    state: Option<String>,
+    iss: Option<String>,
+    error: Option<String>,
+    error_description: Option<String>,
+}
+
+async fn callback(
+    State(demo): State<Demo>,
+    Path(slug): Path<String>,
+    headers: HeaderMap,
+    Query(q): Query<CallbackQuery>,
+) -> Response {
+    let Some((spec, st)) = service(&demo, &slug) else {
+        return not_found();
+    };
+    let issuer = demo.inner.rp.issuer().to_string();
+    let state = q.state.unwrap_or_default();
+    let bound = get_cookie(&headers, &state_cookie_name(spec.slug)).unwrap_or_default();
+    if state.is_empty() || !constant_time_eq(state.as_bytes(), bound.as_bytes()) {
+        return back_with_error(spec, "the sign-in answer does not belong to this browser");
+    }
+    let Some((_, started)) = st.pending.lock().ok().and_then(|mut p| p.remove(&state)) else {
+        return back_with_error(spec, "this sign-in answer was already used or has expired");
+    };
+    // RFC 9207: the answer must come from the issuer we sent the browser to.
+    if q.iss.as_deref() != Some(issuer.as_str()) {
+        return back_with_error(spec, "the answer came from another issuer");
+    }
+    if let Some(error) = q.error {
+        let what = q.error_description.unwrap_or_default();
+        return back_with_error(spec, &format!("{error}: {what}"));
+    }
+    let Some(code) = q.code else {
+        return back_with_error(spec, "no code in the answer");
+    };
+    let signed_in = match demo
+        .inner
+        .rp
+        .finish(
+            spec.slug,
+            &st.secret,
+            &spec.redirect_uri(&issuer),
+            &code,
+            &started,
+            now(),
+        )
+        .await
+    {
+        Ok(s) => s,
+        Err(e) => return back_with_error(spec, &e.to_string()),
+    };
+    // td_sls: the person chose not to stay signed in, so the service forgets them with the
+    // browser session too.
+    let max_age = (!signed_in.td_sls).then_some(REMEMBERED);
+    let id = random_token();
+    if let Ok(mut sessions) = st.sessions.lock() {
+        if sessions.len() >= MAX_ENTRIES {
+            sessions.clear();
+        }
+        sessions.insert(id.clone(), signed_in);
+    }
+    let session_cookie = set_cookie(&demo, spec.slug, &cookie_name(spec.slug), &id, max_age);
+    let clear_state = set_cookie(&demo, spec.slug, &state_cookie_name(spec.slug), "", Some(0));
+    redirect(
+        &format!("/demo/{}/", spec.slug),
+        &[session_cookie, clear_state],
+    )
+}
+
+fn end_local_session(
+    demo: &Demo,
+    spec: &ServiceSpec,
+    st: &ServiceState,
+    headers: &HeaderMap,
+) -> (Option<SignedIn>, String) {
+    let name = cookie_name(spec.slug);
+    let removed = get_cookie(headers, &name).and_then(|id| st.sessions.lock().ok()?.remove(&id));
+    (removed, set_cookie(demo, spec.slug, &name, "", Some(0)))
+}
+
+/// "Sign out" of this service only: connectid's session (and so SSO) stays.
+async fn logout_here(
+    State(demo): State<Demo>,
+    Path(slug): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    let Some((spec, st)) = service(&demo, &slug) else {
+        return not_found();
+    };
+    let (_, clear) = end_local_session(&demo, spec, st, &headers);
+    redirect(&format!("/demo/{}/", spec.slug), &[clear])
+}
+
+/// "Sign out of CONNECT ID": this service, then RP-initiated logout at the provider.
+async fn logout_everywhere(
+    State(demo): State<Demo>,
+    Path(slug): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    let Some((spec, st)) = service(&demo, &slug) else {
+        return not_found();
+    };
+    let (session, clear) = end_local_session(&demo, spec, st, &headers);
+    let Some(session) = session else {
+        return redirect(&format!("/demo/{}/", spec.slug), &[clear]);
+    };
+    let home = spec.home(demo.inner.rp.issuer());
+    match demo.inner.rp.logout_url(&session.id_token, &home).await {
+        Ok(url) => redirect(&url, &[clear]),
+        Err(e) => back_with_error(spec, &e.to_string()),
+    }
+}
