@@ -326,7 +326,7 @@ async fn decide(
             let Some(s) = session else {
                 return page_store_error(&state, connectid_core::store::StoreError::NotFound);
             };
-            return signin::start(&state, &client, req, &headers, Some(s.account_id)).await;
+            return signin::start(&state, &client, req, &headers, Some(&s)).await;
         }
         SessionFit::None => {}
     }

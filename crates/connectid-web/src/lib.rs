@@ -62,6 +62,7 @@ pub fn router_with(state: AppState, extra: Router) -> Router {
         )
         .route("/assets/style.css", get(pages::style))
         .route("/assets/form_post.js", get(pages::form_post_js))
+        .route("/assets/brand/{file}", get(pages::brand_css))
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(state::readyz))
         .fallback(pages::not_found)

@@ -226,6 +226,66 @@ pub async fn form_post_js() -> Response {
     )
 }
 
+/// `/assets/brand/{client_id}.css`: the service's header colour, as a stylesheet because the
+/// CSP allows no inline style. The text colour is chosen for contrast (WCAG luminance).
+pub async fn brand_css(
+    axum::extract::State(state): axum::extract::State<crate::state::AppState>,
+    axum::extract::Path(file): axum::extract::Path<String>,
+) -> Response {
+    let Some(client_id) = file.strip_suffix(".css") else {
+        return not_found().await;
+    };
+    let color = match state.store.get_client(client_id).await {
+        Ok(Some(c)) => c.metadata.branding.and_then(|b| b.header_color),
+        _ => None,
+    };
+    let Some(css) = color.as_deref().and_then(header_css) else {
+        return not_found().await;
+    };
+    let mut r = css.into_response();
+    r.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/css; charset=utf-8"),
+    );
+    r.headers_mut().insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("public, max-age=60"),
+    );
+    r
+}
+
+/// CSS for a header colour `#rgb` or `#rrggbb`; `None` for anything else (never echoed raw).
+pub fn header_css(color: &str) -> Option<String> {
+    let hex = color.strip_prefix('#')?;
+    if !hex.chars().all(|c| c.is_ascii_hexdigit()) {
+        return None;
+    }
+    let full: String = match hex.len() {
+        3 => hex.chars().flat_map(|c| [c, c]).collect(),
+        6 => hex.to_string(),
+        _ => return None,
+    };
+    let channel = |i: usize| {
+        let v = f64::from(u8::from_str_radix(&full[i..i + 2], 16).unwrap_or(0)) / 255.0;
+        if v <= 0.039_28 {
+            v / 12.92
+        } else {
+            ((v + 0.055) / 1.055).powf(2.4)
+        }
+    };
+    let lum = 0.2126 * channel(0) + 0.7152 * channel(2) + 0.0722 * channel(4);
+    // Contrast with white is (1.05)/(lum+0.05); with near-black (#111) about (lum+0.05)/0.056.
+    let text = if 1.05 / (lum + 0.05) >= (lum + 0.05) / 0.056 {
+        "#fff"
+    } else {
+        "#111"
+    };
+    Some(format!(
+        ".brand{{background:#{};color:{text}}}\n",
+        full.to_ascii_lowercase()
+    ))
+}
+
 pub async fn not_found() -> Response {
     (StatusCode::NOT_FOUND, "not found").into_response()
 }
@@ -233,6 +293,21 @@ pub async fn not_found() -> Response {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn header_colour_css_is_safe_and_readable() {
+        assert_eq!(
+            header_css("#FFF").unwrap(),
+            ".brand{background:#ffffff;color:#111}\n"
+        );
+        assert_eq!(
+            header_css("#1d4ed8").unwrap(),
+            ".brand{background:#1d4ed8;color:#fff}\n"
+        );
+        assert!(header_css("red").is_none());
+        assert!(header_css("#12345g").is_none());
+        assert!(header_css("#fff;}body{x").is_none());
+    }
 
     #[test]
     fn every_template_renders_and_escapes() {
@@ -247,6 +322,7 @@ mod tests {
             "password.html",
             "code.html",
             "set_password.html",
+            "add_email.html",
             "consent.html",
             "signed_out.html",
             "logout.html",

@@ -35,6 +35,8 @@ const SENDS_PER_HOUR: i64 = 5;
 const PASSWORD_TRIES_PER_15_MIN: i64 = 10;
 const REMEMBERED_SESSION: i64 = 90 * 86_400;
 const BROWSER_SESSION_IDLE: i64 = 30 * 60;
+/// How long an SMS sign-in counts as proof of the phone for choosing a first password.
+const STEP_UP_PROOF_SECS: i64 = 10 * 60;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
@@ -165,7 +167,7 @@ pub async fn start(
     client: &ClientRecord,
     req: AuthRequest,
     headers: &HeaderMap,
-    lock: Option<String>,
+    lock: Option<&SsoSession>,
 ) -> Response {
     let (browser, new_cookie) = browser_cookie(state, headers);
     let locale = page_locale(client, &req, headers);
@@ -176,7 +178,7 @@ pub async fn start(
         step: Step::Identifier,
         identifier: None,
         account_id: None,
-        lock: lock.clone(),
+        lock: lock.map(|s| s.account_id.clone()),
         remember: client.metadata.stay_signed_in().default,
         verified: false,
         locale,
@@ -185,8 +187,8 @@ pub async fn start(
         after: None,
         auth: None,
     };
-    if let Some(account_id) = lock {
-        let account = match state.store.get_account(&account_id).await {
+    if let Some(session) = lock {
+        let account = match state.store.get_account(&session.account_id).await {
             Ok(a) => a,
             Err(e) => return page_store_error(state, e),
         };
@@ -198,7 +200,24 @@ pub async fn start(
             } else {
                 account.email().or(account.phone())
             };
-            if let Some(identifier) = pick.map(|i| i.identifier.clone()) {
+            // Step-up right after an SMS code: the phone was just proven in this browser, so
+            // choosing the first password needs no second code (as in registration).
+            let now = state.now();
+            let fresh_phone_proof = now - session.auth_time <= STEP_UP_PROOF_SECS
+                && !p.req.prompt.login
+                && p.req.max_age.is_none_or(|m| now - session.auth_time <= m)
+                && session.amr.iter().any(|m| m == "sms" || m == "mca");
+            let phone = account.phone().map(|i| i.identifier.clone());
+            if p.req.acr == Acr::Password
+                && !account.has_password()
+                && fresh_phone_proof
+                && let Some(phone) = phone
+            {
+                p.identifier = Some(phone);
+                p.account_id = Some(account.id.clone());
+                p.verified = true;
+                p.step = Step::SetPassword;
+            } else if let Some(identifier) = pick.map(|i| i.identifier.clone()) {
                 let mut ctx = Ctx {
                     state,
                     client: client.clone(),
@@ -508,6 +527,9 @@ fn render(ctx: &Ctx<'_>) -> Response {
             "error": p.error.as_ref().map(|n| ctx.state.pages.translations.notice(&p.locale, n)),
             "client_name": if m.client_name.is_empty() { None } else { Some(&m.client_name) },
             "logo_uri": m.branding.as_ref().and_then(|b| b.logo_uri.clone()).or(m.logo_uri.clone()),
+            "brand_css": m.branding.as_ref().and_then(|b| b.header_color.as_ref()).map(|_| {
+                format!("/assets/brand/{}.css?v={}", ctx.client.client_id, ctx.client.updated_at)
+            }),
             "message": message,
             "csrf": p.csrf,
             "action": base,
