@@ -54,6 +54,10 @@ pub fn router(state: AppState) -> Router {
             "/admin/clients/{id}",
             get(admin::show).put(admin::update).delete(admin::delete),
         )
+        .route(
+            "/admin/accounts/{id}/sessions",
+            axum::routing::delete(admin::end_sessions),
+        )
         .route("/assets/style.css", get(pages::style))
         .route("/assets/form_post.js", get(pages::form_post_js))
         .route("/healthz", get(|| async { "ok" }))
