@@ -412,3 +412,241 @@ async fn introspection_of_rotated_and_revoked_refresh_tokens() {
         "revoking the refresh token revokes its grant's access tokens"
     );
 }
+
+/// The authorization-request options of the Basic OP test plan that the other tests do not
+/// exercise: POST, no nonce, unknown parameters, `prompt=none` and `prompt=login` with a
+/// session, `form_post`, the `claims` parameter with an essential `acr`, request objects,
+/// UserInfo by GET, POST header and POST body, and `client_secret_post`.
+#[tokio::test]
+async fn basic_op_authorization_request_options() {
+    let s = Server::start().await;
+    let client = s.client(r#","sso":true,"token_endpoint_auth_method":"client_secret_post""#);
+    let cid = client_id(&client).to_string();
+    let secret = client["client_secret"].as_str().unwrap().to_string();
+    let email = format!("u{}@example.com", random_id());
+    let sub = s.account(&email);
+    let exchange_post = |code: String, verifier: String| {
+        let (base, cid, secret) = (s.base.clone(), cid.clone(), secret.clone());
+        async move {
+            reqwest::Client::new()
+                .post(format!("{base}/token"))
+                .form(&[
+                    ("grant_type", "authorization_code"),
+                    ("code", code.as_str()),
+                    ("redirect_uri", helpers::REDIRECT),
+                    ("code_verifier", verifier.as_str()),
+                    ("client_id", cid.as_str()),
+                    ("client_secret", secret.as_str()),
+                ])
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    let mut b = Browser::new();
+
+    // An essential acr through `claims`, no nonce, an unknown parameter, the email claim asked
+    // for in the ID token by name.
+    let claims_param = r#"{"id_token":{"acr":{"essential":true,"values":["2"]},"email":null}}"#;
+    let enc: String = form_urlencoded::byte_serialize(claims_param.as_bytes()).collect();
+    let (url, flow) = authorize_url(&s, &cid, &format!("&claims={enc}&frobnicate=1"));
+    let url = url.replace(&format!("&nonce={}", flow.nonce), "");
+    let (landed, steps) = walk(&s, &mut b, &url, &email).await;
+    assert_eq!(
+        steps,
+        ["identifier", "password"],
+        "acr 2 needs the password"
+    );
+    let r = exchange_post(query(&landed)["code"].clone(), flow.verifier.clone()).await;
+    assert_eq!(r.status(), 200, "client_secret_post");
+    let tokens: Value = r.json().await.unwrap();
+    let id = claims(tokens["id_token"].as_str().unwrap());
+    assert_eq!(id["acr"], "2");
+    assert_eq!(id["email"], email.as_str(), "claims parameter, by name");
+    assert!(id.get("nonce").is_none());
+    let at = tokens["access_token"].as_str().unwrap();
+
+    // UserInfo three ways.
+    let http = reqwest::Client::new();
+    let get = http
+        .get(format!("{}/userinfo", s.base))
+        .bearer_auth(at)
+        .send()
+        .await
+        .unwrap();
+    let header = http
+        .post(format!("{}/userinfo", s.base))
+        .bearer_auth(at)
+        .send()
+        .await
+        .unwrap();
+    let body = http
+        .post(format!("{}/userinfo", s.base))
+        .form(&[("access_token", at)])
+        .send()
+        .await
+        .unwrap();
+    for r in [get, header, body] {
+        assert_eq!(r.status(), 200);
+        let info: Value = r.json().await.unwrap();
+        assert_eq!(info["sub"], sub.as_str());
+        assert_eq!(info["email"], email.as_str());
+    }
+
+    // prompt=none with a session: a code at once. POST to the authorization endpoint.
+    let (url, flow) = authorize_url(&s, &cid, "&prompt=none");
+    let (endpoint, form) = url.split_once('?').unwrap();
+    let form: Vec<(String, String)> = form_urlencoded::parse(form.as_bytes())
+        .into_owned()
+        .collect();
+    let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let a = b.post(endpoint, &form).await;
+    let q = query(a.location.as_deref().unwrap());
+    assert_eq!(q["state"], flow.state);
+    assert_eq!(
+        exchange_post(q["code"].clone(), flow.verifier)
+            .await
+            .status(),
+        200
+    );
+
+    // prompt=login: the pages again, although the session would do.
+    let (url, _) = authorize_url(&s, &cid, "&prompt=login");
+    let (_, steps) = walk(&s, &mut b, &url, &email).await;
+    assert!(!steps.is_empty(), "prompt=login signs in again");
+
+    // form_post: a self-posting form to the redirect URI, with code, state and iss.
+    let (url, flow) = authorize_url(&s, &cid, "&response_mode=form_post");
+    let a = b.get(&url).await;
+    assert_eq!(a.status, 200);
+    assert_eq!(
+        helpers::attr(&a.body, "id=\"form_post\"", "action"),
+        helpers::REDIRECT
+    );
+    for field in ["code", "state", "iss"] {
+        assert!(a.body.contains(&format!("name=\"{field}\"")), "{field}");
+    }
+    assert!(a.body.contains(&flow.state));
+
+    // Request objects are refused as unsupported, back at the client.
+    let (url, _) = authorize_url(&s, &cid, "&request=eyJhbGciOiJub25lIn0.e30.");
+    let a = b.get(&url).await;
+    assert_eq!(
+        query(a.location.as_deref().unwrap())["error"],
+        "request_not_supported"
+    );
+}
+
+/// The RP-Initiated Logout OP test plan, module by module.
+#[tokio::test]
+async fn rp_initiated_logout_test_plan() {
+    const BYE: &str = "http://127.0.0.1:9/bye";
+    let s = Server::start().await;
+    let client = s.client(r#","sso":true"#);
+    let cid = client_id(&client).to_string();
+    let email = format!("u{}@example.com", random_id());
+    s.account(&email);
+    let mut b = Browser::new();
+    let logout = |q: String| format!("{}/logout?{q}", s.base);
+    let mut hint = sign_in(&s, &mut b, &client, &email).await["id_token"]
+        .as_str()
+        .unwrap()
+        .to_string();
+
+    // Errors show a page, never a redirect, and leave the session alone.
+    let claims_part = hint.split('.').nth(1).unwrap().to_string();
+    let alg_none = format!(
+        "{}.{claims_part}.",
+        connectid_core::crypto::b64url(br#"{"alg":"none","typ":"JWT"}"#)
+    );
+    for (module, q) in [
+        (
+            "bad-post-logout-redirect-uri",
+            format!("id_token_hint={hint}&post_logout_redirect_uri=https://evil.example/bye"),
+        ),
+        (
+            "query-added-to-post-logout-redirect-uri",
+            format!("id_token_hint={hint}&post_logout_redirect_uri={BYE}%3Fx%3D1"),
+        ),
+        (
+            "modified-id-token-hint",
+            format!("id_token_hint={alg_none}&post_logout_redirect_uri={BYE}"),
+        ),
+        (
+            "bad-id-token-hint",
+            format!("id_token_hint=not-a-jwt&post_logout_redirect_uri={BYE}"),
+        ),
+    ] {
+        let a = b.get(&logout(q)).await;
+        assert_eq!(a.status, 400, "{module}");
+        assert!(a.location.is_none(), "{module}");
+        assert_eq!(helpers::step(&a.body), "error", "{module}");
+    }
+    let (url, _) = authorize_url(&s, &cid, "&prompt=none");
+    let a = b.get(&url).await;
+    assert!(
+        query(a.location.as_deref().unwrap()).contains_key("code"),
+        "still signed in"
+    );
+
+    // no-params: a confirmation page.
+    let a = b.get(&logout(String::new())).await;
+    assert_eq!(a.status, 200);
+    assert_eq!(helpers::step(&a.body), "logout");
+
+    // no-id-token-hint: confirmation, then back to the client with its state.
+    let a = b
+        .get(&logout(format!(
+            "client_id={cid}&post_logout_redirect_uri={BYE}&state=s2"
+        )))
+        .await;
+    assert_eq!(helpers::step(&a.body), "logout");
+    let csrf = helpers::attr(&a.body, "name=\"csrf\"", "value");
+    let a = b
+        .post(
+            &format!("{}/logout", s.base),
+            &[
+                ("csrf", csrf.as_str()),
+                ("client_id", cid.as_str()),
+                ("post_logout_redirect_uri", BYE),
+                ("state", "s2"),
+                ("confirm", "yes"),
+            ],
+        )
+        .await;
+    assert_eq!(a.status, 303);
+    assert_eq!(
+        a.location.as_deref(),
+        Some(format!("{BYE}?state=s2").as_str())
+    );
+
+    // no-post-logout-redirect-uri and only-state: the signed-out page.
+    for q in ["", "&state=s3"] {
+        hint = sign_in(&s, &mut b, &client, &email).await["id_token"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        let a = b.get(&logout(format!("id_token_hint={hint}{q}"))).await;
+        assert_eq!(a.status, 200);
+        assert_eq!(helpers::step(&a.body), "signed-out");
+    }
+
+    // no-state: back to the client without a state.
+    hint = sign_in(&s, &mut b, &client, &email).await["id_token"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let a = b
+        .get(&logout(format!(
+            "id_token_hint={hint}&post_logout_redirect_uri={BYE}"
+        )))
+        .await;
+    assert_eq!(a.status, 303);
+    assert_eq!(a.location.as_deref(), Some(BYE));
+    let (url, _) = authorize_url(&s, &cid, "&prompt=none");
+    let a = b.get(&url).await;
+    assert_eq!(
+        query(a.location.as_deref().unwrap())["error"],
+        "login_required"
+    );
+}
