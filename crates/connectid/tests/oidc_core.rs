@@ -650,3 +650,71 @@ async fn rp_initiated_logout_test_plan() {
         "login_required"
     );
 }
+
+/// RFC 7636: S256 required for public clients, and a challenge sent is a challenge enforced.
+#[tokio::test]
+async fn pkce_is_enforced_at_both_ends() {
+    let s = Server::start().await;
+    let public = s.client(r#","sso":true,"token_endpoint_auth_method":"none""#);
+    let confidential = s.client(r#","sso":true"#);
+    let email = format!("u{}@example.com", random_id());
+    s.account(&email);
+    let mut b = Browser::new();
+    sign_in(&s, &mut b, &confidential, &email).await;
+
+    // A public client without a challenge is sent back with invalid_request.
+    let url = format!(
+        "{}/authorize?client_id={}&redirect_uri={}&response_type=code&scope=openid&state=p",
+        s.base,
+        client_id(&public),
+        helpers::REDIRECT
+    );
+    let a = b.get(&url).await;
+    let q = query(a.location.as_deref().unwrap());
+    assert_eq!(
+        (q["error"].as_str(), q["state"].as_str()),
+        ("invalid_request", "p")
+    );
+
+    let error =
+        |r: reqwest::Response| async move { r.json::<Value>().await.unwrap()["error"].clone() };
+    for (without_challenge, verifier, why) in [
+        (
+            false,
+            Some("x".repeat(43)),
+            "a verifier that does not match",
+        ),
+        (false, None, "no verifier for a challenge"),
+        (true, Some("y".repeat(43)), "a verifier for no challenge"),
+    ] {
+        let (url, _) = authorize_url(&s, client_id(&confidential), "");
+        // The helper always sends a challenge; without one, cut it off.
+        let url = if without_challenge {
+            url.split("&code_challenge=").next().unwrap().to_string()
+        } else {
+            url
+        };
+        let a = b.get(&url).await;
+        let code = query(a.location.as_deref().unwrap())["code"].clone();
+        let mut form = vec![
+            ("grant_type", "authorization_code".to_string()),
+            ("code", code),
+            ("redirect_uri", helpers::REDIRECT.to_string()),
+        ];
+        if let Some(v) = verifier {
+            form.push(("code_verifier", v));
+        }
+        let r = reqwest::Client::new()
+            .post(format!("{}/token", s.base))
+            .basic_auth(
+                client_id(&confidential),
+                confidential["client_secret"].as_str(),
+            )
+            .form(&form)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 400, "{why}");
+        assert_eq!(error(r).await, "invalid_grant", "{why}");
+    }
+}
