@@ -402,6 +402,19 @@ async fn introspection_of_rotated_and_revoked_refresh_tokens() {
         "asking about the old token did not burn the family"
     );
 
+    // Another client cannot use it, nor burn it by trying.
+    let other = s.client("");
+    let r = reqwest::Client::new()
+        .post(format!("{}/token", s.base))
+        .basic_auth(client_id(&other), other["client_secret"].as_str())
+        .form(&[("grant_type", "refresh_token"), ("refresh_token", &rt2)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+    assert_eq!(r.json::<Value>().await.unwrap()["error"], "invalid_grant");
+    assert_eq!(introspect(&rt2).await["active"], true);
+
     let r = post("/revoke", vec![("token", rt2.clone())]).await;
     assert_eq!(r.status(), 200);
     assert_eq!(introspect(&rt2).await, json!({"active": false}), "revoked");
@@ -528,13 +541,26 @@ async fn basic_op_authorization_request_options() {
     }
     assert!(a.body.contains(&flow.state));
 
-    // Request objects are refused as unsupported, back at the client.
-    let (url, _) = authorize_url(&s, &cid, "&request=eyJhbGciOiJub25lIn0.e30.");
-    let a = b.get(&url).await;
-    assert_eq!(
-        query(a.location.as_deref().unwrap())["error"],
-        "request_not_supported"
-    );
+    // Request objects (by value and by reference) are refused as unsupported, and a missing
+    // response_type is an invalid request: all back at the client, with its state.
+    let (request_uri, _) = authorize_url(&s, &cid, "&request_uri=https%3A%2F%2Frp.example%2Fr");
+    let (no_type, _) = authorize_url(&s, &cid, "");
+    for (url, error) in [
+        (
+            authorize_url(&s, &cid, "&request=eyJhbGciOiJub25lIn0.e30.").0,
+            "request_not_supported",
+        ),
+        (request_uri, "request_uri_not_supported"),
+        (
+            no_type.replace("&response_type=code", ""),
+            "invalid_request",
+        ),
+    ] {
+        let a = b.get(&url).await;
+        let q = query(a.location.as_deref().unwrap());
+        assert_eq!(q["error"], error);
+        assert!(q.contains_key("state") && q.contains_key("iss"), "{error}");
+    }
 }
 
 /// The RP-Initiated Logout OP test plan, module by module.
