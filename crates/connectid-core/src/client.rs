@@ -549,6 +549,7 @@ mod tests {
             r#"{"redirect_uris":["https://a/cb"],"backchannel_logout_uri":"https://a/bc#x"}"#,
             r#"{"redirect_uris":["https://a/cb"],"backchannel_logout_uri":"/bc"}"#,
             r#"{"redirect_uris":["https://a/cb"],"backchannel_logout_session_required":true}"#,
+            r#"{"redirect_uris":["https://a/cb"],"id_token_signed_response_alg":"none"}"#,
             r#"not json"#,
         ] {
             assert_eq!(
