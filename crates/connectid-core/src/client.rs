@@ -162,6 +162,10 @@ pub struct ClientMetadata {
     pub id_token_signed_response_alg: SigningAlg,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub backchannel_logout_uri: Option<String>,
+    /// The client needs `sid` in logout tokens. connectid always sends it, so this only
+    /// records the client's wish (OpenID Connect Back-Channel Logout 1.0 §2.2).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub backchannel_logout_session_required: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub jwks: Option<serde_json::Value>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -293,6 +297,16 @@ impl ClientMetadata {
             {
                 return bad(&format!("{name} must be an absolute http(s) URL"));
             }
+        }
+        if self
+            .backchannel_logout_uri
+            .as_deref()
+            .is_some_and(|u| u.contains('#'))
+        {
+            return bad("backchannel_logout_uri must not contain a fragment");
+        }
+        if self.backchannel_logout_session_required && self.backchannel_logout_uri.is_none() {
+            return bad("backchannel_logout_session_required needs a backchannel_logout_uri");
         }
         if let Some(b) = &self.branding {
             if let Some(uri) = &b.logo_uri
@@ -532,6 +546,10 @@ mod tests {
             r#"{"redirect_uris":["https://a/cb"],"default_acr_values":["3"]}"#,
             r#"{"redirect_uris":["https://a/cb"],"client_id":"has space"}"#,
             r#"{"redirect_uris":["https://a/cb"],"client_secret":"short"}"#,
+            r#"{"redirect_uris":["https://a/cb"],"backchannel_logout_uri":"https://a/bc#x"}"#,
+            r#"{"redirect_uris":["https://a/cb"],"backchannel_logout_uri":"/bc"}"#,
+            r#"{"redirect_uris":["https://a/cb"],"backchannel_logout_session_required":true}"#,
+            r#"{"redirect_uris":["https://a/cb"],"id_token_signed_response_alg":"none"}"#,
             r#"not json"#,
         ] {
             assert_eq!(
@@ -540,6 +558,21 @@ mod tests {
                 "{json}"
             );
         }
+    }
+
+    #[test]
+    fn back_channel_logout_registration_round_trips() {
+        let m = meta(
+            r#"{"redirect_uris":["https://a/cb"],"backchannel_logout_uri":"https://a/bc?x=1",
+                "backchannel_logout_session_required":true}"#,
+        )
+        .unwrap();
+        assert!(m.backchannel_logout_session_required);
+        let json = serde_json::to_value(&m).unwrap();
+        assert_eq!(json["backchannel_logout_session_required"], true);
+        let plain = meta(r#"{"redirect_uris":["https://a/cb"]}"#).unwrap();
+        let json = serde_json::to_value(&plain).unwrap();
+        assert!(json.get("backchannel_logout_session_required").is_none());
     }
 
     #[test]

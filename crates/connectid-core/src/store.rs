@@ -122,6 +122,16 @@ pub enum RefreshUse {
     Unknown,
 }
 
+/// A refresh token as stored, for the questions introspection asks: is it still usable?
+#[derive(Debug, Clone, PartialEq)]
+pub struct RefreshTokenRecord {
+    pub grant_id: String,
+    pub created_at: i64,
+    pub expires_at: i64,
+    /// Set when the token was rotated: it works no more, and coming back it means theft.
+    pub used_at: Option<i64>,
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Otp {
     pub id: String,
@@ -189,6 +199,9 @@ pub trait Store: Send + Sync + 'static {
     async fn delete_session(&self, id_hash: &str) -> StoreResult<Option<SsoSession>>;
     async fn delete_session_by_sid(&self, sid: &str) -> StoreResult<bool>;
     async fn delete_sessions_of_account(&self, account_id: &str) -> StoreResult<u64>;
+    /// The unexpired sessions of one account, newest first: what "sign out everywhere" ends.
+    async fn sessions_of_account(&self, account_id: &str, now: i64)
+    -> StoreResult<Vec<SsoSession>>;
 
     // Pending sign-ins (the state between the authorization request and the redirect back)
     async fn put_interaction(&self, id_hash: &str, data: &str, expires_at: i64) -> StoreResult<()>;
@@ -201,6 +214,13 @@ pub trait Store: Send + Sync + 'static {
     async fn revoke_grant(&self, id: &str, now: i64) -> StoreResult<()>;
     async fn revoke_grants_of_session(&self, sid: &str, now: i64) -> StoreResult<u64>;
     async fn revoke_grants_of_account(&self, account_id: &str, now: i64) -> StoreResult<u64>;
+    /// Records that a grant's code was exchanged for tokens: from then on its client holds a
+    /// session of its own that back-channel logout must reach. Later calls keep the first time.
+    async fn mark_grant_issued(&self, grant_id: &str, now: i64) -> StoreResult<()>;
+    /// The clients that got tokens from grants of this SSO session, revoked or not: the ones
+    /// to tell (back-channel logout) when the session ends. A code never exchanged does not
+    /// count. Each client once.
+    async fn clients_of_session(&self, sid: &str) -> StoreResult<Vec<ClientRecord>>;
     async fn insert_code(&self, code: &AuthCode) -> StoreResult<()>;
     /// Marks the code used, atomically: only one caller ever gets `Fresh`.
     async fn consume_code(&self, code_hash: &str, now: i64) -> StoreResult<CodeUse>;
@@ -214,6 +234,9 @@ pub trait Store: Send + Sync + 'static {
     /// Marks the token used, atomically, and says which grant it belonged to.
     async fn use_refresh_token(&self, token_hash: &str, now: i64) -> StoreResult<RefreshUse>;
     async fn refresh_token_grant(&self, token_hash: &str) -> StoreResult<Option<String>>;
+    /// The token's row whether used, expired or not; `None` only when it was never issued (or
+    /// was purged).
+    async fn get_refresh_token(&self, token_hash: &str) -> StoreResult<Option<RefreshTokenRecord>>;
 
     /// Remembers a token id until it expires; false if it was already there (replay).
     async fn remember_jti(&self, jti: &str, expires_at: i64) -> StoreResult<bool>;

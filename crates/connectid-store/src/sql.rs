@@ -10,8 +10,8 @@ use connectid_core::identifier::{Identifier, IdentifierKind};
 use connectid_core::keys::StoredKey;
 use connectid_core::oidc::Acr;
 use connectid_core::store::{
-    AuditEvent, AuthCode, ClientRecord, CodeUse, Grant, NewAccount, Otp, RefreshUse, SsoSession,
-    Store, StoreError, StoreResult,
+    AuditEvent, AuthCode, ClientRecord, CodeUse, Grant, NewAccount, Otp, RefreshTokenRecord,
+    RefreshUse, SsoSession, Store, StoreError, StoreResult,
 };
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use sqlx::sqlite::{
@@ -477,6 +477,18 @@ impl Store for Database {
         )
     }
 
+    async fn sessions_of_account(
+        &self,
+        account_id: &str,
+        now: i64,
+    ) -> StoreResult<Vec<SsoSession>> {
+        let rows: Vec<SessionRow> = on!(self, p => sqlx::query_as(
+            "SELECT id_hash, sid, account_id, acr, amr, auth_time, remember, created_at, last_seen, expires_at \
+             FROM sso_sessions WHERE account_id = $1 AND expires_at > $2 ORDER BY created_at DESC, sid")
+            .bind(account_id).bind(now).fetch_all(p).await.map_err(db_err)?);
+        rows.into_iter().map(session_from_row).collect()
+    }
+
     async fn put_interaction(&self, id_hash: &str, data: &str, expires_at: i64) -> StoreResult<()> {
         on!(self, p => sqlx::query(
             "INSERT INTO interactions (id_hash, data, expires_at) VALUES ($1, $2, $3) \
@@ -535,6 +547,21 @@ impl Store for Database {
             on!(self, p => sqlx::query("UPDATE grants SET revoked_at = $2 WHERE account_id = $1 AND revoked_at IS NULL")
             .bind(account_id).bind(now).execute(p).await.map_err(db_err)?.rows_affected()),
         )
+    }
+
+    async fn mark_grant_issued(&self, grant_id: &str, now: i64) -> StoreResult<()> {
+        on!(self, p => sqlx::query("UPDATE grants SET issued_at = $2 WHERE id = $1 AND issued_at IS NULL")
+            .bind(grant_id).bind(now).execute(p).await.map_err(db_err)?.rows_affected());
+        Ok(())
+    }
+
+    async fn clients_of_session(&self, sid: &str) -> StoreResult<Vec<ClientRecord>> {
+        let rows: Vec<ClientRow> = on!(self, p => sqlx::query_as(
+            "SELECT client_id, secret_hash, metadata, created_at, updated_at FROM clients \
+             WHERE client_id IN (SELECT client_id FROM grants WHERE sid = $1 AND issued_at IS NOT NULL) \
+             ORDER BY client_id")
+            .bind(sid).fetch_all(p).await.map_err(db_err)?);
+        rows.into_iter().map(client_from_row).collect()
     }
 
     async fn insert_code(&self, c: &AuthCode) -> StoreResult<()> {
@@ -609,6 +636,18 @@ impl Store for Database {
             "SELECT grant_id FROM refresh_tokens WHERE token_hash = $1")
             .bind(token_hash).fetch_optional(p).await.map_err(db_err)?);
         Ok(row.map(|r| r.0))
+    }
+
+    async fn get_refresh_token(&self, token_hash: &str) -> StoreResult<Option<RefreshTokenRecord>> {
+        let row: Option<(String, i64, i64, Option<i64>)> = on!(self, p => sqlx::query_as(
+            "SELECT grant_id, created_at, expires_at, used_at FROM refresh_tokens WHERE token_hash = $1")
+            .bind(token_hash).fetch_optional(p).await.map_err(db_err)?);
+        Ok(row.map(|r| RefreshTokenRecord {
+            grant_id: r.0,
+            created_at: r.1,
+            expires_at: r.2,
+            used_at: r.3,
+        }))
     }
 
     async fn remember_jti(&self, jti: &str, expires_at: i64) -> StoreResult<bool> {

@@ -12,8 +12,8 @@ use connectid_core::identifier::{Identifier, PhoneRegion};
 use connectid_core::keys::{KeyCipher, generate};
 use connectid_core::oidc::Acr;
 use connectid_core::store::{
-    AuditEvent, AuthCode, ClientRecord, CodeUse, Grant, NewAccount, Otp, RefreshUse, SsoSession,
-    Store, StoreError,
+    AuditEvent, AuthCode, ClientRecord, CodeUse, Grant, NewAccount, Otp, RefreshTokenRecord,
+    RefreshUse, SsoSession, Store, StoreError,
 };
 
 async fn sqlite() -> Arc<dyn Store> {
@@ -61,7 +61,10 @@ suite!(
     last_identifier_cannot_be_removed,
     codes_are_single_use,
     refresh_tokens_rotate_and_detect_reuse,
+    refresh_token_records_say_used_and_expiry,
+    back_channel_logout_reaches_clients_that_got_tokens,
     sessions_expire_and_delete,
+    sessions_of_an_account_are_listed,
     keys_retire_and_stay_published,
     otps_and_rate_limits,
     jti_replay_is_detected,
@@ -285,6 +288,119 @@ async fn refresh_tokens_rotate_and_detect_reuse(s: Arc<dyn Store>) {
     );
     assert_eq!(s.revoke_grants_of_session("sid1", 120).await.unwrap(), 1);
     assert_eq!(s.revoke_grants_of_account(&a, 121).await.unwrap(), 0);
+}
+
+async fn refresh_token_records_say_used_and_expiry(s: Arc<dyn Store>) {
+    let a = new_account(&*s, &[phone("+4791234573")]).await;
+    s.create_grant(&grant("g3", &a)).await.unwrap();
+    s.insert_refresh_token("r3", "g3", 100, 1000).await.unwrap();
+    let fresh = RefreshTokenRecord {
+        grant_id: "g3".into(),
+        created_at: 100,
+        expires_at: 1000,
+        used_at: None,
+    };
+    assert_eq!(
+        s.get_refresh_token("r3").await.unwrap(),
+        Some(fresh.clone())
+    );
+    s.use_refresh_token("r3", 150).await.unwrap();
+    assert_eq!(
+        s.get_refresh_token("r3").await.unwrap(),
+        Some(RefreshTokenRecord {
+            used_at: Some(150),
+            ..fresh
+        })
+    );
+    assert_eq!(s.get_refresh_token("nope").await.unwrap(), None);
+}
+
+async fn back_channel_logout_reaches_clients_that_got_tokens(s: Arc<dyn Store>) {
+    let a = new_account(&*s, &[phone("+4791234574")]).await;
+    for id in ["c1", "c2", "c3", "c4"] {
+        let meta =
+            ClientMetadata::from_json(r#"{"redirect_uris":["https://x.example/cb"]}"#).unwrap();
+        s.create_client(&ClientRecord {
+            client_id: id.into(),
+            secret_hash: None,
+            metadata: meta,
+            created_at: 1,
+            updated_at: 1,
+        })
+        .await
+        .unwrap();
+    }
+    let in_session = |id: &str, client: &str, sid: &str| Grant {
+        client_id: client.into(),
+        sid: Some(sid.into()),
+        ..grant(id, &a)
+    };
+    // c1 twice (one client, one notice), c2 only got a code, c3 got tokens but its grant
+    // was revoked since (it may still hold a session), c4 belongs to another session.
+    for (g, client, sid, issued) in [
+        ("b1", "c1", "s1", true),
+        ("b2", "c1", "s1", true),
+        ("b3", "c2", "s1", false),
+        ("b4", "c3", "s1", true),
+        ("b5", "c4", "s2", true),
+    ] {
+        s.create_grant(&in_session(g, client, sid)).await.unwrap();
+        if issued {
+            s.mark_grant_issued(g, 120).await.unwrap();
+            s.mark_grant_issued(g, 130).await.unwrap();
+        }
+    }
+    s.revoke_grant("b4", 140).await.unwrap();
+    let ids = |v: Vec<ClientRecord>| v.into_iter().map(|c| c.client_id).collect::<Vec<_>>();
+    assert_eq!(ids(s.clients_of_session("s1").await.unwrap()), ["c1", "c3"]);
+    assert_eq!(ids(s.clients_of_session("s2").await.unwrap()), ["c4"]);
+    assert!(s.clients_of_session("none").await.unwrap().is_empty());
+    // Revoking the session's grants does not hide who must be told.
+    s.revoke_grants_of_session("s1", 150).await.unwrap();
+    assert_eq!(ids(s.clients_of_session("s1").await.unwrap()), ["c1", "c3"]);
+}
+
+async fn sessions_of_an_account_are_listed(s: Arc<dyn Store>) {
+    let a = new_account(&*s, &[phone("+4791234575")]).await;
+    let b = new_account(&*s, &[phone("+4791234576")]).await;
+    let session = |cookie: &str, account: &str, created_at: i64, expires_at: i64| SsoSession {
+        id_hash: hash_secret(cookie),
+        sid: format!("sid-{cookie}"),
+        account_id: account.into(),
+        acr: Acr::Password,
+        amr: vec!["pwd".into()],
+        auth_time: created_at,
+        remember: true,
+        created_at,
+        last_seen: created_at,
+        expires_at,
+    };
+    for x in [
+        session("old", &a, 100, 1000),
+        session("new", &a, 200, 1000),
+        session("gone", &a, 150, 300),
+        session("other", &b, 100, 1000),
+    ] {
+        s.create_session(&x).await.unwrap();
+    }
+    let sids: Vec<String> = s
+        .sessions_of_account(&a, 500)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|x| x.sid)
+        .collect();
+    assert_eq!(
+        sids,
+        ["sid-new", "sid-old"],
+        "newest first, expired left out"
+    );
+    assert!(
+        s.sessions_of_account("nobody", 500)
+            .await
+            .unwrap()
+            .is_empty()
+    );
 }
 
 async fn sessions_expire_and_delete(s: Arc<dyn Store>) {

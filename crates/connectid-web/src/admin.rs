@@ -1,4 +1,5 @@
-//! The admin API for clients: the same JSON as the CLI, behind the `[admin] token`.
+//! The admin API: clients (the same JSON as the CLI) and the revocation of an account's
+//! sessions, behind the `[admin] token`.
 
 use axum::Json;
 use axum::body::Bytes;
@@ -7,10 +8,11 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use connectid_core::client::{self, ClientError, ClientMetadata};
 use connectid_core::crypto::{constant_time_eq, hash_secret};
-use connectid_core::store::StoreError;
+use connectid_core::store::{AuditEvent, StoreError};
 use serde_json::json;
 
 use crate::error::OAuthError;
+use crate::logout::backchannel::end_sessions_of_account;
 use crate::state::AppState;
 
 fn authorize(state: &AppState, headers: &HeaderMap) -> Result<(), Response> {
@@ -160,6 +162,35 @@ pub async fn delete(
     match state.store.delete_client(&id).await {
         Ok(true) => StatusCode::NO_CONTENT.into_response(),
         Ok(false) => StatusCode::NOT_FOUND.into_response(),
+        Err(e) => store_error(e),
+    }
+}
+
+/// Ends every SSO session of an account; its clients hear of it by back-channel logout.
+pub async fn end_sessions(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(account_id): Path<String>,
+) -> Response {
+    if let Err(r) = authorize(&state, &headers) {
+        return r;
+    }
+    match end_sessions_of_account(&state, &account_id).await {
+        Ok(ended) => {
+            let e = AuditEvent {
+                at: state.now(),
+                kind: "sessions_revoked".into(),
+                account_id: Some(account_id),
+                client_id: None,
+                ip: None,
+                outcome: "success".into(),
+                detail: Some(format!("{ended} sessions")),
+            };
+            if let Err(e) = state.store.audit(&e).await {
+                tracing::error!(error = %e, "audit event not stored");
+            }
+            Json(json!({ "ended": ended })).into_response()
+        }
         Err(e) => store_error(e),
     }
 }

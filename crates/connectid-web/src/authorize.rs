@@ -365,3 +365,89 @@ fn network_phone(
         .ok()?;
     Identifier::phone(value, state.settings.default_phone_region).ok()
 }
+
+#[cfg(test)]
+mod tests {
+    use connectid_core::client::ClientMetadata;
+
+    use super::*;
+
+    fn client(sso: bool) -> ClientRecord {
+        let mut metadata =
+            ClientMetadata::from_json(r#"{"redirect_uris":["https://a.example/cb"]}"#).unwrap();
+        metadata.sso = sso;
+        ClientRecord {
+            client_id: "c".into(),
+            secret_hash: None,
+            metadata,
+            created_at: 0,
+            updated_at: 0,
+        }
+    }
+
+    fn request(prompt: &str, max_age: Option<i64>, acr: Acr) -> AuthRequest {
+        AuthRequest {
+            client_id: "c".into(),
+            redirect_uri: "https://a.example/cb".into(),
+            response_mode: ResponseMode::Query,
+            scope: "openid".into(),
+            state: None,
+            nonce: None,
+            code_challenge: None,
+            prompt: if prompt.is_empty() {
+                Prompt::default()
+            } else {
+                prompt.parse().unwrap()
+            },
+            max_age,
+            acr,
+            claims: None,
+            login_hint: None,
+            mobile_network_off: false,
+        }
+    }
+
+    fn session(auth_time: i64, acr: Acr) -> SsoSession {
+        SsoSession {
+            id_hash: "h".into(),
+            sid: "s".into(),
+            account_id: "a".into(),
+            acr,
+            amr: vec!["pwd".into()],
+            auth_time,
+            remember: true,
+            created_at: auth_time,
+            last_seen: auth_time,
+            expires_at: auth_time + 1000,
+        }
+    }
+
+    fn fit(s: Option<&SsoSession>, sso: bool, req: &AuthRequest, now: i64) -> &'static str {
+        match session_fit(s, &client(sso), req, now) {
+            SessionFit::Fits => "fits",
+            SessionFit::Reauthenticate => "again",
+            SessionFit::None => "none",
+        }
+    }
+
+    /// oidcc-max-age-1, oidcc-max-age-10000, oidcc-prompt-login, step-up by acr_values.
+    #[test]
+    fn a_session_answers_only_what_it_can() {
+        let s = session(100, Acr::Password);
+        let plain = request("", None, Acr::Phone);
+        assert_eq!(fit(Some(&s), true, &plain, 5000), "fits");
+        assert_eq!(fit(None, true, &plain, 5000), "none");
+        assert_eq!(fit(Some(&s), false, &plain, 5000), "none", "no SSO for it");
+        let max_age = request("", Some(10_000), Acr::Phone);
+        assert_eq!(fit(Some(&s), true, &max_age, 10_100), "fits");
+        assert_eq!(fit(Some(&s), true, &max_age, 10_101), "again");
+        let one = request("", Some(1), Acr::Phone);
+        assert_eq!(fit(Some(&s), true, &one, 101), "fits");
+        assert_eq!(fit(Some(&s), true, &one, 102), "again");
+        let login = request("login", None, Acr::Phone);
+        assert_eq!(fit(Some(&s), true, &login, 101), "again");
+        let phone_session = session(100, Acr::Phone);
+        let loa2 = request("", None, Acr::Password);
+        assert_eq!(fit(Some(&phone_session), true, &loa2, 101), "again");
+    }
+}

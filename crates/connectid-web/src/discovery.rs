@@ -43,7 +43,8 @@ pub fn document(issuer: &str) -> Vec<u8> {
         "claim_types_supported": ["normal"],
         "authorization_response_iss_parameter_supported": true,
         "frontchannel_logout_supported": false,
-        "backchannel_logout_supported": false,
+        "backchannel_logout_supported": true,
+        "backchannel_logout_session_supported": true,
     })
     .to_string()
     .into_bytes()

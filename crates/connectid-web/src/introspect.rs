@@ -6,6 +6,7 @@ use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use connectid_core::crypto::hash_secret;
+use connectid_core::store::{Grant, RefreshTokenRecord};
 use serde_json::{Value, json};
 
 use crate::error::OAuthError;
@@ -103,14 +104,12 @@ pub async fn introspect(
                 }
             }
             out
-        } else if let Some(grant_id) = state.store.refresh_token_grant(&hash_secret(token)).await?
-            && let Some(g) = state.store.get_grant(&grant_id).await?
-            && g.revoked_at.is_none()
-            && g.expires_at > state.now()
+        } else if let Some(rt) = state.store.get_refresh_token(&hash_secret(token)).await?
+            && let Some(g) = live_refresh_grant(&state, &rt).await?
         {
             json!({"active": true, "token_type": "refresh_token", "client_id": g.client_id,
-                   "sub": g.account_id, "scope": g.scope, "exp": g.expires_at,
-                   "iss": state.settings.issuer})
+                   "sub": g.account_id, "scope": g.scope, "iat": rt.created_at,
+                   "exp": rt.expires_at.min(g.expires_at), "iss": state.settings.issuer})
         } else {
             inactive
         };
@@ -121,4 +120,21 @@ pub async fn introspect(
     }
     .await;
     result.unwrap_or_else(IntoResponse::into_response)
+}
+
+/// The grant of a refresh token that would still work: not rotated away, not expired, its
+/// grant neither revoked nor expired.
+async fn live_refresh_grant(
+    state: &AppState,
+    rt: &RefreshTokenRecord,
+) -> Result<Option<Grant>, OAuthError> {
+    let now = state.now();
+    if rt.used_at.is_some() || rt.expires_at <= now {
+        return Ok(None);
+    }
+    Ok(state
+        .store
+        .get_grant(&rt.grant_id)
+        .await?
+        .filter(|g| g.revoked_at.is_none() && g.expires_at > now))
 }

@@ -60,6 +60,10 @@ pub fn router_with(state: AppState, extra: Router) -> Router {
             "/admin/clients/{id}",
             get(admin::show).put(admin::update).delete(admin::delete),
         )
+        .route(
+            "/admin/accounts/{id}/sessions",
+            axum::routing::delete(admin::end_sessions),
+        )
         .route("/assets/style.css", get(pages::style))
         .route("/assets/form_post.js", get(pages::form_post_js))
         .route("/assets/brand/{file}", get(pages::brand_css))

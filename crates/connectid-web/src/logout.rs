@@ -1,5 +1,8 @@
 //! Logout: RP-initiated logout (GET and POST) for browsers, and POST with a bearer access
-//! token for native apps. Ends the SSO session and revokes what it issued.
+//! token for native apps. Ends the SSO session, revokes what it issued, and tells the clients
+//! that registered for back-channel logout.
+
+pub mod backchannel;
 
 use axum::body::Bytes;
 use axum::extract::{RawQuery, State};
@@ -8,6 +11,7 @@ use axum::response::{IntoResponse, Response};
 use connectid_core::crypto::{constant_time_eq, hash_secret, random_token};
 use serde_json::{Map, Value, json};
 
+use self::backchannel::{EndReason, session_ended};
 use crate::cookies;
 use crate::error::{bad_request_page, page_store_error};
 use crate::params::Params;
@@ -58,7 +62,7 @@ async fn native(state: &AppState, token: &str) -> Response {
             state.store.revoke_grant(&g.id, now).await?;
             if let Some(sid) = &g.sid {
                 state.store.delete_session_by_sid(sid).await?;
-                state.store.revoke_grants_of_session(sid, now).await?;
+                session_ended(state, sid, &g.account_id, EndReason::Bearer).await?;
             }
         }
         Ok::<_, connectid_core::store::StoreError>(())
@@ -155,7 +159,9 @@ async fn handle(state: &AppState, headers: &HeaderMap, p: Params, is_post: bool)
     if let Some(cookie) = cookies::get(headers, cookies::SESSION) {
         match state.store.delete_session(&hash_secret(&cookie)).await {
             Ok(Some(s)) => {
-                if let Err(e) = state.store.revoke_grants_of_session(&s.sid, now).await {
+                if let Err(e) =
+                    session_ended(state, &s.sid, &s.account_id, EndReason::RpInitiated).await
+                {
                     return page_store_error(state, e);
                 }
                 let ev = connectid_core::store::AuditEvent {

@@ -1,6 +1,7 @@
 //! The shared state every handler gets: store, clock, keys, settings. Built once at start.
 
 use std::sync::{Arc, RwLock};
+use std::time::Duration;
 
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -50,6 +51,11 @@ pub struct AppState {
     pub sender: Arc<dyn MessageSender>,
     pub discovery: Arc<Vec<u8>>,
     pub pages: Arc<crate::pages::Pages>,
+    /// Calls out to clients (back-channel logout, `jwks_uri`); `None` if no client could be
+    /// built, and then those calls fail and are logged.
+    pub http: Option<reqwest::Client>,
+    /// Clients' key sets fetched from their `jwks_uri`.
+    pub client_jwks: Arc<crate::token::client_jwks::ClientJwks>,
 }
 
 impl AppState {
@@ -73,6 +79,8 @@ impl AppState {
             sender,
             discovery: Arc::new(discovery),
             pages: Arc::new(crate::pages::Pages::new()),
+            http: outbound_client(),
+            client_jwks: Arc::new(crate::token::client_jwks::ClientJwks::default()),
         }
     }
 
@@ -91,6 +99,30 @@ impl AppState {
         match self.keys.write() {
             Ok(mut k) => *k = Arc::new(ks),
             Err(poisoned) => *poisoned.into_inner() = Arc::new(ks),
+        }
+    }
+}
+
+/// The HTTP client for calls to clients: short timeouts, no redirects (a client's endpoint
+/// answers itself or fails; following a redirect would let it point connectid anywhere).
+fn outbound_client() -> Option<reqwest::Client> {
+    let builder = || {
+        reqwest::Client::builder()
+            .connect_timeout(Duration::from_secs(3))
+            .timeout(Duration::from_secs(5))
+            .redirect(reqwest::redirect::Policy::none())
+            .user_agent(concat!("connectid/", env!("CARGO_PKG_VERSION")))
+    };
+    match builder().build() {
+        Ok(c) => Some(c),
+        Err(e) => {
+            // Typically no CA certificates on the system: plain http still works.
+            tracing::warn!(error = %e, "no TLS roots for calls to clients; https calls will fail");
+            builder()
+                .tls_certs_only(Vec::new())
+                .build()
+                .map_err(|e| tracing::error!(error = %e, "no HTTP client for calls to clients"))
+                .ok()
         }
     }
 }

@@ -16,6 +16,8 @@ use connectid_core::oidc::{ClaimsRequest, Scope};
 use connectid_core::store::{ClientRecord, CodeUse, Grant, RefreshUse};
 use serde_json::{Map, Value, json};
 
+pub mod client_jwks;
+
 use crate::error::OAuthError;
 use crate::finish::GRANT_TTL;
 use crate::params::Params;
@@ -100,7 +102,8 @@ pub async fn authenticate_client(
     Ok(client)
 }
 
-/// RFC 7523 client assertion: signed by a key in the client's `jwks`, for us, fresh, once.
+/// RFC 7523 client assertion: signed by a key in the client's `jwks` (or at its `jwks_uri`),
+/// for us, fresh, once.
 async fn verify_assertion(
     state: &AppState,
     client: &ClientRecord,
@@ -109,14 +112,26 @@ async fn verify_assertion(
     let fail = |why: &str| OAuthError::invalid_client(format!("client assertion: {why}"));
     let jws = parse_jws(assertion).ok_or_else(|| fail("malformed"))?;
     let alg = alg_of(&jws.header).ok_or_else(|| fail("unsupported alg"))?;
-    let keys = client
-        .metadata
-        .jwks
-        .as_ref()
-        .and_then(|j| j.get("keys"))
-        .and_then(Value::as_array)
-        .ok_or_else(|| fail("the client has no inline jwks (jwks_uri is not fetched)"))?;
     let kid = jws.header.get("kid").and_then(Value::as_str);
+    let fetched;
+    let keys: &[Value] = match (&client.metadata.jwks, &client.metadata.jwks_uri) {
+        (Some(jwks), _) => jwks
+            .get("keys")
+            .and_then(Value::as_array)
+            .ok_or_else(|| fail("the client's jwks has no keys"))?,
+        (None, Some(uri)) => {
+            fetched = state
+                .client_jwks
+                .keys(state.http.as_ref(), uri, kid, state.now())
+                .await
+                .map_err(|e| {
+                    tracing::warn!(client_id = %client.client_id, error = %e, "jwks_uri not readable");
+                    fail("the client's jwks_uri could not be read")
+                })?;
+            &fetched
+        }
+        (None, None) => return Err(fail("the client has no keys")),
+    };
     let verified = keys
         .iter()
         .filter(|k| kid.is_none() || k.get("kid").and_then(Value::as_str) == kid)
@@ -250,6 +265,8 @@ async fn authorization_code(
         (None, None) => {}
     }
     let grant = live_grant(state, &record.grant_id).await?;
+    // From here the client holds tokens of this session: back-channel logout must reach it.
+    state.store.mark_grant_issued(&grant.id, now).await?;
     let account = state
         .store
         .get_account(&grant.account_id)
