@@ -285,6 +285,17 @@ mod tests {
     }
 
     #[test]
+    fn the_contract_tests_password_is_accepted() {
+        // shared/contract and the e2e tests sign up with it
+        assert!(check_policy("correct horse 42").is_ok());
+        assert!(
+            Policy::default()
+                .check("correct horse 42", &["+4791234567", "kari@example.com"])
+                .is_ok()
+        );
+    }
+
+    #[test]
     fn the_large_list_is_used_case_insensitively() {
         for pw in ["yankees23", "YANKEES23", "Zaq12WsxCde3"] {
             assert_eq!(check_policy(pw), Err(PasswordError::TooCommon), "{pw}");

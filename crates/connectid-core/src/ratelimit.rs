@@ -12,6 +12,7 @@
 //! the limits hold across a cluster. Keys are hashed before they reach it: no phone number,
 //! e-mail address or IP address is stored in the rate-limit table.
 
+use std::net::{IpAddr, Ipv6Addr};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -183,6 +184,23 @@ impl Limit {
     pub fn key(self, subject: &str) -> String {
         let digest = sha256(subject.as_bytes());
         format!("rl:{}:{}", self.id(), hex(&digest[..16]))
+    }
+}
+
+/// The subject for the per-IP limits: an IPv4 address as it is, an IPv6 address by its /64
+/// (a subscriber usually holds a whole /64, and counting single addresses would give it 2^64
+/// quotas), an IPv4-mapped IPv6 address as the IPv4 address it is.
+pub fn ip_subject(ip: IpAddr) -> String {
+    match ip {
+        IpAddr::V4(v4) => v4.to_string(),
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => v4.to_string(),
+            None => {
+                let s = v6.segments();
+                let net = Ipv6Addr::new(s[0], s[1], s[2], s[3], 0, 0, 0, 0);
+                format!("{net}/64")
+            }
+        },
     }
 }
 

@@ -227,3 +227,13 @@ async fn peek_then_hit_counts_failures_only() {
             .is_allowed()
     );
 }
+
+#[test]
+fn ipv6_addresses_count_by_their_64() {
+    let ip = |s: &str| ip_subject(s.parse().unwrap());
+    assert_eq!(ip("203.0.113.7"), "203.0.113.7");
+    assert_eq!(ip("::ffff:203.0.113.7"), "203.0.113.7");
+    assert_eq!(ip("2001:db8:1:2:aaaa::1"), "2001:db8:1:2::/64");
+    assert_eq!(ip("2001:db8:1:2:bbbb::9"), ip("2001:db8:1:2:aaaa::1"));
+    assert_ne!(ip("2001:db8:1:3::1"), ip("2001:db8:1:2::1"));
+}
