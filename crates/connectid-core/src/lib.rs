@@ -13,4 +13,5 @@ pub mod keys;
 pub mod messages;
 pub mod oidc;
 pub mod password;
+pub mod ratelimit;
 pub mod store;

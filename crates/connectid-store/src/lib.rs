@@ -3,9 +3,12 @@
 //!
 //! One SQL text per query, with `$N` parameters, runs on both databases: the [`on!`] macro
 //! expands each query once per native pool, so the two backends cannot drift apart, and the
-//! conformance suite in `tests/` runs unchanged against both.
+//! conformance suite in `tests/` runs unchanged against both. The same [`Database`] is also the
+//! cluster-wide [`connectid_core::ratelimit::RateLimiter`] when no Redis is configured.
 
 mod migrations;
+#[macro_use]
 mod sql;
+mod ratelimit;
 
 pub use sql::{Database, connect, connect_postgres_schema};

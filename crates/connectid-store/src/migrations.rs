@@ -19,6 +19,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0002_grant_issued.sql"),
         include_str!("../migrations/postgres/0002_grant_issued.sql"),
     ),
+    (
+        3,
+        "rate_limit_tats",
+        include_str!("../migrations/sqlite/0003_rate_limit_tats.sql"),
+        include_str!("../migrations/postgres/0003_rate_limit_tats.sql"),
+    ),
 ];
 
 fn migrator(pick: impl Fn(&(i64, &str, &'static str, &'static str)) -> &'static str) -> Migrator {

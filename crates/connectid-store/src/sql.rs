@@ -18,14 +18,14 @@ use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
 
-enum Pool {
+pub(crate) enum Pool {
     Sqlite(SqlitePool),
     Pg(PgPool),
 }
 
 /// A connection pool to one of the two supported databases.
 pub struct Database {
-    pool: Pool,
+    pub(crate) pool: Pool,
 }
 
 /// Runs `$body` with `$p` bound to whichever native pool this database has.
@@ -38,7 +38,7 @@ macro_rules! on {
     };
 }
 
-fn db_err(e: sqlx::Error) -> StoreError {
+pub(crate) fn db_err(e: sqlx::Error) -> StoreError {
     match &e {
         sqlx::Error::Database(d) if d.is_unique_violation() => {
             StoreError::Conflict(d.message().to_string())
@@ -779,6 +779,7 @@ impl Store for Database {
         ] {
             total += on!(self, p => sqlx::query(sql).bind(now).execute(p).await.map_err(db_err)?.rows_affected());
         }
+        total += crate::ratelimit::purge(self, now.saturating_mul(1000)).await?;
         Ok(total)
     }
 }
