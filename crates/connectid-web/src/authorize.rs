@@ -326,14 +326,16 @@ async fn decide(
             let Some(s) = session else {
                 return page_store_error(&state, connectid_core::store::StoreError::NotFound);
             };
-            return signin::start(&state, &client, req, &headers, Some(&s)).await;
+            let ip = signin::ip_of(&state, peer, &headers);
+            return signin::start(&state, &client, req, &headers, Some(&s), &ip).await;
         }
         SessionFit::None => {}
     }
     if let Some(phone) = network_phone(&state, &client, &req, peer, &headers) {
         return signin::network_signin(&state, &client, req, phone, &headers).await;
     }
-    signin::start(&state, &client, req, &headers, None).await
+    let ip = signin::ip_of(&state, peer, &headers);
+    signin::start(&state, &client, req, &headers, None, &ip).await
 }
 
 /// The phone number the operator's network asserted, when it may be used for this request.
@@ -403,6 +405,8 @@ mod tests {
             acr,
             claims: None,
             login_hint: None,
+            login_hint_locked: false,
+            ui_locales: None,
             mobile_network_off: false,
         }
     }

@@ -14,6 +14,8 @@ pub struct OAuthError {
     pub status: StatusCode,
     pub error: &'static str,
     pub description: String,
+    /// Seconds for `Retry-After` (429 answers).
+    pub retry_after: Option<u64>,
 }
 
 impl OAuthError {
@@ -22,6 +24,19 @@ impl OAuthError {
             status,
             error,
             description: description.into(),
+            retry_after: None,
+        }
+    }
+    /// Too many attempts: `429` with `Retry-After` (RFC 6585).
+    pub fn too_many(retry_after: std::time::Duration) -> Self {
+        let secs = retry_after.as_secs().max(1);
+        Self {
+            retry_after: Some(secs),
+            ..Self::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                "slow_down",
+                format!("too many failed attempts; retry after {secs} seconds"),
+            )
         }
     }
     pub fn bad_request(error: &'static str, description: impl Into<String>) -> Self {
@@ -57,6 +72,11 @@ impl IntoResponse for OAuthError {
             .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
         r.headers_mut()
             .insert(header::PRAGMA, HeaderValue::from_static("no-cache"));
+        if let Some(secs) = self.retry_after
+            && let Ok(v) = HeaderValue::from_str(&secs.to_string())
+        {
+            r.headers_mut().insert(header::RETRY_AFTER, v);
+        }
         if self.status == StatusCode::UNAUTHORIZED {
             r.headers_mut().insert(
                 header::WWW_AUTHENTICATE,

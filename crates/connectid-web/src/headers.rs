@@ -27,7 +27,7 @@ pub async fn security_headers(req: Request, next: Next) -> Response {
         h.insert(
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_static(
-                "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self' https: data:; \
+                "default-src 'none'; style-src 'self'; script-src 'self'; connect-src 'self'; img-src 'self' https: data:; \
                  frame-ancestors 'none'; base-uri 'none'",
             ),
         );

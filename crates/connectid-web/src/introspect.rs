@@ -2,7 +2,9 @@
 
 use axum::Json;
 use axum::body::Bytes;
-use axum::extract::State;
+use std::net::SocketAddr;
+
+use axum::extract::{ConnectInfo, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use connectid_core::crypto::hash_secret;
@@ -14,10 +16,16 @@ use crate::params::Params;
 use crate::state::AppState;
 use crate::token::{authenticate_client, verify_access_token};
 
-pub async fn revoke(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
+pub async fn revoke(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
     let p = Params::parse(&body);
+    let ip = crate::signin::ip_of(&state, peer, &headers);
     let result = async {
-        let client = authenticate_client(&state, &headers, &p).await?;
+        let client = authenticate_client(&state, &headers, &p, &ip).await?;
         let token = p
             .get("token")
             .ok_or_else(|| OAuthError::bad_request("invalid_request", "token is missing"))?;
@@ -69,12 +77,14 @@ async fn audit(state: &AppState, client_id: &str, what: &str) {
 
 pub async fn introspect(
     State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
     let p = Params::parse(&body);
+    let ip = crate::signin::ip_of(&state, peer, &headers);
     let result = async {
-        let client = authenticate_client(&state, &headers, &p).await?;
+        let client = authenticate_client(&state, &headers, &p, &ip).await?;
         if client.metadata.is_public() {
             return Err(OAuthError::invalid_client(
                 "public clients may not introspect",

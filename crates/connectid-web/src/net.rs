@@ -56,9 +56,46 @@ impl Cidr {
     }
 }
 
+/// The address of the person: the peer, or — when the peer is a trusted proxy — the nearest
+/// untrusted address in `X-Forwarded-For`. A client cannot pick its own address by sending
+/// the header, because only trusted proxies are believed.
+pub fn client_ip(trusted: &[Cidr], peer: IpAddr, forwarded_for: Option<&str>) -> IpAddr {
+    if !trusted.iter().any(|c| c.contains(peer)) {
+        return peer;
+    }
+    let Some(chain) = forwarded_for else {
+        return peer;
+    };
+    let mut hops: Vec<IpAddr> = chain
+        .split(',')
+        .take(32)
+        .filter_map(|h| h.trim().parse().ok())
+        .collect();
+    while let Some(hop) = hops.pop() {
+        if !trusted.iter().any(|c| c.contains(hop)) {
+            return hop;
+        }
+    }
+    peer
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn client_ip_believes_only_trusted_proxies() {
+        let trusted: Vec<Cidr> = vec!["10.0.0.0/8".parse().unwrap()];
+        let peer: IpAddr = "203.0.113.9".parse().unwrap();
+        assert_eq!(client_ip(&trusted, peer, Some("1.2.3.4")), peer);
+        let proxy: IpAddr = "10.1.2.3".parse().unwrap();
+        assert_eq!(
+            client_ip(&trusted, proxy, Some("1.2.3.4, 198.51.100.7, 10.0.0.2")),
+            "198.51.100.7".parse::<IpAddr>().unwrap()
+        );
+        assert_eq!(client_ip(&trusted, proxy, None), proxy);
+        assert_eq!(client_ip(&trusted, proxy, Some("junk")), proxy);
+    }
 
     #[test]
     fn ranges_match() {

@@ -219,6 +219,13 @@ pub async fn style() -> Response {
     )
 }
 
+pub async fn strength_js() -> Response {
+    asset(
+        include_str!("../assets/strength.js"),
+        "text/javascript; charset=utf-8",
+    )
+}
+
 pub async fn form_post_js() -> Response {
     asset(
         include_str!("../assets/form_post.js"),

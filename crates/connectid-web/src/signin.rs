@@ -3,7 +3,9 @@
 //! id in the URL and bound to the browser by a cookie; every form carries a CSRF token.
 
 use axum::body::Bytes;
-use axum::extract::{Path, RawQuery, State};
+use std::net::SocketAddr;
+
+use axum::extract::{ConnectInfo, Path, RawQuery, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use connectid_core::account::Account;
@@ -14,7 +16,8 @@ use connectid_core::crypto::{
 use connectid_core::identifier::{Identifier, IdentifierError, IdentifierKind};
 use connectid_core::messages::{Channel, Message, rfc3339};
 use connectid_core::oidc::Acr;
-use connectid_core::password::{MIN_LEN, PasswordError, check_policy};
+use connectid_core::password::{self, MAX_BYTES, MIN_LEN, PasswordError};
+use connectid_core::ratelimit::{Decision, Limit, RateLimitError, ip_subject};
 use connectid_core::store::{AuditEvent, ClientRecord, NewAccount, Otp, SsoSession, StoreError};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -31,8 +34,6 @@ const PENDING_TTL: i64 = 30 * 60;
 const OTP_TTL: i64 = 5 * 60;
 const OTP_MAX_TRIES: i64 = 5;
 const RESEND_COOLDOWN: i64 = 30;
-const SENDS_PER_HOUR: i64 = 5;
-const PASSWORD_TRIES_PER_15_MIN: i64 = 10;
 const REMEMBERED_SESSION: i64 = 90 * 86_400;
 const BROWSER_SESSION_IDLE: i64 = 30 * 60;
 /// How long an SMS sign-in counts as proof of the phone for choosing a first password.
@@ -113,6 +114,33 @@ struct Ctx<'a> {
     client: ClientRecord,
     id: String,
     p: Pending,
+    /// The person's address as rate limits see it (IPv6 by /64).
+    ip: String,
+}
+
+/// The rate-limit subject for a request's client address.
+pub fn ip_of(state: &AppState, peer: SocketAddr, headers: &HeaderMap) -> String {
+    let forwarded = headers.get("x-forwarded-for").and_then(|v| v.to_str().ok());
+    ip_subject(crate::net::client_ip(
+        &state.settings.trusted_proxies,
+        peer.ip(),
+        forwarded,
+    ))
+}
+
+/// A limit that says no becomes a message with the wait; a limiter that cannot answer
+/// fails closed, like a storage error.
+fn limited(d: Result<Decision, RateLimitError>) -> Result<Option<Notice>, StoreError> {
+    match d {
+        Ok(Decision::Allowed { .. }) => Ok(None),
+        Ok(Decision::Limited { retry_after }) => {
+            let minutes = retry_after.as_secs().div_ceil(60).max(1);
+            Ok(Some(
+                Notice::new("err-too-many-attempts").with("minutes", minutes as i64),
+            ))
+        }
+        Err(e) => Err(StoreError::Database(e.to_string())),
+    }
 }
 
 fn redirect_to(location: &str, cookies: &[String]) -> Response {
@@ -168,6 +196,7 @@ pub async fn start(
     req: AuthRequest,
     headers: &HeaderMap,
     lock: Option<&SsoSession>,
+    ip: &str,
 ) -> Response {
     let (browser, new_cookie) = browser_cookie(state, headers);
     let locale = page_locale(client, &req, headers);
@@ -223,6 +252,7 @@ pub async fn start(
                     client: client.clone(),
                     id: String::new(),
                     p,
+                    ip: ip.to_string(),
                 };
                 if let Err(e) = route_identifier(&mut ctx, identifier, Some(account)).await {
                     return page_store_error(state, e);
@@ -460,6 +490,7 @@ pub async fn show(
         client,
         id,
         p,
+        ip: String::new(),
     })
 }
 
@@ -602,6 +633,7 @@ async fn checked(
 
 pub async fn submit(
     State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
     Path(id): Path<String>,
     headers: HeaderMap,
     body: Bytes,
@@ -610,11 +642,13 @@ pub async fn submit(
         Ok(v) => v,
         Err(r) => return r,
     };
+    let ip = ip_of(&state, peer, &headers);
     let mut ctx = Ctx {
         state: &state,
         client,
         id,
         p,
+        ip,
     };
     ctx.p.error = None;
     if ctx.client.metadata.stay_signed_in().visible
@@ -660,12 +694,14 @@ pub async fn restart(
         client,
         id,
         p,
+        ip: String::new(),
     })
     .await
 }
 
 pub async fn resend(
     State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
     Path(id): Path<String>,
     headers: HeaderMap,
     body: Bytes,
@@ -674,11 +710,13 @@ pub async fn resend(
         Ok(v) => v,
         Err(r) => return r,
     };
+    let ip = ip_of(&state, peer, &headers);
     let mut ctx = Ctx {
         state: &state,
         client,
         id,
         p,
+        ip,
     };
     if ctx.p.step == Step::Code
         && let Some(identifier) = ctx.p.identifier.clone()
@@ -690,6 +728,39 @@ pub async fn resend(
         }
     }
     save_and_show(ctx).await
+}
+
+/// The strength meter's live score (set-password page, with JavaScript). Same checks as a
+/// submit: the pending sign-in, its browser and its CSRF token.
+pub async fn strength(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let (p, _, params) = match checked(&state, &id, &headers, &body).await {
+        Ok(v) => v,
+        Err(r) => return r,
+    };
+    if p.step != Step::SetPassword {
+        return StatusCode::CONFLICT.into_response();
+    }
+    let password = params.get("new_password").unwrap_or("");
+    if password.len() > MAX_BYTES {
+        return StatusCode::PAYLOAD_TOO_LARGE.into_response();
+    }
+    let inputs: Vec<&str> = p.identifier.iter().map(|i| i.value.as_str()).collect();
+    let score = password::strength(password, &inputs).score.min(4);
+    let t = &state.pages.translations;
+    let mut r = axum::Json(json!({
+        "score": score,
+        "text": t.format(&p.locale, "strength-label", &[]),
+        "label": t.format(&p.locale, &format!("strength-{score}"), &[]),
+    }))
+    .into_response();
+    r.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    r
 }
 
 type StepResult = Result<Option<Response>, StoreError>;
@@ -771,6 +842,18 @@ async fn route_identifier(
         }
         return Ok(());
     }
+    if ctx.p.account_id.is_none()
+        && let Some(n) = limited(
+            ctx.state
+                .limits
+                .hit(Limit::AccountCreationPerIp, &ctx.ip)
+                .await,
+        )?
+    {
+        ctx.p.error = Some(n);
+        ctx.p.step = Step::Identifier;
+        return Ok(());
+    }
     match send_code(ctx, &identifier, false).await? {
         Ok(()) => ctx.p.step = Step::Code,
         Err(msg) => {
@@ -799,12 +882,12 @@ async fn send_code(
             Ok(())
         });
     }
-    let sends = state
-        .store
-        .rate_hit(&format!("send:{}", target.value), 3600, now)
-        .await?;
-    if sends > SENDS_PER_HOUR {
-        return Ok(Err(Notice::new("err-too-many-sends")));
+    let checks = [
+        (Limit::SmsPerIdentifier, target.value.as_str()),
+        (Limit::SmsPerIp, ctx.ip.as_str()),
+    ];
+    if let Some(n) = limited(state.limits.hit_all(&checks).await)? {
+        return Ok(Err(n));
     }
     let code = random_digits(6);
     state
@@ -859,13 +942,33 @@ async fn on_password(ctx: &mut Ctx<'_>, params: &Params, headers: &HeaderMap) ->
         Some(id) => state.store.get_account(id).await?,
         None => None,
     };
-    let key = format!("pwd:{}", ctx.p.account_id.as_deref().unwrap_or("unknown"));
-    if state.store.rate_hit(&key, 900, now).await? > PASSWORD_TRIES_PER_15_MIN {
-        ctx.p.error = Some(Notice::new("err-too-many-passwords").with("minutes", 15));
-        return Ok(None);
+    // Keyed by what was typed, account or not: no shared bucket for unknown identifiers.
+    let subject = ctx
+        .p
+        .identifier
+        .as_ref()
+        .map_or_else(String::new, |i| i.value.clone());
+    let limits = [
+        (Limit::PasswordPerIdentifier, subject.as_str()),
+        (Limit::PasswordPerIp, ctx.ip.as_str()),
+    ];
+    for (limit, key) in limits {
+        if let Some(n) = limited(state.limits.peek(limit, key).await)? {
+            ctx.p.error = Some(n);
+            return Ok(None);
+        }
     }
     let hash = account.as_ref().and_then(|a| a.password_hash.as_deref());
-    let ok = password.len() <= 1024 && state.hasher.verify(password, hash).await;
+    let verdict = if password.len() <= 1024 {
+        state.hasher.verify_password(password, hash).await
+    } else {
+        connectid_core::password::Verification::Mismatch
+    };
+    let ok = verdict.is_match();
+    if !ok {
+        // Counted only on failure; the answer to this attempt is already decided.
+        let _ = limited(state.limits.hit_all(&limits).await)?;
+    }
     let Some(account) = account.filter(|_| ok) else {
         audit(
             state,
@@ -878,6 +981,20 @@ async fn on_password(ctx: &mut Ctx<'_>, params: &Params, headers: &HeaderMap) ->
         ctx.p.error = Some(Notice::new("err-password-wrong"));
         return Ok(None);
     };
+    if let Err(e) = state
+        .limits
+        .reset(Limit::PasswordPerIdentifier, &subject)
+        .await
+    {
+        tracing::warn!(error = %e, "rate limit not reset");
+    }
+    if let connectid_core::password::Verification::Match { needs_rehash: true } = verdict {
+        // The parameters changed since this hash was made: store one made with today's.
+        match state.hasher.hash(password).await {
+            Ok(h) => state.store.set_password(&account.id, &h, now).await?,
+            Err(e) => tracing::warn!(error = %e, "password not rehashed"),
+        }
+    }
     let mut amr = vec!["pwd".to_string()];
     if ctx.p.verified {
         amr.push(otp_amr(ctx.p.identifier.as_ref()));
@@ -943,6 +1060,14 @@ async fn on_code(ctx: &mut Ctx<'_>, params: &Params, headers: &HeaderMap) -> Ste
         .chars()
         .filter(|c| !c.is_whitespace())
         .collect();
+    let checks = [
+        (Limit::OtpPerIdentifier, identifier.value.as_str()),
+        (Limit::OtpPerIp, ctx.ip.as_str()),
+    ];
+    if let Some(n) = limited(state.limits.hit_all(&checks).await)? {
+        ctx.p.error = Some(n);
+        return Ok(None);
+    }
     let Some(otp) = state
         .store
         .latest_otp("signin", &identifier.value, now)
@@ -1042,7 +1167,10 @@ async fn on_set_password(ctx: &mut Ctx<'_>, params: &Params, headers: &HeaderMap
         return Ok(None);
     };
     let password = params.get("new_password").unwrap_or("");
-    if let Err(e) = check_policy(password) {
+    let identifiers = [identifier.value.as_str()];
+    if let Err(e) = state.settings.password_policy.check(password, &identifiers) {
+        ctx.p.strength =
+            (password.len() <= MAX_BYTES).then(|| password::strength(password, &identifiers).score);
         ctx.p.error = Some(password_notice(&e));
         return Ok(None);
     }
@@ -1150,6 +1278,8 @@ fn password_notice(e: &PasswordError) -> Notice {
         PasswordError::TooShort => Notice::new("err-password-short").with("min", MIN_LEN as i64),
         PasswordError::TooLong => Notice::new("err-password-long"),
         PasswordError::TooCommon => Notice::new("err-password-common"),
+        PasswordError::SameAsIdentifier => Notice::new("err-password-identifier"),
+        PasswordError::TooWeak(_) => Notice::new("err-password-weak"),
         PasswordError::Hashing => Notice::new("error-server"),
     }
 }

@@ -9,7 +9,8 @@ use connectid_core::clock::Clock;
 use connectid_core::identifier::PhoneRegion;
 use connectid_core::keys::{KeyCipher, KeySet};
 use connectid_core::messages::MessageSender;
-use connectid_core::password::PasswordHasher;
+use connectid_core::password::{PasswordHasher, Policy};
+use connectid_core::ratelimit::RateLimits;
 use connectid_core::store::Store;
 
 use crate::net::Cidr;
@@ -22,6 +23,7 @@ pub struct WebSettings {
     pub default_phone_region: PhoneRegion,
     pub trusted_proxies: Vec<Cidr>,
     pub msisdn_header: String,
+    pub password_policy: Policy,
 }
 
 impl WebSettings {
@@ -49,6 +51,8 @@ pub struct AppState {
     pub cipher: KeyCipher,
     pub hasher: PasswordHasher,
     pub sender: Arc<dyn MessageSender>,
+    /// Rate limits shared by every node (database or Redis).
+    pub limits: Arc<RateLimits>,
     pub discovery: Arc<Vec<u8>>,
     pub pages: Arc<crate::pages::Pages>,
     /// Calls out to clients (back-channel logout, `jwks_uri`); `None` if no client could be
@@ -69,6 +73,7 @@ impl AppState {
         sender: Arc<dyn MessageSender>,
     ) -> Self {
         let discovery = crate::discovery::document(&settings.issuer);
+        let clock_for_limits = clock.clone();
         Self {
             store,
             clock,
@@ -81,7 +86,20 @@ impl AppState {
             pages: Arc::new(crate::pages::Pages::new()),
             http: outbound_client(),
             client_jwks: Arc::new(crate::token::client_jwks::ClientJwks::default()),
+            // One node's memory until `with_limits` gives the shared store (the binary does).
+            limits: Arc::new(RateLimits::new(
+                Arc::new(connectid_core::ratelimit::MemoryRateLimiter::default()),
+                connectid_core::ratelimit::RateLimitSettings::default(),
+                clock_for_limits,
+            )),
         }
+    }
+
+    /// Rate limits kept where every node sees them (the database or Redis).
+    #[must_use]
+    pub fn with_limits(mut self, limits: RateLimits) -> Self {
+        self.limits = Arc::new(limits);
+        self
     }
 
     pub fn now(&self) -> i64 {

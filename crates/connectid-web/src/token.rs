@@ -3,7 +3,9 @@
 
 use axum::Json;
 use axum::body::Bytes;
-use axum::extract::State;
+use std::net::SocketAddr;
+
+use axum::extract::{ConnectInfo, State};
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use base64::Engine;
@@ -13,6 +15,7 @@ use connectid_core::client::{GrantType, TokenEndpointAuthMethod};
 use connectid_core::crypto::{constant_time_eq, hash_secret, pkce_s256, random_id, random_token};
 use connectid_core::keys::{KeySet, alg_of, at_hash, parse_jws, verify_with_jwk};
 use connectid_core::oidc::{ClaimsRequest, Scope};
+use connectid_core::ratelimit::{Decision, Limit};
 use connectid_core::store::{ClientRecord, CodeUse, Grant, RefreshUse};
 use serde_json::{Map, Value, json};
 
@@ -28,7 +31,57 @@ pub const ID_TOKEN_TTL: i64 = 3600;
 const ASSERTION_TYPE: &str = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
 
 /// Authenticates the calling client by the method it registered, and no other.
+/// Client authentication with failures limited per client id and per address. Only failures
+/// are counted and checked: secrets are 256-bit random and assertions are signed, so a
+/// flood cannot guess one; the limit sheds the flood and keeps success on the fast path.
 pub async fn authenticate_client(
+    state: &AppState,
+    headers: &HeaderMap,
+    p: &Params,
+    ip: &str,
+) -> Result<ClientRecord, OAuthError> {
+    match authenticate(state, headers, p).await {
+        Ok(c) => Ok(c),
+        Err(e) if e.error == "invalid_client" => {
+            let claimed = p
+                .get("client_id")
+                .map(str::to_string)
+                .or_else(|| basic_user(headers))
+                .unwrap_or_default();
+            let checks = [
+                (Limit::ClientAuthFailuresPerClient, claimed.as_str()),
+                (Limit::ClientAuthFailuresPerIp, ip),
+            ];
+            match state.limits.hit_all(&checks).await {
+                Ok(Decision::Limited { retry_after }) => Err(OAuthError::too_many(retry_after)),
+                Ok(Decision::Allowed { .. }) => Err(e),
+                Err(le) => {
+                    tracing::error!(error = %le, "rate limiter unavailable");
+                    Err(OAuthError::server())
+                }
+            }
+        }
+        Err(e) => Err(e),
+    }
+}
+
+fn basic_user(headers: &HeaderMap) -> Option<String> {
+    let b64 = headers
+        .get(header::AUTHORIZATION)?
+        .to_str()
+        .ok()?
+        .strip_prefix("Basic ")?;
+    let raw = String::from_utf8(STANDARD.decode(b64.trim()).ok()?).ok()?;
+    let user = raw.split_once(':')?.0;
+    Some(
+        form_urlencoded::parse(format!("u={user}").as_bytes())
+            .next()?
+            .1
+            .into_owned(),
+    )
+}
+
+async fn authenticate(
     state: &AppState,
     headers: &HeaderMap,
     p: &Params,
@@ -181,21 +234,32 @@ fn no_store(v: Value) -> Response {
     r
 }
 
-pub async fn token(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
-    match handle(&state, &headers, Params::parse(&body)).await {
+pub async fn token(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let ip = crate::signin::ip_of(&state, peer, &headers);
+    match handle(&state, &headers, Params::parse(&body), &ip).await {
         Ok(r) => r,
         Err(e) => e.into_response(),
     }
 }
 
-async fn handle(state: &AppState, headers: &HeaderMap, p: Params) -> Result<Response, OAuthError> {
+async fn handle(
+    state: &AppState,
+    headers: &HeaderMap,
+    p: Params,
+    ip: &str,
+) -> Result<Response, OAuthError> {
     if let Some(dup) = &p.duplicate {
         return Err(OAuthError::bad_request(
             "invalid_request",
             format!("{dup} appears more than once"),
         ));
     }
-    let client = authenticate_client(state, headers, &p).await?;
+    let client = authenticate_client(state, headers, &p, ip).await?;
     let grant_type = p
         .get("grant_type")
         .ok_or_else(|| OAuthError::bad_request("invalid_request", "grant_type is missing"))?;

@@ -30,6 +30,10 @@ pub struct Config {
     pub email: Email,
     pub mobile_network: MobileNetwork,
     pub keys: Keys,
+    /// What a new password must satisfy (`min_score`, zxcvbn's 0–4).
+    pub password: connectid_core::password::Policy,
+    /// Quotas per identifier and per address; shared by every node (database, or Redis).
+    pub rate_limits: connectid_core::ratelimit::RateLimitSettings,
     pub clients: Vec<toml::Value>,
 }
 
@@ -83,6 +87,8 @@ impl Default for Config {
             email: Email::default(),
             mobile_network: MobileNetwork::default(),
             keys: Keys::default(),
+            password: connectid_core::password::Policy::default(),
+            rate_limits: connectid_core::ratelimit::RateLimitSettings::default(),
             clients: Vec::new(),
         }
     }
@@ -264,6 +270,12 @@ impl Config {
             return Err(err("redis_url", "must start with redis://"));
         }
         self.phone_region()?;
+        if self.password.min_score > 4 {
+            return Err(err("password.min_score", "must be 0 to 4"));
+        }
+        self.rate_limits
+            .validate()
+            .map_err(|e| err("rate_limits", e))?;
         match self.sms.provider.as_str() {
             "outbox" | "log" => {}
             "webhook" => {

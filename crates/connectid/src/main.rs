@@ -169,6 +169,10 @@ fn env_vars() -> Vec<(String, String)> {
 }
 
 async fn open_store(cfg: &Config) -> Result<Arc<dyn Store>, Failure> {
+    Ok(open_database(cfg).await?)
+}
+
+async fn open_database(cfg: &Config) -> Result<Arc<connectid_store::Database>, Failure> {
     let db = connectid_store::connect(&cfg.database_url)
         .await
         .map_err(|e| Failure::Runtime(format!("cannot open the database: {e}")))?;
@@ -176,6 +180,21 @@ async fn open_store(cfg: &Config) -> Result<Arc<dyn Store>, Failure> {
         .await
         .map_err(|e| Failure::Runtime(format!("migration failed: {e}")))?;
     Ok(Arc::new(db))
+}
+
+/// Rate limits live in Redis when `redis_url` is set, else in the database: either way
+/// every node sees the same counts.
+async fn rate_limiter(
+    cfg: &Config,
+    db: Arc<connectid_store::Database>,
+) -> Result<Arc<dyn connectid_core::ratelimit::RateLimiter>, Failure> {
+    if cfg.redis_url.is_empty() {
+        return Ok(db);
+    }
+    let redis = connectid_redis::RedisRateLimiter::connect(&cfg.redis_url)
+        .await
+        .map_err(|e| Failure::Runtime(format!("cannot reach Redis at redis_url: {e}")))?;
+    Ok(Arc::new(redis))
 }
 
 fn read_input(file: Option<&PathBuf>) -> Result<String, Failure> {
@@ -495,7 +514,9 @@ async fn serve(mut cfg: Config, demo: bool) -> Result<(), Failure> {
     init_tracing();
     let addr = cfg.listen_addr()?;
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
-    let store = open_store(&cfg).await?;
+    let db = open_database(&cfg).await?;
+    let limiter = rate_limiter(&cfg, db.clone()).await?;
+    let store: Arc<dyn Store> = db;
     config_clients(&*store, &cfg, clock.now()).await?;
     let extra = if demo {
         // The demo shows what was "sent", so both channels go to the outbox.
@@ -517,7 +538,10 @@ async fn serve(mut cfg: Config, demo: bool) -> Result<(), Failure> {
         default_phone_region: cfg.phone_region()?,
         trusted_proxies: cfg.trusted_proxies()?,
         msisdn_header: cfg.mobile_network.msisdn_header.clone(),
+        password_policy: cfg.password,
     };
+    let limits =
+        connectid_core::ratelimit::RateLimits::new(limiter, cfg.rate_limits.clone(), clock.clone());
     let sender: Arc<dyn MessageSender> = Arc::new(Router {
         sms: sender(&cfg, "sms"),
         email: sender(&cfg, "email"),
@@ -530,7 +554,8 @@ async fn serve(mut cfg: Config, demo: bool) -> Result<(), Failure> {
         cipher.clone(),
         hasher,
         sender,
-    );
+    )
+    .with_limits(limits);
     spawn_maintenance(state.clone());
     let listener = tokio::net::TcpListener::bind(addr)
         .await

@@ -431,8 +431,28 @@ async fn sso_across_two_services_with_one_code_then_step_up() {
     b.go(&format!("{}/demo/allthenews/", demo.base)).await;
     b.click("[data-action=signin]").await;
     b.wait_step("set-password").await;
-    b.shot("allthenews-step-up").await;
     b.fill("#new_password", PASSWORD).await;
+    // The strength meter updates while typing (JavaScript asks the server for the score).
+    let mut score = String::new();
+    for _ in 0..100 {
+        score =
+            b.c.find(Locator::Css("#strength"))
+                .await
+                .unwrap()
+                .attr("data-score")
+                .await
+                .unwrap()
+                .unwrap_or_default();
+        if !score.is_empty() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert!(
+        matches!(score.as_str(), "3" | "4"),
+        "live strength: {score:?}"
+    );
+    b.shot("allthenews-step-up").await;
     b.submit().await;
     assert_eq!(b.signed_in_as().await, phone);
     assert_eq!(b.text("[data-acr]").await, "2");
