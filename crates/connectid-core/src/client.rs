@@ -323,6 +323,20 @@ impl ClientMetadata {
         if self.stay_signed_in.is_some() && self.application_type == ApplicationType::Native {
             return bad("stay_signed_in is for web clients only");
         }
+        // Seed 003: a web client that wants SSO above LoA1 must let people choose not to stay
+        // signed in (a public computer must not keep a password-level session).
+        if self.sso
+            && self.application_type == ApplicationType::Web
+            && self
+                .default_acr_values
+                .iter()
+                .any(|a| *a > crate::oidc::Acr::Phone)
+            && !self.stay_signed_in().visible
+        {
+            return bad(
+                "a web client with sso and default_acr_values above \"1\" must show the stay signed in checkbox (stay_signed_in.visible: true)",
+            );
+        }
         if self.token_endpoint_auth_method == TokenEndpointAuthMethod::PrivateKeyJwt
             && self.jwks.is_none()
             && self.jwks_uri.is_none()
@@ -544,6 +558,7 @@ mod tests {
             r#"{"redirect_uris":["https://a/cb"],"response_types":["token"]}"#,
             r#"{"redirect_uris":["https://a/cb"],"token_endpoint_auth_method":"private_key_jwt"}"#,
             r#"{"redirect_uris":["https://a/cb"],"default_acr_values":["3"]}"#,
+            r#"{"redirect_uris":["https://a/cb"],"sso":true,"default_acr_values":["2"]}"#,
             r#"{"redirect_uris":["https://a/cb"],"client_id":"has space"}"#,
             r#"{"redirect_uris":["https://a/cb"],"client_secret":"short"}"#,
             r#"{"redirect_uris":["https://a/cb"],"backchannel_logout_uri":"https://a/bc#x"}"#,

@@ -279,6 +279,15 @@ fn session_fit(
     if !client.metadata.sso {
         return SessionFit::None;
     }
+    // Seed 003: SSO above LoA1 only for web clients that let people choose not to stay signed
+    // in; without the checkbox such a request always asks for credentials.
+    let m = &client.metadata;
+    if req.acr > Acr::Phone
+        && m.application_type == connectid_core::client::ApplicationType::Web
+        && !m.stay_signed_in().visible
+    {
+        return SessionFit::None;
+    }
     let too_old = req.max_age.is_some_and(|m| now - s.auth_time > m);
     if req.prompt.login || too_old || s.acr < req.acr {
         SessionFit::Reauthenticate
@@ -316,6 +325,18 @@ async fn decide(
             let Some(s) = session else {
                 return page_store_error(&state, connectid_core::store::StoreError::NotFound);
             };
+            // A browser-session sign-in ("stay signed in" off) lives while it is used: each
+            // SSO hit pushes its idle timeout out again.
+            if !s.remember {
+                let now = state.now();
+                if let Err(e) = state
+                    .store
+                    .touch_session(&s.id_hash, now, now + signin::BROWSER_SESSION_IDLE)
+                    .await
+                {
+                    return page_store_error(&state, e);
+                }
+            }
             let auth = Authenticated::from_session(&s);
             return finish::complete(&state, &client, &req, auth, None, &headers).await;
         }
@@ -375,8 +396,10 @@ mod tests {
     use super::*;
 
     fn client(sso: bool) -> ClientRecord {
-        let mut metadata =
-            ClientMetadata::from_json(r#"{"redirect_uris":["https://a.example/cb"]}"#).unwrap();
+        let mut metadata = ClientMetadata::from_json(
+            r#"{"redirect_uris":["https://a.example/cb"],"stay_signed_in":{"visible":true,"default":true}}"#,
+        )
+        .unwrap();
         metadata.sso = sso;
         ClientRecord {
             client_id: "c".into(),
@@ -453,5 +476,16 @@ mod tests {
         let phone_session = session(100, Acr::Phone);
         let loa2 = request("", None, Acr::Password);
         assert_eq!(fit(Some(&phone_session), true, &loa2, 101), "again");
+        // Seed 003: no SSO above LoA1 for a web client without the stay-signed-in checkbox.
+        let mut hidden = client(true);
+        hidden.metadata.stay_signed_in = None;
+        assert!(matches!(
+            session_fit(Some(&s), &hidden, &loa2, 101),
+            SessionFit::None
+        ));
+        assert!(matches!(
+            session_fit(Some(&s), &hidden, &plain, 101),
+            SessionFit::Fits
+        ));
     }
 }

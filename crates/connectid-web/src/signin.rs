@@ -27,6 +27,7 @@ use crate::cookies;
 use crate::error::{error_page, page_store_error};
 use crate::finish::{self, Authenticated, redirect_error, with_cookie};
 use crate::i18n::{self, Arg, Notice};
+use crate::logout::backchannel::{EndReason, session_ended};
 use crate::params::Params;
 use crate::state::AppState;
 
@@ -35,7 +36,8 @@ const OTP_TTL: i64 = 5 * 60;
 const OTP_MAX_TRIES: i64 = 5;
 const RESEND_COOLDOWN: i64 = 30;
 const REMEMBERED_SESSION: i64 = 90 * 86_400;
-const BROWSER_SESSION_IDLE: i64 = 30 * 60;
+/// Idle timeout of a session whose owner chose not to stay signed in.
+pub(crate) const BROWSER_SESSION_IDLE: i64 = 30 * 60;
 /// How long an SMS sign-in counts as proof of the phone for choosing a first password.
 const STEP_UP_PROOF_SECS: i64 = 10 * 60;
 
@@ -294,6 +296,40 @@ pub async fn start_consent(
     save_new(state, &p, set_cookie, new_cookie).await
 }
 
+/// Already authenticated (an SSO hit), but the service needs a verified email first.
+pub async fn start_add_email(
+    state: &AppState,
+    client: &ClientRecord,
+    req: AuthRequest,
+    auth: Authenticated,
+    headers: &HeaderMap,
+    set_cookie: Option<String>,
+) -> Response {
+    let (browser, new_cookie) = browser_cookie(state, headers);
+    let locale = page_locale(client, &req, headers);
+    let p = Pending {
+        req,
+        browser: hash_secret(&browser),
+        csrf: random_token(),
+        step: Step::AddEmail,
+        identifier: None,
+        account_id: Some(auth.account_id.clone()),
+        lock: Some(auth.account_id.clone()),
+        remember: client.metadata.stay_signed_in().default,
+        verified: false,
+        locale,
+        error: None,
+        strength: None,
+        after: Some(Finished {
+            account_id: auth.account_id.clone(),
+            acr: auth.acr,
+            amr: auth.amr.clone(),
+        }),
+        auth: Some(auth),
+    };
+    save_new(state, &p, set_cookie, new_cookie).await
+}
+
 /// LoA1 with no page at all: the operator's network told us the number.
 pub async fn network_signin(
     state: &AppState,
@@ -379,15 +415,28 @@ async fn establish(
     remember: bool,
 ) -> Response {
     let now = state.now();
-    if let Some(old) = cookies::get(headers, cookies::SESSION)
-        && let Err(e) = state.store.delete_session(&hash_secret(&old)).await
-    {
-        return page_store_error(state, e);
+    // The cookie is new at every sign-in (no fixation). The same person keeps the session id,
+    // so what clients got under it stays tied to it and a later logout ends all of it; another
+    // person ends the previous session first (grants revoked, clients told).
+    let mut sid = random_id();
+    if let Some(old) = cookies::get(headers, cookies::SESSION) {
+        match state.store.delete_session(&hash_secret(&old)).await {
+            Ok(Some(prev)) if prev.account_id == account_id => sid = prev.sid,
+            Ok(Some(prev)) => {
+                if let Err(e) =
+                    session_ended(state, &prev.sid, &prev.account_id, EndReason::Replaced).await
+                {
+                    return page_store_error(state, e);
+                }
+            }
+            Ok(None) => {}
+            Err(e) => return page_store_error(state, e),
+        }
     }
     let token = random_token();
     let session = SsoSession {
         id_hash: hash_secret(&token),
-        sid: random_id(),
+        sid,
         account_id: account_id.to_string(),
         acr,
         amr,
@@ -688,6 +737,8 @@ pub async fn restart(
     p.account_id = None;
     p.lock = None;
     p.verified = false;
+    p.after = None;
+    p.auth = None;
     p.req.login_hint = None;
     save_and_show(Ctx {
         state: &state,
@@ -1123,6 +1174,16 @@ async fn on_code(ctx: &mut Ctx<'_>, params: &Params, headers: &HeaderMap) -> Ste
             "success",
         )
         .await;
+        // After an SSO hit the session stays as it was (auth_time is not renewed by adding
+        // an email); after a real sign-in the session is made now.
+        if let Some(auth) = ctx.p.auth.take() {
+            state
+                .store
+                .delete_interaction(&hash_secret(&ctx.id))
+                .await?;
+            let r = finish::complete(state, &ctx.client, &ctx.p.req, auth, None, headers).await;
+            return Ok(Some(r));
+        }
         return done(ctx, headers, &after.account_id, after.acr, after.amr).await;
     }
     let account = match &ctx.p.account_id {

@@ -278,18 +278,42 @@ async fn walk(s: &Server, b: &mut Browser, url: &str, identifier: &str) -> (Stri
         steps.push(st.clone());
         let csrf = attr(&a.body, "name=\"csrf\"", "value");
         let action = format!("{}{}", s.base, attr_action(&a.body));
+        // As a browser does: a pre-checked "stay signed in" box is sent as it is.
+        let remember = if a.body.contains("name=\"remember\" value=\"true\" checked") {
+            "true"
+        } else {
+            ""
+        };
         a = match st.as_str() {
             "identifier" => {
-                b.post(&action, &[("csrf", &csrf), ("identifier", identifier)])
-                    .await
+                b.post(
+                    &action,
+                    &[
+                        ("csrf", &csrf),
+                        ("identifier", identifier),
+                        ("remember", remember),
+                    ],
+                )
+                .await
             }
             "password" => {
-                b.post(&action, &[("csrf", &csrf), ("password", PASSWORD)])
-                    .await
+                b.post(
+                    &action,
+                    &[
+                        ("csrf", &csrf),
+                        ("password", PASSWORD),
+                        ("remember", remember),
+                    ],
+                )
+                .await
             }
             "code" => {
                 let code = s.last_code(identifier);
-                b.post(&action, &[("csrf", &csrf), ("code", &code)]).await
+                b.post(
+                    &action,
+                    &[("csrf", &csrf), ("code", &code), ("remember", remember)],
+                )
+                .await
             }
             "set-password" => {
                 b.post(&action, &[("csrf", &csrf), ("new_password", PASSWORD)])
@@ -328,7 +352,8 @@ async fn exchange(s: &Server, client: &Value, code: &str, verifier: &str) -> req
 #[tokio::test]
 async fn password_sign_in_then_tokens_refresh_revocation_and_logout() {
     let s = Server::start().await;
-    let client = s.client(r#","sso":true"#);
+    // SSO above LoA1 needs the "stay signed in" checkbox (seed 003).
+    let client = s.client(r#","sso":true,"stay_signed_in":{"visible":true,"default":true}"#);
     let cid = client["client_id"].as_str().unwrap();
     let email = format!("u{}@example.com", random_id());
     let sub = s.account(&email);
@@ -352,7 +377,7 @@ async fn password_sign_in_then_tokens_refresh_revocation_and_logout() {
     assert!(id["sid"].is_string() && id["at_hash"].is_string() && id["auth_time"].is_i64());
     assert!(
         id.get("td_sls").is_none(),
-        "stay signed in is on by default"
+        "stay signed in was left checked"
     );
 
     // The code works once; a second use revokes what the first issued.
@@ -657,4 +682,62 @@ fn cli_errors_exit_2_with_one_line() {
     assert_eq!(code, 2);
     let (code, err) = run(&["accounts", "create", "--phone", "12"], "", &cfg);
     assert_eq!(code, 2, "{err}");
+}
+
+/// Re-authenticating the same person keeps the session id: a later logout ends what was
+/// issued before the re-authentication too (refresh tokens stop working).
+#[tokio::test]
+async fn reauthentication_keeps_the_session_so_logout_ends_everything() {
+    let s = Server::start().await;
+    let client = s.client(r#","sso":true,"stay_signed_in":{"visible":true,"default":true}"#);
+    let cid = client["client_id"].as_str().unwrap();
+    let email = format!("r{}@example.com", random_id());
+    s.account(&email);
+    let mut b = Browser::new();
+    let (url, flow) = authorize_url(&s, cid, "&acr_values=2");
+    let (landed, _) = walk(&s, &mut b, &url, &email).await;
+    let first: Value = exchange(&s, &client, &query(&landed)["code"], &flow.verifier)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let first_sid = claims(first["id_token"].as_str().unwrap())["sid"].clone();
+
+    let (url, flow) = authorize_url(&s, cid, "&acr_values=2&prompt=login");
+    let (landed, steps) = walk(&s, &mut b, &url, &email).await;
+    assert_eq!(steps, ["password"], "re-authentication of the same account");
+    let second: Value = exchange(&s, &client, &query(&landed)["code"], &flow.verifier)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        claims(second["id_token"].as_str().unwrap())["sid"],
+        first_sid,
+        "same person, same session id"
+    );
+
+    let hint = second["id_token"].as_str().unwrap();
+    let out = b
+        .get(&format!(
+            "{}/logout?id_token_hint={hint}&post_logout_redirect_uri=http://127.0.0.1:9/bye",
+            s.base
+        ))
+        .await;
+    assert_eq!(out.status, 303);
+    let r = reqwest::Client::new()
+        .post(format!("{}/token", s.base))
+        .basic_auth(cid, client["client_secret"].as_str())
+        .form(&[
+            ("grant_type", "refresh_token"),
+            ("refresh_token", first["refresh_token"].as_str().unwrap()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        r.status(),
+        400,
+        "the refresh token from before re-authentication is revoked"
+    );
 }
