@@ -344,6 +344,18 @@ impl ClientMetadata {
         self.token_endpoint_auth_method == TokenEndpointAuthMethod::None
     }
 
+    /// Whether `uri` is a registered redirect URI. Exact string comparison and nothing else
+    /// (RFC 9700 §4.1.3): no case folding, no decoding, no prefix or pattern matching, because
+    /// every normalisation is a way for a look-alike URI to receive a code.
+    pub fn has_redirect_uri(&self, uri: &str) -> bool {
+        self.redirect_uris.iter().any(|u| u == uri)
+    }
+
+    /// The same exact match for where a browser may be sent after logout.
+    pub fn has_post_logout_redirect_uri(&self, uri: &str) -> bool {
+        self.post_logout_redirect_uris.iter().any(|u| u == uri)
+    }
+
     /// The "Stay signed in" checkbox as the sign-in page shows it: native apps never see it.
     pub fn stay_signed_in(&self) -> StaySignedIn {
         match (self.application_type, self.stay_signed_in) {
@@ -372,7 +384,7 @@ fn is_hex_color(c: &str) -> bool {
 }
 
 /// Redirect URIs are matched exactly, so the rules here are about what a URI may be at all.
-fn validate_redirect_uri(uri: &str, app: ApplicationType) -> Result<(), &'static str> {
+pub fn validate_redirect_uri(uri: &str, app: ApplicationType) -> Result<(), &'static str> {
     if uri.len() > 2000 || uri.chars().any(|c| c.is_whitespace() || c.is_control()) {
         return Err("not a valid URI");
     }

@@ -85,12 +85,7 @@ async fn handle(state: AppState, peer: SocketAddr, headers: HeaderMap, p: Params
     let Some(redirect_uri) = p.get("redirect_uri") else {
         return bad_page("The request has no redirect_uri.");
     };
-    if !client
-        .metadata
-        .redirect_uris
-        .iter()
-        .any(|u| u == redirect_uri)
-    {
+    if !client.metadata.has_redirect_uri(redirect_uri) {
         return bad_page("The redirect_uri is not registered for this service.");
     }
     let mode = match p.get("response_mode") {
