@@ -113,9 +113,9 @@ async fn handle(state: AppState, peer: SocketAddr, headers: HeaderMap, p: Params
     }
 }
 
-type ReqError = (&'static str, String);
+pub(crate) type ReqError = (&'static str, String);
 
-fn parse_request(
+pub(crate) fn parse_request(
     client: &ClientRecord,
     p: &Params,
     redirect_uri: &str,

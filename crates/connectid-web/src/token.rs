@@ -32,6 +32,34 @@ pub async fn authenticate_client(
     p: &Params,
 ) -> Result<ClientRecord, OAuthError> {
     let fail = || OAuthError::invalid_client("client authentication failed");
+    let (method, client_id, secret) = presented_credentials(headers, p)?;
+    let client = state.store.get_client(&client_id).await?.ok_or_else(fail)?;
+    if client.metadata.token_endpoint_auth_method != method {
+        return Err(fail());
+    }
+    match method {
+        TokenEndpointAuthMethod::ClientSecretBasic | TokenEndpointAuthMethod::ClientSecretPost => {
+            let given = hash_secret(secret.as_deref().unwrap_or(""));
+            let stored = client.secret_hash.as_deref().unwrap_or("");
+            if stored.is_empty() || !constant_time_eq(given.as_bytes(), stored.as_bytes()) {
+                return Err(fail());
+            }
+        }
+        TokenEndpointAuthMethod::PrivateKeyJwt => {
+            verify_assertion(state, &client, p.get("client_assertion").unwrap_or("")).await?;
+        }
+        TokenEndpointAuthMethod::None => {}
+    }
+    Ok(client)
+}
+
+/// Reads how the caller presents itself (method, client id, secret) from the request alone,
+/// before anything is looked up: exactly one method, and one client id.
+pub(crate) fn presented_credentials(
+    headers: &HeaderMap,
+    p: &Params,
+) -> Result<(TokenEndpointAuthMethod, String, Option<String>), OAuthError> {
+    let fail = || OAuthError::invalid_client("client authentication failed");
     let basic = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
@@ -80,24 +108,7 @@ pub async fn authenticate_client(
     if p.get("client_id").is_some_and(|id| id != client_id) {
         return Err(fail());
     }
-    let client = state.store.get_client(&client_id).await?.ok_or_else(fail)?;
-    if client.metadata.token_endpoint_auth_method != method {
-        return Err(fail());
-    }
-    match method {
-        TokenEndpointAuthMethod::ClientSecretBasic | TokenEndpointAuthMethod::ClientSecretPost => {
-            let given = hash_secret(secret.as_deref().unwrap_or(""));
-            let stored = client.secret_hash.as_deref().unwrap_or("");
-            if stored.is_empty() || !constant_time_eq(given.as_bytes(), stored.as_bytes()) {
-                return Err(fail());
-            }
-        }
-        TokenEndpointAuthMethod::PrivateKeyJwt => {
-            verify_assertion(state, &client, p.get("client_assertion").unwrap_or("")).await?;
-        }
-        TokenEndpointAuthMethod::None => {}
-    }
-    Ok(client)
+    Ok((method, client_id, secret))
 }
 
 /// RFC 7523 client assertion: signed by a key in the client's `jwks`, for us, fresh, once.
@@ -181,12 +192,7 @@ async fn handle(state: &AppState, headers: &HeaderMap, p: Params) -> Result<Resp
         ));
     }
     let client = authenticate_client(state, headers, &p).await?;
-    let grant_type = p
-        .get("grant_type")
-        .ok_or_else(|| OAuthError::bad_request("invalid_request", "grant_type is missing"))?;
-    let grant_type: GrantType = serde_json::from_value(json!(grant_type)).map_err(|_| {
-        OAuthError::bad_request("unsupported_grant_type", "this grant type is not supported")
-    })?;
+    let grant_type = grant_type(&p)?;
     if !client.metadata.grant_types.contains(&grant_type) {
         return Err(OAuthError::bad_request(
             "unauthorized_client",
@@ -202,6 +208,15 @@ async fn handle(state: &AppState, headers: &HeaderMap, p: Params) -> Result<Resp
             "token exchange is not supported yet",
         )),
     }
+}
+
+pub(crate) fn grant_type(p: &Params) -> Result<GrantType, OAuthError> {
+    let grant_type = p
+        .get("grant_type")
+        .ok_or_else(|| OAuthError::bad_request("invalid_request", "grant_type is missing"))?;
+    serde_json::from_value(json!(grant_type)).map_err(|_| {
+        OAuthError::bad_request("unsupported_grant_type", "this grant type is not supported")
+    })
 }
 
 fn invalid_grant(d: &str) -> OAuthError {
