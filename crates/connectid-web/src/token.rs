@@ -314,18 +314,8 @@ async fn refresh(
             "the refresh token was issued to another client",
         ));
     }
-    match state.store.use_refresh_token(&hash, now).await? {
-        RefreshUse::Rotated { .. } => {}
-        RefreshUse::Reused { grant_id } => {
-            state.store.revoke_grant(&grant_id, now).await?;
-            return Err(invalid_grant(
-                "the refresh token was already used; its whole family is revoked",
-            ));
-        }
-        RefreshUse::Unknown => {
-            return Err(invalid_grant("the refresh token is invalid or expired"));
-        }
-    }
+    // Checked before the token is used: a refused request must not cost the client its
+    // refresh token.
     let narrowed = match p.get("scope") {
         Some(s) => {
             let asked = Scope::parse_supported(s);
@@ -339,6 +329,18 @@ async fn refresh(
         }
         None => None,
     };
+    match state.store.use_refresh_token(&hash, now).await? {
+        RefreshUse::Rotated { .. } => {}
+        RefreshUse::Reused { grant_id } => {
+            state.store.revoke_grant(&grant_id, now).await?;
+            return Err(invalid_grant(
+                "the refresh token was already used; its whole family is revoked",
+            ));
+        }
+        RefreshUse::Unknown => {
+            return Err(invalid_grant("the refresh token is invalid or expired"));
+        }
+    }
     let account = state
         .store
         .get_account(&grant.account_id)
