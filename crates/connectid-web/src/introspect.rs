@@ -16,6 +16,7 @@ use crate::token::{authenticate_client, verify_access_token};
 pub async fn revoke(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
     let p = Params::parse(&body);
     let result = async {
+        refuse_duplicates(&p)?;
         let client = authenticate_client(&state, &headers, &p).await?;
         let token = p
             .get("token")
@@ -51,6 +52,17 @@ pub async fn revoke(State(state): State<AppState>, headers: HeaderMap, body: Byt
     result.unwrap_or_else(IntoResponse::into_response)
 }
 
+/// RFC 6749 §3.2: no parameter more than once (which of two tokens would be revoked?).
+fn refuse_duplicates(p: &Params) -> Result<(), OAuthError> {
+    match &p.duplicate {
+        Some(dup) => Err(OAuthError::bad_request(
+            "invalid_request",
+            format!("{dup} appears more than once"),
+        )),
+        None => Ok(()),
+    }
+}
+
 async fn audit(state: &AppState, client_id: &str, what: &str) {
     let e = connectid_core::store::AuditEvent {
         at: state.now(),
@@ -73,6 +85,7 @@ pub async fn introspect(
 ) -> Response {
     let p = Params::parse(&body);
     let result = async {
+        refuse_duplicates(&p)?;
         let client = authenticate_client(&state, &headers, &p).await?;
         if client.metadata.is_public() {
             return Err(OAuthError::invalid_client(
