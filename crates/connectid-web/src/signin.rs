@@ -502,6 +502,15 @@ async fn checked(
             "The form has expired. Go back and try again.",
         ));
     }
+    // Our forms never send a field twice; a request that does was made by something else,
+    // and guessing which value it meant is how parameter pollution works.
+    if params.duplicate.is_some() {
+        return Err(error_page(
+            state,
+            StatusCode::BAD_REQUEST,
+            "The form was sent with a field more than once. Go back and try again.",
+        ));
+    }
     Ok((p, client, params))
 }
 
