@@ -26,13 +26,58 @@ pub struct Server {
     pub base: String,
     pub admin: String,
     pub port: u16,
+    pub backend: Backend,
     child: Child,
+}
+
+/// Where the server keeps its data: its own SQLite file, or its own PostgreSQL database
+/// (created for it on the server `TEST_DATABASE_URL` names).
+#[derive(Debug, Clone)]
+pub enum Backend {
+    Sqlite,
+    Postgres {
+        admin_url: String,
+        url: String,
+        name: String,
+    },
+}
+
+/// SQLite always; PostgreSQL too when `TEST_DATABASE_URL` is set (always in CI).
+pub fn backends() -> Vec<Backend> {
+    let mut out = vec![Backend::Sqlite];
+    if let Ok(admin_url) = std::env::var("TEST_DATABASE_URL") {
+        let name = format!("hostile_{}", random_id());
+        let base = admin_url
+            .rsplit_once('/')
+            .map_or(admin_url.as_str(), |(b, _)| b);
+        out.push(Backend::Postgres {
+            url: format!("{base}/{name}"),
+            admin_url,
+            name,
+        });
+    }
+    out
 }
 
 impl Drop for Server {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
+        if let Backend::Postgres {
+            admin_url, name, ..
+        } = &self.backend
+        {
+            // Best effort: a database left behind is harmless, only untidy.
+            let _ = Command::new("psql")
+                .args([
+                    admin_url.as_str(),
+                    "-qc",
+                    &format!("DROP DATABASE IF EXISTS {name}"),
+                ])
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .status();
+        }
     }
 }
 
@@ -45,20 +90,40 @@ fn free_port() -> u16 {
 }
 
 impl Server {
-    /// Starts the binary with `RUST_LOG=log_level`, its stdout and stderr in the tempdir.
+    /// Starts the binary on SQLite with `RUST_LOG=log_level`, its output in the tempdir.
     pub async fn start(log_level: &str) -> Server {
+        Self::start_on(log_level, Backend::Sqlite).await
+    }
+
+    pub async fn start_on(log_level: &str, backend: Backend) -> Server {
         let dir = std::env::temp_dir().join(format!("connectid-hostile-{}", random_id()));
         std::fs::create_dir_all(&dir).unwrap();
         let port = free_port();
         let base = format!("http://127.0.0.1:{port}");
         let admin = random_token();
         let config = dir.join("connectid.toml");
+        let database_url = match &backend {
+            Backend::Sqlite => format!("sqlite://{}", dir.join("c.db").display()),
+            Backend::Postgres {
+                admin_url,
+                url,
+                name,
+            } => {
+                let mut c = <sqlx::PgConnection as sqlx::Connection>::connect(admin_url)
+                    .await
+                    .unwrap();
+                sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+                    .execute(&mut c)
+                    .await
+                    .unwrap();
+                url.clone()
+            }
+        };
         std::fs::write(
             &config,
             format!(
-                "listen = \"127.0.0.1:{port}\"\nissuer = \"{base}\"\ndatabase_url = \"sqlite://{db}\"\n\
+                "listen = \"127.0.0.1:{port}\"\nissuer = \"{base}\"\ndatabase_url = \"{database_url}\"\n\
                  [admin]\ntoken = \"{admin}\"\n[sms]\noutbox = \"{ob}\"\n[email]\noutbox = \"{ob}\"\n",
-                db = dir.join("c.db").display(),
                 ob = dir.join("outbox.jsonl").display()
             ),
         )
@@ -79,6 +144,7 @@ impl Server {
             base,
             admin,
             port,
+            backend,
             child,
         };
         for _ in 0..400 {
@@ -215,14 +281,27 @@ impl Server {
             ),
             ("jtis", "SELECT count(*) FROM seen_jtis"),
         ];
-        let url = format!("sqlite://{}?mode=ro", self.dir.join("c.db").display());
-        let mut conn = <sqlx::SqliteConnection as sqlx::Connection>::connect(&url)
-            .await
-            .unwrap();
         let mut out = BTreeMap::new();
-        for (name, q) in QUERIES {
-            let row = sqlx::query(*q).fetch_one(&mut conn).await.unwrap();
-            out.insert(*name, row.get::<i64, _>(0));
+        match &self.backend {
+            Backend::Sqlite => {
+                let url = format!("sqlite://{}?mode=ro", self.dir.join("c.db").display());
+                let mut conn = <sqlx::SqliteConnection as sqlx::Connection>::connect(&url)
+                    .await
+                    .unwrap();
+                for (name, q) in QUERIES {
+                    let row = sqlx::query(*q).fetch_one(&mut conn).await.unwrap();
+                    out.insert(*name, row.get::<i64, _>(0));
+                }
+            }
+            Backend::Postgres { url, .. } => {
+                let mut conn = <sqlx::PgConnection as sqlx::Connection>::connect(url)
+                    .await
+                    .unwrap();
+                for (name, q) in QUERIES {
+                    let row = sqlx::query(*q).fetch_one(&mut conn).await.unwrap();
+                    out.insert(*name, row.get::<i64, _>(0));
+                }
+            }
         }
         out.insert("outbox", self.outbox().len() as i64);
         out
@@ -835,10 +914,17 @@ pub async fn run(s: &Server, cases: Vec<Case>) -> usize {
         }
     }
     assert!(s.healthy().await, "the server stopped answering");
-    println!("{n} hostile inputs sent, {} mishandled", failures.len());
+    let on = match s.backend {
+        Backend::Sqlite => "SQLite",
+        Backend::Postgres { .. } => "PostgreSQL",
+    };
+    println!(
+        "{n} hostile inputs sent on {on}, {} mishandled",
+        failures.len()
+    );
     assert!(
         failures.is_empty(),
-        "{} of {n} hostile inputs were mishandled:\n{}",
+        "{} of {n} hostile inputs were mishandled on {on}:\n{}",
         failures.len(),
         failures.join("\n")
     );
