@@ -238,11 +238,7 @@ impl ClientMetadata {
     pub fn validate(&self) -> Result<(), ClientError> {
         let bad = |m: &str| Err(ClientError::InvalidMetadata(m.to_string()));
         if let Some(id) = &self.client_id
-            && (id.is_empty()
-                || id.len() > 128
-                || !id
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || "-_.~".contains(c)))
+            && !is_valid_client_id(id)
         {
             return bad("client_id must be 1-128 characters of A-Z a-z 0-9 - _ . ~");
         }
@@ -364,6 +360,18 @@ impl ClientMetadata {
             (_, None) => StaySignedIn::default(),
         }
     }
+}
+
+/// Whether `id` has the shape every client id has: 1-128 characters of A-Z a-z 0-9 - _ . ~
+/// (ids given at registration are checked against it; generated ones are base64url). A string
+/// without that shape names no client, so a lookup can say so without asking the database,
+/// where some input (a NUL byte on PostgreSQL) is an error rather than a miss.
+pub fn is_valid_client_id(id: &str) -> bool {
+    !id.is_empty()
+        && id.len() <= 128
+        && id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_.~".contains(c))
 }
 
 fn is_http_url(uri: &str) -> bool {
