@@ -203,6 +203,11 @@ pub(crate) fn parse_request(
     if nonce.as_ref().is_some_and(|n| n.len() > 512) {
         return Err(invalid("nonce is too long"));
     }
+    // The nonce is stored with the code and copied into the ID token; a control character
+    // is no part of any real nonce (and a NUL is an error on PostgreSQL, not a value).
+    if nonce.as_ref().is_some_and(|n| n.contains(char::is_control)) {
+        return Err(invalid("nonce contains control characters"));
+    }
     let state_param = p.get("state").map(str::to_string);
     if state_param.as_ref().is_some_and(|s| s.len() > 2048) {
         return Err(invalid("state is too long"));
