@@ -976,6 +976,16 @@ async fn token_endpoint_refuses_hostile_requests() {
         let burned_and_revoked: &[&str] = &["codes_used", "grants_revoked"];
 
         let cases = vec![
+        // First, while the codes are fresh (they live 60 s).
+        case("PKCE wrong verifier", post(token, code_body(&code[0], Some(&(random_token() + "y")), REDIRECT)).basic(&cid, &secret), OAuth(400, "invalid_grant", "code_verifier")).may_change(burned),
+        case("PKCE verifier missing", post(token, code_body(&code[1], None, REDIRECT)).basic(&cid, &secret), OAuth(400, "invalid_grant", "code_verifier is missing")).may_change(burned),
+        case("PKCE plain (verifier = challenge)", post(token, code_body(&code[2], Some(&challenge), REDIRECT)).basic(&cid, &secret), OAuth(400, "invalid_grant", "code_verifier")).may_change(burned),
+        case("PKCE verifier of 42 characters that hashes right", post(token, code_body(&code_short, Some(&short_v), REDIRECT)).basic(&cid, &secret), OAuth(400, "invalid_grant", "code_verifier")).may_change(burned),
+        case("PKCE verifier for a code without challenge", post(token, code_body(&code_plain, Some(&v), REDIRECT)).basic(&cid, &secret), OAuth(400, "invalid_grant", "no code_challenge")).may_change(burned),
+        case("PKCE verifier missing, public client", post(token, format!("{}&client_id={pid}", code_body(&code_pub, None, REDIRECT))), OAuth(400, "invalid_grant", "code_verifier is missing")).may_change(burned),
+        case("redirect_uri differs at the token endpoint", post(token, code_body(&code[3], Some(&v), "http://127.0.0.1:9/cb/x")).basic(&cid, &secret), OAuth(400, "invalid_grant", "redirect_uri")).may_change(burned),
+        case("code of another client", post(token, code_body(&code[4], Some(&v), REDIRECT)).basic(&oid, &osecret), OAuth(400, "invalid_grant", "another client")).may_change(burned_and_revoked),
+        case("used code again", post(token, code_body(&code[0], Some(&v), REDIRECT)).basic(&cid, &secret), OAuth(400, "invalid_grant", "already used")).may_change(&["grants_revoked"]),
         case("no client authentication", post(token, ac(&code[0])), OAuth(401, "invalid_client", bad_client)),
         case("wrong secret", post(token, ac(&code[0])).basic(&cid, "wrong"), OAuth(401, "invalid_client", bad_client)),
         case("other client's secret", post(token, ac(&code[0])).basic(&cid, &osecret), OAuth(401, "invalid_client", bad_client)),
@@ -1007,15 +1017,6 @@ async fn token_endpoint_refuses_hostile_requests() {
         case("code SQL injection", post(token, ac(SQLI)).basic(&cid, &secret), OAuth(400, "invalid_grant", "invalid or expired")),
         case("code 100 KB", post(token, ac(&big(100_000))).basic(&cid, &secret), OAuth(400, "invalid_grant", "invalid or expired")),
         case("code not UTF-8", post(token, b"grant_type=authorization_code&code=\xff\xfe".to_vec()).basic(&cid, &secret), OAuth(400, "invalid_grant", "invalid or expired")),
-        case("PKCE wrong verifier", post(token, code_body(&code[0], Some(&(random_token() + "y")), REDIRECT)).basic(&cid, &secret), OAuth(400, "invalid_grant", "code_verifier")).may_change(burned),
-        case("PKCE verifier missing", post(token, code_body(&code[1], None, REDIRECT)).basic(&cid, &secret), OAuth(400, "invalid_grant", "code_verifier is missing")).may_change(burned),
-        case("PKCE plain (verifier = challenge)", post(token, code_body(&code[2], Some(&challenge), REDIRECT)).basic(&cid, &secret), OAuth(400, "invalid_grant", "code_verifier")).may_change(burned),
-        case("PKCE verifier of 42 characters that hashes right", post(token, code_body(&code_short, Some(&short_v), REDIRECT)).basic(&cid, &secret), OAuth(400, "invalid_grant", "code_verifier")).may_change(burned),
-        case("PKCE verifier for a code without challenge", post(token, code_body(&code_plain, Some(&v), REDIRECT)).basic(&cid, &secret), OAuth(400, "invalid_grant", "no code_challenge")).may_change(burned),
-        case("PKCE verifier missing, public client", post(token, format!("{}&client_id={pid}", code_body(&code_pub, None, REDIRECT))), OAuth(400, "invalid_grant", "code_verifier is missing")).may_change(burned),
-        case("redirect_uri differs at the token endpoint", post(token, code_body(&code[3], Some(&v), "http://127.0.0.1:9/cb/x")).basic(&cid, &secret), OAuth(400, "invalid_grant", "redirect_uri")).may_change(burned),
-        case("code of another client", post(token, code_body(&code[4], Some(&v), REDIRECT)).basic(&oid, &osecret), OAuth(400, "invalid_grant", "another client")).may_change(burned_and_revoked),
-        case("used code again", post(token, code_body(&code[0], Some(&v), REDIRECT)).basic(&cid, &secret), OAuth(400, "invalid_grant", "already used")).may_change(&["grants_revoked"]),
         case("nonce with NUL, answered from the session", get(authz(&cid, "&nonce=a%00b")).cookies(&b), Redirect("invalid_request")),
         case("nonce with a line break, answered from the session", get(authz(&cid, "&nonce=a%0D%0Ab")).cookies(&b), Redirect("invalid_request")),
         case("refresh token garbage", post(token, format!("grant_type=refresh_token&refresh_token={}", enc(SQLI))).basic(&cid, &secret), OAuth(400, "invalid_grant", "invalid")),
