@@ -120,6 +120,16 @@ proptest! {
         }
     }
 
+    /// International numbers of every length, where the E.164 limit of 15 digits bites
+    /// (German numbers, for one, may be longer nationally).
+    #[test]
+    fn international_numbers_are_refused_or_e164(cc in prop::sample::select(vec!["1", "44", "46", "47", "49", "358", "43"]), rest in "[1-9][0-9]{5,16}", prefix in prop::sample::select(vec!["+", "00"])) {
+        let s = format!("{prefix}{cc}{rest}");
+        if let Ok(id) = Identifier::parse(&s, no()) {
+            prop_assert!(is_e164(&id.value), "{:?} -> {}", s, id.value);
+        }
+    }
+
     #[test]
     fn any_accepted_phone_is_e164(s in any::<String>(), region in regions()) {
         if let Ok(id) = Identifier::phone(&s, region) {
