@@ -115,9 +115,15 @@ impl Identifier {
         if !phonenumber::is_valid(&number) {
             return Err(IdentifierError::InvalidPhone);
         }
+        let value = number.format().mode(phonenumber::Mode::E164).to_string();
+        // E.164 allows at most 15 digits; the metadata accepts some longer national numbers
+        // (Germany), which no SMS route delivers to.
+        if value.len() > 16 {
+            return Err(IdentifierError::InvalidPhone);
+        }
         Ok(Self {
             kind: IdentifierKind::Phone,
-            value: number.format().mode(phonenumber::Mode::E164).to_string(),
+            value,
         })
     }
 
