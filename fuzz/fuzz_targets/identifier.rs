@@ -31,7 +31,11 @@ fuzz_target!(|data: &[u8]| {
                 assert_eq!(id.value.to_lowercase(), id.value);
                 assert_eq!(id.value.trim(), id.value);
                 assert_eq!(id.value.matches('@').count(), 1);
-                assert!(!id.value.chars().any(|c| c.is_whitespace() || c.is_control()));
+                assert!(
+                    !id.value
+                        .chars()
+                        .any(|c| c.is_whitespace() || c.is_control())
+                );
             }
         }
     }

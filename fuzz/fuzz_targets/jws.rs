@@ -8,7 +8,9 @@
 use std::sync::OnceLock;
 
 use connectid_core::client::SigningAlg;
-use connectid_core::keys::{KeyCipher, KeySet, LoadedKey, alg_of, generate, parse_jws, verify_with_jwk};
+use connectid_core::keys::{
+    KeyCipher, KeySet, LoadedKey, alg_of, generate, parse_jws, verify_with_jwk,
+};
 use libfuzzer_sys::fuzz_target;
 use serde_json::Value;
 
@@ -19,7 +21,9 @@ fn keys() -> &'static KeySet {
         KeySet::new(
             SigningAlg::ALL
                 .iter()
-                .map(|a| LoadedKey::load(&generate(*a, 0, &cipher).expect("key"), &cipher).expect("load"))
+                .map(|a| {
+                    LoadedKey::load(&generate(*a, 0, &cipher).expect("key"), &cipher).expect("load")
+                })
                 .collect(),
         )
     })
@@ -35,7 +39,10 @@ fuzz_target!(|data: &[u8]| {
         assert!(j.header.is_object() && j.claims.is_object());
         let _ = alg_of(&j.header);
     }
-    assert!(ks.verify(text).is_none(), "a token the fuzzer made verified: {text}");
+    assert!(
+        ks.verify(text).is_none(),
+        "a token the fuzzer made verified: {text}"
+    );
 
     if let Ok(claims @ Value::Object(_)) = serde_json::from_str::<Value>(text) {
         for alg in SigningAlg::ALL {
