@@ -63,6 +63,7 @@ impl Drop for Server {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
+        let _ = std::fs::remove_dir_all(&self.dir);
         if let Backend::Postgres {
             admin_url, name, ..
         } = &self.backend
