@@ -115,9 +115,15 @@ impl Identifier {
         if !phonenumber::is_valid(&number) {
             return Err(IdentifierError::InvalidPhone);
         }
+        let value = number.format().mode(phonenumber::Mode::E164).to_string();
+        // E.164 allows at most 15 digits; the metadata accepts some longer national numbers
+        // (Germany), which no SMS route delivers to.
+        if value.len() > 16 {
+            return Err(IdentifierError::InvalidPhone);
+        }
         Ok(Self {
             kind: IdentifierKind::Phone,
-            value: number.format().mode(phonenumber::Mode::E164).to_string(),
+            value,
         })
     }
 
@@ -142,9 +148,24 @@ impl Identifier {
     }
 }
 
+/// Characters that render as nothing or reorder text (Unicode format characters, variation
+/// selectors, fillers). An address containing one looks exactly like someone else's address
+/// on every screen and in every log, so it is refused rather than stored as a second account.
+fn is_invisible(c: char) -> bool {
+    matches!(c,
+        '\u{00AD}' | '\u{034F}' | '\u{061C}' | '\u{115F}' | '\u{1160}' | '\u{17B4}' | '\u{17B5}'
+        | '\u{180B}'..='\u{180F}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}'
+        | '\u{2060}'..='\u{206F}' | '\u{3164}' | '\u{FE00}'..='\u{FE0F}' | '\u{FEFF}'
+        | '\u{FFA0}' | '\u{FFF0}'..='\u{FFFB}' | '\u{E0000}'..='\u{E0FFF}')
+}
+
 /// A pragmatic address check (RFC 5322 is far looser than any mailbox that exists).
 fn valid_email(email: &str) -> bool {
-    if email.len() > 254 || email.chars().any(|c| c.is_whitespace() || c.is_control()) {
+    if email.len() > 254
+        || email
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control() || is_invisible(c))
+    {
         return false;
     }
     let Some((local, domain)) = email.rsplit_once('@') else {

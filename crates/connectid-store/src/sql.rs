@@ -266,6 +266,9 @@ impl Store for Database {
     }
 
     async fn get_client(&self, client_id: &str) -> StoreResult<Option<ClientRecord>> {
+        if !connectid_core::client::is_valid_client_id(client_id) {
+            return Ok(None);
+        }
         let row: Option<ClientRow> = on!(self, p => sqlx::query_as(
             "SELECT client_id, secret_hash, metadata, created_at, updated_at FROM clients WHERE client_id = $1")
             .bind(client_id).fetch_optional(p).await.map_err(db_err)?);
@@ -293,6 +296,9 @@ impl Store for Database {
     }
 
     async fn delete_client(&self, client_id: &str) -> StoreResult<bool> {
+        if !connectid_core::client::is_valid_client_id(client_id) {
+            return Ok(false);
+        }
         let n = on!(self, p => sqlx::query("DELETE FROM clients WHERE client_id = $1")
             .bind(client_id).execute(p).await.map_err(db_err)?.rows_affected());
         Ok(n > 0)

@@ -113,7 +113,7 @@ err-password-short = The password must be at least { $min ->
     [one] { $min } character
    *[other] { $min } characters
   }.
-err-password-long = The password is too long.
+err-password-long = The password is too long (at most 128 bytes).
 err-password-common = This password is too common. Choose another.
 err-password-weak = This password is too easy to guess. Make it longer or less predictable.
 err-password-identifier = The password must not be your phone number or email.

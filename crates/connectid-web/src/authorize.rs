@@ -92,12 +92,7 @@ async fn handle(state: AppState, peer: SocketAddr, headers: HeaderMap, p: Params
     let Some(redirect_uri) = p.get("redirect_uri") else {
         return bad_page("The request has no redirect_uri.");
     };
-    if !client
-        .metadata
-        .redirect_uris
-        .iter()
-        .any(|u| u == redirect_uri)
-    {
+    if !client.metadata.has_redirect_uri(redirect_uri) {
         return bad_page("The redirect_uri is not registered for this service.");
     }
     let mode = match p.get("response_mode") {
@@ -126,9 +121,9 @@ async fn handle(state: AppState, peer: SocketAddr, headers: HeaderMap, p: Params
     }
 }
 
-type ReqError = (&'static str, String);
+pub(crate) type ReqError = (&'static str, String);
 
-fn parse_request(
+pub(crate) fn parse_request(
     client: &ClientRecord,
     p: &Params,
     redirect_uri: &str,
@@ -216,6 +211,11 @@ fn parse_request(
     let nonce = p.get("nonce").map(str::to_string);
     if nonce.as_ref().is_some_and(|n| n.len() > 512) {
         return Err(invalid("nonce is too long"));
+    }
+    // The nonce is stored with the code and copied into the ID token; a control character
+    // is no part of any real nonce (and a NUL is an error on PostgreSQL, not a value).
+    if nonce.as_ref().is_some_and(|n| n.contains(char::is_control)) {
+        return Err(invalid("nonce contains control characters"));
     }
     let state_param = p.get("state").map(str::to_string);
     if state_param.as_ref().is_some_and(|s| s.len() > 2048) {

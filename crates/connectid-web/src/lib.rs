@@ -13,6 +13,8 @@ mod cookies;
 mod discovery;
 mod error;
 mod finish;
+#[doc(hidden)]
+pub mod fuzzing;
 mod headers;
 mod i18n;
 mod introspect;

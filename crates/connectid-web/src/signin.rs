@@ -677,6 +677,15 @@ async fn checked(
             "error-form-expired",
         ));
     }
+    // Our forms never send a field twice; a request that does was made by something else,
+    // and guessing which value it meant is how parameter pollution works.
+    if params.duplicate.is_some() {
+        return Err(error_page(
+            state,
+            StatusCode::BAD_REQUEST,
+            "The form was sent with a field more than once. Go back and try again.",
+        ));
+    }
     Ok((p, client, params))
 }
 
