@@ -23,6 +23,7 @@ signing-in-as = Signing in as { $identifier }
 password-label = Password
 button-signin = Sign in
 not-you = Not you? Use another phone number or email
+forgot-password = Forgot your password?
 
 ## One-time code (data-step="code")
 code-title = Enter the code

@@ -78,7 +78,7 @@ async fn audit(state: &AppState, client_id: &str, what: &str) {
         kind: "token_revocation".into(),
         account_id: None,
         client_id: Some(client_id.into()),
-        ip: None,
+        ip: crate::audit::request_ip(),
         outcome: "success".into(),
         detail: Some(what.into()),
     };

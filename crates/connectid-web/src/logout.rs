@@ -164,7 +164,7 @@ async fn handle(state: &AppState, headers: &HeaderMap, p: Params, is_post: bool)
                     kind: "logout".into(),
                     account_id: Some(s.account_id),
                     client_id: client_id.clone(),
-                    ip: None,
+                    ip: crate::audit::request_ip(),
                     outcome: "success".into(),
                     detail: None,
                 };

@@ -18,7 +18,7 @@ use connectid_core::messages::{Channel, Message, rfc3339};
 use connectid_core::oidc::Acr;
 use connectid_core::password::{self, MAX_BYTES, MIN_LEN, PasswordError};
 use connectid_core::ratelimit::{Decision, Limit, RateLimitError, ip_subject};
-use connectid_core::store::{AuditEvent, ClientRecord, NewAccount, Otp, SsoSession, StoreError};
+use connectid_core::store::{ClientRecord, NewAccount, Otp, SsoSession, StoreError};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
@@ -102,6 +102,9 @@ struct Pending {
     /// Authenticated, but the service needs a verified email first (`require_email`).
     #[serde(default)]
     after: Option<Finished>,
+    /// "Forgot your password?": the code proves the identifier, then a new password is set.
+    #[serde(default)]
+    resetting: bool,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -216,6 +219,7 @@ pub async fn start(
         error: None,
         strength: None,
         after: None,
+        resetting: false,
         auth: None,
     };
     if let Some(session) = lock {
@@ -291,6 +295,7 @@ pub async fn start_consent(
         error: None,
         strength: None,
         after: None,
+        resetting: false,
         auth: Some(auth),
     };
     save_new(state, &p, set_cookie, new_cookie).await
@@ -325,6 +330,7 @@ pub async fn start_add_email(
             acr: auth.acr,
             amr: auth.amr.clone(),
         }),
+        resetting: false,
         auth: Some(auth),
     };
     save_new(state, &p, set_cookie, new_cookie).await
@@ -388,18 +394,7 @@ async fn audit(
     client: Option<&str>,
     outcome: &str,
 ) {
-    let e = AuditEvent {
-        at: state.now(),
-        kind: kind.into(),
-        account_id: account.map(str::to_string),
-        client_id: client.map(str::to_string),
-        ip: None,
-        outcome: outcome.into(),
-        detail: None,
-    };
-    if let Err(e) = state.store.audit(&e).await {
-        tracing::error!(error = %e, "audit event not stored");
-    }
+    crate::audit::record(state, kind, account, client, outcome, None).await;
 }
 
 /// Creates the SSO session (a new id every time: no fixation) and answers the request.
@@ -615,6 +610,7 @@ fn render(ctx: &Ctx<'_>) -> Response {
             "action": base,
             "restart": format!("{base}/restart"),
             "resend": format!("{base}/resend"),
+            "forgot": format!("{base}/forgot"),
             "label": label,
             "placeholder": placeholder,
             "inputmode": inputmode,
@@ -748,6 +744,7 @@ pub async fn restart(
     p.verified = false;
     p.after = None;
     p.auth = None;
+    p.resetting = false;
     p.req.login_hint = None;
     save_and_show(Ctx {
         state: &state,
@@ -785,6 +782,48 @@ pub async fn resend(
             Ok(Ok(())) => {}
             Ok(Err(msg)) => ctx.p.error = Some(msg),
             Err(e) => return page_store_error(&state, e),
+        }
+    }
+    save_and_show(ctx).await
+}
+
+/// "Forgot your password?" on the password step: a code to the identifier, then a new
+/// password. The same limits as any code apply; the answer does not depend on whether the
+/// account has a password (the password step is shown only when it has one anyway).
+pub async fn forgot(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let (p, client, _) = match checked(&state, &id, &headers, &body).await {
+        Ok(v) => v,
+        Err(r) => return r,
+    };
+    let ip = ip_of(&state, peer, &headers);
+    let mut ctx = Ctx {
+        state: &state,
+        client,
+        id,
+        p,
+        ip,
+    };
+    if ctx.p.step == Step::Password
+        && let Some(identifier) = ctx.p.identifier.clone()
+    {
+        if identifier.is_phone() && ctx.client.metadata.sms_pin == SmsPin::Disallow {
+            ctx.p.error = Some(Notice::new("err-no-sms"));
+        } else {
+            match send_code(&ctx, &identifier, true).await {
+                Ok(Ok(())) => {
+                    ctx.p.step = Step::Code;
+                    ctx.p.verified = false;
+                    ctx.p.resetting = true;
+                }
+                Ok(Err(n)) => ctx.p.error = Some(n),
+                Err(e) => return page_store_error(&state, e),
+            }
         }
     }
     save_and_show(ctx).await
@@ -1201,6 +1240,11 @@ async fn on_code(ctx: &mut Ctx<'_>, params: &Params, headers: &HeaderMap) -> Ste
     };
     let needs_password = ctx.p.req.acr == Acr::Password || !identifier.is_phone();
     match account {
+        Some(_) if ctx.p.resetting => {
+            state.store.set_identifier_verified(&identifier).await?;
+            ctx.p.step = Step::SetPassword;
+            Ok(None)
+        }
         Some(account) => {
             state.store.set_identifier_verified(&identifier).await?;
             if needs_password {
@@ -1248,15 +1292,31 @@ async fn on_set_password(ctx: &mut Ctx<'_>, params: &Params, headers: &HeaderMap
         Ok(h) => h,
         Err(_) => return Err(StoreError::Database("password hashing failed".into())),
     };
+    let had_password = state
+        .store
+        .find_account(&identifier)
+        .await?
+        .is_some_and(|a| a.has_password());
     let account = find_or_create(state, &identifier, Some(hash)).await?;
+    if had_password {
+        // A changed password ends every other session and tells the owner on every
+        // verified phone and email (seed 001, "Security features").
+        crate::logout::backchannel::end_sessions_of_account(state, &account.id).await?;
+        notify_password_changed(state, &account, &ctx.p.locale).await;
+    }
     audit(
         state,
-        "password_set",
+        if had_password {
+            "password_changed"
+        } else {
+            "password_set"
+        },
         Some(&account.id),
         Some(&ctx.client.client_id),
         "success",
     )
     .await;
+    ctx.p.resetting = false;
     let amr = vec!["pwd".to_string(), otp_amr(Some(&identifier))];
     done(ctx, headers, &account.id, Acr::Password, amr).await
 }
@@ -1335,6 +1395,30 @@ async fn on_consent(ctx: &mut Ctx<'_>, params: &Params) -> StepResult {
                 redirect_error(state, &t, "access_denied", "the person denied access"),
                 None,
             )))
+        }
+    }
+}
+
+async fn notify_password_changed(state: &AppState, account: &Account, lang: &str) {
+    let t = &state.pages.translations;
+    for i in account.identifiers.iter().filter(|i| i.verified) {
+        let (channel, subject) = match i.identifier.kind {
+            IdentifierKind::Phone => (Channel::Sms, None),
+            IdentifierKind::Email => (
+                Channel::Email,
+                Some(t.format(lang, "password-changed-subject", &[])),
+            ),
+        };
+        let msg = Message {
+            at: rfc3339(state.now()),
+            channel,
+            to: i.identifier.value.clone(),
+            subject,
+            body: t.format(lang, "password-changed-body", &[]),
+            purpose: "password_changed".into(),
+        };
+        if let Err(e) = state.sender.send(msg).await {
+            tracing::error!(error = %e, "password change notice not sent");
         }
     }
 }

@@ -741,3 +741,100 @@ async fn reauthentication_keeps_the_session_so_logout_ends_everything() {
         "the refresh token from before re-authentication is revoked"
     );
 }
+
+/// "Forgot your password?": a code to the email, a new password; the owner is told on every
+/// verified identifier, every other session ends, and the audit log shows it all.
+#[tokio::test]
+async fn forgot_password_notifies_ends_other_sessions_and_is_audited() {
+    let s = Server::start().await;
+    let client = s.client(r#","sso":true,"stay_signed_in":{"visible":true,"default":true}"#);
+    let cid = client["client_id"].as_str().unwrap();
+    let email = format!("f{}@example.com", random_id());
+    let sub = s.account(&email);
+
+    // Browser A is signed in.
+    let mut a = Browser::new();
+    let (url, _) = authorize_url(&s, cid, "&acr_values=2");
+    let (_, steps) = walk(&s, &mut a, &url, &email).await;
+    assert_eq!(steps, ["identifier", "password"]);
+
+    // Browser B forgot the password.
+    let mut b = Browser::new();
+    let (url, flow) = authorize_url(&s, cid, "&acr_values=2");
+    let mut page = b.get(&url).await;
+    while let Some(loc) = page.location.clone() {
+        page = b.get(&format!("{}{loc}", s.base)).await;
+    }
+    let csrf = attr(&page.body, "name=\"csrf\"", "value");
+    let action = format!("{}{}", s.base, attr_action(&page.body));
+    let r = b
+        .post(&action, &[("csrf", &csrf), ("identifier", &email)])
+        .await;
+    let page = b.get(&format!("{}{}", s.base, r.location.unwrap())).await;
+    assert_eq!(step(&page.body), "password");
+    let r = b
+        .post(&format!("{action}/forgot"), &[("csrf", &csrf)])
+        .await;
+    let page = b.get(&format!("{}{}", s.base, r.location.unwrap())).await;
+    assert_eq!(step(&page.body), "code");
+    let code = s.last_code(&email);
+    let r = b.post(&action, &[("csrf", &csrf), ("code", &code)]).await;
+    let page = b.get(&format!("{}{}", s.base, r.location.unwrap())).await;
+    assert_eq!(step(&page.body), "set-password");
+    let r = b
+        .post(
+            &action,
+            &[("csrf", &csrf), ("new_password", "a brand new secret 9")],
+        )
+        .await;
+    let landed = r.location.unwrap();
+    assert!(landed.starts_with(REDIRECT), "{landed}");
+    let tokens: Value = exchange(&s, &client, &query(&landed)["code"], &flow.verifier)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        claims(tokens["id_token"].as_str().unwrap())["sub"],
+        sub.as_str()
+    );
+
+    // The owner is told.
+    let outbox = std::fs::read_to_string(s.dir.join("outbox.jsonl")).unwrap();
+    assert!(
+        outbox.lines().any(|l| {
+            let m: Value = serde_json::from_str(l).unwrap();
+            m["purpose"] == "password_changed" && m["to"] == email.as_str()
+        }),
+        "no password change notice"
+    );
+    // Browser A's session has ended.
+    let (url, _) = authorize_url(&s, cid, "&prompt=none");
+    let r = a.get(&url).await;
+    assert_eq!(
+        query(r.location.as_deref().unwrap())["error"],
+        "login_required"
+    );
+
+    // `connectid audit` shows the change and the sign-ins, with the address.
+    let (code, out, err) = s.cli(&["audit", "--kind", "password_changed"], "");
+    assert_eq!(code, 0, "{err}");
+    let ev: Value = serde_json::from_str(out.lines().next().unwrap()).unwrap();
+    assert_eq!(ev["account"], sub.as_str());
+    assert_eq!(ev["client"], cid);
+    assert_eq!(ev["ip"], "127.0.0.1");
+    let (code, out, _) = s.cli(&["audit", "--account", &sub, "--since", "3600"], "");
+    assert_eq!(code, 0);
+    let kinds: Vec<String> = out
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<Value>(l).unwrap()["kind"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    assert!(kinds.contains(&"signin".to_string()), "{kinds:?}");
+    let (code, _, err) = s.cli(&["audit", "--since", "yesterday"], "");
+    assert_eq!(code, 2, "{err}");
+}
