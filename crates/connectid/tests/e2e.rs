@@ -41,6 +41,11 @@ fn free_port() -> u16 {
 
 impl Server {
     async fn start() -> Server {
+        Self::start_with("").await
+    }
+
+    /// With extra TOML appended to the config (its own sections only).
+    async fn start_with(extra: &str) -> Server {
         let dir = std::env::temp_dir().join(format!("connectid-e2e-{}", random_id()));
         std::fs::create_dir_all(&dir).unwrap();
         let port = free_port();
@@ -54,7 +59,7 @@ impl Server {
                  [admin]\ntoken = \"{admin}\"\n[sms]\noutbox = \"{ob}\"\n[email]\noutbox = \"{ob}\"\n",
                 db = dir.join("c.db").display(),
                 ob = dir.join("outbox.jsonl").display()
-            ),
+            ) + extra,
         )
         .unwrap();
         let child = Command::new(BIN)
@@ -837,4 +842,69 @@ async fn forgot_password_notifies_ends_other_sessions_and_is_audited() {
     assert!(kinds.contains(&"signin".to_string()), "{kinds:?}");
     let (code, _, err) = s.cli(&["audit", "--since", "yesterday"], "");
     assert_eq!(code, 2, "{err}");
+}
+
+/// Limits are enforced through the binary: failed client authentications end in `429` with
+/// `Retry-After`, wrong passwords in a page that says how long to wait; the right password
+/// is refused too while the limit lasts, and other accounts are not affected.
+#[tokio::test]
+async fn rate_limits_answer_429_and_a_wait_message() {
+    let s = Server::start_with(
+        "[rate_limits]\nclient_auth_failures_per_client = { max = 2, per_secs = 600 }\n\
+         password_per_identifier = { max = 2, per_secs = 600 }\n",
+    )
+    .await;
+    let client = s.client("");
+    let cid = client["client_id"].as_str().unwrap();
+    let bad = || {
+        reqwest::Client::new()
+            .post(format!("{}/token", s.base))
+            .basic_auth(cid, Some("wrong-secret-wrong-secret-wrong-secret"))
+            .form(&[("grant_type", "client_credentials")])
+            .send()
+    };
+    assert_eq!(bad().await.unwrap().status(), 401);
+    assert_eq!(bad().await.unwrap().status(), 401);
+    let limited = bad().await.unwrap();
+    assert_eq!(limited.status(), 429);
+    let wait: u64 = limited.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(wait >= 1 && wait <= 600, "{wait}");
+    assert_eq!(limited.json::<Value>().await.unwrap()["error"], "slow_down");
+
+    let email = format!("l{}@example.com", random_id());
+    s.account(&email);
+    let other = format!("o{}@example.com", random_id());
+    s.account(&other);
+    let mut b = Browser::new();
+    let (url, _) = authorize_url(&s, cid, "&acr_values=2");
+    let mut page = b.get(&url).await;
+    while let Some(loc) = page.location.clone() {
+        page = b.get(&format!("{}{loc}", s.base)).await;
+    }
+    let csrf = attr(&page.body, "name=\"csrf\"", "value");
+    let action = format!("{}{}", s.base, attr_action(&page.body));
+    b.post(&action, &[("csrf", &csrf), ("identifier", &email)])
+        .await;
+    for _ in 0..2 {
+        let r = b
+            .post(&action, &[("csrf", &csrf), ("password", "not it at all")])
+            .await;
+        assert_eq!(r.status, 400);
+    }
+    let r = b
+        .post(&action, &[("csrf", &csrf), ("password", PASSWORD)])
+        .await;
+    assert_eq!(r.status, 400, "the right password waits too");
+    assert!(r.body.contains("role=\"alert\""));
+    assert!(r.body.contains("Wait"), "says how long: {}", r.body);
+
+    // Another account from the same address is not affected.
+    let mut c = Browser::new();
+    let (url, _) = authorize_url(&s, cid, "&acr_values=2");
+    let (_, steps) = walk(&s, &mut c, &url, &other).await;
+    assert_eq!(steps, ["identifier", "password"]);
 }
