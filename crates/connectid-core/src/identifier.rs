@@ -121,6 +121,16 @@ impl Identifier {
         if value.len() > 16 {
             return Err(IdentifierError::InvalidPhone);
         }
+        // The normal form must read back as itself; some inputs with national prefixes after
+        // the country code (`+47 0 0090 10`, found by fuzzing) format to a number that does
+        // not, and two spellings of one account must never be two accounts.
+        let again = phonenumber::parse(Some(region.0), &value)
+            .ok()
+            .filter(phonenumber::is_valid)
+            .map(|n| n.format().mode(phonenumber::Mode::E164).to_string());
+        if again.as_deref() != Some(value.as_str()) {
+            return Err(IdentifierError::InvalidPhone);
+        }
         Ok(Self {
             kind: IdentifierKind::Phone,
             value,
@@ -192,6 +202,17 @@ fn valid_email(email: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_phone_normal_form_parses_back_to_itself() {
+        // Found by fuzz/identifier: this used to produce a normal form that did not parse.
+        for region in ["NO", "SE", "US", "GB"] {
+            let region: PhoneRegion = region.parse().unwrap();
+            if let Ok(id) = Identifier::parse("+47 0 0090  10", region) {
+                assert_eq!(Identifier::parse(&id.value, region).unwrap(), id);
+            }
+        }
+    }
 
     fn no() -> PhoneRegion {
         "NO".parse().unwrap()
