@@ -22,12 +22,67 @@ struct Server {
     base: String,
     admin: String,
     child: Child,
+    db: Db,
+}
+
+/// Where a test server keeps its data: its own SQLite file, or its own PostgreSQL database
+/// on the server `TEST_DATABASE_URL` names (every e2e test runs on both in CI).
+#[derive(Debug, Clone)]
+enum Db {
+    Sqlite,
+    Postgres {
+        admin_url: String,
+        url: String,
+        name: String,
+    },
+}
+
+fn backends() -> Vec<Db> {
+    let mut out = vec![Db::Sqlite];
+    match std::env::var("TEST_DATABASE_URL") {
+        Ok(admin_url) => {
+            let name = format!("e2e_{}", random_id().to_ascii_lowercase().replace('-', "_"));
+            let base = admin_url
+                .rsplit_once('/')
+                .map_or(admin_url.as_str(), |(b, _)| b)
+                .to_string();
+            out.push(Db::Postgres {
+                url: format!("{base}/{name}"),
+                admin_url,
+                name,
+            });
+        }
+        Err(_) => {
+            assert!(
+                std::env::var_os("CI").is_none(),
+                "TEST_DATABASE_URL is required in CI"
+            );
+            eprintln!("SKIPPED: PostgreSQL e2e (set TEST_DATABASE_URL)");
+        }
+    }
+    out
 }
 
 impl Drop for Server {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
+        let _ = std::fs::remove_dir_all(&self.dir);
+        if let Db::Postgres {
+            admin_url, name, ..
+        } = &self.db
+        {
+            // Best effort: a database left behind is harmless, only untidy.
+            let _ = Command::new("psql")
+                .args([
+                    admin_url.as_str(),
+                    "-qc",
+                    &format!("DROP DATABASE IF EXISTS {name}"),
+                ])
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .status();
+        }
     }
 }
 
@@ -40,24 +95,42 @@ fn free_port() -> u16 {
 }
 
 impl Server {
-    async fn start() -> Server {
-        Self::start_with("").await
-    }
-
     /// With extra TOML appended to the config (its own sections only).
-    async fn start_with(extra: &str) -> Server {
+    async fn start_on(db: Db, extra: &str) -> Server {
         let dir = std::env::temp_dir().join(format!("connectid-e2e-{}", random_id()));
         std::fs::create_dir_all(&dir).unwrap();
         let port = free_port();
         let base = format!("http://127.0.0.1:{port}");
         let admin = random_token();
         let config = dir.join("connectid.toml");
+        let database_url = match &db {
+            Db::Sqlite => format!("sqlite://{}", dir.join("c.db").display()),
+            Db::Postgres {
+                admin_url,
+                url,
+                name,
+            } => {
+                let out = Command::new("psql")
+                    .args([
+                        admin_url.as_str(),
+                        "-qc",
+                        &format!("CREATE DATABASE {name}"),
+                    ])
+                    .output()
+                    .expect("psql is needed for the PostgreSQL e2e tests");
+                assert!(
+                    out.status.success(),
+                    "{}",
+                    String::from_utf8_lossy(&out.stderr)
+                );
+                url.clone()
+            }
+        };
         std::fs::write(
             &config,
             format!(
-                "listen = \"127.0.0.1:{port}\"\nissuer = \"{base}\"\ndatabase_url = \"sqlite://{db}\"\n\
+                "listen = \"127.0.0.1:{port}\"\nissuer = \"{base}\"\ndatabase_url = \"{database_url}\"\n\
                  [admin]\ntoken = \"{admin}\"\n[sms]\noutbox = \"{ob}\"\n[email]\noutbox = \"{ob}\"\n",
-                db = dir.join("c.db").display(),
                 ob = dir.join("outbox.jsonl").display()
             ) + extra,
         )
@@ -75,6 +148,7 @@ impl Server {
             base,
             admin,
             child,
+            db,
         };
         for _ in 0..200 {
             if let Ok(r) = reqwest::get(format!("{}/readyz", s.base)).await
@@ -356,7 +430,13 @@ async fn exchange(s: &Server, client: &Value, code: &str, verifier: &str) -> req
 
 #[tokio::test]
 async fn password_sign_in_then_tokens_refresh_revocation_and_logout() {
-    let s = Server::start().await;
+    for db in backends() {
+        password_sign_in_then_tokens_refresh_revocation_and_logout_on(db).await;
+    }
+}
+
+async fn password_sign_in_then_tokens_refresh_revocation_and_logout_on(db: Db) {
+    let s = Server::start_on(db, "").await;
     // SSO above LoA1 needs the "stay signed in" checkbox (seed 003).
     let client = s.client(r#","sso":true,"stay_signed_in":{"visible":true,"default":true}"#);
     let cid = client["client_id"].as_str().unwrap();
@@ -489,7 +569,13 @@ async fn password_sign_in_then_tokens_refresh_revocation_and_logout() {
 
 #[tokio::test]
 async fn sms_registration_and_step_up() {
-    let s = Server::start().await;
+    for db in backends() {
+        sms_registration_and_step_up_on(db).await;
+    }
+}
+
+async fn sms_registration_and_step_up_on(db: Db) {
+    let s = Server::start_on(db, "").await;
     let client = s.client(r#","sso":true,"stay_signed_in":{"visible":true,"default":false}"#);
     let cid = client["client_id"].as_str().unwrap();
     let digits: String = random_id()
@@ -532,7 +618,13 @@ async fn sms_registration_and_step_up() {
 
 #[tokio::test]
 async fn bad_requests_get_clear_errors_and_change_nothing() {
-    let s = Server::start().await;
+    for db in backends() {
+        bad_requests_get_clear_errors_and_change_nothing_on(db).await;
+    }
+}
+
+async fn bad_requests_get_clear_errors_and_change_nothing_on(db: Db) {
+    let s = Server::start_on(db, "").await;
     let client = s.client("");
     let cid = client["client_id"].as_str().unwrap();
     let mut b = Browser::new();
@@ -693,7 +785,13 @@ fn cli_errors_exit_2_with_one_line() {
 /// issued before the re-authentication too (refresh tokens stop working).
 #[tokio::test]
 async fn reauthentication_keeps_the_session_so_logout_ends_everything() {
-    let s = Server::start().await;
+    for db in backends() {
+        reauthentication_keeps_the_session_so_logout_ends_everything_on(db).await;
+    }
+}
+
+async fn reauthentication_keeps_the_session_so_logout_ends_everything_on(db: Db) {
+    let s = Server::start_on(db, "").await;
     let client = s.client(r#","sso":true,"stay_signed_in":{"visible":true,"default":true}"#);
     let cid = client["client_id"].as_str().unwrap();
     let email = format!("r{}@example.com", random_id());
@@ -751,7 +849,13 @@ async fn reauthentication_keeps_the_session_so_logout_ends_everything() {
 /// verified identifier, every other session ends, and the audit log shows it all.
 #[tokio::test]
 async fn forgot_password_notifies_ends_other_sessions_and_is_audited() {
-    let s = Server::start().await;
+    for db in backends() {
+        forgot_password_notifies_ends_other_sessions_and_is_audited_on(db).await;
+    }
+}
+
+async fn forgot_password_notifies_ends_other_sessions_and_is_audited_on(db: Db) {
+    let s = Server::start_on(db, "").await;
     let client = s.client(r#","sso":true,"stay_signed_in":{"visible":true,"default":true}"#);
     let cid = client["client_id"].as_str().unwrap();
     let email = format!("f{}@example.com", random_id());
@@ -849,7 +953,14 @@ async fn forgot_password_notifies_ends_other_sessions_and_is_audited() {
 /// is refused too while the limit lasts, and other accounts are not affected.
 #[tokio::test]
 async fn rate_limits_answer_429_and_a_wait_message() {
-    let s = Server::start_with(
+    for db in backends() {
+        rate_limits_answer_429_and_a_wait_message_on(db).await;
+    }
+}
+
+async fn rate_limits_answer_429_and_a_wait_message_on(db: Db) {
+    let s = Server::start_on(
+        db,
         "[rate_limits]\nclient_auth_failures_per_client = { max = 2, per_secs = 600 }\n\
          password_per_identifier = { max = 2, per_secs = 600 }\n",
     )
