@@ -306,10 +306,16 @@ impl Config {
         match self.sms.provider.as_str() {
             "outbox" | "log" => {}
             "webhook" => {
-                return Err(err(
-                    "sms.provider",
-                    "the webhook provider is not available in this version; use outbox or log",
-                ));
+                let url = &self.sms.webhook_url;
+                if !(url.starts_with("https://") || url.starts_with("http://")) {
+                    return Err(err("sms.webhook_url", "must be an http(s) URL"));
+                }
+                if self.sms.webhook_secret.len() < 16 {
+                    return Err(err(
+                        "sms.webhook_secret",
+                        "must be at least 16 characters (it signs every request)",
+                    ));
+                }
             }
             other => {
                 return Err(err(
@@ -321,10 +327,16 @@ impl Config {
         match self.email.provider.as_str() {
             "outbox" | "log" => {}
             "smtp" => {
-                return Err(err(
-                    "email.provider",
-                    "the smtp provider is not available in this version; use outbox or log",
-                ));
+                let url = &self.email.smtp_url;
+                if !(url.starts_with("smtp://") || url.starts_with("smtps://")) {
+                    return Err(err("email.smtp_url", "must start with smtp:// or smtps://"));
+                }
+                if self.email.from.parse::<lettre::message::Mailbox>().is_err() {
+                    return Err(err(
+                        "email.from",
+                        "must be an address like \"CONNECT ID <id@example.com>\"",
+                    ));
+                }
             }
             other => {
                 return Err(err(

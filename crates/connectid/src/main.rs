@@ -262,6 +262,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             for secret in [
                 &mut shown.admin.token,
                 &mut shown.sms.webhook_secret,
+                &mut shown.email.smtp_url,
                 &mut shown.keys.encryption_key,
             ] {
                 if !secret.is_empty() {
@@ -548,15 +549,27 @@ async fn keys(
     Ok(())
 }
 
-fn sender(cfg: &Config, channel: &str) -> Arc<dyn MessageSender> {
+fn sender(cfg: &Config, channel: &str) -> Result<Arc<dyn MessageSender>, Failure> {
+    use connectid_web::outbox::{LogSender, OutboxSender, SmtpSender, WebhookSender};
     let (provider, outbox) = match channel {
         "sms" => (&cfg.sms.provider, &cfg.sms.outbox),
         _ => (&cfg.email.provider, &cfg.email.outbox),
     };
-    match provider.as_str() {
-        "outbox" => Arc::new(connectid_web::outbox::OutboxSender::new(outbox)),
-        _ => Arc::new(connectid_web::outbox::LogSender),
-    }
+    let bad = |key: &str, e: connectid_core::messages::SendError| {
+        Failure::Usage(format!("config: `{key}`: {}", e.0))
+    };
+    Ok(match provider.as_str() {
+        "outbox" => Arc::new(OutboxSender::new(outbox)),
+        "webhook" => Arc::new(
+            WebhookSender::new(&cfg.sms.webhook_url, &cfg.sms.webhook_secret)
+                .map_err(|e| bad("sms.webhook_url", e))?,
+        ),
+        "smtp" => Arc::new(
+            SmtpSender::new(&cfg.email.smtp_url, &cfg.email.from)
+                .map_err(|e| bad("email.smtp_url", e))?,
+        ),
+        _ => Arc::new(LogSender),
+    })
 }
 
 /// Sends SMS through one provider and email through the other.
@@ -637,8 +650,8 @@ async fn serve(mut cfg: Config, demo: bool) -> Result<(), Failure> {
     let limits =
         connectid_core::ratelimit::RateLimits::new(limiter, cfg.rate_limits.clone(), clock.clone());
     let sender: Arc<dyn MessageSender> = Arc::new(Router {
-        sms: sender(&cfg, "sms"),
-        email: sender(&cfg, "email"),
+        sms: sender(&cfg, "sms")?,
+        email: sender(&cfg, "email")?,
     });
     let state = AppState::new(
         store.clone(),

@@ -126,15 +126,18 @@ impl Server {
                 url.clone()
             }
         };
-        std::fs::write(
-            &config,
-            format!(
-                "listen = \"127.0.0.1:{port}\"\nissuer = \"{base}\"\ndatabase_url = \"{database_url}\"\n\
-                 [admin]\ntoken = \"{admin}\"\n[sms]\noutbox = \"{ob}\"\n[email]\noutbox = \"{ob}\"\n",
-                ob = dir.join("outbox.jsonl").display()
-            ) + extra,
-        )
-        .unwrap();
+        // The outbox for SMS and email, unless `extra` configures that section itself.
+        let ob = dir.join("outbox.jsonl");
+        let mut toml = format!(
+            "listen = \"127.0.0.1:{port}\"\nissuer = \"{base}\"\ndatabase_url = \"{database_url}\"\n\
+             [admin]\ntoken = \"{admin}\"\n"
+        );
+        for section in ["sms", "email"] {
+            if !extra.contains(&format!("[{section}]")) {
+                toml.push_str(&format!("[{section}]\noutbox = \"{}\"\n", ob.display()));
+            }
+        }
+        std::fs::write(&config, toml + extra).unwrap();
         let child = Command::new(BIN)
             .args(["--config", config.to_str().unwrap(), "serve"])
             .env("RUST_LOG", "warn")
@@ -1018,4 +1021,168 @@ async fn rate_limits_answer_429_and_a_wait_message_on(db: Db) {
     let (url, _) = authorize_url(&s, cid, "&acr_values=2");
     let (_, steps) = walk(&s, &mut c, &url, &other).await;
     assert_eq!(steps, ["identifier", "password"]);
+}
+
+/// Starts the sign-in pages for `client` and submits `identifier`; returns the step shown.
+async fn submit_identifier(
+    s: &Server,
+    b: &mut Browser,
+    client_id: &str,
+    identifier: &str,
+) -> String {
+    let (url, _) = authorize_url(s, client_id, "");
+    let mut page = b.get(&url).await;
+    while let Some(loc) = page.location.clone() {
+        page = b.get(&format!("{}{loc}", s.base)).await;
+    }
+    let csrf = attr(&page.body, "name=\"csrf\"", "value");
+    let action = format!("{}{}", s.base, attr_action(&page.body));
+    let mut r = b
+        .post(&action, &[("csrf", &csrf), ("identifier", identifier)])
+        .await;
+    while let Some(loc) = r.location.clone() {
+        r = b.get(&format!("{}{loc}", s.base)).await;
+    }
+    step(&r.body)
+}
+
+/// SMS through the webhook provider: the gateway gets the outbox JSON, signed with
+/// HMAC-SHA256 over "<timestamp>.<body>", and a 5xx is retried.
+#[tokio::test]
+async fn sms_webhook_is_signed_and_retried() {
+    use std::sync::{Arc, Mutex};
+    type Seen = Arc<Mutex<Vec<(String, String, Vec<u8>)>>>;
+    let seen: Seen = Arc::default();
+    let app = axum::Router::new()
+        .route(
+            "/sms",
+            axum::routing::post(
+                |axum::extract::State(seen): axum::extract::State<Seen>,
+                 headers: axum::http::HeaderMap,
+                 body: axum::body::Bytes| async move {
+                    let h = |k: &str| headers[k].to_str().unwrap().to_string();
+                    let mut all = seen.lock().unwrap();
+                    all.push((
+                        h("x-connectid-timestamp"),
+                        h("x-connectid-signature"),
+                        body.to_vec(),
+                    ));
+                    // The first delivery fails: the provider must try again.
+                    if all.len() == 1 {
+                        axum::http::StatusCode::SERVICE_UNAVAILABLE
+                    } else {
+                        axum::http::StatusCode::OK
+                    }
+                },
+            ),
+        )
+        .with_state(seen.clone());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    let secret = "webhook-secret-0123456789";
+    let s = Server::start_on(
+        Db::Sqlite,
+        &format!(
+            "[sms]\nprovider = \"webhook\"\nwebhook_url = \"http://127.0.0.1:{port}/sms\"\n\
+             webhook_secret = \"{secret}\"\n"
+        ),
+    )
+    .await;
+    let client = s.client("");
+    let mut b = Browser::new();
+    let phone = "+4791234567";
+    let st = submit_identifier(&s, &mut b, client["client_id"].as_str().unwrap(), phone).await;
+    assert_eq!(st, "code");
+    let all = seen.lock().unwrap().clone();
+    assert_eq!(all.len(), 2, "one failure, one retry");
+    for (ts, sig, body) in &all {
+        let mut signed = format!("{ts}.").into_bytes();
+        signed.extend_from_slice(body);
+        let want = format!(
+            "sha256={}",
+            connectid_core::crypto::hmac_sha256_hex(secret.as_bytes(), &signed)
+        );
+        assert_eq!(sig, &want);
+    }
+    let msg: Value = serde_json::from_slice(&all[1].2).unwrap();
+    assert_eq!(msg["channel"], "sms");
+    assert_eq!(msg["to"], phone);
+    assert_eq!(msg["purpose"], "signin");
+    assert!(msg["body"].as_str().unwrap().contains("#"), "WebOTP line");
+}
+
+/// Email through SMTP, to a minimal SMTP server in the test.
+#[tokio::test]
+async fn email_goes_out_over_smtp() {
+    use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<String>();
+    tokio::spawn(async move {
+        while let Ok((sock, _)) = listener.accept().await {
+            let tx = tx.clone();
+            tokio::spawn(async move {
+                let (r, mut w) = sock.into_split();
+                let mut lines = BufReader::new(r).lines();
+                w.write_all(b"220 test ESMTP\r\n").await.unwrap();
+                let mut data = String::new();
+                let mut in_data = false;
+                while let Ok(Some(line)) = lines.next_line().await {
+                    if in_data {
+                        if line == "." {
+                            in_data = false;
+                            tx.send(std::mem::take(&mut data)).unwrap();
+                            w.write_all(b"250 queued\r\n").await.unwrap();
+                        } else {
+                            data.push_str(&line);
+                            data.push('\n');
+                        }
+                        continue;
+                    }
+                    let cmd = line.to_ascii_uppercase();
+                    let reply: &[u8] = if cmd.starts_with("EHLO") || cmd.starts_with("HELO") {
+                        b"250 test\r\n"
+                    } else if cmd.starts_with("DATA") {
+                        in_data = true;
+                        b"354 go on\r\n"
+                    } else if cmd.starts_with("QUIT") {
+                        w.write_all(b"221 bye\r\n").await.unwrap();
+                        break;
+                    } else {
+                        b"250 ok\r\n"
+                    };
+                    w.write_all(reply).await.unwrap();
+                }
+            });
+        }
+    });
+    let s = Server::start_on(
+        Db::Sqlite,
+        &format!(
+            "[email]\nprovider = \"smtp\"\nsmtp_url = \"smtp://127.0.0.1:{port}\"\n\
+             from = \"CONNECT ID <id@example.com>\"\n"
+        ),
+    )
+    .await;
+    let client = s.client("");
+    let mut b = Browser::new();
+    let email = format!("m{}@example.com", random_id().to_ascii_lowercase());
+    let st = submit_identifier(&s, &mut b, client["client_id"].as_str().unwrap(), &email).await;
+    assert_eq!(st, "code");
+    let mail = tokio::time::timeout(Duration::from_secs(10), rx.recv())
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(mail.contains(&format!("To: {email}")), "{mail}");
+    assert!(
+        mail.contains("From: \"CONNECT ID\" <id@example.com>"),
+        "{mail}"
+    );
+    assert!(mail.contains("Subject: Your CONNECT ID code"), "{mail}");
+    assert!(
+        mail.split(|c: char| !c.is_ascii_digit())
+            .any(|w| w.len() == 6),
+        "a 6-digit code in {mail}"
+    );
 }
