@@ -22,6 +22,7 @@ use serde_json::Value;
 
 const BIN: &str = env!("CARGO_BIN_EXE_connectid");
 const REDIRECT: &str = "http://127.0.0.1:9/cb";
+const BYE: &str = "http://127.0.0.1:9/bye";
 const PASSWORD: &str = "correct horse 42";
 /// The trusted-proxy configuration under which requests from this test (127.0.0.1) are the
 /// operator's network.
@@ -215,7 +216,7 @@ impl Server {
             r#","consent":"implicit""#
         };
         let json = format!(
-            r#"{{"client_name":"Shop","redirect_uris":["{REDIRECT}"],"grant_types":["authorization_code","refresh_token"]{consent}{extra}}}"#
+            r#"{{"client_name":"Shop","redirect_uris":["{REDIRECT}"],"post_logout_redirect_uris":["{BYE}"],"grant_types":["authorization_code","refresh_token"]{consent}{extra}}}"#
         );
         let (code, out, err) = self.cli(&["clients", "create"], &json);
         assert_eq!(code, 0, "{json}: {err}");
@@ -699,6 +700,11 @@ fn authorize_url(s: &Server, client: &Value, extra: &str) -> (String, Flow) {
 /// the ID token's claims, verified by the `openidconnect` crate (signature against the
 /// published JWKS, `iss`, `aud`, `exp`, `nonce`).
 async fn id_token(s: &Server, client: &Value, back: &Back, flow: &Flow) -> Value {
+    id_token_and_jwt(s, client, back, flow).await.0
+}
+
+/// [`id_token`], and the ID token itself (for `id_token_hint`).
+async fn id_token_and_jwt(s: &Server, client: &Value, back: &Back, flow: &Flow) -> (Value, String) {
     assert_eq!(back.q.get("state"), Some(&flow.state), "{}", back.location);
     assert_eq!(back.q.get("iss"), Some(&s.base), "RFC 9207");
     let code = back
@@ -723,7 +729,7 @@ async fn id_token(s: &Server, client: &Value, back: &Back, flow: &Flow) -> Value
     assert_eq!(r.status(), 200);
     let tokens: Value = r.json().await.unwrap();
     let jwt = tokens["id_token"].as_str().unwrap();
-    verify(s, client, jwt, &flow.nonce).await
+    (verify(s, client, jwt, &flow.nonce).await, jwt.to_string())
 }
 
 async fn verify(s: &Server, client: &Value, jwt: &str, nonce: &str) -> Value {
@@ -2029,6 +2035,55 @@ async fn two_accounts_cannot_share_an_identifier() {
         }
         let account = s.show(&sub);
         assert_eq!(account["identifiers"].as_array().unwrap().len(), 2);
+    })
+    .await;
+}
+
+// =======================================================================================
+// Sign-out (seed 001 "Session handling with and without SSO", seed 003 "Logout")
+
+/// Signing out through the end-session endpoint ends the SSO session whatever the "stay
+/// signed in" box said: the other SSO service asks for credentials again.
+#[tokio::test]
+async fn signing_out_ends_the_sso_session_for_every_service() {
+    on_each_backend(|be| async move {
+        let s = Server::start(&be, "").await;
+        let first = s.client(SSO_STAY);
+        let second = s.client(SSO_STAY);
+        let address = email("out");
+        s.account(&[], &[&address], true);
+        for remember in [false, true] {
+            let who = Person {
+                remember: Some(remember),
+                ..Person::new(&address)
+            };
+            let mut b = Browser::new();
+            let (url, flow) = authorize_url(&s, &first, "");
+            let (back, _) = walk(&s, &mut b, &url, &who).await;
+            let (_, jwt) = id_token_and_jwt(&s, &first, &back, &flow).await;
+            let (_, steps) = sign_in(&s, &mut b, &second, "", &who).await;
+            assert!(steps.is_empty(), "SSO before signing out");
+
+            let out = b
+                .get(
+                    &format!(
+                        "{}/logout?id_token_hint={jwt}&post_logout_redirect_uri={BYE}&state=bye",
+                        s.base
+                    ),
+                    &[],
+                )
+                .await;
+            assert_eq!(out.status, 303);
+            assert_eq!(
+                out.location.as_deref(),
+                Some(format!("{BYE}?state=bye").as_str())
+            );
+            let (url, flow) = authorize_url(&s, &second, "&prompt=none");
+            let back = open(&s, &mut b, &url).await.back();
+            assert_error_back(&s, &back, &flow, "login_required");
+            let (_, steps) = sign_in(&s, &mut b, &second, "", &who).await;
+            assert_eq!(steps, ["identifier", "password"], "remember={remember}");
+        }
     })
     .await;
 }
