@@ -352,26 +352,26 @@ async fn decide(
         }
         SessionFit::None => {}
     }
-    if let Some(phone) = network_phone(&state, &client, &req, peer, &headers) {
-        return signin::network_signin(&state, &client, req, phone, &headers).await;
-    }
     let ip = signin::ip_of(&state, peer, &headers);
+    if let Some(phone) = network_phone(&state, &req, peer, &headers) {
+        // LoA1 on the operator's network needs no page at all; a password (LoA2), a forced
+        // SMS or a fresh sign-in start from the detected number instead of asking for it.
+        if req.acr == Acr::Phone && client.metadata.sms_pin != SmsPin::Force && !req.prompt.login {
+            return signin::network_signin(&state, &client, req, phone, &headers).await;
+        }
+        return signin::start_detected(&state, &client, req, &headers, phone, &ip).await;
+    }
     signin::start(&state, &client, req, &headers, None, &ip).await
 }
 
 /// The phone number the operator's network asserted, when it may be used for this request.
 fn network_phone(
     state: &AppState,
-    client: &ClientRecord,
     req: &AuthRequest,
     peer: SocketAddr,
     headers: &HeaderMap,
 ) -> Option<Identifier> {
-    if req.mobile_network_off
-        || req.acr > Acr::Phone
-        || client.metadata.sms_pin == SmsPin::Force
-        || req.prompt.login
-    {
+    if req.mobile_network_off {
         return None;
     }
     let trusted = state

@@ -105,6 +105,9 @@ struct Pending {
     /// "Forgot your password?": the code proves the identifier, then a new password is set.
     #[serde(default)]
     resetting: bool,
+    /// The phone was detected on the operator's network (amr `mca`), not typed.
+    #[serde(default)]
+    network: bool,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -220,6 +223,7 @@ pub async fn start(
         strength: None,
         after: None,
         resetting: false,
+        network: false,
         auth: None,
     };
     if let Some(session) = lock {
@@ -296,9 +300,71 @@ pub async fn start_consent(
         strength: None,
         after: None,
         resetting: false,
+        network: false,
         auth: Some(auth),
     };
     save_new(state, &p, set_cookie, new_cookie).await
+}
+
+/// The operator's network told us the number, but more than that is needed: a password
+/// (LoA2: only the password step, or a first password since the network proved the phone),
+/// or an SMS code anyway (`sms_pin: "force"`, `prompt=login`).
+pub async fn start_detected(
+    state: &AppState,
+    client: &ClientRecord,
+    req: AuthRequest,
+    headers: &HeaderMap,
+    phone: Identifier,
+    ip: &str,
+) -> Response {
+    let (browser, new_cookie) = browser_cookie(state, headers);
+    let locale = page_locale(client, &req, headers);
+    let p = Pending {
+        req,
+        browser: hash_secret(&browser),
+        csrf: random_token(),
+        step: Step::Identifier,
+        identifier: None,
+        account_id: None,
+        lock: None,
+        remember: client.metadata.stay_signed_in().default,
+        verified: false,
+        locale,
+        error: None,
+        strength: None,
+        after: None,
+        resetting: false,
+        network: true,
+        auth: None,
+    };
+    let mut ctx = Ctx {
+        state,
+        client: client.clone(),
+        id: String::new(),
+        p,
+        ip: ip.to_string(),
+    };
+    let account = match state.store.find_account(&phone).await {
+        Ok(a) => a,
+        Err(e) => return page_store_error(state, e),
+    };
+    let forced = client.metadata.sms_pin == SmsPin::Force || ctx.p.req.prompt.login;
+    if ctx.p.req.acr == Acr::Password && !forced {
+        ctx.p.identifier = Some(phone);
+        ctx.p.account_id = account.as_ref().map(|a| a.id.clone());
+        if account.as_ref().is_some_and(Account::has_password) {
+            ctx.p.step = Step::Password;
+        } else {
+            ctx.p.verified = true;
+            ctx.p.step = Step::SetPassword;
+        }
+    } else {
+        ctx.p.network = false;
+        if let Err(e) = route_identifier(&mut ctx, phone, account).await {
+            return page_store_error(state, e);
+        }
+    }
+    save_new(state, &ctx.p, None, new_cookie).await
 }
 
 /// Already authenticated (an SSO hit), but the service needs a verified email first.
@@ -331,6 +397,7 @@ pub async fn start_add_email(
             amr: auth.amr.clone(),
         }),
         resetting: false,
+        network: false,
         auth: Some(auth),
     };
     save_new(state, &p, set_cookie, new_cookie).await
@@ -745,6 +812,7 @@ pub async fn restart(
     p.after = None;
     p.auth = None;
     p.resetting = false;
+    p.network = false;
     p.req.login_hint = None;
     save_and_show(Ctx {
         state: &state,
@@ -1096,9 +1164,18 @@ async fn on_password(ctx: &mut Ctx<'_>, params: &Params, headers: &HeaderMap) ->
     }
     let mut amr = vec!["pwd".to_string()];
     if ctx.p.verified {
-        amr.push(otp_amr(ctx.p.identifier.as_ref()));
+        amr.push(proof_amr(&ctx.p));
     }
     done(ctx, headers, &account.id, Acr::Password, amr).await
+}
+
+/// How the identifier was proven: the operator's network, or a code by SMS or email.
+fn proof_amr(p: &Pending) -> String {
+    if p.network {
+        "mca".into()
+    } else {
+        otp_amr(p.identifier.as_ref())
+    }
 }
 
 fn otp_amr(identifier: Option<&Identifier>) -> String {
@@ -1317,7 +1394,7 @@ async fn on_set_password(ctx: &mut Ctx<'_>, params: &Params, headers: &HeaderMap
     )
     .await;
     ctx.p.resetting = false;
-    let amr = vec!["pwd".to_string(), otp_amr(Some(&identifier))];
+    let amr = vec!["pwd".to_string(), proof_amr(&ctx.p)];
     done(ctx, headers, &account.id, Acr::Password, amr).await
 }
 

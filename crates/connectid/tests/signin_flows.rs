@@ -998,7 +998,6 @@ async fn sms_pin_disallow_refuses_a_phone_without_password_and_sends_nothing() {
 /// Seed 001 "Password authentication, on mobile data (Telenor network): automatic detection
 /// of the phone number, then the user has to provide only the password."
 #[tokio::test]
-#[ignore = "BUG: LoA2 on the mobile network shows the identifier page; seed 001 says only the password (authorize.rs network_phone returns None above LoA1)"]
 async fn on_the_mobile_network_loa2_asks_only_for_the_password() {
     on_each_backend(|be| async move {
         let s = Server::start(&be, TRUSTED_HERE).await;
