@@ -285,8 +285,12 @@ def report(jsonl: str, out: str) -> None:
     mix = {r["suite"]: r for r in rows if r.get("kind") == "mix"}
     loops = {(r["name"], int(r["threads"])): r for r in rows if r.get("kind") == "loop"}
     suites = sorted({r["suite"] for r in rows if r.get("kind") == "wrk"})
-    rs256 = loops.get(("rs256", 1), {}).get("per_cpu_s")
-    argon = loops.get(("argon2", 1), {}).get("per_cpu_s")
+    # The limit is the better of the 1- and 2-thread loops for RS256 (conservative), and the
+    # 2-thread loop for Argon2id: connectid hashes with one permit per core, so two 19 MiB
+    # hashes share the caches and the memory bus exactly as in the 2-thread loop.
+    rs256 = max((loops.get(("rs256", t), {}).get("per_cpu_s") or 0) for t in (1, 2)) or None
+    argon = loops.get(("argon2", 2), {}).get("per_cpu_s")
+    argon1 = loops.get(("argon2", 1), {}).get("per_cpu_s")
     hello = wrk.get(("limits", "hello"))
     hello_cpu = hello["per_cpu"] if hello else None
 
@@ -349,7 +353,8 @@ def report(jsonl: str, out: str) -> None:
     v = get(sq, "password")
     if v is not None and argon:
         t("password sign-in per CPU-s", fmt(v, 1), "≥ 90 % of the Argon2id limit",
-          v >= 0.9 * argon, f"{pct(v, argon)} of {fmt(argon, 1)} verifications/CPU-s")
+          v >= 0.9 * argon, f"{pct(v, argon)} of {fmt(argon, 1)} verifications/CPU-s with 2 threads "
+          f"({pct(v, argon1)} of {fmt(argon1, 1)} with 1)")
     m = mix.get(sq)
     if m:
         t("discovery p99 during password sign-ins", f"{m['during_p99_ms']:.2f} ms",
@@ -437,16 +442,20 @@ def report(jsonl: str, out: str) -> None:
     # ---- limits
     w("## Physical limits, same machine, same run (`bench/limits`)")
     w("")
-    w("| limit | per CPU-s | wall rate, 1 thread | wall rate, 2 threads | command |")
-    w("|---|---:|---:|---:|---|")
+    w("| limit | per CPU-s, 1 thread | per CPU-s, 2 threads | wall rate, 1 thread | wall rate, 2 threads | command |")
+    w("|---|---:|---:|---:|---:|---|")
     if hello:
-        w(f"| axum hello-world (wrk as above) | {fmt(hello['per_cpu'])} | {fmt(hello['rps'])} req/s | | `{hello['cmd']}` |")
+        w(f"| axum hello-world (wrk as above) | {fmt(hello['per_cpu'])} | | {fmt(hello['rps'])} req/s | | `{hello['cmd'].strip()}` |")
     for name, label in (("rs256", "RS256 signature, RSA-2048, aws-lc-rs"), ("argon2", "Argon2id verify, m=19 MiB, t=2, p=1")):
         one, two = loops.get((name, 1)), loops.get((name, 2))
         if one:
             digits = 1 if name == "argon2" else 0
-            w(f"| {label} | {fmt(one['per_cpu_s'], digits)} | {fmt(one['per_wall_s'], digits)}/s | "
-              f"{fmt(two and two['per_wall_s'], digits)}/s | `{one['cmd']}` |")
+            w(f"| {label} | {fmt(one['per_cpu_s'], digits)} | {fmt(two and two['per_cpu_s'], digits)} | "
+              f"{fmt(one['per_wall_s'], digits)}/s | {fmt(two and two['per_wall_s'], digits)}/s | "
+              f"`{one['cmd']}`, `{two and two['cmd']}` |")
+    w("")
+    w("Limits used for the ratios: RS256 = the better of the two per-CPU-s figures; Argon2id = the "
+      "2-thread figure (connectid verifies with one permit per core, so two hashes run at once as there).")
     w("")
 
     # ---- memory and start
