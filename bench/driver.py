@@ -300,6 +300,16 @@ def fmt(v, digits=0):
     return f"{v:,.{digits}f}"
 
 
+def rate(r, key="per_cpu"):
+    """A per-CPU-s figure, with the range when it is the median of several rounds."""
+    if not r:
+        return "–"
+    if r.get("rounds", 1) > 1 and key == "per_cpu":
+        lo, hi = r["per_cpu_range"]
+        return f"{r[key]:,.0f} ({lo / 1000:,.0f}k–{hi / 1000:,.0f}k)" if lo >= 10_000 else f"{r[key]:,.0f} ({lo:,.0f}–{hi:,.0f})"
+    return fmt(r.get(key))
+
+
 def lat(r):
     return f"{r['p50_ms']:.2f} / {r['p99_ms']:.2f}" if r else "–"
 
@@ -316,7 +326,18 @@ def mb(kb):
 
 def report(jsonl: str, out: str) -> None:
     rows = [json.loads(l) for l in open(jsonl) if l.strip()]
-    wrk = {(r["suite"], r["name"]): r for r in rows if r.get("kind") == "wrk"}
+    # repeated rounds of one figure: the round with the median rate per CPU-s stands for it
+    groups = {}
+    for r in rows:
+        if r.get("kind") == "wrk":
+            groups.setdefault((r["suite"], r["name"]), []).append(r)
+    wrk = {}
+    for k, g in groups.items():
+        g = sorted(g, key=lambda r: r["per_cpu"])
+        m = dict(g[len(g) // 2])
+        m["rounds"] = len(g)
+        m["per_cpu_range"] = (g[0]["per_cpu"], g[-1]["per_cpu"])
+        wrk[k] = m
     machine = next(r for r in rows if r.get("kind") == "machine")
     end = next((r for r in rows if r.get("kind") == "end"), {})
     rss = {r["suite"]: r for r in rows if r.get("kind") == "rss"}
@@ -356,10 +377,12 @@ def report(jsonl: str, out: str) -> None:
     w(f"- **Software**: {machine['rustc']}; wrk {machine['wrk']}; Node {machine['node']}; "
       f"PostgreSQL {machine.get('postgres') or '–'}; SQLite {machine.get('sqlite') or '–'}")
     any_wrk = next(iter(wrk.values()))
-    dur = any_wrk["duration_s"]
     w(f"- **Load**: wrk, 1 thread, {any_wrk['cmd'].split(' -c')[1].split()[0]} keep-alive connections, "
-      f"{dur:.0f} s per figure after a warm-up, on loopback; the server's CPU time is utime+stime "
-      "from `/proc/PID/stat` before and after, so **per CPU-s = requests ÷ server CPU seconds**.")
+      f"on loopback, after a warm-up; the server's CPU time is utime+stime "
+      "from `/proc/PID/stat` before and after, so **per CPU-s = requests ÷ server CPU seconds**. "
+      "Discovery, JWKS and client_credentials of the peer and of connectid on SQLite are the median of "
+      "several short rounds (range in brackets; connectid's interleaved with the hello-world's), the "
+      "other figures one longer run each (durations in the commands below).")
     w("")
 
     # ---- targets
@@ -397,7 +420,7 @@ def report(jsonl: str, out: str) -> None:
     m = mix.get(sq)
     if m:
         t("discovery p99 during password sign-ins", f"{m['during_p99_ms']:.2f} ms",
-          "p99 kept (hashing bounded)", m["during_p99_ms"] <= max(10.0, 5 * m["alone_p99_ms"]),
+          "p99 kept (hashing bounded): ≤ 3× alone, or ≤ 10 ms", m["during_p99_ms"] <= max(10.0, 3 * m["alone_p99_ms"]),
           f"alone {m['alone_p99_ms']:.2f} ms (4 connections)")
     if r:
         t("idle RSS", mb(r["idle_kb"]), "≤ 16 MB", r["idle_kb"] <= 16 * 1024)
@@ -426,8 +449,8 @@ def report(jsonl: str, out: str) -> None:
         a, b = wrk.get((sq, name)), wrk.get(("peer", name))
         limit = f"{pct(a['per_cpu'], hello_cpu)} of hello-world" if name != "token_cc" else f"{pct(a['per_cpu'] if a else None, rs256)} of RS256"
         ratio = f"{a['per_cpu'] / b['per_cpu']:.1f}×" if a and b and b["per_cpu"] else "–"
-        w(f"| {label} | {fmt(a and a['rps'])} | {fmt(a and a['per_cpu'])} | {lat(a)} | {fmt(b and b['rps'])} | "
-          f"{fmt(b and b['per_cpu'])} | {lat(b)} | {ratio} | {limit if a else '–'} |")
+        w(f"| {label} | {fmt(a and a['rps'])} | {rate(a)} | {lat(a)} | {fmt(b and b['rps'])} | "
+          f"{rate(b)} | {lat(b)} | {ratio} | {limit if a else '–'} |")
     w("")
 
     # ---- every flow on both databases
@@ -447,8 +470,8 @@ def report(jsonl: str, out: str) -> None:
                 limit = f"{pct(a['per_cpu'], rs256)} of RS256 signing"
             elif name == "password":
                 limit = f"{pct(a['per_cpu'], argon)} of Argon2id"
-        w(f"| {label} | {fmt(a and a['rps'])} | {fmt(a and a['per_cpu'])} | {lat(a)} | "
-          f"{fmt(b and b['rps'])} | {fmt(b and b['per_cpu'])} | {fmt(b and b.get('per_cpu_with_db'))} | {lat(b)} | {limit} |")
+        w(f"| {label} | {fmt(a and a['rps'])} | {rate(a)} | {lat(a)} | "
+          f"{fmt(b and b['rps'])} | {rate(b)} | {fmt(b and b.get('per_cpu_with_db'))} | {lat(b)} | {limit} |")
     w("")
     w("PostgreSQL runs on the same two cores. The first PostgreSQL per-CPU-s column counts connectid's "
       "CPU only; the second adds the CPU of the PostgreSQL backends serving connectid's pool (from "
@@ -497,7 +520,7 @@ def report(jsonl: str, out: str) -> None:
     w("| limit | per CPU-s, 1 thread | per CPU-s, 2 threads | wall rate, 1 thread | wall rate, 2 threads | command |")
     w("|---|---:|---:|---:|---:|---|")
     if hello:
-        w(f"| axum hello-world (wrk as above) | {fmt(hello['per_cpu'])} | | {fmt(hello['rps'])} req/s | | `{hello['cmd'].strip()}` |")
+        w(f"| axum hello-world (wrk as above) | {rate(hello)} | | {fmt(hello['rps'])} req/s | | `{hello['cmd'].strip()}` |")
     for name, label in (("rs256", "RS256 signature, RSA-2048, aws-lc-rs"), ("argon2", "Argon2id verify, m=19 MiB, t=2, p=1")):
         one, two = loops.get((name, 1)), loops.get((name, 2))
         if one:
@@ -536,11 +559,16 @@ def report(jsonl: str, out: str) -> None:
     w("## Commands")
     w("")
     w("Every figure above is one of these wrk runs (pools are files of prepared requests, see `bench/README.md`; "
-      "`AUTH=…` is the bench client's Basic credentials):")
+      "`AUTH=…` is the bench client's Basic credentials; `<out>` is the run's raw output directory, "
+      "`$CARGO_TARGET_DIR/bench/<time>/`, where every wrk output, pool and server log is kept):")
     w("")
     w("```")
-    for r in wrk.values():
-        w(f"{r['suite']:<20} {r['name']:<14} {r['cmd']}")
+    seen = set()
+    for r in rows:
+        if r.get("kind") == "wrk" and (r["suite"], r["name"], r["cmd"]) not in seen:
+            seen.add((r["suite"], r["name"], r["cmd"]))
+            n = len(groups[(r["suite"], r["name"])])
+            w(f"{r['suite']:<22} {r['name']:<14} {r['cmd']}" + (f"   (x{n})" if n > 1 else ""))
     w("```")
     open(out, "w").write("\n".join(L) + "\n")
 
