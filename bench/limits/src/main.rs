@@ -31,13 +31,19 @@ const JWT_INPUT_LEN: usize = 420;
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let result = match args.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
+    let result = match args
+        .iter()
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .as_slice()
+    {
         ["hello", addr] => hello(addr),
         ["rs256", secs, threads] => parse(secs, threads).and_then(|(d, t)| run_loop(d, t, rs256)),
-        ["argon2", secs, threads] => {
-            parse(secs, threads).and_then(|(d, t)| run_loop(d, t, argon2))
-        }
-        _ => Err("usage: connectid-limits hello ADDR | rs256 SECONDS THREADS | argon2 SECONDS THREADS".into()),
+        ["argon2", secs, threads] => parse(secs, threads).and_then(|(d, t)| run_loop(d, t, argon2)),
+        _ => Err(
+            "usage: connectid-limits hello ADDR | rs256 SECONDS THREADS | argon2 SECONDS THREADS"
+                .into(),
+        ),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -50,8 +56,10 @@ fn main() -> ExitCode {
 
 fn parse(secs: &str, threads: &str) -> Result<(Duration, usize), String> {
     let secs: f64 = secs.parse().map_err(|_| format!("bad SECONDS {secs}"))?;
-    let threads: usize = threads.parse().map_err(|_| format!("bad THREADS {threads}"))?;
-    if !(secs > 0.0) || threads == 0 {
+    let threads: usize = threads
+        .parse()
+        .map_err(|_| format!("bad THREADS {threads}"))?;
+    if !secs.is_finite() || secs <= 0.0 || threads == 0 {
         return Err("SECONDS and THREADS must be positive".into());
     }
     Ok((Duration::from_secs_f64(secs), threads))
@@ -138,8 +146,7 @@ fn rs256() -> Result<Box<dyn FnMut() -> Result<(), String>>, String> {
 /// Verifies a password like connectid's sign-in: parse the PHC string, `Argon2::default()`
 /// with the parameters it names, compare.
 fn argon2() -> Result<Box<dyn FnMut() -> Result<(), String>>, String> {
-    let params =
-        Params::new(ARGON2_M_KIB, ARGON2_T, ARGON2_P, None).map_err(|e| e.to_string())?;
+    let params = Params::new(ARGON2_M_KIB, ARGON2_T, ARGON2_P, None).map_err(|e| e.to_string())?;
     let salt = SaltString::encode_b64(b"connectid-bench!").map_err(|e| e.to_string())?;
     let phc = Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
         .hash_password(b"correct horse 42", &salt)
