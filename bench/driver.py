@@ -5,7 +5,7 @@
   signin-pool BASE CLIENT_ID COOKIE ACCOUNTS N OUT
                                         N pending sign-ins at the password step (wrk pool lines)
   coldstart BIN CONFIG URL RUNS         time from exec to the first answered request, RUNS times
-  parse SUITE NAME WRK_OUT TICKS HZ CMD DB_TICKS
+  parse SUITE NAME WRK_OUT TICKS HZ CMD DB_TICKS SWITCHES
                                         one JSON line from a wrk output and the server's CPU ticks
                                         (DB_TICKS: PostgreSQL backends' ticks, -1 when not measured)
   plans SUITE DB_URL                    query plans of the hot lookups (index searches, not scans)
@@ -246,7 +246,7 @@ def wrk_result(path: str) -> dict:
     return r
 
 
-def parse(suite, name, path, ticks, hz, cmd, db_ticks=-1) -> dict:
+def parse(suite, name, path, ticks, hz, cmd, db_ticks=-1, switches=-1) -> dict:
     r = wrk_result(path)
     secs = r["duration_us"] / 1e6
     cpu = ticks / hz
@@ -263,6 +263,9 @@ def parse(suite, name, path, ticks, hz, cmd, db_ticks=-1) -> dict:
         # PostgreSQL suites: CPU of the database backends serving connectid, and the rate per
         # CPU second of connectid and those backends together
         "db_cpu_s": db_ticks / hz if db_ticks >= 0 else None,
+        # context switches of all the server's threads per request: each hand-over between
+        # threads (a database worker, the blocking pool) costs two
+        "switches_per_req": switches / r["requests"] if switches >= 0 and r["requests"] else None,
         "per_cpu_with_db": r["requests"] / (cpu + db_ticks / hz) if db_ticks >= 0 and cpu + db_ticks > 0 else None,
         "p50_ms": r["p50_us"] / 1000,
         "p90_ms": r["p90_us"] / 1000,
@@ -456,8 +459,8 @@ def report(jsonl: str, out: str) -> None:
     # ---- every flow on both databases
     w("## connectid, every flow, SQLite and PostgreSQL")
     w("")
-    w("| flow | SQLite req/s | SQLite per CPU-s | p50 / p99 ms | PostgreSQL req/s | PostgreSQL per CPU-s (connectid) | per CPU-s (connectid + PostgreSQL backends) | p50 / p99 ms | SQLite per CPU-s ÷ limit |")
-    w("|---|---:|---:|---|---:|---:|---:|---|---|")
+    w("| flow | SQLite req/s | SQLite per CPU-s | p50 / p99 ms | SQLite context switches per request | PostgreSQL req/s | PostgreSQL per CPU-s (connectid) | per CPU-s (connectid + PostgreSQL backends) | p50 / p99 ms | SQLite per CPU-s ÷ limit |")
+    w("|---|---:|---:|---|---:|---:|---:|---:|---|---|")
     for name, label in FLOWS:
         a, b = wrk.get((sq, name)), wrk.get((pg, name))
         if not a and not b:
@@ -470,7 +473,7 @@ def report(jsonl: str, out: str) -> None:
                 limit = f"{pct(a['per_cpu'], rs256)} of RS256 signing"
             elif name == "password":
                 limit = f"{pct(a['per_cpu'], argon)} of Argon2id"
-        w(f"| {label} | {fmt(a and a['rps'])} | {rate(a)} | {lat(a)} | "
+        w(f"| {label} | {fmt(a and a['rps'])} | {rate(a)} | {lat(a)} | {fmt(a and a.get('switches_per_req'), 1)} | "
           f"{fmt(b and b['rps'])} | {rate(b)} | {fmt(b and b.get('per_cpu_with_db'))} | {lat(b)} | {limit} |")
     w("")
     w("PostgreSQL runs on the same two cores. The first PostgreSQL per-CPU-s column counts connectid's "
@@ -581,8 +584,8 @@ def main() -> None:
         signin_pool(a[1], a[2], a[3], int(a[4]), int(a[5]), a[6])
     elif a[:1] == ["coldstart"] and len(a) == 5:
         coldstart(a[1], a[2], a[3], int(a[4]))
-    elif a[:1] == ["parse"] and len(a) == 8:
-        r = parse(a[1], a[2], a[3], int(a[4]), int(a[5]), a[6], int(a[7]))
+    elif a[:1] == ["parse"] and len(a) == 9:
+        r = parse(a[1], a[2], a[3], int(a[4]), int(a[5]), a[6], int(a[7]), int(a[8]))
         print(json.dumps(r))
         print(
             f"{r['suite']:<22} {r['name']:<14} {r['rps']:>9.0f} req/s {r['per_cpu']:>9.0f} /CPU-s"
