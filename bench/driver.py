@@ -509,7 +509,8 @@ def report(jsonl: str, out: str) -> None:
             w(f"| {label} | {fmt(a and a[key])} | {fmt(b[key])} | {pct(b[key], a and a[key])} | {lat(a)} | {lat(b)} |")
         w("")
         if s in plan_rows:
-            w(f"Query plans of the hot lookups with {n:,} accounts (every one an index search):")
+            w(f"Query plans of the hot lookups with {n:,} accounts (index searches; PostgreSQL's planner may "
+              "scan a table of a few rows, such as `clients`):")
             w("")
             w("| lookup | plan |")
             w("|---|---|")
