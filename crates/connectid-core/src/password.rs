@@ -210,7 +210,8 @@ pub struct PasswordHasher {
     permits: Arc<Semaphore>,
     pool: Arc<HashPool>,
     /// Verified against when an account has no password, so that the answer takes as long.
-    dummy_hash: Arc<String>,
+    /// Made on first need, not at start (a hash at start delays the first request).
+    dummy_hash: Arc<tokio::sync::OnceCell<String>>,
 }
 
 impl PasswordHasher {
@@ -222,12 +223,11 @@ impl PasswordHasher {
     /// Cheaper parameters, for tests only.
     pub fn with_params(m_kib: u32, t: u32, permits: usize) -> Result<Self, PasswordError> {
         let params = Params::new(m_kib, t, 1, None).map_err(|_| PasswordError::Hashing)?;
-        let dummy = hash_blocking(&params, "connectid dummy password")?;
         Ok(Self {
             params,
             permits: Arc::new(Semaphore::new(permits.max(1))),
             pool: Arc::new(HashPool::new(permits)?),
-            dummy_hash: Arc::new(dummy),
+            dummy_hash: Arc::new(tokio::sync::OnceCell::new()),
         })
     }
 
@@ -259,7 +259,25 @@ impl PasswordHasher {
             return Verification::Mismatch;
         };
         let real = phc.is_some();
-        let phc = phc.map_or_else(|| self.dummy_hash.to_string(), str::to_string);
+        let phc = match phc {
+            Some(p) => p.to_string(),
+            None => {
+                let params = self.params.clone();
+                let made = self
+                    .dummy_hash
+                    .get_or_try_init(|| async {
+                        self.pool
+                            .run(move || hash_blocking(&params, "connectid dummy password"))
+                            .await
+                            .ok_or(PasswordError::Hashing)?
+                    })
+                    .await;
+                match made {
+                    Ok(h) => h.clone(),
+                    Err(_) => return Verification::Mismatch,
+                }
+            }
+        };
         let password = password.to_string();
         let params = self.params.clone();
         let outcome = self

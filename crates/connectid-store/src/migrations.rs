@@ -25,6 +25,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0003_rate_limit_tats.sql"),
         include_str!("../migrations/postgres/0003_rate_limit_tats.sql"),
     ),
+    (
+        4,
+        "expiry_indexes",
+        include_str!("../migrations/sqlite/0004_expiry_indexes.sql"),
+        include_str!("../migrations/postgres/0004_expiry_indexes.sql"),
+    ),
 ];
 
 fn migrator(pick: impl Fn(&(i64, &str, &'static str, &'static str)) -> &'static str) -> Migrator {

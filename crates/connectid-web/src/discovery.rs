@@ -50,7 +50,7 @@ pub fn document(issuer: &str) -> Vec<u8> {
     .into_bytes()
 }
 
-fn json_bytes(bytes: Vec<u8>, cache: &'static str) -> Response<Body> {
+fn json_bytes(bytes: axum::body::Bytes, cache: &'static str) -> Response<Body> {
     let mut r = Response::new(Body::from(bytes));
     r.headers_mut().insert(
         header::CONTENT_TYPE,
@@ -66,9 +66,22 @@ fn json_bytes(bytes: Vec<u8>, cache: &'static str) -> Response<Body> {
 }
 
 pub async fn configuration(State(state): State<AppState>) -> Response<Body> {
-    json_bytes(state.discovery.to_vec(), "public, max-age=300")
+    json_bytes(state.discovery.clone(), "public, max-age=300")
 }
 
 pub async fn jwks(State(state): State<AppState>) -> Response<Body> {
-    json_bytes(state.keyset().jwks_json().to_vec(), "public, max-age=60")
+    // Served straight from the key set (no copy): the bytes live as long as this response.
+    json_bytes(
+        axum::body::Bytes::from_owner(JwksOf(state.keyset())),
+        "public, max-age=60",
+    )
+}
+
+/// The JWKS bytes of a key set, owned by the response that sends them.
+struct JwksOf(std::sync::Arc<connectid_core::keys::KeySet>);
+
+impl AsRef<[u8]> for JwksOf {
+    fn as_ref(&self) -> &[u8] {
+        self.0.jwks_json()
+    }
 }

@@ -42,8 +42,18 @@ impl WebSettings {
     }
 }
 
+/// Cheap to clone (one `Arc`): axum clones the state for every request.
 #[derive(Clone)]
-pub struct AppState {
+pub struct AppState(Arc<Shared>);
+
+impl std::ops::Deref for AppState {
+    type Target = Shared;
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
+}
+
+pub struct Shared {
     pub store: Arc<dyn Store>,
     pub clock: Arc<dyn Clock>,
     pub settings: Arc<WebSettings>,
@@ -53,7 +63,8 @@ pub struct AppState {
     pub sender: Arc<dyn MessageSender>,
     /// Rate limits shared by every node (database or Redis).
     pub limits: Arc<RateLimits>,
-    pub discovery: Arc<Vec<u8>>,
+    /// The discovery document, serialised once (a `Bytes` clone is a reference count).
+    pub discovery: axum::body::Bytes,
     pub pages: Arc<crate::pages::Pages>,
     /// Calls out to clients (back-channel logout, `jwks_uri`); `None` if no client could be
     /// built, and then those calls fail and are logged.
@@ -74,7 +85,7 @@ impl AppState {
     ) -> Self {
         let discovery = crate::discovery::document(&settings.issuer);
         let clock_for_limits = clock.clone();
-        Self {
+        Self(Arc::new(Shared {
             store,
             clock,
             settings: Arc::new(settings),
@@ -82,7 +93,7 @@ impl AppState {
             cipher,
             hasher,
             sender,
-            discovery: Arc::new(discovery),
+            discovery: axum::body::Bytes::from(discovery),
             pages: Arc::new(crate::pages::Pages::new()),
             http: outbound_client(),
             client_jwks: Arc::new(crate::token::client_jwks::ClientJwks::default()),
@@ -92,13 +103,17 @@ impl AppState {
                 connectid_core::ratelimit::RateLimitSettings::default(),
                 clock_for_limits,
             )),
-        }
+        }))
     }
 
     /// Rate limits kept where every node sees them (the database or Redis).
     #[must_use]
     pub fn with_limits(mut self, limits: RateLimits) -> Self {
-        self.limits = Arc::new(limits);
+        match Arc::get_mut(&mut self.0) {
+            Some(shared) => shared.limits = Arc::new(limits),
+            // Only possible once the state is shared, which the binary never does first.
+            None => tracing::error!("rate limits set after the state was shared; not applied"),
+        }
         self
     }
 

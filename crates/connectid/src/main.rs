@@ -638,7 +638,9 @@ async fn serve(mut cfg: Config, demo: bool) -> Result<(), Failure> {
         .await
         .map_err(|e| Failure::Runtime(e.to_string()))?;
     let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
-    let hasher = PasswordHasher::owasp(cores).map_err(|e| Failure::Runtime(e.to_string()))?;
+    // One core stays free of hashing, so a burst of sign-ins cannot stall everything else.
+    let hashers = cores.saturating_sub(1).max(1);
+    let hasher = PasswordHasher::owasp(hashers).map_err(|e| Failure::Runtime(e.to_string()))?;
     let settings = WebSettings {
         issuer: cfg.issuer.clone(),
         admin_token: Some(cfg.admin.token.clone()).filter(|t| !t.is_empty()),
