@@ -18,7 +18,7 @@ use axum::routing::{get, post};
 use connectid_core::client::SigningAlg;
 use connectid_core::crypto::{b64url_decode, random_id};
 use connectid_core::keys::{KeyCipher, LoadedKey, generate};
-use helpers::{Browser, Server, authorize_url, claims, now, query, sign_in, walk};
+use helpers::{Browser, Db, Server, authorize_url, backends, claims, now, query, sign_in, walk};
 use openidconnect::JsonWebKey;
 use openidconnect::core::{CoreJsonWebKeySet, CoreJwsSigningAlgorithm};
 use serde_json::{Value, json};
@@ -135,7 +135,13 @@ fn client_id(c: &Value) -> &str {
 
 #[tokio::test]
 async fn rp_initiated_logout_tells_every_client_that_got_tokens_in_the_session() {
-    let s = Server::start().await;
+    for db in backends() {
+        rp_initiated_logout_tells_every_client_that_got_tokens_in_the_session_on(db).await;
+    }
+}
+
+async fn rp_initiated_logout_tells_every_client_that_got_tokens_in_the_session_on(db: Db) {
+    let s = Server::start_on(db).await;
     let mut rx = Receiver::start().await;
     let a = s.client(&format!(
         r#","sso":true,"backchannel_logout_uri":"{}","backchannel_logout_session_required":true"#,
@@ -197,7 +203,13 @@ async fn rp_initiated_logout_tells_every_client_that_got_tokens_in_the_session()
 
 #[tokio::test]
 async fn bearer_logout_notifies_and_a_failing_client_is_retried() {
-    let s = Server::start().await;
+    for db in backends() {
+        bearer_logout_notifies_and_a_failing_client_is_retried_on(db).await;
+    }
+}
+
+async fn bearer_logout_notifies_and_a_failing_client_is_retried_on(db: Db) {
+    let s = Server::start_on(db).await;
     let mut rx = Receiver::start().await;
     let app = s.client(&format!(
         r#","backchannel_logout_uri":"{}""#,
@@ -229,7 +241,13 @@ async fn bearer_logout_notifies_and_a_failing_client_is_retried() {
 
 #[tokio::test]
 async fn revoking_an_accounts_sessions_notifies_for_each_session() {
-    let s = Server::start().await;
+    for db in backends() {
+        revoking_an_accounts_sessions_notifies_for_each_session_on(db).await;
+    }
+}
+
+async fn revoking_an_accounts_sessions_notifies_for_each_session_on(db: Db) {
+    let s = Server::start_on(db).await;
     let mut rx = Receiver::start().await;
     let app = s.client(&format!(
         r#","sso":true,"backchannel_logout_uri":"{}""#,
@@ -283,7 +301,13 @@ async fn revoking_an_accounts_sessions_notifies_for_each_session() {
 /// A client that authenticates with `private_key_jwt`, its public keys at a `jwks_uri`.
 #[tokio::test]
 async fn private_key_jwt_with_keys_at_a_jwks_uri() {
-    let s = Server::start().await;
+    for db in backends() {
+        private_key_jwt_with_keys_at_a_jwks_uri_on(db).await;
+    }
+}
+
+async fn private_key_jwt_with_keys_at_a_jwks_uri_on(db: Db) {
+    let s = Server::start_on(db).await;
     let cipher = KeyCipher::new(None);
     let key = LoadedKey::load(&generate(SigningAlg::ES256, 0, &cipher).unwrap(), &cipher).unwrap();
     let stranger =
@@ -354,7 +378,13 @@ async fn private_key_jwt_with_keys_at_a_jwks_uri() {
 
 #[tokio::test]
 async fn introspection_of_rotated_and_revoked_refresh_tokens() {
-    let s = Server::start().await;
+    for db in backends() {
+        introspection_of_rotated_and_revoked_refresh_tokens_on(db).await;
+    }
+}
+
+async fn introspection_of_rotated_and_revoked_refresh_tokens_on(db: Db) {
+    let s = Server::start_on(db).await;
     let client = s.client("");
     let cid = client_id(&client).to_string();
     let secret = client["client_secret"].as_str().unwrap().to_string();
@@ -432,7 +462,13 @@ async fn introspection_of_rotated_and_revoked_refresh_tokens() {
 /// UserInfo by GET, POST header and POST body, and `client_secret_post`.
 #[tokio::test]
 async fn basic_op_authorization_request_options() {
-    let s = Server::start().await;
+    for db in backends() {
+        basic_op_authorization_request_options_on(db).await;
+    }
+}
+
+async fn basic_op_authorization_request_options_on(db: Db) {
+    let s = Server::start_on(db).await;
     let client = s.client(r#","sso":true,"token_endpoint_auth_method":"client_secret_post""#);
     let cid = client_id(&client).to_string();
     let secret = client["client_secret"].as_str().unwrap().to_string();
@@ -680,7 +716,13 @@ async fn rp_initiated_logout_test_plan() {
 /// RFC 7636: S256 required for public clients, and a challenge sent is a challenge enforced.
 #[tokio::test]
 async fn pkce_is_enforced_at_both_ends() {
-    let s = Server::start().await;
+    for db in backends() {
+        pkce_is_enforced_at_both_ends_on(db).await;
+    }
+}
+
+async fn pkce_is_enforced_at_both_ends_on(db: Db) {
+    let s = Server::start_on(db).await;
     let public = s.client(r#","sso":true,"token_endpoint_auth_method":"none""#);
     let confidential = s.client(r#","sso":true"#);
     let email = format!("u{}@example.com", random_id());

@@ -7,7 +7,7 @@
 
 mod helpers;
 
-use helpers::{Browser, REDIRECT, Server, query, walk};
+use helpers::{Browser, Db, REDIRECT, Server, backends, query, walk};
 use openidconnect::core::{
     CoreAuthenticationFlow, CoreClient, CoreGenderClaim, CoreIdTokenClaims, CoreUserInfoClaims,
 };
@@ -41,7 +41,13 @@ async fn http(request: HttpRequest) -> Result<HttpResponse, std::io::Error> {
 
 #[tokio::test]
 async fn an_openidconnect_rp_needs_only_the_issuer_a_client_id_and_a_secret() {
-    let s = Server::start().await;
+    for db in backends() {
+        an_openidconnect_rp_needs_only_the_issuer_a_client_id_and_a_secret_on(db).await;
+    }
+}
+
+async fn an_openidconnect_rp_needs_only_the_issuer_a_client_id_and_a_secret_on(db: Db) {
+    let s = Server::start_on(db).await;
     let registered = s.client("");
     let email = format!("rp{}@example.com", connectid_core::crypto::random_id());
     let sub = s.account(&email);
@@ -211,7 +217,13 @@ async fn an_openidconnect_rp_needs_only_the_issuer_a_client_id_and_a_secret() {
 /// What the crate's discovery parse keeps: every endpoint the RP needs.
 #[tokio::test]
 async fn discovery_is_complete_for_the_crate() {
-    let s = Server::start().await;
+    for db in backends() {
+        discovery_is_complete_for_the_crate_on(db).await;
+    }
+}
+
+async fn discovery_is_complete_for_the_crate_on(db: Db) {
+    let s = Server::start_on(db).await;
     let raw: Value = reqwest::get(format!("{}/.well-known/openid-configuration", s.base))
         .await
         .unwrap()

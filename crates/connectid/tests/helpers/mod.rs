@@ -23,12 +23,66 @@ pub struct Server {
     pub base: String,
     pub admin: String,
     pub child: Child,
+    db: Db,
+}
+
+/// Where a test server keeps its data: its own SQLite file, or its own PostgreSQL database
+/// on the server `TEST_DATABASE_URL` names (both in CI).
+#[derive(Debug, Clone)]
+pub enum Db {
+    Sqlite,
+    Postgres {
+        admin_url: String,
+        url: String,
+        name: String,
+    },
+}
+
+pub fn backends() -> Vec<Db> {
+    let mut out = vec![Db::Sqlite];
+    match std::env::var("TEST_DATABASE_URL") {
+        Ok(admin_url) => {
+            let name = format!("it_{}", random_id().to_ascii_lowercase().replace('-', "_"));
+            let base = admin_url
+                .rsplit_once('/')
+                .map_or(admin_url.as_str(), |(b, _)| b)
+                .to_string();
+            out.push(Db::Postgres {
+                url: format!("{base}/{name}"),
+                admin_url,
+                name,
+            });
+        }
+        Err(_) => {
+            assert!(
+                std::env::var_os("CI").is_none(),
+                "TEST_DATABASE_URL is required in CI"
+            );
+            eprintln!("SKIPPED: PostgreSQL (set TEST_DATABASE_URL)");
+        }
+    }
+    out
 }
 
 impl Drop for Server {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
+        let _ = std::fs::remove_dir_all(&self.dir);
+        if let Db::Postgres {
+            admin_url, name, ..
+        } = &self.db
+        {
+            let _ = Command::new("psql")
+                .args([
+                    admin_url.as_str(),
+                    "-qc",
+                    &format!("DROP DATABASE IF EXISTS {name}"),
+                ])
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .status();
+        }
     }
 }
 
@@ -42,18 +96,44 @@ pub fn free_port() -> u16 {
 
 impl Server {
     pub async fn start() -> Server {
+        Self::start_on(Db::Sqlite).await
+    }
+
+    pub async fn start_on(db: Db) -> Server {
         let dir = std::env::temp_dir().join(format!("connectid-e2e-{}", random_id()));
         std::fs::create_dir_all(&dir).unwrap();
         let port = free_port();
         let base = format!("http://127.0.0.1:{port}");
         let admin = random_token();
         let config = dir.join("connectid.toml");
+        let database_url = match &db {
+            Db::Sqlite => format!("sqlite://{}", dir.join("c.db").display()),
+            Db::Postgres {
+                admin_url,
+                url,
+                name,
+            } => {
+                let out = Command::new("psql")
+                    .args([
+                        admin_url.as_str(),
+                        "-qc",
+                        &format!("CREATE DATABASE {name}"),
+                    ])
+                    .output()
+                    .expect("psql is needed for the PostgreSQL tests");
+                assert!(
+                    out.status.success(),
+                    "{}",
+                    String::from_utf8_lossy(&out.stderr)
+                );
+                url.clone()
+            }
+        };
         std::fs::write(
             &config,
             format!(
-                "listen = \"127.0.0.1:{port}\"\nissuer = \"{base}\"\ndatabase_url = \"sqlite://{db}\"\n\
+                "listen = \"127.0.0.1:{port}\"\nissuer = \"{base}\"\ndatabase_url = \"{database_url}\"\n\
                  [admin]\ntoken = \"{admin}\"\n[sms]\noutbox = \"{ob}\"\n[email]\noutbox = \"{ob}\"\n",
-                db = dir.join("c.db").display(),
                 ob = dir.join("outbox.jsonl").display()
             ),
         )
@@ -71,6 +151,7 @@ impl Server {
             base,
             admin,
             child,
+            db,
         };
         for _ in 0..200 {
             if let Ok(r) = reqwest::get(format!("{}/readyz", s.base)).await
