@@ -117,7 +117,8 @@ impl Pages {
             "consent.html",
             "signed_out.html",
             "logout.html",
-            "form_post.html"
+            "form_post.html",
+            "previewer.html"
         );
         let t = translations.clone();
         env.add_function(
