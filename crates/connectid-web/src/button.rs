@@ -130,7 +130,11 @@ pub fn svg(scheme: Scheme, label: &str, locale: &LocaleInfo) -> String {
     // is left, so an estimate a little off either way still looks balanced.
     let mark_x = if rtl { w - PAD_MARK - MARK } else { PAD_MARK };
     let text_start = if rtl { PAD_TEXT } else { PAD_MARK + MARK + GAP };
-    let text_end = if rtl { w - PAD_MARK - MARK - GAP } else { w - PAD_TEXT };
+    let text_end = if rtl {
+        w - PAD_MARK - MARK - GAP
+    } else {
+        w - PAD_TEXT
+    };
     let text_x = f64::from(text_start + text_end) / 2.0;
     let label = escape_html(label);
     let (bg, fg, mark) = (c.background, c.text, c.mark);
@@ -185,7 +189,9 @@ static PNGS: &[(&str, [&[u8]; 3])] = pngs!(
 
 fn png(scheme: Scheme, lang: &str) -> Option<&'static [u8]> {
     let i = Scheme::ALL.iter().position(|s| *s == scheme)?;
-    PNGS.iter().find(|(code, _)| *code == lang).map(|(_, p)| p[i])
+    PNGS.iter()
+        .find(|(code, _)| *code == lang)
+        .map(|(_, p)| p[i])
 }
 
 /// The language a button is asked for: `?lang=` if supported, else English. Deliberately not
@@ -240,21 +246,13 @@ pub fn answer(
 
 /// `/assets/button.css`.
 pub async fn css(headers: HeaderMap) -> Response {
-    cached(
-        CSS.as_bytes().to_vec(),
-        "text/css; charset=utf-8",
-        &headers,
-    )
+    cached(CSS.as_bytes().to_vec(), "text/css; charset=utf-8", &headers)
 }
 
 fn cached(body: Vec<u8>, content_type: &'static str, headers: &HeaderMap) -> Response {
     let mut hasher = std::collections::hash_map::DefaultHasher::new();
     body.hash(&mut hasher);
-    let etag = format!(
-        "\"{}-{:016x}\"",
-        env!("CARGO_PKG_VERSION"),
-        hasher.finish()
-    );
+    let etag = format!("\"{}-{:016x}\"", env!("CARGO_PKG_VERSION"), hasher.finish());
     let fresh = headers
         .get(header::IF_NONE_MATCH)
         .and_then(|v| v.to_str().ok())
@@ -322,9 +320,9 @@ mod tests {
             let mark = contrast(c.mark, c.background);
             assert!(mark >= 3.0, "{}: mark contrast {mark:.2}", s.name());
             // A button must stand out from a white page: by its fill, or else by its border.
-            let edge = c
-                .border
-                .map_or(contrast(c.background, "#ffffff"), |b| contrast(b, "#ffffff"));
+            let edge = c.border.map_or(contrast(c.background, "#ffffff"), |b| {
+                contrast(b, "#ffffff")
+            });
             assert!(edge >= 3.0, "{}: edge contrast {edge:.2}", s.name());
         }
     }
@@ -354,7 +352,9 @@ mod tests {
                 let name = tag.split_whitespace().next().unwrap_or("");
                 stack.push(name);
             }
-            if tag.matches('"').count() % 2 != 0 || (tag.contains('&') && !entities_ok(tag)) {
+            if !tag.matches('"').count().is_multiple_of(2)
+                || (tag.contains('&') && !entities_ok(tag))
+            {
                 return false;
             }
             rest = &rest[start + end + 1..];
@@ -451,7 +451,12 @@ mod tests {
         let nb = body(answer(&t, "light.svg", Some("lang=nb-NO"), &none)).await;
         assert!(nb.contains(">Logg inn med CONNECT ID</text>"), "{nb}");
         let r = answer(&t, "blue.png", Some("lang=ur"), &none);
-        assert!(r.headers()[header::CACHE_CONTROL].to_str().unwrap().contains("max-age="));
+        assert!(
+            r.headers()[header::CACHE_CONTROL]
+                .to_str()
+                .unwrap()
+                .contains("max-age=")
+        );
         let etag = r.headers()[header::ETAG].clone();
         let mut h = HeaderMap::new();
         h.insert(header::IF_NONE_MATCH, etag);

@@ -77,10 +77,7 @@ pub fn router_with(state: AppState, extra: Router) -> Router {
             "/assets/brand-preview/{file}",
             get(previewer::brand_preview_css),
         )
-        .route(
-            "/flow-previewer",
-            get(previewer::get).post(previewer::post),
-        )
+        .route("/flow-previewer", get(previewer::get).post(previewer::post))
         .route("/flow-previewer/form", post(previewer::form_sink))
         .route("/flow-previewer/form/{*rest}", post(previewer::form_sink))
         .route("/healthz", get(|| async { "ok" }))
