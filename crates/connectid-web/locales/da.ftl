@@ -129,8 +129,8 @@ password-changed-body = Adgangskoden til din CONNECT ID-konto er blevet ændret.
 signin-button = Log ind med CONNECT ID
 
 ## The flow previewer (/flow-previewer)
-previewer-title = Forhåndsvisning af login
-previewer-intro = Se hvert trin i login, som folk vil se det med din tjenestes indstillinger. Intet bliver sendt, og ingen bliver logget ind.
+previewer-title = Forhåndsvisning af trinene ved log ind
+previewer-intro = Se hvert trin, når man logger ind, sådan som folk vil se det med din tjenestes indstillinger. Intet bliver sendt, og ingen bliver logget ind.
 previewer-client-id = Klient-id for en registreret tjeneste
 previewer-metadata = Eller indsæt klientmetadata (JSON)
 previewer-step = Trin
