@@ -698,4 +698,24 @@ async fn previewer_in_a_browser_shows_the_step_sends_nothing_and_is_accessible()
     assert_eq!(alert, "This client metadata is not valid.");
     b.shot("invalid").await;
     b.accessible().await;
+
+    // On a phone: the settings form and a preview fit the screen.
+    b.c.set_window_size(375, 667).await.unwrap();
+    for url in [
+        format!("{}/flow-previewer?lang=my", s.base),
+        format!(
+            "{}/flow-previewer?client_id=shop&lang=bn&step=set-password",
+            s.base
+        ),
+    ] {
+        b.go(&url).await;
+        let v = b
+            .js("return [document.documentElement.scrollWidth, window.innerWidth];")
+            .await;
+        assert!(
+            v[0].as_i64() <= v[1].as_i64(),
+            "horizontal scrolling on {url}: {v:?}"
+        );
+    }
+    b.shot("phone-bn-set-password").await;
 }
