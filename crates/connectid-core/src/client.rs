@@ -242,11 +242,7 @@ impl ClientMetadata {
     pub fn validate(&self) -> Result<(), ClientError> {
         let bad = |m: &str| Err(ClientError::InvalidMetadata(m.to_string()));
         if let Some(id) = &self.client_id
-            && (id.is_empty()
-                || id.len() > 128
-                || !id
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || "-_.~".contains(c)))
+            && !is_valid_client_id(id)
         {
             return bad("client_id must be 1-128 characters of A-Z a-z 0-9 - _ . ~");
         }
@@ -323,6 +319,20 @@ impl ClientMetadata {
         if self.stay_signed_in.is_some() && self.application_type == ApplicationType::Native {
             return bad("stay_signed_in is for web clients only");
         }
+        // Seed 003: a web client that wants SSO above LoA1 must let people choose not to stay
+        // signed in (a public computer must not keep a password-level session).
+        if self.sso
+            && self.application_type == ApplicationType::Web
+            && self
+                .default_acr_values
+                .iter()
+                .any(|a| *a > crate::oidc::Acr::Phone)
+            && !self.stay_signed_in().visible
+        {
+            return bad(
+                "a web client with sso and default_acr_values above \"1\" must show the stay signed in checkbox (stay_signed_in.visible: true)",
+            );
+        }
         if self.token_endpoint_auth_method == TokenEndpointAuthMethod::PrivateKeyJwt
             && self.jwks.is_none()
             && self.jwks_uri.is_none()
@@ -358,6 +368,18 @@ impl ClientMetadata {
         self.token_endpoint_auth_method == TokenEndpointAuthMethod::None
     }
 
+    /// Whether `uri` is a registered redirect URI. Exact string comparison and nothing else
+    /// (RFC 9700 §4.1.3): no case folding, no decoding, no prefix or pattern matching, because
+    /// every normalisation is a way for a look-alike URI to receive a code.
+    pub fn has_redirect_uri(&self, uri: &str) -> bool {
+        self.redirect_uris.iter().any(|u| u == uri)
+    }
+
+    /// The same exact match for where a browser may be sent after logout.
+    pub fn has_post_logout_redirect_uri(&self, uri: &str) -> bool {
+        self.post_logout_redirect_uris.iter().any(|u| u == uri)
+    }
+
     /// The "Stay signed in" checkbox as the sign-in page shows it: native apps never see it.
     pub fn stay_signed_in(&self) -> StaySignedIn {
         match (self.application_type, self.stay_signed_in) {
@@ -366,6 +388,18 @@ impl ClientMetadata {
             (_, None) => StaySignedIn::default(),
         }
     }
+}
+
+/// Whether `id` has the shape every client id has: 1-128 characters of A-Z a-z 0-9 - _ . ~
+/// (ids given at registration are checked against it; generated ones are base64url). A string
+/// without that shape names no client, so a lookup can say so without asking the database,
+/// where some input (a NUL byte on PostgreSQL) is an error rather than a miss.
+pub fn is_valid_client_id(id: &str) -> bool {
+    !id.is_empty()
+        && id.len() <= 128
+        && id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_.~".contains(c))
 }
 
 fn is_http_url(uri: &str) -> bool {
@@ -386,7 +420,7 @@ fn is_hex_color(c: &str) -> bool {
 }
 
 /// Redirect URIs are matched exactly, so the rules here are about what a URI may be at all.
-fn validate_redirect_uri(uri: &str, app: ApplicationType) -> Result<(), &'static str> {
+pub fn validate_redirect_uri(uri: &str, app: ApplicationType) -> Result<(), &'static str> {
     if uri.len() > 2000 || uri.chars().any(|c| c.is_whitespace() || c.is_control()) {
         return Err("not a valid URI");
     }
@@ -544,6 +578,7 @@ mod tests {
             r#"{"redirect_uris":["https://a/cb"],"response_types":["token"]}"#,
             r#"{"redirect_uris":["https://a/cb"],"token_endpoint_auth_method":"private_key_jwt"}"#,
             r#"{"redirect_uris":["https://a/cb"],"default_acr_values":["3"]}"#,
+            r#"{"redirect_uris":["https://a/cb"],"sso":true,"default_acr_values":["2"]}"#,
             r#"{"redirect_uris":["https://a/cb"],"client_id":"has space"}"#,
             r#"{"redirect_uris":["https://a/cb"],"client_secret":"short"}"#,
             r#"{"redirect_uris":["https://a/cb"],"backchannel_logout_uri":"https://a/bc#x"}"#,

@@ -57,6 +57,12 @@ pub fn random_digits(digits: u32) -> String {
 }
 
 /// SHA-256 of a secret, as hex: the form in which secrets are stored.
+/// HMAC-SHA256 in lower-case hex (webhook signatures).
+pub fn hmac_sha256_hex(key: &[u8], data: &[u8]) -> String {
+    let key = aws_lc_rs::hmac::Key::new(aws_lc_rs::hmac::HMAC_SHA256, key);
+    hex(aws_lc_rs::hmac::sign(&key, data).as_ref())
+}
+
 pub fn hash_secret(secret: &str) -> String {
     hex(digest::digest(&digest::SHA256, secret.as_bytes()).as_ref())
 }
@@ -99,6 +105,14 @@ pub fn pkce_s256(verifier: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn hmac_matches_rfc_4231_case_2() {
+        assert_eq!(
+            hmac_sha256_hex(b"Jefe", b"what do ya want for nothing?"),
+            "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
+        );
+    }
 
     #[test]
     fn digits_have_the_asked_length() {

@@ -157,11 +157,58 @@ pub const OWASP_M_KIB: u32 = 19_456;
 /// Argon2id passes, OWASP.
 pub const OWASP_T: u32 = 2;
 
-/// Hashes and verifies passwords on the blocking pool, at most `permits` at a time.
+type Job = Box<dyn FnOnce() + Send + 'static>;
+
+/// A fixed set of threads that do nothing but hash. Argon2 allocates its memory (19 MiB) per
+/// hash; on tokio's blocking pool every new thread would keep such a block in its allocator
+/// arena (hundreds of MiB measured under load, `bench/`), while a fixed pool keeps the memory
+/// to threads × 19 MiB and leaves the blocking pool to the database.
+struct HashPool {
+    jobs: std::sync::mpsc::Sender<Job>,
+}
+
+impl HashPool {
+    fn new(threads: usize) -> Result<Self, PasswordError> {
+        let (tx, rx) = std::sync::mpsc::channel::<Job>();
+        let rx = Arc::new(std::sync::Mutex::new(rx));
+        for i in 0..threads.max(1) {
+            let rx = rx.clone();
+            std::thread::Builder::new()
+                .name(format!("argon2-{i}"))
+                .spawn(move || {
+                    loop {
+                        // The lock is held only while waiting for the next job.
+                        let job = match rx.lock() {
+                            Ok(r) => match r.recv() {
+                                Ok(j) => j,
+                                Err(_) => return,
+                            },
+                            Err(_) => return,
+                        };
+                        job();
+                    }
+                })
+                .map_err(|_| PasswordError::Hashing)?;
+        }
+        Ok(Self { jobs: tx })
+    }
+
+    async fn run<T: Send + 'static>(&self, f: impl FnOnce() -> T + Send + 'static) -> Option<T> {
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        let job: Job = Box::new(move || {
+            let _ = tx.send(f());
+        });
+        self.jobs.send(job).ok()?;
+        rx.await.ok()
+    }
+}
+
+/// Hashes and verifies passwords on its own threads, at most `permits` at a time.
 #[derive(Clone)]
 pub struct PasswordHasher {
     params: Params,
     permits: Arc<Semaphore>,
+    pool: Arc<HashPool>,
     /// Verified against when an account has no password, so that the answer takes as long.
     dummy_hash: Arc<String>,
 }
@@ -179,6 +226,7 @@ impl PasswordHasher {
         Ok(Self {
             params,
             permits: Arc::new(Semaphore::new(permits.max(1))),
+            pool: Arc::new(HashPool::new(permits)?),
             dummy_hash: Arc::new(dummy),
         })
     }
@@ -191,9 +239,10 @@ impl PasswordHasher {
             .map_err(|_| PasswordError::Hashing)?;
         let params = self.params.clone();
         let password = password.to_string();
-        tokio::task::spawn_blocking(move || hash_blocking(&params, &password))
+        self.pool
+            .run(move || hash_blocking(&params, &password))
             .await
-            .map_err(|_| PasswordError::Hashing)?
+            .ok_or(PasswordError::Hashing)?
     }
 
     /// True when `password` matches `phc`; with `None` it does the same work and says false.
@@ -213,12 +262,11 @@ impl PasswordHasher {
         let phc = phc.map_or_else(|| self.dummy_hash.to_string(), str::to_string);
         let password = password.to_string();
         let params = self.params.clone();
-        let outcome = tokio::task::spawn_blocking(move || {
-            verify_blocking(&password, &phc).then(|| needs_rehash(&params, &phc))
-        })
-        .await
-        .ok()
-        .flatten();
+        let outcome = self
+            .pool
+            .run(move || verify_blocking(&password, &phc).then(|| needs_rehash(&params, &phc)))
+            .await
+            .flatten();
         match outcome {
             Some(needs_rehash) if real => Verification::Match { needs_rehash },
             _ => Verification::Mismatch,

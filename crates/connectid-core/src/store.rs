@@ -154,6 +154,17 @@ pub struct AuditEvent {
     pub detail: Option<String>,
 }
 
+/// Which audit events to list (`connectid audit`).
+#[derive(Debug, Clone, Default)]
+pub struct AuditQuery {
+    pub account_id: Option<String>,
+    pub client_id: Option<String>,
+    pub kind: Option<String>,
+    /// Only events at or after this time.
+    pub since: Option<i64>,
+    pub limit: i64,
+}
+
 #[async_trait::async_trait]
 pub trait Store: Send + Sync + 'static {
     /// Applies pending migrations; refuses a database newer than the binary.
@@ -264,7 +275,10 @@ pub trait Store: Send + Sync + 'static {
 
     // Audit
     async fn audit(&self, event: &AuditEvent) -> StoreResult<()>;
-    async fn list_audit(&self, limit: i64) -> StoreResult<Vec<AuditEvent>>;
+    /// Newest first, filtered by what `q` names.
+    async fn list_audit(&self, q: &AuditQuery) -> StoreResult<Vec<AuditEvent>>;
+    /// Deletes audit events older than `before` (retention); returns how many.
+    async fn purge_audit(&self, before: i64) -> StoreResult<u64>;
 
     /// Deletes what has expired; returns the number of rows removed.
     async fn purge_expired(&self, now: i64) -> StoreResult<u64>;

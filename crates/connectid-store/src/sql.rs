@@ -10,8 +10,8 @@ use connectid_core::identifier::{Identifier, IdentifierKind};
 use connectid_core::keys::StoredKey;
 use connectid_core::oidc::Acr;
 use connectid_core::store::{
-    AuditEvent, AuthCode, ClientRecord, CodeUse, Grant, NewAccount, Otp, RefreshTokenRecord,
-    RefreshUse, SsoSession, Store, StoreError, StoreResult,
+    AuditEvent, AuditQuery, AuthCode, ClientRecord, CodeUse, Grant, NewAccount, Otp,
+    RefreshTokenRecord, RefreshUse, SsoSession, Store, StoreError, StoreResult,
 };
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use sqlx::sqlite::{
@@ -266,6 +266,9 @@ impl Store for Database {
     }
 
     async fn get_client(&self, client_id: &str) -> StoreResult<Option<ClientRecord>> {
+        if !connectid_core::client::is_valid_client_id(client_id) {
+            return Ok(None);
+        }
         let row: Option<ClientRow> = on!(self, p => sqlx::query_as(
             "SELECT client_id, secret_hash, metadata, created_at, updated_at FROM clients WHERE client_id = $1")
             .bind(client_id).fetch_optional(p).await.map_err(db_err)?);
@@ -293,6 +296,9 @@ impl Store for Database {
     }
 
     async fn delete_client(&self, client_id: &str) -> StoreResult<bool> {
+        if !connectid_core::client::is_valid_client_id(client_id) {
+            return Ok(false);
+        }
         let n = on!(self, p => sqlx::query("DELETE FROM clients WHERE client_id = $1")
             .bind(client_id).execute(p).await.map_err(db_err)?.rows_affected());
         Ok(n > 0)
@@ -740,7 +746,7 @@ impl Store for Database {
         Ok(())
     }
 
-    async fn list_audit(&self, limit: i64) -> StoreResult<Vec<AuditEvent>> {
+    async fn list_audit(&self, q: &AuditQuery) -> StoreResult<Vec<AuditEvent>> {
         type Row = (
             i64,
             String,
@@ -751,8 +757,12 @@ impl Store for Database {
             Option<String>,
         );
         let rows: Vec<Row> = on!(self, p => sqlx::query_as(
-            "SELECT at, kind, account_id, client_id, ip, outcome, detail FROM audit_events ORDER BY id DESC LIMIT $1")
-            .bind(limit).fetch_all(p).await.map_err(db_err)?);
+            "SELECT at, kind, account_id, client_id, ip, outcome, detail FROM audit_events \
+             WHERE ($1 IS NULL OR account_id = $1) AND ($2 IS NULL OR client_id = $2) \
+               AND ($3 IS NULL OR kind = $3) AND ($4 IS NULL OR at >= $4) \
+             ORDER BY id DESC LIMIT $5")
+            .bind(&q.account_id).bind(&q.client_id).bind(&q.kind).bind(q.since).bind(q.limit)
+            .fetch_all(p).await.map_err(db_err)?);
         Ok(rows
             .into_iter()
             .map(|r| AuditEvent {
@@ -765,6 +775,13 @@ impl Store for Database {
                 detail: r.6,
             })
             .collect())
+    }
+
+    async fn purge_audit(&self, before: i64) -> StoreResult<u64> {
+        Ok(
+            on!(self, p => sqlx::query("DELETE FROM audit_events WHERE at < $1")
+            .bind(before).execute(p).await.map_err(db_err)?.rows_affected()),
+        )
     }
 
     async fn purge_expired(&self, now: i64) -> StoreResult<u64> {

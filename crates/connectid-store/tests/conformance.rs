@@ -12,8 +12,8 @@ use connectid_core::identifier::{Identifier, PhoneRegion};
 use connectid_core::keys::{KeyCipher, generate};
 use connectid_core::oidc::Acr;
 use connectid_core::store::{
-    AuditEvent, AuthCode, ClientRecord, CodeUse, Grant, NewAccount, Otp, RefreshTokenRecord,
-    RefreshUse, SsoSession, Store, StoreError,
+    AuditEvent, AuditQuery, AuthCode, ClientRecord, CodeUse, Grant, NewAccount, Otp,
+    RefreshTokenRecord, RefreshUse, SsoSession, Store, StoreError,
 };
 
 async fn sqlite() -> Arc<dyn Store> {
@@ -561,9 +561,48 @@ async fn audit_and_purge(s: Arc<dyn Store>) {
         .await
         .unwrap();
     }
-    let events = s.list_audit(10).await.unwrap();
+    s.audit(&AuditEvent {
+        at: 50,
+        kind: "signin".into(),
+        account_id: Some("b".into()),
+        client_id: Some("shop".into()),
+        ip: None,
+        outcome: "wrong_password".into(),
+        detail: None,
+    })
+    .await
+    .unwrap();
+    let all = |limit| AuditQuery {
+        limit,
+        ..AuditQuery::default()
+    };
+    let events = s.list_audit(&all(10)).await.unwrap();
+    assert_eq!(events.len(), 3);
+    assert_eq!(events[0].account_id.as_deref(), Some("b"), "newest first");
+    assert_eq!(s.list_audit(&all(1)).await.unwrap().len(), 1);
+    let of_a = AuditQuery {
+        account_id: Some("a".into()),
+        ..all(10)
+    };
+    let events = s.list_audit(&of_a).await.unwrap();
     assert_eq!(events.len(), 2);
-    assert_eq!(events[0].kind, "logout", "newest first");
+    assert_eq!(events[0].kind, "logout");
+    let q = AuditQuery {
+        kind: Some("signin".into()),
+        since: Some(10),
+        ..all(10)
+    };
+    let events = s.list_audit(&q).await.unwrap();
+    assert_eq!(events.len(), 1);
+    assert_eq!(events[0].client_id.as_deref(), Some("shop"));
+    let q = AuditQuery {
+        client_id: Some("nobody".into()),
+        ..all(10)
+    };
+    assert!(s.list_audit(&q).await.unwrap().is_empty());
+    // Retention: everything before 10 goes, the newer event stays.
+    assert_eq!(s.purge_audit(10).await.unwrap(), 2);
+    assert_eq!(s.list_audit(&all(10)).await.unwrap().len(), 1);
     s.put_interaction("old", "{}", 10).await.unwrap();
     s.remember_jti("old", 10).await.unwrap();
     assert!(s.purge_expired(20).await.unwrap() >= 2);

@@ -22,6 +22,7 @@ signing-in-as = Влизане като { $identifier }
 password-label = Парола
 button-signin = Вход
 not-you = Не сте вие? Използвайте друг телефонен номер или имейл
+forgot-password = Забравена парола?
 
 ## One-time code (data-step="code")
 code-title = Въведете кода

@@ -22,6 +22,7 @@ signing-in-as = { $identifier } হিসেবে সাইন ইন করা
 password-label = পাসওয়ার্ড
 button-signin = সাইন ইন করুন
 not-you = আপনি নন? অন্য ফোন নম্বর বা ইমেল ব্যবহার করুন
+forgot-password = পাসওয়ার্ড ভুলে গেছেন?
 
 ## One-time code (data-step="code")
 code-title = কোডটি লিখুন

@@ -22,6 +22,7 @@ signing-in-as = Logger ind som { $identifier }
 password-label = Adgangskode
 button-signin = Log ind
 not-you = Ikke dig? Brug et andet telefonnummer eller en anden e-mail
+forgot-password = Glemt adgangskoden?
 
 ## One-time code (data-step="code")
 code-title = Indtast koden

@@ -23,6 +23,7 @@ signing-in-as = Signing in as { $identifier }
 password-label = Password
 button-signin = Sign in
 not-you = Not you? Use another phone number or email
+forgot-password = Forgot your password?
 
 ## One-time code (data-step="code")
 code-title = Enter the code
@@ -113,7 +114,7 @@ err-password-short = The password must be at least { $min ->
     [one] { $min } character
    *[other] { $min } characters
   }.
-err-password-long = The password is too long.
+err-password-long = The password is too long (at most 128 bytes).
 err-password-common = This password is too common. Choose another.
 err-password-weak = This password is too easy to guess. Make it longer or less predictable.
 err-password-identifier = The password must not be your phone number or email.

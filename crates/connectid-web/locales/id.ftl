@@ -22,6 +22,7 @@ signing-in-as = Masuk sebagai { $identifier }
 password-label = Kata sandi
 button-signin = Masuk
 not-you = Bukan Anda? Gunakan nomor telepon atau email lain
+forgot-password = Lupa kata sandi?
 
 ## One-time code (data-step="code")
 code-title = Masukkan kode

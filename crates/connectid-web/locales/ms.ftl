@@ -22,6 +22,7 @@ signing-in-as = Log masuk sebagai { $identifier }
 password-label = Kata laluan
 button-signin = Log masuk
 not-you = Bukan anda? Gunakan nombor telefon atau e-mel lain
+forgot-password = Lupa kata laluan?
 
 ## One-time code (data-step="code")
 code-title = Masukkan kod

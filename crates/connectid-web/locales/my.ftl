@@ -22,6 +22,7 @@ signing-in-as = { $identifier } အဖြစ် လက်မှတ်ထို�
 password-label = စကားဝှက်
 button-signin = လက်မှတ်ထိုးဝင်ရန်
 not-you = သင် မဟုတ်ပါသလား? အခြားဖုန်းနံပါတ် သို့မဟုတ် အီးမေးလ်ကို သုံးပါ
+forgot-password = စကားဝှက် မေ့သွားပါသလား?
 
 ## One-time code (data-step="code")
 code-title = ကုဒ်ကို ထည့်ပါ

@@ -21,6 +21,7 @@ signing-in-as = Logger inn som { $identifier }
 password-label = Passord
 button-signin = Logg inn
 not-you = Ikke deg? Bruk et annet telefonnummer eller en annen e-postadresse
+forgot-password = Glemt passordet?
 
 ## One-time code (data-step="code")
 code-title = Skriv inn koden

@@ -22,6 +22,7 @@ signing-in-as = Prijavljujete se kao { $identifier }
 password-label = Lozinka
 button-signin = Prijavi se
 not-you = Niste vi? Upotrebite drugi broj telefona ili imejl
+forgot-password = Zaboravili ste lozinku?
 
 ## One-time code (data-step="code")
 code-title = Unesite kod

@@ -21,6 +21,7 @@ signing-in-as = Loggar in som { $identifier }
 password-label = Lösenord
 button-signin = Logga in
 not-you = Inte du? Använd ett annat telefonnummer eller en annan e-postadress
+forgot-password = Glömt lösenordet?
 
 ## One-time code (data-step="code")
 code-title = Ange koden

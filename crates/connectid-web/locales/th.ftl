@@ -22,6 +22,7 @@ signing-in-as = กำลังลงชื่อเข้าใช้ในช�
 password-label = รหัสผ่าน
 button-signin = ลงชื่อเข้าใช้
 not-you = ไม่ใช่คุณใช่ไหม? ใช้หมายเลขโทรศัพท์หรืออีเมลอื่น
+forgot-password = ลืมรหัสผ่าน?
 
 ## One-time code (data-step="code")
 code-title = ป้อนรหัสยืนยัน

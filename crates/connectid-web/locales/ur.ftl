@@ -22,6 +22,7 @@ signing-in-as = بطور { $identifier } سائن ان کر رہے ہیں
 password-label = پاس ورڈ
 button-signin = سائن ان کریں
 not-you = آپ نہیں ہیں؟ کوئی دوسرا فون نمبر یا ای میل استعمال کریں
+forgot-password = پاس ورڈ بھول گئے؟
 
 ## One-time code (data-step="code")
 code-title = کوڈ درج کریں

@@ -22,6 +22,7 @@ signing-in-as = 正在以 { $identifier } 身份登录
 password-label = 密码
 button-signin = 登录
 not-you = 不是您？使用其他手机号码或邮箱
+forgot-password = 忘记密码？
 
 ## One-time code (data-step="code")
 code-title = 输入验证码

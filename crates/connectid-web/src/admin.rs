@@ -99,11 +99,15 @@ pub async fn create(State(state): State<AppState>, headers: HeaderMap, body: Byt
         Err(e) => return metadata_error(e),
     };
     match state.store.create_client(&record).await {
-        Ok(()) => (
-            StatusCode::CREATED,
-            Json(client::to_json(&record, secret.as_deref())),
-        )
-            .into_response(),
+        Ok(()) => {
+            let id = Some(record.client_id.as_str());
+            crate::audit::record(&state, "client_created", None, id, "success", None).await;
+            (
+                StatusCode::CREATED,
+                Json(client::to_json(&record, secret.as_deref())),
+            )
+                .into_response()
+        }
         Err(e) => store_error(e),
     }
 }
@@ -146,7 +150,11 @@ pub async fn update(
         Err(e) => return metadata_error(e),
     };
     match state.store.update_client(&record).await {
-        Ok(()) => Json(client::to_json(&record, secret.as_deref())).into_response(),
+        Ok(()) => {
+            let id = Some(record.client_id.as_str());
+            crate::audit::record(&state, "client_updated", None, id, "success", None).await;
+            Json(client::to_json(&record, secret.as_deref())).into_response()
+        }
         Err(e) => store_error(e),
     }
 }
@@ -160,7 +168,10 @@ pub async fn delete(
         return r;
     }
     match state.store.delete_client(&id).await {
-        Ok(true) => StatusCode::NO_CONTENT.into_response(),
+        Ok(true) => {
+            crate::audit::record(&state, "client_deleted", None, Some(&id), "success", None).await;
+            StatusCode::NO_CONTENT.into_response()
+        }
         Ok(false) => StatusCode::NOT_FOUND.into_response(),
         Err(e) => store_error(e),
     }
@@ -182,7 +193,7 @@ pub async fn end_sessions(
                 kind: "sessions_revoked".into(),
                 account_id: Some(account_id),
                 client_id: None,
-                ip: None,
+                ip: crate::audit::request_ip(),
                 outcome: "success".into(),
                 detail: Some(format!("{ended} sessions")),
             };

@@ -92,12 +92,7 @@ async fn handle(state: AppState, peer: SocketAddr, headers: HeaderMap, p: Params
     let Some(redirect_uri) = p.get("redirect_uri") else {
         return bad_page("The request has no redirect_uri.");
     };
-    if !client
-        .metadata
-        .redirect_uris
-        .iter()
-        .any(|u| u == redirect_uri)
-    {
+    if !client.metadata.has_redirect_uri(redirect_uri) {
         return bad_page("The redirect_uri is not registered for this service.");
     }
     let mode = match p.get("response_mode") {
@@ -126,9 +121,9 @@ async fn handle(state: AppState, peer: SocketAddr, headers: HeaderMap, p: Params
     }
 }
 
-type ReqError = (&'static str, String);
+pub(crate) type ReqError = (&'static str, String);
 
-fn parse_request(
+pub(crate) fn parse_request(
     client: &ClientRecord,
     p: &Params,
     redirect_uri: &str,
@@ -217,6 +212,11 @@ fn parse_request(
     if nonce.as_ref().is_some_and(|n| n.len() > 512) {
         return Err(invalid("nonce is too long"));
     }
+    // The nonce is stored with the code and copied into the ID token; a control character
+    // is no part of any real nonce (and a NUL is an error on PostgreSQL, not a value).
+    if nonce.as_ref().is_some_and(|n| n.contains(char::is_control)) {
+        return Err(invalid("nonce contains control characters"));
+    }
     let state_param = p.get("state").map(str::to_string);
     if state_param.as_ref().is_some_and(|s| s.len() > 2048) {
         return Err(invalid("state is too long"));
@@ -279,6 +279,15 @@ fn session_fit(
     if !client.metadata.sso {
         return SessionFit::None;
     }
+    // Seed 003: SSO above LoA1 only for web clients that let people choose not to stay signed
+    // in; without the checkbox such a request always asks for credentials.
+    let m = &client.metadata;
+    if req.acr > Acr::Phone
+        && m.application_type == connectid_core::client::ApplicationType::Web
+        && !m.stay_signed_in().visible
+    {
+        return SessionFit::None;
+    }
     let too_old = req.max_age.is_some_and(|m| now - s.auth_time > m);
     if req.prompt.login || too_old || s.acr < req.acr {
         SessionFit::Reauthenticate
@@ -316,6 +325,18 @@ async fn decide(
             let Some(s) = session else {
                 return page_store_error(&state, connectid_core::store::StoreError::NotFound);
             };
+            // A browser-session sign-in ("stay signed in" off) lives while it is used: each
+            // SSO hit pushes its idle timeout out again.
+            if !s.remember {
+                let now = state.now();
+                if let Err(e) = state
+                    .store
+                    .touch_session(&s.id_hash, now, now + signin::BROWSER_SESSION_IDLE)
+                    .await
+                {
+                    return page_store_error(&state, e);
+                }
+            }
             let auth = Authenticated::from_session(&s);
             return finish::complete(&state, &client, &req, auth, None, &headers).await;
         }
@@ -331,26 +352,26 @@ async fn decide(
         }
         SessionFit::None => {}
     }
-    if let Some(phone) = network_phone(&state, &client, &req, peer, &headers) {
-        return signin::network_signin(&state, &client, req, phone, &headers).await;
-    }
     let ip = signin::ip_of(&state, peer, &headers);
+    if let Some(phone) = network_phone(&state, &req, peer, &headers) {
+        // LoA1 on the operator's network needs no page at all; a password (LoA2), a forced
+        // SMS or a fresh sign-in start from the detected number instead of asking for it.
+        if req.acr == Acr::Phone && client.metadata.sms_pin != SmsPin::Force && !req.prompt.login {
+            return signin::network_signin(&state, &client, req, phone, &headers).await;
+        }
+        return signin::start_detected(&state, &client, req, &headers, phone, &ip).await;
+    }
     signin::start(&state, &client, req, &headers, None, &ip).await
 }
 
 /// The phone number the operator's network asserted, when it may be used for this request.
 fn network_phone(
     state: &AppState,
-    client: &ClientRecord,
     req: &AuthRequest,
     peer: SocketAddr,
     headers: &HeaderMap,
 ) -> Option<Identifier> {
-    if req.mobile_network_off
-        || req.acr > Acr::Phone
-        || client.metadata.sms_pin == SmsPin::Force
-        || req.prompt.login
-    {
+    if req.mobile_network_off {
         return None;
     }
     let trusted = state
@@ -375,8 +396,10 @@ mod tests {
     use super::*;
 
     fn client(sso: bool) -> ClientRecord {
-        let mut metadata =
-            ClientMetadata::from_json(r#"{"redirect_uris":["https://a.example/cb"]}"#).unwrap();
+        let mut metadata = ClientMetadata::from_json(
+            r#"{"redirect_uris":["https://a.example/cb"],"stay_signed_in":{"visible":true,"default":true}}"#,
+        )
+        .unwrap();
         metadata.sso = sso;
         ClientRecord {
             client_id: "c".into(),
@@ -453,5 +476,16 @@ mod tests {
         let phone_session = session(100, Acr::Phone);
         let loa2 = request("", None, Acr::Password);
         assert_eq!(fit(Some(&phone_session), true, &loa2, 101), "again");
+        // Seed 003: no SSO above LoA1 for a web client without the stay-signed-in checkbox.
+        let mut hidden = client(true);
+        hidden.metadata.stay_signed_in = None;
+        assert!(matches!(
+            session_fit(Some(&s), &hidden, &loa2, 101),
+            SessionFit::None
+        ));
+        assert!(matches!(
+            session_fit(Some(&s), &hidden, &plain, 101),
+            SessionFit::Fits
+        ));
     }
 }

@@ -52,6 +52,28 @@ pub async fn complete(
     set_cookie: Option<String>,
     headers: &HeaderMap,
 ) -> Response {
+    if client.metadata.require_email {
+        let account = match state.store.get_account(&auth.account_id).await {
+            Ok(a) => a,
+            Err(e) => return page_store_error(state, e),
+        };
+        if account.is_some_and(|a| !a.has_verified_email()) {
+            if req.prompt.none {
+                let t = target(req);
+                return with_cookie(
+                    redirect_error(
+                        state,
+                        &t,
+                        "interaction_required",
+                        "the service needs a verified email",
+                    ),
+                    set_cookie,
+                );
+            }
+            return signin::start_add_email(state, client, req.clone(), auth, headers, set_cookie)
+                .await;
+        }
+    }
     if client.metadata.consent == Consent::Explicit {
         let granted = match state
             .store

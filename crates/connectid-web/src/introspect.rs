@@ -25,6 +25,7 @@ pub async fn revoke(
     let p = Params::parse(&body);
     let ip = crate::signin::ip_of(&state, peer, &headers);
     let result = async {
+        refuse_duplicates(&p)?;
         let client = authenticate_client(&state, &headers, &p, &ip).await?;
         let token = p
             .get("token")
@@ -60,13 +61,24 @@ pub async fn revoke(
     result.unwrap_or_else(IntoResponse::into_response)
 }
 
+/// RFC 6749 §3.2: no parameter more than once (which of two tokens would be revoked?).
+fn refuse_duplicates(p: &Params) -> Result<(), OAuthError> {
+    match &p.duplicate {
+        Some(dup) => Err(OAuthError::bad_request(
+            "invalid_request",
+            format!("{dup} appears more than once"),
+        )),
+        None => Ok(()),
+    }
+}
+
 async fn audit(state: &AppState, client_id: &str, what: &str) {
     let e = connectid_core::store::AuditEvent {
         at: state.now(),
         kind: "token_revocation".into(),
         account_id: None,
         client_id: Some(client_id.into()),
-        ip: None,
+        ip: crate::audit::request_ip(),
         outcome: "success".into(),
         detail: Some(what.into()),
     };
@@ -84,6 +96,7 @@ pub async fn introspect(
     let p = Params::parse(&body);
     let ip = crate::signin::ip_of(&state, peer, &headers);
     let result = async {
+        refuse_duplicates(&p)?;
         let client = authenticate_client(&state, &headers, &p, &ip).await?;
         if client.metadata.is_public() {
             return Err(OAuthError::invalid_client(

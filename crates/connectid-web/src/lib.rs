@@ -8,12 +8,15 @@
 #![allow(clippy::result_large_err)]
 
 mod admin;
+pub mod audit;
 mod authorize;
 mod button;
 mod cookies;
 mod discovery;
 mod error;
 mod finish;
+#[doc(hidden)]
+pub mod fuzzing;
 mod headers;
 mod i18n;
 mod introspect;
@@ -52,6 +55,7 @@ pub fn router_with(state: AppState, extra: Router) -> Router {
         .route("/signin/{id}", get(signin::show).post(signin::submit))
         .route("/signin/{id}/restart", post(signin::restart))
         .route("/signin/{id}/resend", post(signin::resend))
+        .route("/signin/{id}/forgot", post(signin::forgot))
         .route("/signin/{id}/strength", post(signin::strength))
         .route("/token", post(token::token))
         .route("/userinfo", get(userinfo::get).post(userinfo::post))
@@ -83,8 +87,12 @@ pub fn router_with(state: AppState, extra: Router) -> Router {
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(state::readyz))
         .fallback(pages::not_found)
-        .with_state(state)
+        .with_state(state.clone())
         .merge(extra)
+        .layer(axum::middleware::from_fn_with_state(
+            state,
+            audit::client_ip_layer,
+        ))
         .layer(axum::middleware::from_fn(pages::locale_layer))
         .layer(axum::middleware::from_fn(headers::security_headers))
 }

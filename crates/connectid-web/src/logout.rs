@@ -114,12 +114,7 @@ async fn handle(state: &AppState, headers: &HeaderMap, p: Params, is_post: bool)
             Ok(None) => return bad("This service is not registered."),
             Err(e) => return page_store_error(state, e),
         };
-        if !client
-            .metadata
-            .post_logout_redirect_uris
-            .iter()
-            .any(|u| u == uri)
-        {
+        if !client.metadata.has_post_logout_redirect_uri(uri) {
             return bad("The post_logout_redirect_uri is not registered for this service.");
         }
         redirect = Some(uri.to_string());
@@ -169,7 +164,7 @@ async fn handle(state: &AppState, headers: &HeaderMap, p: Params, is_post: bool)
                     kind: "logout".into(),
                     account_id: Some(s.account_id),
                     client_id: client_id.clone(),
-                    ip: None,
+                    ip: crate::audit::request_ip(),
                     outcome: "success".into(),
                     detail: None,
                 };

@@ -1,4 +1,5 @@
-//! Message providers: the outbox file (JSON lines, for the demo and tests) and the log.
+//! Message providers: the outbox file (JSON lines, for the demo and tests), the log, a signed
+//! webhook (SMS gateways) and SMTP (email).
 
 use std::path::PathBuf;
 
@@ -49,5 +50,125 @@ impl MessageSender for LogSender {
     async fn send(&self, message: Message) -> Result<(), SendError> {
         tracing::info!(channel = ?message.channel, purpose = %message.purpose, "message sent (log provider)");
         Ok(())
+    }
+}
+
+/// Posts each message as the outbox's JSON to a gateway, signed so the gateway can tell it
+/// came from us: `X-Connectid-Timestamp` (Unix seconds) and `X-Connectid-Signature:
+/// sha256=<hex HMAC-SHA256 of "<timestamp>.<body>">`. A network error or a 5xx is retried
+/// (three tries in all, 0.5 s then 2 s apart); a 4xx is final.
+pub struct WebhookSender {
+    http: reqwest::Client,
+    url: String,
+    secret: String,
+}
+
+const WEBHOOK_BACKOFF: [std::time::Duration; 2] = [
+    std::time::Duration::from_millis(500),
+    std::time::Duration::from_secs(2),
+];
+
+impl WebhookSender {
+    pub fn new(url: &str, secret: &str) -> Result<Self, SendError> {
+        let http = reqwest::Client::builder()
+            .timeout(std::time::Duration::from_secs(5))
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .map_err(|e| SendError(e.to_string()))?;
+        Ok(Self {
+            http,
+            url: url.to_string(),
+            secret: secret.to_string(),
+        })
+    }
+
+    /// The signature headers for `body` sent at `timestamp`.
+    pub fn signature(secret: &str, timestamp: i64, body: &[u8]) -> String {
+        let mut signed = format!("{timestamp}.").into_bytes();
+        signed.extend_from_slice(body);
+        format!(
+            "sha256={}",
+            connectid_core::crypto::hmac_sha256_hex(secret.as_bytes(), &signed)
+        )
+    }
+}
+
+#[async_trait::async_trait]
+impl MessageSender for WebhookSender {
+    async fn send(&self, message: Message) -> Result<(), SendError> {
+        let body = serde_json::to_vec(&message).map_err(|e| SendError(e.to_string()))?;
+        let mut last = String::new();
+        for attempt in 0..=WEBHOOK_BACKOFF.len() {
+            if attempt > 0 {
+                tokio::time::sleep(WEBHOOK_BACKOFF[attempt - 1]).await;
+            }
+            let timestamp = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_secs() as i64);
+            let sent = self
+                .http
+                .post(&self.url)
+                .header(reqwest::header::CONTENT_TYPE, "application/json")
+                .header("X-Connectid-Timestamp", timestamp.to_string())
+                .header(
+                    "X-Connectid-Signature",
+                    Self::signature(&self.secret, timestamp, &body),
+                )
+                .body(body.clone())
+                .send()
+                .await;
+            match sent {
+                Ok(r) if r.status().is_success() => return Ok(()),
+                Ok(r) if r.status().is_client_error() => {
+                    return Err(SendError(format!("the gateway refused it: {}", r.status())));
+                }
+                Ok(r) => last = format!("the gateway answered {}", r.status()),
+                // Without the URL: the gateway's address may carry a token.
+                Err(e) => last = e.without_url().to_string(),
+            }
+            tracing::warn!(attempt, channel = ?message.channel, error = %last, "webhook delivery failed");
+        }
+        Err(SendError(last))
+    }
+}
+
+/// Sends email over SMTP (`smtp_url` like `smtps://user:pass@host:465`, or `smtp://host:25`
+/// for a local relay; `?tls=required` for STARTTLS), from the configured address.
+pub struct SmtpSender {
+    mailer: lettre::AsyncSmtpTransport<lettre::Tokio1Executor>,
+    from: lettre::message::Mailbox,
+}
+
+impl SmtpSender {
+    pub fn new(smtp_url: &str, from: &str) -> Result<Self, SendError> {
+        let mailer = lettre::AsyncSmtpTransport::<lettre::Tokio1Executor>::from_url(smtp_url)
+            .map_err(|e| SendError(format!("smtp_url: {e}")))?
+            .timeout(Some(std::time::Duration::from_secs(10)))
+            .build();
+        let from = from.parse().map_err(|e| SendError(format!("from: {e}")))?;
+        Ok(Self { mailer, from })
+    }
+}
+
+#[async_trait::async_trait]
+impl MessageSender for SmtpSender {
+    async fn send(&self, message: Message) -> Result<(), SendError> {
+        use lettre::AsyncTransport;
+        let to: lettre::message::Mailbox = message
+            .to
+            .parse()
+            .map_err(|e| SendError(format!("recipient: {e}")))?;
+        let email = lettre::Message::builder()
+            .from(self.from.clone())
+            .to(to)
+            .subject(message.subject.clone().unwrap_or_default())
+            .header(lettre::message::header::ContentType::TEXT_PLAIN)
+            .body(message.body.clone())
+            .map_err(|e| SendError(e.to_string()))?;
+        self.mailer
+            .send(email)
+            .await
+            .map(|_| ())
+            .map_err(|e| SendError(e.to_string()))
     }
 }

@@ -18,7 +18,7 @@ use connectid_core::messages::{Channel, Message, rfc3339};
 use connectid_core::oidc::Acr;
 use connectid_core::password::{self, MAX_BYTES, MIN_LEN, PasswordError};
 use connectid_core::ratelimit::{Decision, Limit, RateLimitError, ip_subject};
-use connectid_core::store::{AuditEvent, ClientRecord, NewAccount, Otp, SsoSession, StoreError};
+use connectid_core::store::{ClientRecord, NewAccount, Otp, SsoSession, StoreError};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
@@ -27,6 +27,7 @@ use crate::cookies;
 use crate::error::{error_page, page_store_error};
 use crate::finish::{self, Authenticated, redirect_error, with_cookie};
 use crate::i18n::{self, Arg, Notice};
+use crate::logout::backchannel::{EndReason, session_ended};
 use crate::params::Params;
 use crate::state::AppState;
 
@@ -35,7 +36,8 @@ const OTP_TTL: i64 = 5 * 60;
 const OTP_MAX_TRIES: i64 = 5;
 const RESEND_COOLDOWN: i64 = 30;
 const REMEMBERED_SESSION: i64 = 90 * 86_400;
-const BROWSER_SESSION_IDLE: i64 = 30 * 60;
+/// Idle timeout of a session whose owner chose not to stay signed in.
+pub(crate) const BROWSER_SESSION_IDLE: i64 = 30 * 60;
 /// How long an SMS sign-in counts as proof of the phone for choosing a first password.
 const STEP_UP_PROOF_SECS: i64 = 10 * 60;
 
@@ -109,6 +111,12 @@ struct Pending {
     /// Authenticated, but the service needs a verified email first (`require_email`).
     #[serde(default)]
     after: Option<Finished>,
+    /// "Forgot your password?": the code proves the identifier, then a new password is set.
+    #[serde(default)]
+    resetting: bool,
+    /// The phone was detected on the operator's network (amr `mca`), not typed.
+    #[serde(default)]
+    network: bool,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -223,6 +231,8 @@ pub async fn start(
         error: None,
         strength: None,
         after: None,
+        resetting: false,
+        network: false,
         auth: None,
     };
     if let Some(session) = lock {
@@ -298,6 +308,105 @@ pub async fn start_consent(
         error: None,
         strength: None,
         after: None,
+        resetting: false,
+        network: false,
+        auth: Some(auth),
+    };
+    save_new(state, &p, set_cookie, new_cookie).await
+}
+
+/// The operator's network told us the number, but more than that is needed: a password
+/// (LoA2: only the password step, or a first password since the network proved the phone),
+/// or an SMS code anyway (`sms_pin: "force"`, `prompt=login`).
+pub async fn start_detected(
+    state: &AppState,
+    client: &ClientRecord,
+    req: AuthRequest,
+    headers: &HeaderMap,
+    phone: Identifier,
+    ip: &str,
+) -> Response {
+    let (browser, new_cookie) = browser_cookie(state, headers);
+    let locale = page_locale(client, &req, headers);
+    let p = Pending {
+        req,
+        browser: hash_secret(&browser),
+        csrf: random_token(),
+        step: Step::Identifier,
+        identifier: None,
+        account_id: None,
+        lock: None,
+        remember: client.metadata.stay_signed_in().default,
+        verified: false,
+        locale,
+        error: None,
+        strength: None,
+        after: None,
+        resetting: false,
+        network: true,
+        auth: None,
+    };
+    let mut ctx = Ctx {
+        state,
+        client: client.clone(),
+        id: String::new(),
+        p,
+        ip: ip.to_string(),
+    };
+    let account = match state.store.find_account(&phone).await {
+        Ok(a) => a,
+        Err(e) => return page_store_error(state, e),
+    };
+    let forced = client.metadata.sms_pin == SmsPin::Force || ctx.p.req.prompt.login;
+    if ctx.p.req.acr == Acr::Password && !forced {
+        ctx.p.identifier = Some(phone);
+        ctx.p.account_id = account.as_ref().map(|a| a.id.clone());
+        if account.as_ref().is_some_and(Account::has_password) {
+            ctx.p.step = Step::Password;
+        } else {
+            ctx.p.verified = true;
+            ctx.p.step = Step::SetPassword;
+        }
+    } else {
+        ctx.p.network = false;
+        if let Err(e) = route_identifier(&mut ctx, phone, account).await {
+            return page_store_error(state, e);
+        }
+    }
+    save_new(state, &ctx.p, None, new_cookie).await
+}
+
+/// Already authenticated (an SSO hit), but the service needs a verified email first.
+pub async fn start_add_email(
+    state: &AppState,
+    client: &ClientRecord,
+    req: AuthRequest,
+    auth: Authenticated,
+    headers: &HeaderMap,
+    set_cookie: Option<String>,
+) -> Response {
+    let (browser, new_cookie) = browser_cookie(state, headers);
+    let locale = page_locale(client, &req, headers);
+    let p = Pending {
+        req,
+        browser: hash_secret(&browser),
+        csrf: random_token(),
+        step: Step::AddEmail,
+        identifier: None,
+        account_id: Some(auth.account_id.clone()),
+        lock: Some(auth.account_id.clone()),
+        remember: client.metadata.stay_signed_in().default,
+        verified: false,
+        locale,
+        error: None,
+        strength: None,
+        after: Some(Finished {
+            account_id: auth.account_id.clone(),
+            acr: auth.acr,
+            amr: auth.amr.clone(),
+        }),
+        resetting: false,
+        network: false,
         auth: Some(auth),
     };
     save_new(state, &p, set_cookie, new_cookie).await
@@ -361,18 +470,7 @@ async fn audit(
     client: Option<&str>,
     outcome: &str,
 ) {
-    let e = AuditEvent {
-        at: state.now(),
-        kind: kind.into(),
-        account_id: account.map(str::to_string),
-        client_id: client.map(str::to_string),
-        ip: None,
-        outcome: outcome.into(),
-        detail: None,
-    };
-    if let Err(e) = state.store.audit(&e).await {
-        tracing::error!(error = %e, "audit event not stored");
-    }
+    crate::audit::record(state, kind, account, client, outcome, None).await;
 }
 
 /// Creates the SSO session (a new id every time: no fixation) and answers the request.
@@ -388,15 +486,28 @@ async fn establish(
     remember: bool,
 ) -> Response {
     let now = state.now();
-    if let Some(old) = cookies::get(headers, cookies::SESSION)
-        && let Err(e) = state.store.delete_session(&hash_secret(&old)).await
-    {
-        return page_store_error(state, e);
+    // The cookie is new at every sign-in (no fixation). The same person keeps the session id,
+    // so what clients got under it stays tied to it and a later logout ends all of it; another
+    // person ends the previous session first (grants revoked, clients told).
+    let mut sid = random_id();
+    if let Some(old) = cookies::get(headers, cookies::SESSION) {
+        match state.store.delete_session(&hash_secret(&old)).await {
+            Ok(Some(prev)) if prev.account_id == account_id => sid = prev.sid,
+            Ok(Some(prev)) => {
+                if let Err(e) =
+                    session_ended(state, &prev.sid, &prev.account_id, EndReason::Replaced).await
+                {
+                    return page_store_error(state, e);
+                }
+            }
+            Ok(None) => {}
+            Err(e) => return page_store_error(state, e),
+        }
     }
     let token = random_token();
     let session = SsoSession {
         id_hash: hash_secret(&token),
-        sid: random_id(),
+        sid,
         account_id: account_id.to_string(),
         acr,
         amr,
@@ -621,6 +732,7 @@ pub(crate) fn page_context(m: &ClientMetadata, v: &View<'_>) -> serde_json::Valu
         "action": base,
         "restart": format!("{base}/restart"),
         "resend": format!("{base}/resend"),
+        "forgot": format!("{base}/forgot"),
         "label": label,
         "placeholder": placeholder,
         "inputmode": inputmode,
@@ -680,6 +792,15 @@ async fn checked(
             state,
             StatusCode::FORBIDDEN,
             "error-form-expired",
+        ));
+    }
+    // Our forms never send a field twice; a request that does was made by something else,
+    // and guessing which value it meant is how parameter pollution works.
+    if params.duplicate.is_some() {
+        return Err(error_page(
+            state,
+            StatusCode::BAD_REQUEST,
+            "The form was sent with a field more than once. Go back and try again.",
         ));
     }
     Ok((p, client, params))
@@ -742,6 +863,10 @@ pub async fn restart(
     p.account_id = None;
     p.lock = None;
     p.verified = false;
+    p.after = None;
+    p.auth = None;
+    p.resetting = false;
+    p.network = false;
     p.req.login_hint = None;
     save_and_show(Ctx {
         state: &state,
@@ -779,6 +904,48 @@ pub async fn resend(
             Ok(Ok(())) => {}
             Ok(Err(msg)) => ctx.p.error = Some(msg),
             Err(e) => return page_store_error(&state, e),
+        }
+    }
+    save_and_show(ctx).await
+}
+
+/// "Forgot your password?" on the password step: a code to the identifier, then a new
+/// password. The same limits as any code apply; the answer does not depend on whether the
+/// account has a password (the password step is shown only when it has one anyway).
+pub async fn forgot(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let (p, client, _) = match checked(&state, &id, &headers, &body).await {
+        Ok(v) => v,
+        Err(r) => return r,
+    };
+    let ip = ip_of(&state, peer, &headers);
+    let mut ctx = Ctx {
+        state: &state,
+        client,
+        id,
+        p,
+        ip,
+    };
+    if ctx.p.step == Step::Password
+        && let Some(identifier) = ctx.p.identifier.clone()
+    {
+        if identifier.is_phone() && ctx.client.metadata.sms_pin == SmsPin::Disallow {
+            ctx.p.error = Some(Notice::new("err-no-sms"));
+        } else {
+            match send_code(&ctx, &identifier, true).await {
+                Ok(Ok(())) => {
+                    ctx.p.step = Step::Code;
+                    ctx.p.verified = false;
+                    ctx.p.resetting = true;
+                }
+                Ok(Err(n)) => ctx.p.error = Some(n),
+                Err(e) => return page_store_error(&state, e),
+            }
         }
     }
     save_and_show(ctx).await
@@ -1051,9 +1218,18 @@ async fn on_password(ctx: &mut Ctx<'_>, params: &Params, headers: &HeaderMap) ->
     }
     let mut amr = vec!["pwd".to_string()];
     if ctx.p.verified {
-        amr.push(otp_amr(ctx.p.identifier.as_ref()));
+        amr.push(proof_amr(&ctx.p));
     }
     done(ctx, headers, &account.id, Acr::Password, amr).await
+}
+
+/// How the identifier was proven: the operator's network, or a code by SMS or email.
+fn proof_amr(p: &Pending) -> String {
+    if p.network {
+        "mca".into()
+    } else {
+        otp_amr(p.identifier.as_ref())
+    }
 }
 
 fn otp_amr(identifier: Option<&Identifier>) -> String {
@@ -1177,6 +1353,16 @@ async fn on_code(ctx: &mut Ctx<'_>, params: &Params, headers: &HeaderMap) -> Ste
             "success",
         )
         .await;
+        // After an SSO hit the session stays as it was (auth_time is not renewed by adding
+        // an email); after a real sign-in the session is made now.
+        if let Some(auth) = ctx.p.auth.take() {
+            state
+                .store
+                .delete_interaction(&hash_secret(&ctx.id))
+                .await?;
+            let r = finish::complete(state, &ctx.client, &ctx.p.req, auth, None, headers).await;
+            return Ok(Some(r));
+        }
         return done(ctx, headers, &after.account_id, after.acr, after.amr).await;
     }
     let account = match &ctx.p.account_id {
@@ -1185,6 +1371,11 @@ async fn on_code(ctx: &mut Ctx<'_>, params: &Params, headers: &HeaderMap) -> Ste
     };
     let needs_password = ctx.p.req.acr == Acr::Password || !identifier.is_phone();
     match account {
+        Some(_) if ctx.p.resetting => {
+            state.store.set_identifier_verified(&identifier).await?;
+            ctx.p.step = Step::SetPassword;
+            Ok(None)
+        }
         Some(account) => {
             state.store.set_identifier_verified(&identifier).await?;
             if needs_password {
@@ -1232,16 +1423,32 @@ async fn on_set_password(ctx: &mut Ctx<'_>, params: &Params, headers: &HeaderMap
         Ok(h) => h,
         Err(_) => return Err(StoreError::Database("password hashing failed".into())),
     };
+    let had_password = state
+        .store
+        .find_account(&identifier)
+        .await?
+        .is_some_and(|a| a.has_password());
     let account = find_or_create(state, &identifier, Some(hash)).await?;
+    if had_password {
+        // A changed password ends every other session and tells the owner on every
+        // verified phone and email (seed 001, "Security features").
+        crate::logout::backchannel::end_sessions_of_account(state, &account.id).await?;
+        notify_password_changed(state, &account, &ctx.p.locale).await;
+    }
     audit(
         state,
-        "password_set",
+        if had_password {
+            "password_changed"
+        } else {
+            "password_set"
+        },
         Some(&account.id),
         Some(&ctx.client.client_id),
         "success",
     )
     .await;
-    let amr = vec!["pwd".to_string(), otp_amr(Some(&identifier))];
+    ctx.p.resetting = false;
+    let amr = vec!["pwd".to_string(), proof_amr(&ctx.p)];
     done(ctx, headers, &account.id, Acr::Password, amr).await
 }
 
@@ -1319,6 +1526,30 @@ async fn on_consent(ctx: &mut Ctx<'_>, params: &Params) -> StepResult {
                 redirect_error(state, &t, "access_denied", "the person denied access"),
                 None,
             )))
+        }
+    }
+}
+
+async fn notify_password_changed(state: &AppState, account: &Account, lang: &str) {
+    let t = &state.pages.translations;
+    for i in account.identifiers.iter().filter(|i| i.verified) {
+        let (channel, subject) = match i.identifier.kind {
+            IdentifierKind::Phone => (Channel::Sms, None),
+            IdentifierKind::Email => (
+                Channel::Email,
+                Some(t.format(lang, "password-changed-subject", &[])),
+            ),
+        };
+        let msg = Message {
+            at: rfc3339(state.now()),
+            channel,
+            to: i.identifier.value.clone(),
+            subject,
+            body: t.format(lang, "password-changed-body", &[]),
+            purpose: "password_changed".into(),
+        };
+        if let Err(e) = state.sender.send(msg).await {
+            tracing::error!(error = %e, "password change notice not sent");
         }
     }
 }

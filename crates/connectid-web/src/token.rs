@@ -87,6 +87,34 @@ async fn authenticate(
     p: &Params,
 ) -> Result<ClientRecord, OAuthError> {
     let fail = || OAuthError::invalid_client("client authentication failed");
+    let (method, client_id, secret) = presented_credentials(headers, p)?;
+    let client = state.store.get_client(&client_id).await?.ok_or_else(fail)?;
+    if client.metadata.token_endpoint_auth_method != method {
+        return Err(fail());
+    }
+    match method {
+        TokenEndpointAuthMethod::ClientSecretBasic | TokenEndpointAuthMethod::ClientSecretPost => {
+            let given = hash_secret(secret.as_deref().unwrap_or(""));
+            let stored = client.secret_hash.as_deref().unwrap_or("");
+            if stored.is_empty() || !constant_time_eq(given.as_bytes(), stored.as_bytes()) {
+                return Err(fail());
+            }
+        }
+        TokenEndpointAuthMethod::PrivateKeyJwt => {
+            verify_assertion(state, &client, p.get("client_assertion").unwrap_or("")).await?;
+        }
+        TokenEndpointAuthMethod::None => {}
+    }
+    Ok(client)
+}
+
+/// Reads how the caller presents itself (method, client id, secret) from the request alone,
+/// before anything is looked up: exactly one method, and one client id.
+pub(crate) fn presented_credentials(
+    headers: &HeaderMap,
+    p: &Params,
+) -> Result<(TokenEndpointAuthMethod, String, Option<String>), OAuthError> {
+    let fail = || OAuthError::invalid_client("client authentication failed");
     let basic = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
@@ -135,24 +163,7 @@ async fn authenticate(
     if p.get("client_id").is_some_and(|id| id != client_id) {
         return Err(fail());
     }
-    let client = state.store.get_client(&client_id).await?.ok_or_else(fail)?;
-    if client.metadata.token_endpoint_auth_method != method {
-        return Err(fail());
-    }
-    match method {
-        TokenEndpointAuthMethod::ClientSecretBasic | TokenEndpointAuthMethod::ClientSecretPost => {
-            let given = hash_secret(secret.as_deref().unwrap_or(""));
-            let stored = client.secret_hash.as_deref().unwrap_or("");
-            if stored.is_empty() || !constant_time_eq(given.as_bytes(), stored.as_bytes()) {
-                return Err(fail());
-            }
-        }
-        TokenEndpointAuthMethod::PrivateKeyJwt => {
-            verify_assertion(state, &client, p.get("client_assertion").unwrap_or("")).await?;
-        }
-        TokenEndpointAuthMethod::None => {}
-    }
-    Ok(client)
+    Ok((method, client_id, secret))
 }
 
 /// RFC 7523 client assertion: signed by a key in the client's `jwks` (or at its `jwks_uri`),
@@ -260,12 +271,7 @@ async fn handle(
         ));
     }
     let client = authenticate_client(state, headers, &p, ip).await?;
-    let grant_type = p
-        .get("grant_type")
-        .ok_or_else(|| OAuthError::bad_request("invalid_request", "grant_type is missing"))?;
-    let grant_type: GrantType = serde_json::from_value(json!(grant_type)).map_err(|_| {
-        OAuthError::bad_request("unsupported_grant_type", "this grant type is not supported")
-    })?;
+    let grant_type = grant_type(&p)?;
     if !client.metadata.grant_types.contains(&grant_type) {
         return Err(OAuthError::bad_request(
             "unauthorized_client",
@@ -281,6 +287,15 @@ async fn handle(
             "token exchange is not supported yet",
         )),
     }
+}
+
+pub(crate) fn grant_type(p: &Params) -> Result<GrantType, OAuthError> {
+    let grant_type = p
+        .get("grant_type")
+        .ok_or_else(|| OAuthError::bad_request("invalid_request", "grant_type is missing"))?;
+    serde_json::from_value(json!(grant_type)).map_err(|_| {
+        OAuthError::bad_request("unsupported_grant_type", "this grant type is not supported")
+    })
 }
 
 fn invalid_grant(d: &str) -> OAuthError {
@@ -380,18 +395,8 @@ async fn refresh(
             "the refresh token was issued to another client",
         ));
     }
-    match state.store.use_refresh_token(&hash, now).await? {
-        RefreshUse::Rotated { .. } => {}
-        RefreshUse::Reused { grant_id } => {
-            state.store.revoke_grant(&grant_id, now).await?;
-            return Err(invalid_grant(
-                "the refresh token was already used; its whole family is revoked",
-            ));
-        }
-        RefreshUse::Unknown => {
-            return Err(invalid_grant("the refresh token is invalid or expired"));
-        }
-    }
+    // Checked before the token is used: a refused request must not cost the client its
+    // refresh token.
     let narrowed = match p.get("scope") {
         Some(s) => {
             let asked = Scope::parse_supported(s);
@@ -405,6 +410,18 @@ async fn refresh(
         }
         None => None,
     };
+    match state.store.use_refresh_token(&hash, now).await? {
+        RefreshUse::Rotated { .. } => {}
+        RefreshUse::Reused { grant_id } => {
+            state.store.revoke_grant(&grant_id, now).await?;
+            return Err(invalid_grant(
+                "the refresh token was already used; its whole family is revoked",
+            ));
+        }
+        RefreshUse::Unknown => {
+            return Err(invalid_grant("the refresh token is invalid or expired"));
+        }
+    }
     let account = state
         .store
         .get_account(&grant.account_id)

@@ -39,7 +39,17 @@ pub async fn get(State(state): State<AppState>, headers: HeaderMap) -> Response 
 }
 
 pub async fn post(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
-    let from_form = Params::parse(&body).get("access_token").map(str::to_string);
+    let form = Params::parse(&body);
+    if form.duplicate.is_some() {
+        // A fixed text: the description also goes into the WWW-Authenticate header, where a
+        // parameter name chosen by the caller has no place.
+        return bearer_error(
+            StatusCode::BAD_REQUEST,
+            "invalid_request",
+            "a parameter appears more than once",
+        );
+    }
+    let from_form = form.get("access_token").map(str::to_string);
     let token = match (bearer(&headers), from_form) {
         (Some(_), Some(_)) => {
             return bearer_error(

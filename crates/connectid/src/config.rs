@@ -34,7 +34,23 @@ pub struct Config {
     pub password: connectid_core::password::Policy,
     /// Quotas per identifier and per address; shared by every node (database, or Redis).
     pub rate_limits: connectid_core::ratelimit::RateLimitSettings,
+    pub audit: Audit,
     pub clients: Vec<toml::Value>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Audit {
+    /// Days an audit event is kept.
+    pub retention_days: u32,
+}
+
+impl Default for Audit {
+    fn default() -> Self {
+        Self {
+            retention_days: 365,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -89,6 +105,7 @@ impl Default for Config {
             keys: Keys::default(),
             password: connectid_core::password::Policy::default(),
             rate_limits: connectid_core::ratelimit::RateLimitSettings::default(),
+            audit: Audit::default(),
             clients: Vec::new(),
         }
     }
@@ -144,6 +161,7 @@ const ENV_KEYS: &[(&str, &str)] = &[
     ("mobile_network", "trusted_proxies"),
     ("mobile_network", "msisdn_header"),
     ("keys", "encryption_key"),
+    ("audit", "retention_days"),
 ];
 
 /// Command-line values that override everything else.
@@ -206,6 +224,12 @@ pub fn load(
                     .map(|s| toml::Value::String(s.into()))
                     .collect(),
             )
+        } else if key == "retention_days" {
+            // Numbers from the environment: a bad one is reported by the key, like the file.
+            value
+                .trim()
+                .parse::<i64>()
+                .map_or_else(|_| toml::Value::String(value.clone()), toml::Value::Integer)
         } else {
             toml::Value::String(value.clone())
         };
@@ -270,6 +294,9 @@ impl Config {
             return Err(err("redis_url", "must start with redis://"));
         }
         self.phone_region()?;
+        if self.audit.retention_days == 0 {
+            return Err(err("audit.retention_days", "must be at least 1"));
+        }
         if self.password.min_score > 4 {
             return Err(err("password.min_score", "must be 0 to 4"));
         }
@@ -279,10 +306,16 @@ impl Config {
         match self.sms.provider.as_str() {
             "outbox" | "log" => {}
             "webhook" => {
-                return Err(err(
-                    "sms.provider",
-                    "the webhook provider is not available in this version; use outbox or log",
-                ));
+                let url = &self.sms.webhook_url;
+                if !(url.starts_with("https://") || url.starts_with("http://")) {
+                    return Err(err("sms.webhook_url", "must be an http(s) URL"));
+                }
+                if self.sms.webhook_secret.len() < 16 {
+                    return Err(err(
+                        "sms.webhook_secret",
+                        "must be at least 16 characters (it signs every request)",
+                    ));
+                }
             }
             other => {
                 return Err(err(
@@ -294,10 +327,16 @@ impl Config {
         match self.email.provider.as_str() {
             "outbox" | "log" => {}
             "smtp" => {
-                return Err(err(
-                    "email.provider",
-                    "the smtp provider is not available in this version; use outbox or log",
-                ));
+                let url = &self.email.smtp_url;
+                if !(url.starts_with("smtp://") || url.starts_with("smtps://")) {
+                    return Err(err("email.smtp_url", "must start with smtp:// or smtps://"));
+                }
+                if self.email.from.parse::<lettre::message::Mailbox>().is_err() {
+                    return Err(err(
+                        "email.from",
+                        "must be an address like \"CONNECT ID <id@example.com>\"",
+                    ));
+                }
             }
             other => {
                 return Err(err(

@@ -66,6 +66,23 @@ enum Command {
         #[command(subcommand)]
         command: KeysCommand,
     },
+    /// List security events (newest first) as JSON lines.
+    Audit {
+        /// Only this account (its `sub`).
+        #[arg(long)]
+        account: Option<String>,
+        /// Only this client.
+        #[arg(long)]
+        client: Option<String>,
+        /// Only this kind, e.g. signin, registration, password_changed, logout.
+        #[arg(long)]
+        kind: Option<String>,
+        /// Only events of the last N seconds, or since a Unix time with a leading `@`.
+        #[arg(long, value_name = "SECONDS|@UNIX")]
+        since: Option<String>,
+        #[arg(long, default_value_t = 100)]
+        limit: i64,
+    },
     /// Check the configuration and print it with secrets masked.
     Config,
 }
@@ -245,6 +262,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             for secret in [
                 &mut shown.admin.token,
                 &mut shown.sms.webhook_secret,
+                &mut shown.email.smtp_url,
                 &mut shown.keys.encryption_key,
             ] {
                 if !secret.is_empty() {
@@ -272,6 +290,80 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             let cipher = KeyCipher::new(Some(&cfg.keys.encryption_key));
             keys(&*store, &cipher, command, clock.now()).await
         }
+        Command::Audit {
+            account,
+            client,
+            kind,
+            since,
+            limit,
+        } => {
+            let since = match since.as_deref() {
+                None => None,
+                Some(v) => Some(parse_since(v, clock.now())?),
+            };
+            if !(1..=100_000).contains(&limit) {
+                return Err(Failure::Usage(
+                    "--limit must be between 1 and 100000".into(),
+                ));
+            }
+            let store = open_store(&cfg).await?;
+            let q = connectid_core::store::AuditQuery {
+                account_id: account,
+                client_id: client,
+                kind,
+                since,
+                limit,
+            };
+            for e in store.list_audit(&q).await? {
+                println!(
+                    "{}",
+                    json!({"at": connectid_core::messages::rfc3339(e.at), "kind": e.kind,
+                           "account": e.account_id, "client": e.client_id, "ip": e.ip,
+                           "outcome": e.outcome, "detail": e.detail})
+                );
+            }
+            Ok(())
+        }
+    }
+}
+
+/// `--since 3600` (the last hour) or `--since @1767225600` (a Unix time).
+fn parse_since(v: &str, now: i64) -> Result<i64, Failure> {
+    let bad = || {
+        Failure::Usage(format!(
+            "--since: `{v}` is not a number of seconds or @unix-time"
+        ))
+    };
+    match v.strip_prefix('@') {
+        Some(t) => t.parse::<i64>().map_err(|_| bad()),
+        None => v
+            .parse::<i64>()
+            .ok()
+            .filter(|s| *s >= 0)
+            .map(|s| now - s)
+            .ok_or_else(bad),
+    }
+}
+
+/// Records what an operator did from the command line (no address: it is local).
+async fn cli_audit(
+    store: &dyn Store,
+    kind: &str,
+    client: Option<&str>,
+    detail: Option<String>,
+    now: i64,
+) {
+    let e = connectid_core::store::AuditEvent {
+        at: now,
+        kind: kind.into(),
+        account_id: None,
+        client_id: client.map(str::to_string),
+        ip: None,
+        outcome: "success".into(),
+        detail,
+    };
+    if let Err(err) = store.audit(&e).await {
+        eprintln!("warning: audit event not stored: {err}");
     }
 }
 
@@ -288,6 +380,7 @@ async fn clients(store: &dyn Store, command: ClientsCommand, now: i64) -> Result
                 )),
                 other => other.into(),
             })?;
+            cli_audit(store, "client_created", Some(&record.client_id), None, now).await;
             print_json(&client::to_json(&record, secret.as_deref()));
         }
         ClientsCommand::List => {
@@ -312,12 +405,14 @@ async fn clients(store: &dyn Store, command: ClientsCommand, now: i64) -> Result
             let (record, secret) =
                 client::update(&existing, meta, now).map_err(metadata_failure)?;
             store.update_client(&record).await?;
+            cli_audit(store, "client_updated", Some(&record.client_id), None, now).await;
             print_json(&client::to_json(&record, secret.as_deref()));
         }
         ClientsCommand::Delete { client_id } => {
             if !store.delete_client(&client_id).await? {
                 return Err(Failure::Usage(format!("no client `{client_id}`")));
             }
+            cli_audit(store, "client_deleted", Some(&client_id), None, now).await;
             println!("deleted {client_id}");
         }
     }
@@ -454,15 +549,27 @@ async fn keys(
     Ok(())
 }
 
-fn sender(cfg: &Config, channel: &str) -> Arc<dyn MessageSender> {
+fn sender(cfg: &Config, channel: &str) -> Result<Arc<dyn MessageSender>, Failure> {
+    use connectid_web::outbox::{LogSender, OutboxSender, SmtpSender, WebhookSender};
     let (provider, outbox) = match channel {
         "sms" => (&cfg.sms.provider, &cfg.sms.outbox),
         _ => (&cfg.email.provider, &cfg.email.outbox),
     };
-    match provider.as_str() {
-        "outbox" => Arc::new(connectid_web::outbox::OutboxSender::new(outbox)),
-        _ => Arc::new(connectid_web::outbox::LogSender),
-    }
+    let bad = |key: &str, e: connectid_core::messages::SendError| {
+        Failure::Usage(format!("config: `{key}`: {}", e.0))
+    };
+    Ok(match provider.as_str() {
+        "outbox" => Arc::new(OutboxSender::new(outbox)),
+        "webhook" => Arc::new(
+            WebhookSender::new(&cfg.sms.webhook_url, &cfg.sms.webhook_secret)
+                .map_err(|e| bad("sms.webhook_url", e))?,
+        ),
+        "smtp" => Arc::new(
+            SmtpSender::new(&cfg.email.smtp_url, &cfg.email.from)
+                .map_err(|e| bad("email.smtp_url", e))?,
+        ),
+        _ => Arc::new(LogSender),
+    })
 }
 
 /// Sends SMS through one provider and email through the other.
@@ -543,8 +650,8 @@ async fn serve(mut cfg: Config, demo: bool) -> Result<(), Failure> {
     let limits =
         connectid_core::ratelimit::RateLimits::new(limiter, cfg.rate_limits.clone(), clock.clone());
     let sender: Arc<dyn MessageSender> = Arc::new(Router {
-        sms: sender(&cfg, "sms"),
-        email: sender(&cfg, "email"),
+        sms: sender(&cfg, "sms")?,
+        email: sender(&cfg, "email")?,
     });
     let state = AppState::new(
         store.clone(),
@@ -556,7 +663,7 @@ async fn serve(mut cfg: Config, demo: bool) -> Result<(), Failure> {
         sender,
     )
     .with_limits(limits);
-    spawn_maintenance(state.clone());
+    spawn_maintenance(state.clone(), cfg.audit.retention_days);
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .map_err(|e| Failure::Runtime(format!("cannot listen on {addr}: {e}")))?;
@@ -605,7 +712,8 @@ async fn demo_services(store: &dyn Store, cfg: &Config, now: i64) -> Result<axum
 }
 
 /// Reloads keys (a rotation elsewhere reaches this node) and purges expired rows.
-fn spawn_maintenance(state: AppState) {
+fn spawn_maintenance(state: AppState, retention_days: u32) {
+    let retention = i64::from(retention_days) * 86_400;
     tokio::spawn(async move {
         let mut ticks: u64 = 0;
         loop {
@@ -616,10 +724,13 @@ fn spawn_maintenance(state: AppState) {
                 Ok(ks) => state.set_keyset(ks),
                 Err(e) => tracing::error!(error = %e, "key reload failed"),
             }
-            if ticks.is_multiple_of(40)
-                && let Err(e) = state.store.purge_expired(now).await
-            {
-                tracing::error!(error = %e, "purge failed");
+            if ticks.is_multiple_of(40) {
+                if let Err(e) = state.store.purge_expired(now).await {
+                    tracing::error!(error = %e, "purge failed");
+                }
+                if let Err(e) = state.store.purge_audit(now - retention).await {
+                    tracing::error!(error = %e, "audit retention purge failed");
+                }
             }
         }
     });

@@ -22,12 +22,67 @@ struct Server {
     base: String,
     admin: String,
     child: Child,
+    db: Db,
+}
+
+/// Where a test server keeps its data: its own SQLite file, or its own PostgreSQL database
+/// on the server `TEST_DATABASE_URL` names (every e2e test runs on both in CI).
+#[derive(Debug, Clone)]
+enum Db {
+    Sqlite,
+    Postgres {
+        admin_url: String,
+        url: String,
+        name: String,
+    },
+}
+
+fn backends() -> Vec<Db> {
+    let mut out = vec![Db::Sqlite];
+    match std::env::var("TEST_DATABASE_URL") {
+        Ok(admin_url) => {
+            let name = format!("e2e_{}", random_id().to_ascii_lowercase().replace('-', "_"));
+            let base = admin_url
+                .rsplit_once('/')
+                .map_or(admin_url.as_str(), |(b, _)| b)
+                .to_string();
+            out.push(Db::Postgres {
+                url: format!("{base}/{name}"),
+                admin_url,
+                name,
+            });
+        }
+        Err(_) => {
+            assert!(
+                std::env::var_os("CI").is_none(),
+                "TEST_DATABASE_URL is required in CI"
+            );
+            eprintln!("SKIPPED: PostgreSQL e2e (set TEST_DATABASE_URL)");
+        }
+    }
+    out
 }
 
 impl Drop for Server {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
+        let _ = std::fs::remove_dir_all(&self.dir);
+        if let Db::Postgres {
+            admin_url, name, ..
+        } = &self.db
+        {
+            // Best effort: a database left behind is harmless, only untidy.
+            let _ = Command::new("psql")
+                .args([
+                    admin_url.as_str(),
+                    "-qc",
+                    &format!("DROP DATABASE IF EXISTS {name}"),
+                ])
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .status();
+        }
     }
 }
 
@@ -40,23 +95,49 @@ fn free_port() -> u16 {
 }
 
 impl Server {
-    async fn start() -> Server {
+    /// With extra TOML appended to the config (its own sections only).
+    async fn start_on(db: Db, extra: &str) -> Server {
         let dir = std::env::temp_dir().join(format!("connectid-e2e-{}", random_id()));
         std::fs::create_dir_all(&dir).unwrap();
         let port = free_port();
         let base = format!("http://127.0.0.1:{port}");
         let admin = random_token();
         let config = dir.join("connectid.toml");
-        std::fs::write(
-            &config,
-            format!(
-                "listen = \"127.0.0.1:{port}\"\nissuer = \"{base}\"\ndatabase_url = \"sqlite://{db}\"\n\
-                 [admin]\ntoken = \"{admin}\"\n[sms]\noutbox = \"{ob}\"\n[email]\noutbox = \"{ob}\"\n",
-                db = dir.join("c.db").display(),
-                ob = dir.join("outbox.jsonl").display()
-            ),
-        )
-        .unwrap();
+        let database_url = match &db {
+            Db::Sqlite => format!("sqlite://{}", dir.join("c.db").display()),
+            Db::Postgres {
+                admin_url,
+                url,
+                name,
+            } => {
+                let out = Command::new("psql")
+                    .args([
+                        admin_url.as_str(),
+                        "-qc",
+                        &format!("CREATE DATABASE {name}"),
+                    ])
+                    .output()
+                    .expect("psql is needed for the PostgreSQL e2e tests");
+                assert!(
+                    out.status.success(),
+                    "{}",
+                    String::from_utf8_lossy(&out.stderr)
+                );
+                url.clone()
+            }
+        };
+        // The outbox for SMS and email, unless `extra` configures that section itself.
+        let ob = dir.join("outbox.jsonl");
+        let mut toml = format!(
+            "listen = \"127.0.0.1:{port}\"\nissuer = \"{base}\"\ndatabase_url = \"{database_url}\"\n\
+             [admin]\ntoken = \"{admin}\"\n"
+        );
+        for section in ["sms", "email"] {
+            if !extra.contains(&format!("[{section}]")) {
+                toml.push_str(&format!("[{section}]\noutbox = \"{}\"\n", ob.display()));
+            }
+        }
+        std::fs::write(&config, toml + extra).unwrap();
         let child = Command::new(BIN)
             .args(["--config", config.to_str().unwrap(), "serve"])
             .env("RUST_LOG", "warn")
@@ -70,6 +151,7 @@ impl Server {
             base,
             admin,
             child,
+            db,
         };
         for _ in 0..200 {
             if let Ok(r) = reqwest::get(format!("{}/readyz", s.base)).await
@@ -278,18 +360,42 @@ async fn walk(s: &Server, b: &mut Browser, url: &str, identifier: &str) -> (Stri
         steps.push(st.clone());
         let csrf = attr(&a.body, "name=\"csrf\"", "value");
         let action = format!("{}{}", s.base, attr_action(&a.body));
+        // As a browser does: a pre-checked "stay signed in" box is sent as it is.
+        let remember = if a.body.contains("name=\"remember\" value=\"true\" checked") {
+            "true"
+        } else {
+            ""
+        };
         a = match st.as_str() {
             "identifier" => {
-                b.post(&action, &[("csrf", &csrf), ("identifier", identifier)])
-                    .await
+                b.post(
+                    &action,
+                    &[
+                        ("csrf", &csrf),
+                        ("identifier", identifier),
+                        ("remember", remember),
+                    ],
+                )
+                .await
             }
             "password" => {
-                b.post(&action, &[("csrf", &csrf), ("password", PASSWORD)])
-                    .await
+                b.post(
+                    &action,
+                    &[
+                        ("csrf", &csrf),
+                        ("password", PASSWORD),
+                        ("remember", remember),
+                    ],
+                )
+                .await
             }
             "code" => {
                 let code = s.last_code(identifier);
-                b.post(&action, &[("csrf", &csrf), ("code", &code)]).await
+                b.post(
+                    &action,
+                    &[("csrf", &csrf), ("code", &code), ("remember", remember)],
+                )
+                .await
             }
             "set-password" => {
                 b.post(&action, &[("csrf", &csrf), ("new_password", PASSWORD)])
@@ -327,8 +433,15 @@ async fn exchange(s: &Server, client: &Value, code: &str, verifier: &str) -> req
 
 #[tokio::test]
 async fn password_sign_in_then_tokens_refresh_revocation_and_logout() {
-    let s = Server::start().await;
-    let client = s.client(r#","sso":true"#);
+    for db in backends() {
+        password_sign_in_then_tokens_refresh_revocation_and_logout_on(db).await;
+    }
+}
+
+async fn password_sign_in_then_tokens_refresh_revocation_and_logout_on(db: Db) {
+    let s = Server::start_on(db, "").await;
+    // SSO above LoA1 needs the "stay signed in" checkbox (seed 003).
+    let client = s.client(r#","sso":true,"stay_signed_in":{"visible":true,"default":true}"#);
     let cid = client["client_id"].as_str().unwrap();
     let email = format!("u{}@example.com", random_id());
     let sub = s.account(&email);
@@ -352,7 +465,7 @@ async fn password_sign_in_then_tokens_refresh_revocation_and_logout() {
     assert!(id["sid"].is_string() && id["at_hash"].is_string() && id["auth_time"].is_i64());
     assert!(
         id.get("td_sls").is_none(),
-        "stay signed in is on by default"
+        "stay signed in was left checked"
     );
 
     // The code works once; a second use revokes what the first issued.
@@ -459,7 +572,13 @@ async fn password_sign_in_then_tokens_refresh_revocation_and_logout() {
 
 #[tokio::test]
 async fn sms_registration_and_step_up() {
-    let s = Server::start().await;
+    for db in backends() {
+        sms_registration_and_step_up_on(db).await;
+    }
+}
+
+async fn sms_registration_and_step_up_on(db: Db) {
+    let s = Server::start_on(db, "").await;
     let client = s.client(r#","sso":true,"stay_signed_in":{"visible":true,"default":false}"#);
     let cid = client["client_id"].as_str().unwrap();
     let digits: String = random_id()
@@ -502,7 +621,13 @@ async fn sms_registration_and_step_up() {
 
 #[tokio::test]
 async fn bad_requests_get_clear_errors_and_change_nothing() {
-    let s = Server::start().await;
+    for db in backends() {
+        bad_requests_get_clear_errors_and_change_nothing_on(db).await;
+    }
+}
+
+async fn bad_requests_get_clear_errors_and_change_nothing_on(db: Db) {
+    let s = Server::start_on(db, "").await;
     let client = s.client("");
     let cid = client["client_id"].as_str().unwrap();
     let mut b = Browser::new();
@@ -657,4 +782,407 @@ fn cli_errors_exit_2_with_one_line() {
     assert_eq!(code, 2);
     let (code, err) = run(&["accounts", "create", "--phone", "12"], "", &cfg);
     assert_eq!(code, 2, "{err}");
+}
+
+/// Re-authenticating the same person keeps the session id: a later logout ends what was
+/// issued before the re-authentication too (refresh tokens stop working).
+#[tokio::test]
+async fn reauthentication_keeps_the_session_so_logout_ends_everything() {
+    for db in backends() {
+        reauthentication_keeps_the_session_so_logout_ends_everything_on(db).await;
+    }
+}
+
+async fn reauthentication_keeps_the_session_so_logout_ends_everything_on(db: Db) {
+    let s = Server::start_on(db, "").await;
+    let client = s.client(r#","sso":true,"stay_signed_in":{"visible":true,"default":true}"#);
+    let cid = client["client_id"].as_str().unwrap();
+    let email = format!("r{}@example.com", random_id());
+    s.account(&email);
+    let mut b = Browser::new();
+    let (url, flow) = authorize_url(&s, cid, "&acr_values=2");
+    let (landed, _) = walk(&s, &mut b, &url, &email).await;
+    let first: Value = exchange(&s, &client, &query(&landed)["code"], &flow.verifier)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let first_sid = claims(first["id_token"].as_str().unwrap())["sid"].clone();
+
+    let (url, flow) = authorize_url(&s, cid, "&acr_values=2&prompt=login");
+    let (landed, steps) = walk(&s, &mut b, &url, &email).await;
+    assert_eq!(steps, ["password"], "re-authentication of the same account");
+    let second: Value = exchange(&s, &client, &query(&landed)["code"], &flow.verifier)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        claims(second["id_token"].as_str().unwrap())["sid"],
+        first_sid,
+        "same person, same session id"
+    );
+
+    let hint = second["id_token"].as_str().unwrap();
+    let out = b
+        .get(&format!(
+            "{}/logout?id_token_hint={hint}&post_logout_redirect_uri=http://127.0.0.1:9/bye",
+            s.base
+        ))
+        .await;
+    assert_eq!(out.status, 303);
+    let r = reqwest::Client::new()
+        .post(format!("{}/token", s.base))
+        .basic_auth(cid, client["client_secret"].as_str())
+        .form(&[
+            ("grant_type", "refresh_token"),
+            ("refresh_token", first["refresh_token"].as_str().unwrap()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        r.status(),
+        400,
+        "the refresh token from before re-authentication is revoked"
+    );
+}
+
+/// "Forgot your password?": a code to the email, a new password; the owner is told on every
+/// verified identifier, every other session ends, and the audit log shows it all.
+#[tokio::test]
+async fn forgot_password_notifies_ends_other_sessions_and_is_audited() {
+    for db in backends() {
+        forgot_password_notifies_ends_other_sessions_and_is_audited_on(db).await;
+    }
+}
+
+async fn forgot_password_notifies_ends_other_sessions_and_is_audited_on(db: Db) {
+    let s = Server::start_on(db, "").await;
+    let client = s.client(r#","sso":true,"stay_signed_in":{"visible":true,"default":true}"#);
+    let cid = client["client_id"].as_str().unwrap();
+    let email = format!("f{}@example.com", random_id());
+    let sub = s.account(&email);
+
+    // Browser A is signed in.
+    let mut a = Browser::new();
+    let (url, _) = authorize_url(&s, cid, "&acr_values=2");
+    let (_, steps) = walk(&s, &mut a, &url, &email).await;
+    assert_eq!(steps, ["identifier", "password"]);
+
+    // Browser B forgot the password.
+    let mut b = Browser::new();
+    let (url, flow) = authorize_url(&s, cid, "&acr_values=2");
+    let mut page = b.get(&url).await;
+    while let Some(loc) = page.location.clone() {
+        page = b.get(&format!("{}{loc}", s.base)).await;
+    }
+    let csrf = attr(&page.body, "name=\"csrf\"", "value");
+    let action = format!("{}{}", s.base, attr_action(&page.body));
+    let r = b
+        .post(&action, &[("csrf", &csrf), ("identifier", &email)])
+        .await;
+    let page = b.get(&format!("{}{}", s.base, r.location.unwrap())).await;
+    assert_eq!(step(&page.body), "password");
+    let r = b
+        .post(&format!("{action}/forgot"), &[("csrf", &csrf)])
+        .await;
+    let page = b.get(&format!("{}{}", s.base, r.location.unwrap())).await;
+    assert_eq!(step(&page.body), "code");
+    let code = s.last_code(&email);
+    let r = b.post(&action, &[("csrf", &csrf), ("code", &code)]).await;
+    let page = b.get(&format!("{}{}", s.base, r.location.unwrap())).await;
+    assert_eq!(step(&page.body), "set-password");
+    let r = b
+        .post(
+            &action,
+            &[("csrf", &csrf), ("new_password", "a brand new secret 9")],
+        )
+        .await;
+    let landed = r.location.unwrap();
+    assert!(landed.starts_with(REDIRECT), "{landed}");
+    let tokens: Value = exchange(&s, &client, &query(&landed)["code"], &flow.verifier)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        claims(tokens["id_token"].as_str().unwrap())["sub"],
+        sub.as_str()
+    );
+
+    // The owner is told.
+    let outbox = std::fs::read_to_string(s.dir.join("outbox.jsonl")).unwrap();
+    assert!(
+        outbox.lines().any(|l| {
+            let m: Value = serde_json::from_str(l).unwrap();
+            m["purpose"] == "password_changed" && m["to"] == email.as_str()
+        }),
+        "no password change notice"
+    );
+    // Browser A's session has ended.
+    let (url, _) = authorize_url(&s, cid, "&prompt=none");
+    let r = a.get(&url).await;
+    assert_eq!(
+        query(r.location.as_deref().unwrap())["error"],
+        "login_required"
+    );
+
+    // `connectid audit` shows the change and the sign-ins, with the address.
+    let (code, out, err) = s.cli(&["audit", "--kind", "password_changed"], "");
+    assert_eq!(code, 0, "{err}");
+    let ev: Value = serde_json::from_str(out.lines().next().unwrap()).unwrap();
+    assert_eq!(ev["account"], sub.as_str());
+    assert_eq!(ev["client"], cid);
+    assert_eq!(ev["ip"], "127.0.0.1");
+    let (code, out, _) = s.cli(&["audit", "--account", &sub, "--since", "3600"], "");
+    assert_eq!(code, 0);
+    let kinds: Vec<String> = out
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<Value>(l).unwrap()["kind"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    assert!(kinds.contains(&"signin".to_string()), "{kinds:?}");
+    let (code, _, err) = s.cli(&["audit", "--since", "yesterday"], "");
+    assert_eq!(code, 2, "{err}");
+}
+
+/// Limits are enforced through the binary: failed client authentications end in `429` with
+/// `Retry-After`, wrong passwords in a page that says how long to wait; the right password
+/// is refused too while the limit lasts, and other accounts are not affected.
+#[tokio::test]
+async fn rate_limits_answer_429_and_a_wait_message() {
+    for db in backends() {
+        rate_limits_answer_429_and_a_wait_message_on(db).await;
+    }
+}
+
+async fn rate_limits_answer_429_and_a_wait_message_on(db: Db) {
+    let s = Server::start_on(
+        db,
+        "[rate_limits]\nclient_auth_failures_per_client = { max = 2, per_secs = 600 }\n\
+         password_per_identifier = { max = 2, per_secs = 600 }\n",
+    )
+    .await;
+    let client = s.client("");
+    let cid = client["client_id"].as_str().unwrap();
+    let bad = || {
+        reqwest::Client::new()
+            .post(format!("{}/token", s.base))
+            .basic_auth(cid, Some("wrong-secret-wrong-secret-wrong-secret"))
+            .form(&[("grant_type", "client_credentials")])
+            .send()
+    };
+    assert_eq!(bad().await.unwrap().status(), 401);
+    assert_eq!(bad().await.unwrap().status(), 401);
+    let limited = bad().await.unwrap();
+    assert_eq!(limited.status(), 429);
+    let wait: u64 = limited.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=600).contains(&wait), "{wait}");
+    assert_eq!(limited.json::<Value>().await.unwrap()["error"], "slow_down");
+
+    let email = format!("l{}@example.com", random_id());
+    s.account(&email);
+    let other = format!("o{}@example.com", random_id());
+    s.account(&other);
+    let mut b = Browser::new();
+    let (url, _) = authorize_url(&s, cid, "&acr_values=2");
+    let mut page = b.get(&url).await;
+    while let Some(loc) = page.location.clone() {
+        page = b.get(&format!("{}{loc}", s.base)).await;
+    }
+    let csrf = attr(&page.body, "name=\"csrf\"", "value");
+    let action = format!("{}{}", s.base, attr_action(&page.body));
+    b.post(&action, &[("csrf", &csrf), ("identifier", &email)])
+        .await;
+    for _ in 0..2 {
+        let r = b
+            .post(&action, &[("csrf", &csrf), ("password", "not it at all")])
+            .await;
+        assert_eq!(r.status, 400);
+    }
+    let r = b
+        .post(&action, &[("csrf", &csrf), ("password", PASSWORD)])
+        .await;
+    assert_eq!(r.status, 400, "the right password waits too");
+    assert!(r.body.contains("role=\"alert\""));
+    assert!(r.body.contains("Wait"), "says how long: {}", r.body);
+
+    // Another account from the same address is not affected.
+    let mut c = Browser::new();
+    let (url, _) = authorize_url(&s, cid, "&acr_values=2");
+    let (_, steps) = walk(&s, &mut c, &url, &other).await;
+    assert_eq!(steps, ["identifier", "password"]);
+}
+
+/// Starts the sign-in pages for `client` and submits `identifier`; returns the step shown.
+async fn submit_identifier(
+    s: &Server,
+    b: &mut Browser,
+    client_id: &str,
+    identifier: &str,
+) -> String {
+    let (url, _) = authorize_url(s, client_id, "");
+    let mut page = b.get(&url).await;
+    while let Some(loc) = page.location.clone() {
+        page = b.get(&format!("{}{loc}", s.base)).await;
+    }
+    let csrf = attr(&page.body, "name=\"csrf\"", "value");
+    let action = format!("{}{}", s.base, attr_action(&page.body));
+    let mut r = b
+        .post(&action, &[("csrf", &csrf), ("identifier", identifier)])
+        .await;
+    while let Some(loc) = r.location.clone() {
+        r = b.get(&format!("{}{loc}", s.base)).await;
+    }
+    step(&r.body)
+}
+
+/// SMS through the webhook provider: the gateway gets the outbox JSON, signed with
+/// HMAC-SHA256 over "<timestamp>.<body>", and a 5xx is retried.
+#[tokio::test]
+async fn sms_webhook_is_signed_and_retried() {
+    use std::sync::{Arc, Mutex};
+    type Seen = Arc<Mutex<Vec<(String, String, Vec<u8>)>>>;
+    let seen: Seen = Arc::default();
+    let app = axum::Router::new()
+        .route(
+            "/sms",
+            axum::routing::post(
+                |axum::extract::State(seen): axum::extract::State<Seen>,
+                 headers: axum::http::HeaderMap,
+                 body: axum::body::Bytes| async move {
+                    let h = |k: &str| headers[k].to_str().unwrap().to_string();
+                    let mut all = seen.lock().unwrap();
+                    all.push((
+                        h("x-connectid-timestamp"),
+                        h("x-connectid-signature"),
+                        body.to_vec(),
+                    ));
+                    // The first delivery fails: the provider must try again.
+                    if all.len() == 1 {
+                        axum::http::StatusCode::SERVICE_UNAVAILABLE
+                    } else {
+                        axum::http::StatusCode::OK
+                    }
+                },
+            ),
+        )
+        .with_state(seen.clone());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    let secret = "webhook-secret-0123456789";
+    let s = Server::start_on(
+        Db::Sqlite,
+        &format!(
+            "[sms]\nprovider = \"webhook\"\nwebhook_url = \"http://127.0.0.1:{port}/sms\"\n\
+             webhook_secret = \"{secret}\"\n"
+        ),
+    )
+    .await;
+    let client = s.client("");
+    let mut b = Browser::new();
+    let phone = "+4791234567";
+    let st = submit_identifier(&s, &mut b, client["client_id"].as_str().unwrap(), phone).await;
+    assert_eq!(st, "code");
+    let all = seen.lock().unwrap().clone();
+    assert_eq!(all.len(), 2, "one failure, one retry");
+    for (ts, sig, body) in &all {
+        let mut signed = format!("{ts}.").into_bytes();
+        signed.extend_from_slice(body);
+        let want = format!(
+            "sha256={}",
+            connectid_core::crypto::hmac_sha256_hex(secret.as_bytes(), &signed)
+        );
+        assert_eq!(sig, &want);
+    }
+    let msg: Value = serde_json::from_slice(&all[1].2).unwrap();
+    assert_eq!(msg["channel"], "sms");
+    assert_eq!(msg["to"], phone);
+    assert_eq!(msg["purpose"], "signin");
+    assert!(msg["body"].as_str().unwrap().contains("#"), "WebOTP line");
+}
+
+/// Email through SMTP, to a minimal SMTP server in the test.
+#[tokio::test]
+async fn email_goes_out_over_smtp() {
+    use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<String>();
+    tokio::spawn(async move {
+        while let Ok((sock, _)) = listener.accept().await {
+            let tx = tx.clone();
+            tokio::spawn(async move {
+                let (r, mut w) = sock.into_split();
+                let mut lines = BufReader::new(r).lines();
+                w.write_all(b"220 test ESMTP\r\n").await.unwrap();
+                let mut data = String::new();
+                let mut in_data = false;
+                while let Ok(Some(line)) = lines.next_line().await {
+                    if in_data {
+                        if line == "." {
+                            in_data = false;
+                            tx.send(std::mem::take(&mut data)).unwrap();
+                            w.write_all(b"250 queued\r\n").await.unwrap();
+                        } else {
+                            data.push_str(&line);
+                            data.push('\n');
+                        }
+                        continue;
+                    }
+                    let cmd = line.to_ascii_uppercase();
+                    let reply: &[u8] = if cmd.starts_with("EHLO") || cmd.starts_with("HELO") {
+                        b"250 test\r\n"
+                    } else if cmd.starts_with("DATA") {
+                        in_data = true;
+                        b"354 go on\r\n"
+                    } else if cmd.starts_with("QUIT") {
+                        w.write_all(b"221 bye\r\n").await.unwrap();
+                        break;
+                    } else {
+                        b"250 ok\r\n"
+                    };
+                    w.write_all(reply).await.unwrap();
+                }
+            });
+        }
+    });
+    let s = Server::start_on(
+        Db::Sqlite,
+        &format!(
+            "[email]\nprovider = \"smtp\"\nsmtp_url = \"smtp://127.0.0.1:{port}\"\n\
+             from = \"CONNECT ID <id@example.com>\"\n"
+        ),
+    )
+    .await;
+    let client = s.client("");
+    let mut b = Browser::new();
+    let email = format!("m{}@example.com", random_id().to_ascii_lowercase());
+    let st = submit_identifier(&s, &mut b, client["client_id"].as_str().unwrap(), &email).await;
+    assert_eq!(st, "code");
+    let mail = tokio::time::timeout(Duration::from_secs(10), rx.recv())
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(mail.contains(&format!("To: {email}")), "{mail}");
+    assert!(
+        mail.contains("From: \"CONNECT ID\" <id@example.com>"),
+        "{mail}"
+    );
+    assert!(mail.contains("Subject: Your CONNECT ID code"), "{mail}");
+    assert!(
+        mail.split(|c: char| !c.is_ascii_digit())
+            .any(|w| w.len() == 6),
+        "a 6-digit code in {mail}"
+    );
 }

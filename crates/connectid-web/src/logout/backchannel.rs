@@ -33,6 +33,8 @@ pub enum EndReason {
     Bearer,
     /// An administrator (or the account's owner) revoked the session.
     Revoked,
+    /// Another account signed in in the same browser.
+    Replaced,
 }
 
 /// The session `sid` of `account_id` is over (its row already deleted by the caller): revokes
