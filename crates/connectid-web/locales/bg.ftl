@@ -128,3 +128,18 @@ password-changed-body = Паролата на профила ви в CONNECT ID 
 
 ## The "Sign in with CONNECT ID" button
 signin-button = Вход с CONNECT ID
+
+## The flow previewer (/flow-previewer)
+previewer-title = Преглед на процеса на вход
+previewer-intro = Вижте всяка стъпка от входа така, както хората ще я виждат с настройките на вашата услуга. Нищо не се изпраща и никой не влиза в профила си.
+previewer-client-id = Идентификатор на клиента (client ID) на регистрирана услуга
+previewer-metadata = Или поставете метаданните на клиента (JSON)
+previewer-step = Стъпка
+previewer-login-hint = Телефонен номер или имейл за попълване (login_hint)
+previewer-locked = Само с този телефонен номер или имейл може да се влезе (login_hint_locked)
+previewer-show = Покажи прегледа
+previewer-banner = Преглед на стъпката „{ $step }“. Формулярите тук не изпращат нищо.
+previewer-back = Промяна на настройките
+previewer-unknown-client = Няма регистрирана услуга с този идентификатор на клиента.
+previewer-need-client = Въведете идентификатор на клиента или поставете метаданните на клиента.
+previewer-invalid-metadata = Тези метаданни на клиента не са валидни.

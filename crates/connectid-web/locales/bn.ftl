@@ -128,3 +128,18 @@ password-changed-body = আপনার CONNECT ID অ্যাকাউন্�
 
 ## The "Sign in with CONNECT ID" button
 signin-button = CONNECT ID দিয়ে সাইন ইন করুন
+
+## The flow previewer (/flow-previewer)
+previewer-title = সাইন-ইন ফ্লো প্রিভিউ
+previewer-intro = আপনার পরিষেবার সেটিংস অনুযায়ী সাইন ইনের প্রতিটি ধাপ ব্যবহারকারীরা যেভাবে দেখবেন, ঠিক সেভাবে দেখুন। কিছুই পাঠানো হয় না এবং কেউ সাইন ইন করেন না।
+previewer-client-id = নিবন্ধিত পরিষেবার ক্লায়েন্ট আইডি
+previewer-metadata = অথবা ক্লায়েন্ট মেটাডেটা (JSON) পেস্ট করুন
+previewer-step = ধাপ
+previewer-login-hint = আগে থেকে পূরণ করে রাখার ফোন নম্বর বা ইমেল (login_hint)
+previewer-locked = শুধু এই ফোন নম্বর বা ইমেল দিয়েই সাইন ইন করা যাবে (login_hint_locked)
+previewer-show = প্রিভিউ দেখান
+previewer-banner = “{ $step }” ধাপের প্রিভিউ। এখানকার ফর্মগুলো কিছুই পাঠায় না।
+previewer-back = সেটিংস পরিবর্তন করুন
+previewer-unknown-client = এই ক্লায়েন্ট আইডি দিয়ে কোনো পরিষেবা নিবন্ধিত নেই।
+previewer-need-client = একটি ক্লায়েন্ট আইডি লিখুন অথবা ক্লায়েন্ট মেটাডেটা পেস্ট করুন।
+previewer-invalid-metadata = এই ক্লায়েন্ট মেটাডেটা সঠিক নয়।

@@ -128,3 +128,18 @@ password-changed-body = Adgangskoden til din CONNECT ID-konto er blevet ændret.
 
 ## The "Sign in with CONNECT ID" button
 signin-button = Log ind med CONNECT ID
+
+## The flow previewer (/flow-previewer)
+previewer-title = Forhåndsvisning af trinene ved log ind
+previewer-intro = Se hvert trin, når man logger ind, sådan som folk vil se det med din tjenestes indstillinger. Intet bliver sendt, og ingen bliver logget ind.
+previewer-client-id = Klient-id for en registreret tjeneste
+previewer-metadata = Eller indsæt klientmetadata (JSON)
+previewer-step = Trin
+previewer-login-hint = Telefonnummer eller e-mail, der skal udfyldes (login_hint)
+previewer-locked = Kun dette telefonnummer eller denne e-mail kan logge ind (login_hint_locked)
+previewer-show = Vis forhåndsvisning
+previewer-banner = Forhåndsvisning af trinnet »{ $step }«. Formularerne her sender intet.
+previewer-back = Skift indstillingerne
+previewer-unknown-client = Der er ingen tjeneste registreret med dette klient-id.
+previewer-need-client = Indtast et klient-id, eller indsæt klientmetadata.
+previewer-invalid-metadata = Disse klientmetadata er ikke gyldige.

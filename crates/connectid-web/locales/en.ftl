@@ -129,3 +129,18 @@ password-changed-body = The password of your CONNECT ID account was changed. If 
 
 ## The "Sign in with CONNECT ID" button
 signin-button = Sign in with CONNECT ID
+
+## The flow previewer (/flow-previewer), for services' developers
+previewer-title = Flow previewer
+previewer-intro = See each sign-in step as people will see it with your service's settings. Nothing is sent and no one is signed in.
+previewer-client-id = Client ID of a registered service
+previewer-metadata = Or paste client metadata (JSON)
+previewer-step = Step
+previewer-login-hint = Phone number or email to fill in (login_hint)
+previewer-locked = Only this phone number or email may sign in (login_hint_locked)
+previewer-show = Show preview
+previewer-banner = Preview of the “{ $step }” step. Forms here send nothing.
+previewer-back = Change the settings
+previewer-unknown-client = No service is registered with this client ID.
+previewer-need-client = Enter a client ID or paste client metadata.
+previewer-invalid-metadata = This client metadata is not valid.

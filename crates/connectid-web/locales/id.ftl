@@ -113,3 +113,18 @@ password-changed-body = Kata sandi akun CONNECT ID Anda telah diubah. Jika ini b
 
 ## The "Sign in with CONNECT ID" button
 signin-button = Masuk dengan CONNECT ID
+
+## The flow previewer (/flow-previewer)
+previewer-title = Pratinjau alur masuk
+previewer-intro = Lihat setiap langkah masuk seperti yang akan dilihat pengguna dengan pengaturan layanan Anda. Tidak ada yang dikirim dan tidak ada yang masuk.
+previewer-client-id = Client ID layanan yang terdaftar
+previewer-metadata = Atau tempel metadata klien (JSON)
+previewer-step = Langkah
+previewer-login-hint = Nomor telepon atau email yang diisikan (login_hint)
+previewer-locked = Hanya nomor telepon atau email ini yang boleh masuk (login_hint_locked)
+previewer-show = Tampilkan pratinjau
+previewer-banner = Pratinjau langkah “{ $step }”. Formulir di sini tidak mengirim apa pun.
+previewer-back = Ubah pengaturan
+previewer-unknown-client = Tidak ada layanan yang terdaftar dengan client ID ini.
+previewer-need-client = Masukkan client ID atau tempel metadata klien.
+previewer-invalid-metadata = Metadata klien ini tidak valid.

@@ -113,3 +113,18 @@ password-changed-body = Kata laluan akaun CONNECT ID anda telah ditukar. Jika in
 
 ## The "Sign in with CONNECT ID" button
 signin-button = Log masuk dengan CONNECT ID
+
+## The flow previewer (/flow-previewer)
+previewer-title = Pratonton aliran log masuk
+previewer-intro = Lihat setiap langkah log masuk seperti yang akan dilihat oleh pengguna dengan tetapan perkhidmatan anda. Tiada apa-apa yang dihantar dan tiada sesiapa yang dilog masuk.
+previewer-client-id = ID klien perkhidmatan yang berdaftar
+previewer-metadata = Atau tampal metadata klien (JSON)
+previewer-step = Langkah
+previewer-login-hint = Nombor telefon atau e-mel yang akan diisi (login_hint)
+previewer-locked = Hanya nombor telefon atau e-mel ini boleh log masuk (login_hint_locked)
+previewer-show = Tunjukkan pratonton
+previewer-banner = Pratonton langkah “{ $step }”. Borang di sini tidak menghantar apa-apa.
+previewer-back = Tukar tetapan
+previewer-unknown-client = Tiada perkhidmatan yang berdaftar dengan ID klien ini.
+previewer-need-client = Masukkan ID klien atau tampal metadata klien.
+previewer-invalid-metadata = Metadata klien ini tidak sah.

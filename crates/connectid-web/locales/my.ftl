@@ -113,3 +113,18 @@ password-changed-body = သင့် CONNECT ID အကောင့်၏ စက�
 
 ## The "Sign in with CONNECT ID" button
 signin-button = CONNECT ID ဖြင့် လက်မှတ်ထိုးဝင်ရန်
+
+## The flow previewer (/flow-previewer)
+previewer-title = လက်မှတ်ထိုးဝင်ခြင်း အဆင့်များကို အစမ်းကြည့်ရန်
+previewer-intro = သင့်ဝန်ဆောင်မှု၏ ဆက်တင်များဖြင့် အသုံးပြုသူများ မြင်ရမည့်အတိုင်း လက်မှတ်ထိုးဝင်ခြင်း အဆင့်တစ်ခုစီကို ကြည့်ပါ။ မည်သည့်အရာကိုမျှ ပို့မည်မဟုတ်ဘဲ မည်သူမျှလည်း လက်မှတ်ထိုးဝင်မည် မဟုတ်ပါ။
+previewer-client-id = မှတ်ပုံတင်ထားသော ဝန်ဆောင်မှု၏ Client ID
+previewer-metadata = သို့မဟုတ် client metadata (JSON) ကို ကူးထည့်ပါ
+previewer-step = အဆင့်
+previewer-login-hint = ကြိုတင်ဖြည့်ထားမည့် ဖုန်းနံပါတ် သို့မဟုတ် အီးမေးလ် (login_hint)
+previewer-locked = ဤဖုန်းနံပါတ် သို့မဟုတ် အီးမေးလ်ဖြင့်သာ လက်မှတ်ထိုးဝင်နိုင်သည် (login_hint_locked)
+previewer-show = အစမ်းကြည့်ရန်
+previewer-banner = “{ $step }” အဆင့်ကို အစမ်းကြည့်နေသည်။ ဤနေရာရှိ ဖောင်များသည် မည်သည့်အရာကိုမျှ မပို့ပါ။
+previewer-back = ဆက်တင်များ ပြောင်းရန်
+previewer-unknown-client = ဤ Client ID ဖြင့် မှတ်ပုံတင်ထားသော ဝန်ဆောင်မှု မရှိပါ။
+previewer-need-client = Client ID ထည့်ပါ သို့မဟုတ် client metadata ကို ကူးထည့်ပါ။
+previewer-invalid-metadata = ဤ client metadata သည် မမှန်ကန်ပါ။

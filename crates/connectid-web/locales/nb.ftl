@@ -127,3 +127,18 @@ password-changed-body = Passordet til CONNECT ID-kontoen din er endret. Hvis det
 
 ## The "Sign in with CONNECT ID" button
 signin-button = Logg inn med CONNECT ID
+
+## The flow previewer (/flow-previewer)
+previewer-title = Forhåndsvisning av innloggingen
+previewer-intro = Se hvert innloggingstrinn slik folk vil se det med innstillingene til tjenesten din. Ingenting blir sendt, og ingen blir logget inn.
+previewer-client-id = Klient-ID for en registrert tjeneste
+previewer-metadata = Eller lim inn klientmetadata (JSON)
+previewer-step = Trinn
+previewer-login-hint = Telefonnummer eller e-post som skal fylles ut (login_hint)
+previewer-locked = Bare dette telefonnummeret eller denne e-postadressen kan logge inn (login_hint_locked)
+previewer-show = Vis forhåndsvisning
+previewer-banner = Forhåndsvisning av trinnet «{ $step }». Skjemaene her sender ingenting.
+previewer-back = Endre innstillingene
+previewer-unknown-client = Ingen tjeneste er registrert med denne klient-ID-en.
+previewer-need-client = Skriv inn en klient-ID eller lim inn klientmetadata.
+previewer-invalid-metadata = Disse klientmetadataene er ikke gyldige.

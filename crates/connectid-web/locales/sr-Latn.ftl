@@ -135,3 +135,18 @@ password-changed-body = Lozinka vašeg CONNECT ID naloga je promenjena. Ako to n
 
 ## The "Sign in with CONNECT ID" button
 signin-button = Prijavi se pomoću CONNECT ID-a
+
+## The flow previewer (/flow-previewer)
+previewer-title = Pregled toka prijave
+previewer-intro = Pogledajte svaki korak prijave onako kako će ga ljudi videti sa podešavanjima vaše usluge. Ništa se ne šalje i niko se ne prijavljuje.
+previewer-client-id = ID klijenta registrovane usluge
+previewer-metadata = Ili nalepite metapodatke klijenta (JSON)
+previewer-step = Korak
+previewer-login-hint = Broj telefona ili imejl koji se unapred popunjava (login_hint)
+previewer-locked = Prijava je moguća samo ovim brojem telefona ili imejlom (login_hint_locked)
+previewer-show = Prikaži pregled
+previewer-banner = Pregled koraka „{ $step }“. Obrasci ovde ništa ne šalju.
+previewer-back = Promeni podešavanja
+previewer-unknown-client = Nijedna usluga nije registrovana sa ovim ID-jem klijenta.
+previewer-need-client = Unesite ID klijenta ili nalepite metapodatke klijenta.
+previewer-invalid-metadata = Ovi metapodaci klijenta nisu ispravni.

@@ -127,3 +127,18 @@ password-changed-body = Lösenordet för ditt CONNECT ID-konto har ändrats. Om 
 
 ## The "Sign in with CONNECT ID" button
 signin-button = Logga in med CONNECT ID
+
+## The flow previewer (/flow-previewer)
+previewer-title = Förhandsgranskning av inloggningen
+previewer-intro = Se varje inloggningssteg så som användarna ser det med din tjänsts inställningar. Inget skickas och ingen loggas in.
+previewer-client-id = Klient-id för en registrerad tjänst
+previewer-metadata = Eller klistra in klientmetadata (JSON)
+previewer-step = Steg
+previewer-login-hint = Telefonnummer eller e-postadress att fylla i (login_hint)
+previewer-locked = Bara det här telefonnumret eller den här e-postadressen kan logga in (login_hint_locked)
+previewer-show = Visa förhandsgranskning
+previewer-banner = Förhandsgranskning av steget ”{ $step }”. Formulären här skickar ingenting.
+previewer-back = Ändra inställningarna
+previewer-unknown-client = Ingen tjänst är registrerad med det här klient-id:t.
+previewer-need-client = Ange ett klient-id eller klistra in klientmetadata.
+previewer-invalid-metadata = Klientmetadatan är ogiltig.

@@ -114,3 +114,18 @@ password-changed-body = รหัสผ่านของบัญชี CONNECT
 
 ## The "Sign in with CONNECT ID" button
 signin-button = ลงชื่อเข้าใช้ด้วย CONNECT ID
+
+## The flow previewer (/flow-previewer)
+previewer-title = ตัวอย่างขั้นตอนการลงชื่อเข้าใช้
+previewer-intro = ดูการลงชื่อเข้าใช้แต่ละขั้นตอนอย่างที่ผู้ใช้จะเห็นตามการตั้งค่าของบริการของคุณ ระบบจะไม่ส่งข้อมูลใดๆ และจะไม่มีใครลงชื่อเข้าใช้
+previewer-client-id = Client ID ของบริการที่ลงทะเบียนไว้
+previewer-metadata = หรือวางข้อมูลเมตาของไคลเอ็นต์ (JSON)
+previewer-step = ขั้นตอน
+previewer-login-hint = หมายเลขโทรศัพท์หรืออีเมลที่จะกรอกไว้ล่วงหน้า (login_hint)
+previewer-locked = ลงชื่อเข้าใช้ได้ด้วยหมายเลขโทรศัพท์หรืออีเมลนี้เท่านั้น (login_hint_locked)
+previewer-show = แสดงตัวอย่าง
+previewer-banner = ตัวอย่างของขั้นตอน “{ $step }” แบบฟอร์มในหน้านี้จะไม่ส่งข้อมูลใดๆ
+previewer-back = เปลี่ยนการตั้งค่า
+previewer-unknown-client = ไม่มีบริการที่ลงทะเบียนด้วย Client ID นี้
+previewer-need-client = ป้อน Client ID หรือวางข้อมูลเมตาของไคลเอ็นต์
+previewer-invalid-metadata = ข้อมูลเมตาของไคลเอ็นต์นี้ไม่ถูกต้อง

@@ -129,3 +129,18 @@ password-changed-body = آپ کے CONNECT ID اکاؤنٹ کا پاس ورڈ ت�
 
 ## The "Sign in with CONNECT ID" button
 signin-button = CONNECT ID کے ساتھ سائن ان کریں
+
+## The flow previewer (/flow-previewer)
+previewer-title = سائن ان کے مراحل کا پیش منظر
+previewer-intro = اپنی سروس کی سیٹنگز کے ساتھ سائن ان کا ہر مرحلہ ویسا ہی دیکھیں جیسا لوگ دیکھیں گے۔ کچھ نہیں بھیجا جاتا اور کوئی سائن ان نہیں ہوتا۔
+previewer-client-id = رجسٹرڈ سروس کی کلائنٹ آئی ڈی
+previewer-metadata = یا کلائنٹ میٹا ڈیٹا (JSON) پیسٹ کریں
+previewer-step = مرحلہ
+previewer-login-hint = پہلے سے بھرا جانے والا فون نمبر یا ای میل (login_hint)
+previewer-locked = صرف اسی فون نمبر یا ای میل سے سائن ان کیا جا سکتا ہے (login_hint_locked)
+previewer-show = پیش منظر دکھائیں
+previewer-banner = { $step } مرحلے کا پیش منظر۔ یہاں کے فارم کچھ نہیں بھیجتے۔
+previewer-back = سیٹنگز تبدیل کریں
+previewer-unknown-client = اس کلائنٹ آئی ڈی کے ساتھ کوئی سروس رجسٹرڈ نہیں ہے۔
+previewer-need-client = کلائنٹ آئی ڈی درج کریں یا کلائنٹ میٹا ڈیٹا پیسٹ کریں۔
+previewer-invalid-metadata = یہ کلائنٹ میٹا ڈیٹا درست نہیں ہے۔

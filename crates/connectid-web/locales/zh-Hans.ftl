@@ -113,3 +113,18 @@ password-changed-body = 您的 CONNECT ID 账号密码已更改。如果这不�
 
 ## The "Sign in with CONNECT ID" button
 signin-button = 使用 CONNECT ID 登录
+
+## The flow previewer (/flow-previewer)
+previewer-title = 登录流程预览
+previewer-intro = 按照您服务的设置，查看用户将看到的每个登录步骤。不会发送任何内容，也不会有人登录。
+previewer-client-id = 已注册服务的客户端 ID
+previewer-metadata = 或粘贴客户端元数据（JSON）
+previewer-step = 步骤
+previewer-login-hint = 预先填写的手机号码或邮箱（login_hint）
+previewer-locked = 仅允许使用此手机号码或邮箱登录（login_hint_locked）
+previewer-show = 显示预览
+previewer-banner = “{ $step }”步骤的预览。此处的表单不会发送任何内容。
+previewer-back = 更改设置
+previewer-unknown-client = 没有服务使用此客户端 ID 注册。
+previewer-need-client = 请输入客户端 ID 或粘贴客户端元数据。
+previewer-invalid-metadata = 此客户端元数据无效。

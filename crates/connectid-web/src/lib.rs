@@ -10,6 +10,7 @@
 mod admin;
 pub mod audit;
 mod authorize;
+mod button;
 mod cookies;
 mod discovery;
 mod error;
@@ -25,6 +26,7 @@ pub mod net;
 pub mod outbox;
 mod pages;
 mod params;
+mod previewer;
 mod signin;
 mod state;
 mod token;
@@ -73,6 +75,15 @@ pub fn router_with(state: AppState, extra: Router) -> Router {
         .route("/assets/form_post.js", get(pages::form_post_js))
         .route("/assets/strength.js", get(pages::strength_js))
         .route("/assets/brand/{file}", get(pages::brand_css))
+        .route("/assets/button/{file}", get(button::asset))
+        .route("/assets/button.css", get(button::css))
+        .route(
+            "/assets/brand-preview/{file}",
+            get(previewer::brand_preview_css),
+        )
+        .route("/flow-previewer", get(previewer::get).post(previewer::post))
+        .route("/flow-previewer/form", post(previewer::form_sink))
+        .route("/flow-previewer/form/{*rest}", post(previewer::form_sink))
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(state::readyz))
         .fallback(pages::not_found)

@@ -117,7 +117,8 @@ impl Pages {
             "consent.html",
             "signed_out.html",
             "logout.html",
-            "form_post.html"
+            "form_post.html",
+            "previewer.html"
         );
         let t = translations.clone();
         env.add_function(
@@ -334,6 +335,7 @@ mod tests {
             "signed_out.html",
             "logout.html",
             "form_post.html",
+            "previewer.html",
         ] {
             let html = p.render(name, &ctx).unwrap();
             assert!(!html.contains("<script>x"), "{name} does not escape");

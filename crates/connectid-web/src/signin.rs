@@ -9,7 +9,7 @@ use axum::extract::{ConnectInfo, Path, RawQuery, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use connectid_core::account::Account;
-use connectid_core::client::{IdentifierFirst, Identifiers, SmsPin};
+use connectid_core::client::{ClientMetadata, IdentifierFirst, Identifiers, SmsPin};
 use connectid_core::crypto::{
     constant_time_eq, hash_secret, random_digits, random_id, random_token,
 };
@@ -43,7 +43,7 @@ const STEP_UP_PROOF_SECS: i64 = 10 * 60;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
-enum Step {
+pub(crate) enum Step {
     Identifier,
     Password,
     Code,
@@ -53,7 +53,16 @@ enum Step {
 }
 
 impl Step {
-    fn name(self) -> &'static str {
+    pub(crate) const ALL: [Step; 6] = [
+        Self::Identifier,
+        Self::Password,
+        Self::Code,
+        Self::SetPassword,
+        Self::AddEmail,
+        Self::Consent,
+    ];
+
+    pub(crate) fn name(self) -> &'static str {
         match self {
             Self::Identifier => "identifier",
             Self::Password => "password",
@@ -63,7 +72,7 @@ impl Step {
             Self::Consent => "consent",
         }
     }
-    fn template(self) -> &'static str {
+    pub(crate) fn template(self) -> &'static str {
         match self {
             Self::Identifier => "identifier.html",
             Self::Password => "password.html",
@@ -619,8 +628,69 @@ fn page_locale(client: &ClientRecord, req: &AuthRequest, headers: &HeaderMap) ->
 }
 
 fn render(ctx: &Ctx<'_>) -> Response {
-    let m = &ctx.client.metadata;
     let p = &ctx.p;
+    let base = format!("/signin/{}", ctx.id);
+    let view = View {
+        step: p.step,
+        locale: &p.locale,
+        error: p
+            .error
+            .as_ref()
+            .map(|n| ctx.state.pages.translations.notice(&p.locale, n)),
+        identifier: p
+            .identifier
+            .as_ref()
+            .map(|i| i.value.as_str())
+            .or(p.req.login_hint.as_deref()),
+        login_hint_locked: p.req.login_hint_locked,
+        remember: p.remember,
+        reauthentication: p.lock.is_some(),
+        strength: p.strength,
+        scope: &p.req.scope,
+        csrf: &p.csrf,
+        base: &base,
+        brand_css: format!(
+            "/assets/brand/{}.css?v={}",
+            ctx.client.client_id, ctx.client.updated_at
+        ),
+    };
+    let status = if p.error.is_some() {
+        StatusCode::BAD_REQUEST
+    } else {
+        StatusCode::OK
+    };
+    ctx.state.pages.page(
+        status,
+        p.step.template(),
+        page_context(&ctx.client.metadata, &view),
+    )
+}
+
+/// What a step page shows besides the service's settings: how far the person has come and
+/// where the forms go. The sign-in builds it from the pending state, the flow previewer from
+/// sample values, and both render through `page_context`, so a preview is the real page.
+pub(crate) struct View<'a> {
+    pub step: Step,
+    pub locale: &'a str,
+    /// Already translated.
+    pub error: Option<String>,
+    /// The identifier typed or proven so far, else the `login_hint`.
+    pub identifier: Option<&'a str>,
+    pub login_hint_locked: bool,
+    pub remember: bool,
+    /// Only one account may sign in (step-up, re-authentication): no "Stay signed in".
+    pub reauthentication: bool,
+    pub strength: Option<u8>,
+    pub scope: &'a str,
+    pub csrf: &'a str,
+    /// Where the forms post: `{base}`, `{base}/restart`, `{base}/resend`.
+    pub base: &'a str,
+    /// The stylesheet with the header colour, used when the metadata has one.
+    pub brand_css: String,
+}
+
+/// The template context of a step page, from the service's metadata and the view.
+pub(crate) fn page_context(m: &ClientMetadata, v: &View<'_>) -> serde_json::Value {
     let (label, placeholder, inputmode, input_type) = match (m.identifiers, m.identifier_first) {
         (Identifiers::Phone, _) => ("identifier-label-phone", "", "tel", "tel"),
         (Identifiers::Email, _) => (
@@ -639,58 +709,42 @@ fn render(ctx: &Ctx<'_>) -> Response {
             "text",
         ),
     };
-    let identifier = p
-        .identifier
-        .as_ref()
-        .map(|i| i.value.clone())
-        .or_else(|| p.req.login_hint.clone());
     let message = match m.branding.as_ref().and_then(|b| b.message.as_ref()) {
         Some(connectid_core::client::LocalisedText::One(t)) => Some(t.clone()),
         Some(connectid_core::client::LocalisedText::PerLanguage(map)) => map
-            .get(&p.locale)
+            .get(v.locale)
             .or_else(|| map.get(&m.default_locale))
             .or_else(|| map.get("en"))
             .cloned(),
         None => None,
     };
-    let base = format!("/signin/{}", ctx.id);
-    let status = if p.error.is_some() {
-        StatusCode::BAD_REQUEST
-    } else {
-        StatusCode::OK
-    };
-    ctx.state.pages.page(
-        status,
-        p.step.template(),
-        json!({
-            "step": p.step.name(),
-            "lang": p.locale,
-            "switch": format!("{base}?"),
-            "error": p.error.as_ref().map(|n| ctx.state.pages.translations.notice(&p.locale, n)),
-            "client_name": if m.client_name.is_empty() { None } else { Some(&m.client_name) },
-            "logo_uri": m.branding.as_ref().and_then(|b| b.logo_uri.clone()).or(m.logo_uri.clone()),
-            "brand_css": m.branding.as_ref().and_then(|b| b.header_color.as_ref()).map(|_| {
-                format!("/assets/brand/{}.css?v={}", ctx.client.client_id, ctx.client.updated_at)
-            }),
-            "message": message,
-            "csrf": p.csrf,
-            "action": base,
-            "restart": format!("{base}/restart"),
-            "resend": format!("{base}/resend"),
-            "forgot": format!("{base}/forgot"),
-            "label": label,
-            "placeholder": placeholder,
-            "inputmode": inputmode,
-            "input_type": input_type,
-            "locked": p.req.login_hint_locked && p.step == Step::Identifier,
-            "min_length": MIN_LEN,
-            "strength": p.strength,
-            "identifier": identifier,
-            "remember_visible": m.stay_signed_in().visible && p.lock.is_none(),
-            "remember": p.remember,
-            "scopes": p.req.scope.split_whitespace().collect::<Vec<_>>(),
-        }),
-    )
+    let base = v.base;
+    json!({
+        "step": v.step.name(),
+        "lang": v.locale,
+        "switch": format!("{base}?"),
+        "error": v.error,
+        "client_name": if m.client_name.is_empty() { None } else { Some(&m.client_name) },
+        "logo_uri": m.branding.as_ref().and_then(|b| b.logo_uri.clone()).or(m.logo_uri.clone()),
+        "brand_css": m.branding.as_ref().and_then(|b| b.header_color.as_ref()).map(|_| &v.brand_css),
+        "message": message,
+        "csrf": v.csrf,
+        "action": base,
+        "restart": format!("{base}/restart"),
+        "resend": format!("{base}/resend"),
+        "forgot": format!("{base}/forgot"),
+        "label": label,
+        "placeholder": placeholder,
+        "inputmode": inputmode,
+        "input_type": input_type,
+        "locked": v.login_hint_locked && v.step == Step::Identifier,
+        "min_length": MIN_LEN,
+        "strength": v.strength,
+        "identifier": v.identifier,
+        "remember_visible": m.stay_signed_in().visible && !v.reauthentication,
+        "remember": v.remember,
+        "scopes": v.scope.split_whitespace().collect::<Vec<_>>(),
+    })
 }
 
 /// Saves the pending state and shows its current step (POST-redirect-GET).
