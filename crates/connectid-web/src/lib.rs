@@ -45,20 +45,26 @@ pub fn router(state: AppState) -> Router {
 
 /// Every route, plus `extra` (the demo) under the same security headers and languages.
 pub fn router_with(state: AppState, extra: Router) -> Router {
-    Router::new()
+    // The hot protocol paths answer machines: no language, no audit address to work out.
+    let protocol = Router::new()
         .route(
             "/.well-known/openid-configuration",
             get(discovery::configuration),
         )
         .route("/jwks", get(discovery::jwks))
+        .route("/token", post(token::token))
+        .route("/userinfo", get(userinfo::get).post(userinfo::post))
+        .route("/healthz", get(|| async { "ok" }))
+        .route("/readyz", get(state::readyz))
+        .with_state(state.clone());
+    // Pages for people, and the endpoints whose events go to the audit log.
+    let pages = Router::new()
         .route("/authorize", get(authorize::get).post(authorize::post))
         .route("/signin/{id}", get(signin::show).post(signin::submit))
         .route("/signin/{id}/restart", post(signin::restart))
         .route("/signin/{id}/resend", post(signin::resend))
         .route("/signin/{id}/forgot", post(signin::forgot))
         .route("/signin/{id}/strength", post(signin::strength))
-        .route("/token", post(token::token))
-        .route("/userinfo", get(userinfo::get).post(userinfo::post))
         .route("/revoke", post(introspect::revoke))
         .route("/introspect", post(introspect::introspect))
         .route("/logout", get(logout::get).post(logout::post))
@@ -84,15 +90,15 @@ pub fn router_with(state: AppState, extra: Router) -> Router {
         .route("/flow-previewer", get(previewer::get).post(previewer::post))
         .route("/flow-previewer/form", post(previewer::form_sink))
         .route("/flow-previewer/form/{*rest}", post(previewer::form_sink))
-        .route("/healthz", get(|| async { "ok" }))
-        .route("/readyz", get(state::readyz))
         .fallback(pages::not_found)
         .with_state(state.clone())
-        .merge(extra)
         .layer(axum::middleware::from_fn_with_state(
             state,
             audit::client_ip_layer,
         ))
-        .layer(axum::middleware::from_fn(pages::locale_layer))
+        .layer(axum::middleware::from_fn(pages::locale_layer));
+    protocol
+        .merge(pages)
+        .merge(extra)
         .layer(axum::middleware::from_fn(headers::security_headers))
 }

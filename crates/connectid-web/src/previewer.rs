@@ -153,8 +153,19 @@ pub async fn get(State(state): State<AppState>, RawQuery(query): RawQuery) -> Re
 pub async fn post(
     State(state): State<AppState>,
     RawQuery(query): RawQuery,
+    headers: axum::http::HeaderMap,
     body: Bytes,
 ) -> Response {
+    // Pasted metadata may carry any name, logo and message: a page elsewhere must not be able
+    // to post it here and show a person a sign-in page on our address with someone else's
+    // branding. Browsers say where a form came from; only our own page may send one.
+    if headers
+        .get("sec-fetch-site")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|site| site != "same-origin" && site != "none")
+    {
+        return crate::error::error_page(&state, StatusCode::FORBIDDEN, "error-form-expired");
+    }
     let mut raw = body.to_vec();
     if let Some(q) = query.filter(|q| !q.is_empty()) {
         raw.push(b'&');

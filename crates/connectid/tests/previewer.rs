@@ -300,6 +300,34 @@ async fn previewer_shows_steps_over_http_and_changes_nothing() {
     let r = get("/flow-previewer?step=identifier".into()).await.unwrap();
     assert_eq!(r.status(), 400);
 
+    // A page elsewhere cannot post its own branding here (browsers say where a form came
+    // from); the same form from our own page is shown.
+    let branded = [
+        (
+            "metadata",
+            r#"{"client_name":"Totally Real Bank","redirect_uris":["https://a.example/cb"]}"#,
+        ),
+        ("step", "identifier"),
+    ];
+    let r = c
+        .post(format!("{}/flow-previewer", s.base))
+        .header("sec-fetch-site", "cross-site")
+        .form(&branded)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 403);
+    assert!(!text(r).await.contains("Totally Real Bank"));
+    let r = c
+        .post(format!("{}/flow-previewer", s.base))
+        .header("sec-fetch-site", "same-origin")
+        .form(&branded)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    assert!(text(r).await.contains("Totally Real Bank"));
+
     // Pasted metadata: validated like a registration, escaped when echoed.
     let post = |form: Vec<(&str, &str)>| {
         c.post(format!("{}/flow-previewer", s.base))
