@@ -475,8 +475,17 @@ async fn browser(width: u32, height: u32) -> Option<Browser> {
 }
 
 impl Browser {
+    /// Navigates and checks it happened: a form answered with 204 just before can still be
+    /// settling in Chromium and cancel the next navigation, so it is tried again.
     async fn go(&self, url: &str) {
-        self.c.goto(url).await.unwrap();
+        for _ in 0..5 {
+            self.c.goto(url).await.unwrap();
+            if self.c.current_url().await.unwrap().as_str() == url {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+        panic!("could not navigate to {url}");
     }
 
     async fn shot(&mut self, label: &str) {
