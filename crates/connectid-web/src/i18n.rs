@@ -5,7 +5,6 @@
 //! complete. Formatting never fails: the worst case is the message id itself.
 
 use std::collections::HashMap;
-use std::fmt::Write as _;
 
 use fluent_bundle::concurrent::FluentBundle;
 use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
@@ -184,9 +183,7 @@ pub fn escape_html(s: &str) -> String {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&#39;"),
-            _ => {
-                let _ = write!(out, "{c}");
-            }
+            _ => out.push(c),
         }
     }
     out

@@ -206,25 +206,24 @@ async fn save_new(
     redirect_to(&format!("/signin/{id}"), &cookies)
 }
 
-/// Starts the pages for a request; with `lock`, for that account only.
-pub async fn start(
+/// A new pending sign-in at the identifier step, bound to this browser (with the cookie that
+/// binds it when the browser has none yet), in the language the request asks for.
+fn fresh(
     state: &AppState,
     client: &ClientRecord,
     req: AuthRequest,
     headers: &HeaderMap,
-    lock: Option<&SsoSession>,
-    ip: &str,
-) -> Response {
+) -> (Pending, Option<String>) {
     let (browser, new_cookie) = browser_cookie(state, headers);
     let locale = page_locale(client, &req, headers);
-    let mut p = Pending {
+    let p = Pending {
         req,
         browser: hash_secret(&browser),
         csrf: random_token(),
         step: Step::Identifier,
         identifier: None,
         account_id: None,
-        lock: lock.map(|s| s.account_id.clone()),
+        lock: None,
         remember: client.metadata.stay_signed_in().default,
         verified: false,
         locale,
@@ -235,6 +234,20 @@ pub async fn start(
         network: false,
         auth: None,
     };
+    (p, new_cookie)
+}
+
+/// Starts the pages for a request; with `lock`, for that account only.
+pub async fn start(
+    state: &AppState,
+    client: &ClientRecord,
+    req: AuthRequest,
+    headers: &HeaderMap,
+    lock: Option<&SsoSession>,
+    ip: &str,
+) -> Response {
+    let (mut p, new_cookie) = fresh(state, client, req, headers);
+    p.lock = lock.map(|s| s.account_id.clone());
     if let Some(session) = lock {
         let account = match state.store.get_account(&session.account_id).await {
             Ok(a) => a,
@@ -292,26 +305,11 @@ pub async fn start_consent(
     headers: &HeaderMap,
     set_cookie: Option<String>,
 ) -> Response {
-    let (browser, new_cookie) = browser_cookie(state, headers);
-    let locale = page_locale(client, &req, headers);
-    let p = Pending {
-        req,
-        browser: hash_secret(&browser),
-        csrf: random_token(),
-        step: Step::Consent,
-        identifier: None,
-        account_id: Some(auth.account_id.clone()),
-        lock: None,
-        remember: client.metadata.stay_signed_in().default,
-        verified: true,
-        locale,
-        error: None,
-        strength: None,
-        after: None,
-        resetting: false,
-        network: false,
-        auth: Some(auth),
-    };
+    let (mut p, new_cookie) = fresh(state, client, req, headers);
+    p.step = Step::Consent;
+    p.account_id = Some(auth.account_id.clone());
+    p.verified = true;
+    p.auth = Some(auth);
     save_new(state, &p, set_cookie, new_cookie).await
 }
 
@@ -326,26 +324,8 @@ pub async fn start_detected(
     phone: Identifier,
     ip: &str,
 ) -> Response {
-    let (browser, new_cookie) = browser_cookie(state, headers);
-    let locale = page_locale(client, &req, headers);
-    let p = Pending {
-        req,
-        browser: hash_secret(&browser),
-        csrf: random_token(),
-        step: Step::Identifier,
-        identifier: None,
-        account_id: None,
-        lock: None,
-        remember: client.metadata.stay_signed_in().default,
-        verified: false,
-        locale,
-        error: None,
-        strength: None,
-        after: None,
-        resetting: false,
-        network: true,
-        auth: None,
-    };
+    let (mut p, new_cookie) = fresh(state, client, req, headers);
+    p.network = true;
     let mut ctx = Ctx {
         state,
         client: client.clone(),
@@ -385,30 +365,16 @@ pub async fn start_add_email(
     headers: &HeaderMap,
     set_cookie: Option<String>,
 ) -> Response {
-    let (browser, new_cookie) = browser_cookie(state, headers);
-    let locale = page_locale(client, &req, headers);
-    let p = Pending {
-        req,
-        browser: hash_secret(&browser),
-        csrf: random_token(),
-        step: Step::AddEmail,
-        identifier: None,
-        account_id: Some(auth.account_id.clone()),
-        lock: Some(auth.account_id.clone()),
-        remember: client.metadata.stay_signed_in().default,
-        verified: false,
-        locale,
-        error: None,
-        strength: None,
-        after: Some(Finished {
-            account_id: auth.account_id.clone(),
-            acr: auth.acr,
-            amr: auth.amr.clone(),
-        }),
-        resetting: false,
-        network: false,
-        auth: Some(auth),
-    };
+    let (mut p, new_cookie) = fresh(state, client, req, headers);
+    p.step = Step::AddEmail;
+    p.account_id = Some(auth.account_id.clone());
+    p.lock = Some(auth.account_id.clone());
+    p.after = Some(Finished {
+        account_id: auth.account_id.clone(),
+        acr: auth.acr,
+        amr: auth.amr.clone(),
+    });
+    p.auth = Some(auth);
     save_new(state, &p, set_cookie, new_cookie).await
 }
 

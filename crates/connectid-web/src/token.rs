@@ -43,10 +43,9 @@ pub async fn authenticate_client(
     match authenticate(state, headers, p).await {
         Ok(c) => Ok(c),
         Err(e) if e.error == "invalid_client" => {
-            let claimed = p
-                .get("client_id")
-                .map(str::to_string)
-                .or_else(|| basic_user(headers))
+            // The id the caller claimed, read as authentication reads it.
+            let claimed = presented_credentials(headers, p)
+                .map(|(_, id, _)| id)
                 .unwrap_or_default();
             let checks = [
                 (Limit::ClientAuthFailuresPerClient, claimed.as_str()),
@@ -63,22 +62,6 @@ pub async fn authenticate_client(
         }
         Err(e) => Err(e),
     }
-}
-
-fn basic_user(headers: &HeaderMap) -> Option<String> {
-    let b64 = headers
-        .get(header::AUTHORIZATION)?
-        .to_str()
-        .ok()?
-        .strip_prefix("Basic ")?;
-    let raw = String::from_utf8(STANDARD.decode(b64.trim()).ok()?).ok()?;
-    let user = raw.split_once(':')?.0;
-    Some(
-        form_urlencoded::parse(format!("u={user}").as_bytes())
-            .next()?
-            .1
-            .into_owned(),
-    )
 }
 
 async fn authenticate(
