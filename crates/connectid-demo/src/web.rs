@@ -175,7 +175,7 @@ fn not_found() -> Response {
 fn outbox_messages(demo: &Demo, limit: usize) -> Vec<Value> {
     let mut all: Vec<Value> = Vec::new();
     for path in &demo.inner.outboxes {
-        let Ok(text) = std::fs::read_to_string(path) else {
+        let Some(text) = tail(path, 64 * 1024) else {
             continue;
         };
         all.extend(
@@ -197,6 +197,25 @@ fn outbox_messages(demo: &Demo, limit: usize) -> Vec<Value> {
     all.dedup();
     all.truncate(limit);
     all
+}
+
+/// The last `max` bytes of a file, from the first whole line: the outbox only grows, and the
+/// page shows a handful of its newest messages.
+fn tail(path: &std::path::Path, max: u64) -> Option<String> {
+    use std::io::{Read, Seek, SeekFrom};
+    let mut f = std::fs::File::open(path).ok()?;
+    let len = f.metadata().ok()?.len();
+    let start = len.saturating_sub(max);
+    f.seek(SeekFrom::Start(start)).ok()?;
+    let mut buf = Vec::new();
+    f.take(max).read_to_end(&mut buf).ok()?;
+    let text = String::from_utf8_lossy(&buf).into_owned();
+    Some(if start > 0 {
+        text.split_once('\n')
+            .map_or_else(String::new, |(_, rest)| rest.to_string())
+    } else {
+        text
+    })
 }
 
 fn services_json() -> Vec<Value> {
