@@ -118,7 +118,15 @@ impl FromStr for Prompt {
 }
 
 /// The scopes connectid knows; others asked for are dropped, as OpenID Connect allows.
-pub const SUPPORTED_SCOPES: &[&str] = &["openid", "profile", "email", "phone", "offline_access"];
+/// `device_sso` (OpenID Connect Native SSO) is granted only to clients with a `publisher`.
+pub const SUPPORTED_SCOPES: &[&str] = &[
+    "openid",
+    "profile",
+    "email",
+    "phone",
+    "offline_access",
+    "device_sso",
+];
 
 /// A space-separated scope set, in request order, without duplicates.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -147,6 +155,11 @@ impl Scope {
     }
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
+    }
+    /// The same set without `v` (a scope this client may not have).
+    pub fn without(mut self, v: &str) -> Self {
+        self.0.retain(|o| o != v);
+        self
     }
 }
 

@@ -122,6 +122,18 @@ pub enum RefreshUse {
     Unknown,
 }
 
+/// A native SSO device secret (OpenID Connect Native SSO 1.0) as stored: the grant of the app
+/// that got it, and the publisher whose apps may use it. Who signed in, how and when, comes
+/// from that grant, so revoking the grant (logout, code reuse, "sign out everywhere") ends
+/// the secret too without a revocation of its own.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DeviceSecretRecord {
+    pub grant_id: String,
+    pub publisher: String,
+    pub created_at: i64,
+    pub expires_at: i64,
+}
+
 /// A refresh token as stored, for the questions introspection asks: is it still usable?
 #[derive(Debug, Clone, PartialEq)]
 pub struct RefreshTokenRecord {
@@ -248,6 +260,19 @@ pub trait Store: Send + Sync + 'static {
     /// The token's row whether used, expired or not; `None` only when it was never issued (or
     /// was purged).
     async fn get_refresh_token(&self, token_hash: &str) -> StoreResult<Option<RefreshTokenRecord>>;
+
+    // Native SSO device secrets
+    async fn insert_device_secret(
+        &self,
+        secret_hash: &str,
+        record: &DeviceSecretRecord,
+    ) -> StoreResult<()>;
+    /// The secret's row while it has not expired; `None` for an unknown or expired one.
+    async fn get_device_secret(
+        &self,
+        secret_hash: &str,
+        now: i64,
+    ) -> StoreResult<Option<DeviceSecretRecord>>;
 
     /// Remembers a token id until it expires; false if it was already there (replay).
     async fn remember_jti(&self, jti: &str, expires_at: i64) -> StoreResult<bool>;

@@ -31,6 +31,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0004_expiry_indexes.sql"),
         include_str!("../migrations/postgres/0004_expiry_indexes.sql"),
     ),
+    (
+        5,
+        "device_secrets",
+        include_str!("../migrations/sqlite/0005_device_secrets.sql"),
+        include_str!("../migrations/postgres/0005_device_secrets.sql"),
+    ),
 ];
 
 fn migrator(pick: impl Fn(&(i64, &str, &'static str, &'static str)) -> &'static str) -> Migrator {

@@ -10,8 +10,8 @@ use connectid_core::identifier::{Identifier, IdentifierKind};
 use connectid_core::keys::StoredKey;
 use connectid_core::oidc::Acr;
 use connectid_core::store::{
-    AuditEvent, AuditQuery, AuthCode, ClientRecord, CodeUse, Grant, NewAccount, Otp,
-    RefreshTokenRecord, RefreshUse, SsoSession, Store, StoreError, StoreResult,
+    AuditEvent, AuditQuery, AuthCode, ClientRecord, CodeUse, DeviceSecretRecord, Grant, NewAccount,
+    Otp, RefreshTokenRecord, RefreshUse, SsoSession, Store, StoreError, StoreResult,
 };
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use sqlx::sqlite::{
@@ -656,6 +656,36 @@ impl Store for Database {
         }))
     }
 
+    async fn insert_device_secret(
+        &self,
+        secret_hash: &str,
+        r: &DeviceSecretRecord,
+    ) -> StoreResult<()> {
+        on!(self, p => sqlx::query(
+            "INSERT INTO device_secrets (secret_hash, grant_id, publisher, created_at, expires_at) \
+             VALUES ($1, $2, $3, $4, $5)")
+            .bind(secret_hash).bind(&r.grant_id).bind(&r.publisher).bind(r.created_at).bind(r.expires_at)
+            .execute(p).await.map_err(db_err)?.rows_affected());
+        Ok(())
+    }
+
+    async fn get_device_secret(
+        &self,
+        secret_hash: &str,
+        now: i64,
+    ) -> StoreResult<Option<DeviceSecretRecord>> {
+        let row: Option<(String, String, i64, i64)> = on!(self, p => sqlx::query_as(
+            "SELECT grant_id, publisher, created_at, expires_at FROM device_secrets \
+             WHERE secret_hash = $1 AND expires_at > $2")
+            .bind(secret_hash).bind(now).fetch_optional(p).await.map_err(db_err)?);
+        Ok(row.map(|r| DeviceSecretRecord {
+            grant_id: r.0,
+            publisher: r.1,
+            created_at: r.2,
+            expires_at: r.3,
+        }))
+    }
+
     async fn remember_jti(&self, jti: &str, expires_at: i64) -> StoreResult<bool> {
         let n = on!(self, p => sqlx::query(
             "INSERT INTO seen_jtis (jti, expires_at) VALUES ($1, $2) ON CONFLICT (jti) DO NOTHING")
@@ -793,6 +823,7 @@ impl Store for Database {
             "DELETE FROM refresh_tokens WHERE expires_at <= $1",
             "DELETE FROM seen_jtis WHERE expires_at <= $1",
             "DELETE FROM otps WHERE expires_at <= $1",
+            "DELETE FROM device_secrets WHERE expires_at <= $1",
         ] {
             total += on!(self, p => sqlx::query(sql).bind(now).execute(p).await.map_err(db_err)?.rows_affected());
         }

@@ -12,8 +12,8 @@ use connectid_core::identifier::{Identifier, PhoneRegion};
 use connectid_core::keys::{KeyCipher, generate};
 use connectid_core::oidc::Acr;
 use connectid_core::store::{
-    AuditEvent, AuditQuery, AuthCode, ClientRecord, CodeUse, Grant, NewAccount, Otp,
-    RefreshTokenRecord, RefreshUse, SsoSession, Store, StoreError,
+    AuditEvent, AuditQuery, AuthCode, ClientRecord, CodeUse, DeviceSecretRecord, Grant, NewAccount,
+    Otp, RefreshTokenRecord, RefreshUse, SsoSession, Store, StoreError,
 };
 
 async fn sqlite() -> Arc<dyn Store> {
@@ -62,6 +62,7 @@ suite!(
     codes_are_single_use,
     refresh_tokens_rotate_and_detect_reuse,
     refresh_token_records_say_used_and_expiry,
+    device_secrets_round_trip_and_expire,
     back_channel_logout_reaches_clients_that_got_tokens,
     sessions_expire_and_delete,
     sessions_of_an_account_are_listed,
@@ -313,6 +314,29 @@ async fn refresh_token_records_say_used_and_expiry(s: Arc<dyn Store>) {
         })
     );
     assert_eq!(s.get_refresh_token("nope").await.unwrap(), None);
+}
+
+async fn device_secrets_round_trip_and_expire(s: Arc<dyn Store>) {
+    let rec = DeviceSecretRecord {
+        grant_id: "g-ds".into(),
+        publisher: "acme".into(),
+        created_at: 100,
+        expires_at: 1000,
+    };
+    s.insert_device_secret("ds1", &rec).await.unwrap();
+    assert_eq!(
+        s.get_device_secret("ds1", 999).await.unwrap(),
+        Some(rec.clone())
+    );
+    assert_eq!(s.get_device_secret("ds1", 1000).await.unwrap(), None);
+    assert_eq!(s.get_device_secret("other", 500).await.unwrap(), None);
+    // A second secret with the same hash is a conflict, never a silent overwrite.
+    assert!(matches!(
+        s.insert_device_secret("ds1", &rec).await,
+        Err(StoreError::Conflict(_))
+    ));
+    s.purge_expired(1000).await.unwrap();
+    assert_eq!(s.get_device_secret("ds1", 500).await.unwrap(), None);
 }
 
 async fn back_channel_logout_reaches_clients_that_got_tokens(s: Arc<dyn Store>) {

@@ -59,6 +59,7 @@ scope-profile = আপনার নাম ও ভাষা
 scope-email = আপনার ইমেল ঠিকানা
 scope-phone = আপনার ফোন নম্বর
 scope-offline_access = আপনি ব্যবহার না করার সময়েও সংযুক্ত থাকা
+scope-device_sso = এই ডিভাইসে একই প্রকাশকের অন্য অ্যাপগুলিতে আপনাকে সাইন ইন রাখা
 button-allow = অনুমতি দিন
 button-deny = প্রত্যাখ্যান করুন
 

@@ -59,6 +59,7 @@ scope-profile = Dit navn og sprog
 scope-email = Din e-mailadresse
 scope-phone = Dit telefonnummer
 scope-offline_access = Bevare forbindelsen, når du ikke bruger tjenesten
+scope-device_sso = Holde dig logget ind i samme udgivers andre apps på denne enhed
 button-allow = Tillad
 button-deny = Afvis
 

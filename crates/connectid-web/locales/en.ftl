@@ -60,6 +60,7 @@ scope-profile = Your name and language
 scope-email = Your email address
 scope-phone = Your phone number
 scope-offline_access = Stay connected when you are not using it
+scope-device_sso = Keep you signed in to the publisher's other apps on this device
 button-allow = Allow
 button-deny = Deny
 

@@ -56,6 +56,7 @@ scope-profile = Nama dan bahasa Anda
 scope-email = Alamat email Anda
 scope-phone = Nomor telepon Anda
 scope-offline_access = Tetap terhubung saat Anda tidak menggunakannya
+scope-device_sso = Membuat Anda tetap masuk di aplikasi lain dari penerbit yang sama di perangkat ini
 button-allow = Izinkan
 button-deny = Tolak
 

@@ -56,6 +56,7 @@ scope-profile = Nama dan bahasa anda
 scope-email = Alamat e-mel anda
 scope-phone = Nombor telefon anda
 scope-offline_access = Kekal bersambung semasa anda tidak menggunakannya
+scope-device_sso = Mengekalkan anda log masuk ke aplikasi lain daripada penerbit yang sama pada peranti ini
 button-allow = Benarkan
 button-deny = Tolak
 

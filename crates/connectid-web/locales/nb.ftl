@@ -58,6 +58,7 @@ scope-profile = Navnet og språket ditt
 scope-email = E-postadressen din
 scope-phone = Telefonnummeret ditt
 scope-offline_access = Være tilkoblet også når du ikke bruker tjenesten
+scope-device_sso = Holde deg logget inn i utgiverens andre apper på denne enheten
 button-allow = Tillat
 button-deny = Ikke tillat
 

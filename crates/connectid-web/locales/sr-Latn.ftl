@@ -60,6 +60,7 @@ scope-profile = Vaše ime i jezik
 scope-email = Vaša imejl adresa
 scope-phone = Vaš broj telefona
 scope-offline_access = Pristup i dok ne koristite uslugu
+scope-device_sso = Da ostanete prijavljeni u drugim aplikacijama istog izdavača na ovom uređaju
 button-allow = Dozvoli
 button-deny = Odbij
 

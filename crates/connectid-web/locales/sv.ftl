@@ -58,6 +58,7 @@ scope-profile = Ditt namn och språk
 scope-email = Din e-postadress
 scope-phone = Ditt telefonnummer
 scope-offline_access = Vara ansluten även när du inte använder tjänsten
+scope-device_sso = Hålla dig inloggad i utgivarens andra appar på den här enheten
 button-allow = Tillåt
 button-deny = Neka
 

@@ -56,6 +56,7 @@ scope-profile = ชื่อและภาษาของคุณ
 scope-email = อีเมลของคุณ
 scope-phone = หมายเลขโทรศัพท์ของคุณ
 scope-offline_access = เชื่อมต่อไว้แม้ในขณะที่คุณไม่ได้ใช้งาน
+scope-device_sso = ให้คุณลงชื่อเข้าใช้แอปอื่นของผู้เผยแพร่รายเดียวกันบนอุปกรณ์นี้ต่อไป
 button-allow = อนุญาต
 button-deny = ปฏิเสธ
 

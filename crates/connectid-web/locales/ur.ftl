@@ -59,6 +59,7 @@ scope-profile = آپ کا نام اور زبان
 scope-email = آپ کا ای میل پتہ
 scope-phone = آپ کا فون نمبر
 scope-offline_access = آپ کے استعمال نہ کرنے کے دوران بھی منسلک رہنا
+scope-device_sso = اس ڈیوائس پر اسی پبلشر کی دوسری ایپس میں آپ کو سائن ان رکھنا
 button-allow = اجازت دیں
 button-deny = اجازت نہ دیں
 

@@ -56,6 +56,7 @@ scope-profile = 您的姓名和语言
 scope-email = 您的邮箱地址
 scope-phone = 您的手机号码
 scope-offline_access = 在您未使用该服务时保持连接
+scope-device_sso = 让您在此设备上保持登录同一发布者的其他应用
 button-allow = 允许
 button-deny = 拒绝
 

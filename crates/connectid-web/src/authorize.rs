@@ -160,7 +160,11 @@ pub(crate) fn parse_request(
             "this client may not use the authorization code flow".into(),
         ));
     }
-    let scope = connectid_core::oidc::Scope::parse_supported(p.get("scope").unwrap_or(""));
+    let mut scope = connectid_core::oidc::Scope::parse_supported(p.get("scope").unwrap_or(""));
+    if meta.publisher.is_none() {
+        // Native SSO shares a sign-in among one publisher's apps; without one it means nothing.
+        scope = scope.without("device_sso");
+    }
     if !scope.contains("openid") {
         return Err(("invalid_scope", "the scope must include openid".into()));
     }

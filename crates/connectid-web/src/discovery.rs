@@ -21,7 +21,8 @@ pub fn document(issuer: &str) -> Vec<u8> {
         "scopes_supported": connectid_core::oidc::SUPPORTED_SCOPES,
         "response_types_supported": ["code"],
         "response_modes_supported": ["query", "form_post"],
-        "grant_types_supported": ["authorization_code", "refresh_token", "client_credentials"],
+        "grant_types_supported": ["authorization_code", "refresh_token", "client_credentials",
+            "urn:ietf:params:oauth:grant-type:token-exchange"],
         "subject_types_supported": ["public"],
         "id_token_signing_alg_values_supported": ["RS256", "ES256", "EdDSA"],
         "userinfo_signing_alg_values_supported": [],
@@ -39,12 +40,13 @@ pub fn document(issuer: &str) -> Vec<u8> {
         "request_uri_parameter_supported": false,
         "acr_values_supported": ["1", "2"],
         "prompt_values_supported": ["none", "login", "consent"],
-        "ui_locales_supported": ["en"],
+        "ui_locales_supported": crate::i18n::LOCALES.iter().map(|l| l.code).collect::<Vec<_>>(),
         "claim_types_supported": ["normal"],
         "authorization_response_iss_parameter_supported": true,
         "frontchannel_logout_supported": false,
         "backchannel_logout_supported": true,
         "backchannel_logout_session_supported": true,
+        "native_sso_supported": true,
     })
     .to_string()
     .into_bytes()

@@ -20,6 +20,7 @@ use connectid_core::store::{ClientRecord, CodeUse, Grant, RefreshUse};
 use serde_json::{Map, Value, json};
 
 pub mod client_jwks;
+mod native_sso;
 
 use crate::error::OAuthError;
 use crate::finish::GRANT_TTL;
@@ -265,10 +266,7 @@ async fn handle(
         GrantType::AuthorizationCode => authorization_code(state, &client, &p).await,
         GrantType::RefreshToken => refresh(state, &client, &p).await,
         GrantType::ClientCredentials => client_credentials(state, &client, &p),
-        GrantType::TokenExchange => Err(OAuthError::bad_request(
-            "unsupported_grant_type",
-            "token exchange is not supported yet",
-        )),
+        GrantType::TokenExchange => native_sso::exchange(state, &client, &p).await,
     }
 }
 
@@ -281,7 +279,7 @@ pub(crate) fn grant_type(p: &Params) -> Result<GrantType, OAuthError> {
     })
 }
 
-fn invalid_grant(d: &str) -> OAuthError {
+fn invalid_grant(d: impl Into<String>) -> OAuthError {
     OAuthError::bad_request("invalid_grant", d)
 }
 
@@ -334,15 +332,18 @@ async fn authorization_code(
         .get_account(&grant.account_id)
         .await?
         .ok_or_else(|| invalid_grant("the account no longer exists"))?;
-    respond_with_tokens(
+    let device_secret = native_sso::issue_device_secret(state, client, &grant).await?;
+    let body = tokens_body(
         state,
         client,
         &grant,
         &account,
         record.nonce.as_deref(),
         None,
+        device_secret.as_deref(),
     )
-    .await
+    .await?;
+    Ok(no_store(body))
 }
 
 async fn live_grant(state: &AppState, id: &str) -> Result<Grant, OAuthError> {
@@ -393,6 +394,7 @@ async fn refresh(
         }
         None => None,
     };
+    let device_secret = native_sso::presented_on_refresh(state, client, &grant, p).await?;
     match state.store.use_refresh_token(&hash, now).await? {
         RefreshUse::Rotated { .. } => {}
         RefreshUse::Reused { grant_id } => {
@@ -410,7 +412,17 @@ async fn refresh(
         .get_account(&grant.account_id)
         .await?
         .ok_or_else(|| invalid_grant("the account no longer exists"))?;
-    respond_with_tokens(state, client, &grant, &account, None, narrowed).await
+    let body = tokens_body(
+        state,
+        client,
+        &grant,
+        &account,
+        None,
+        narrowed,
+        device_secret.as_deref(),
+    )
+    .await?;
+    Ok(no_store(body))
 }
 
 fn client_credentials(
@@ -455,15 +467,17 @@ fn client_credentials(
     Ok(no_store(body))
 }
 
-/// Access token (RFC 9068), ID token, and a rotated refresh token when the client may refresh.
-async fn respond_with_tokens(
+/// Access token (RFC 9068), ID token, a rotated refresh token when the client may refresh,
+/// and the native SSO device secret when there is one (hashed into the ID token's `ds_hash`).
+async fn tokens_body(
     state: &AppState,
     client: &ClientRecord,
     grant: &Grant,
     account: &Account,
     nonce: Option<&str>,
     narrowed_scope: Option<String>,
-) -> Result<Response, OAuthError> {
+    device_secret: Option<&str>,
+) -> Result<Value, OAuthError> {
     let now = state.now();
     let ks = state.keyset();
     let scope = narrowed_scope.unwrap_or_else(|| grant.scope.clone());
@@ -490,7 +504,11 @@ async fn respond_with_tokens(
             &at_claims,
         )
         .map_err(|_| OAuthError::server())?;
-    let id_token = id_token(state, &ks, client, grant, account, nonce, &access_token)?;
+    let hashes = IdTokenHashes {
+        access_token: &access_token,
+        device_secret,
+    };
+    let id_token = id_token(state, &ks, client, grant, account, nonce, hashes)?;
     let mut body = json!({
         "access_token": access_token,
         "token_type": "Bearer",
@@ -510,10 +528,18 @@ async fn respond_with_tokens(
             .await?;
         body["refresh_token"] = json!(rt);
     }
-    Ok(no_store(body))
+    if let Some(ds) = device_secret {
+        body["device_secret"] = json!(ds);
+    }
+    Ok(body)
 }
 
-#[allow(clippy::too_many_arguments)]
+/// What the ID token hashes: the access token (`at_hash`) and the device secret (`ds_hash`).
+struct IdTokenHashes<'a> {
+    access_token: &'a str,
+    device_secret: Option<&'a str>,
+}
+
 fn id_token(
     state: &AppState,
     ks: &KeySet,
@@ -521,7 +547,7 @@ fn id_token(
     grant: &Grant,
     account: &Account,
     nonce: Option<&str>,
-    access_token: &str,
+    hashes: IdTokenHashes<'_>,
 ) -> Result<String, OAuthError> {
     let now = state.now();
     let alg = client.metadata.id_token_signed_response_alg;
@@ -535,8 +561,11 @@ fn id_token(
         "acr": grant.acr.as_str(),
         "amr": grant.amr,
         "azp": client.client_id,
-        "at_hash": at_hash(alg, access_token),
+        "at_hash": at_hash(alg, hashes.access_token),
     });
+    if let Some(ds) = hashes.device_secret {
+        c["ds_hash"] = json!(at_hash(alg, ds));
+    }
     if let Some(n) = nonce {
         c["nonce"] = json!(n);
     }
