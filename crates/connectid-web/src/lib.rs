@@ -27,6 +27,7 @@ pub mod outbox;
 mod pages;
 mod params;
 mod previewer;
+pub mod queue;
 mod signin;
 mod state;
 mod token;

@@ -16,6 +16,7 @@ use connectid_core::keys::{KeyCipher, generate};
 use connectid_core::messages::MessageSender;
 use connectid_core::password::{PasswordHasher, check_policy};
 use connectid_core::store::{NewAccount, Store, StoreError};
+use connectid_web::queue::DeliveryQueue;
 use connectid_web::{AppState, WebSettings};
 use serde_json::json;
 
@@ -549,7 +550,13 @@ async fn keys(
     Ok(())
 }
 
-fn sender(cfg: &Config, channel: &str) -> Result<Arc<dyn MessageSender>, Failure> {
+/// The provider of one channel. The network ones (webhook, SMTP) sit behind the delivery
+/// queue, so no request waits on a gateway; the outbox and the log are local and immediate.
+fn sender(
+    cfg: &Config,
+    channel: &str,
+    queues: &mut Vec<Arc<DeliveryQueue>>,
+) -> Result<Arc<dyn MessageSender>, Failure> {
     use connectid_web::outbox::{LogSender, OutboxSender, SmtpSender, WebhookSender};
     let (provider, outbox) = match channel {
         "sms" => (&cfg.sms.provider, &cfg.sms.outbox),
@@ -558,8 +565,8 @@ fn sender(cfg: &Config, channel: &str) -> Result<Arc<dyn MessageSender>, Failure
     let bad = |key: &str, e: connectid_core::messages::SendError| {
         Failure::Usage(format!("config: `{key}`: {}", e.0))
     };
-    Ok(match provider.as_str() {
-        "outbox" => Arc::new(OutboxSender::new(outbox)),
+    let network: Arc<dyn MessageSender> = match provider.as_str() {
+        "outbox" => return Ok(Arc::new(OutboxSender::new(outbox))),
         "webhook" => Arc::new(
             WebhookSender::new(&cfg.sms.webhook_url, &cfg.sms.webhook_secret)
                 .map_err(|e| bad("sms.webhook_url", e))?,
@@ -568,9 +575,23 @@ fn sender(cfg: &Config, channel: &str) -> Result<Arc<dyn MessageSender>, Failure
             SmtpSender::new(&cfg.email.smtp_url, &cfg.email.from)
                 .map_err(|e| bad("email.smtp_url", e))?,
         ),
-        _ => Arc::new(LogSender),
-    })
+        _ => return Ok(Arc::new(LogSender)),
+    };
+    let queue = Arc::new(DeliveryQueue::spawn(
+        network,
+        DELIVERY_QUEUE_CAPACITY,
+        DELIVERY_CONCURRENCY,
+    ));
+    queues.push(queue.clone());
+    Ok(queue)
 }
+
+/// Messages waiting for a gateway before new ones are refused (the person may retry).
+const DELIVERY_QUEUE_CAPACITY: usize = 1024;
+/// Deliveries in flight at once per channel.
+const DELIVERY_CONCURRENCY: usize = 16;
+/// How long a shutdown waits for accepted messages to go out.
+const DELIVERY_DRAIN: Duration = Duration::from_secs(10);
 
 /// Sends SMS through one provider and email through the other.
 struct Router {
@@ -651,9 +672,10 @@ async fn serve(mut cfg: Config, demo: bool) -> Result<(), Failure> {
     };
     let limits =
         connectid_core::ratelimit::RateLimits::new(limiter, cfg.rate_limits.clone(), clock.clone());
+    let mut queues = Vec::new();
     let sender: Arc<dyn MessageSender> = Arc::new(Router {
-        sms: sender(&cfg, "sms")?,
-        email: sender(&cfg, "email")?,
+        sms: sender(&cfg, "sms", &mut queues)?,
+        email: sender(&cfg, "email", &mut queues)?,
     });
     let state = AppState::new(
         store.clone(),
@@ -679,6 +701,9 @@ async fn serve(mut cfg: Config, demo: bool) -> Result<(), Failure> {
         .with_graceful_shutdown(shutdown_signal())
         .await
         .map_err(|e| Failure::Runtime(e.to_string()))?;
+    for q in &queues {
+        q.drain(DELIVERY_DRAIN).await;
+    }
     tracing::info!("connectid stopped");
     Ok(())
 }

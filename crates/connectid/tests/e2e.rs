@@ -1030,6 +1030,16 @@ async fn submit_identifier(
     client_id: &str,
     identifier: &str,
 ) -> String {
+    step(&identifier_answer(s, b, client_id, identifier).await)
+}
+
+/// Like [`submit_identifier`], but the whole page the person sees next.
+async fn identifier_answer(
+    s: &Server,
+    b: &mut Browser,
+    client_id: &str,
+    identifier: &str,
+) -> String {
     let (url, _) = authorize_url(s, client_id, "");
     let mut page = b.get(&url).await;
     while let Some(loc) = page.location.clone() {
@@ -1043,7 +1053,7 @@ async fn submit_identifier(
     while let Some(loc) = r.location.clone() {
         r = b.get(&format!("{}{loc}", s.base)).await;
     }
-    step(&r.body)
+    r.body
 }
 
 /// SMS through the webhook provider: the gateway gets the outbox JSON, signed with
@@ -1094,7 +1104,15 @@ async fn sms_webhook_is_signed_and_retried() {
     let phone = "+4791234567";
     let st = submit_identifier(&s, &mut b, client["client_id"].as_str().unwrap(), phone).await;
     assert_eq!(st, "code");
-    let all = seen.lock().unwrap().clone();
+    // Delivery happens off the request path: wait for the retry to arrive.
+    let mut all = Vec::new();
+    for _ in 0..100 {
+        all = seen.lock().unwrap().clone();
+        if all.len() >= 2 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
     assert_eq!(all.len(), 2, "one failure, one retry");
     for (ts, sig, body) in &all {
         let mut signed = format!("{ts}.").into_bytes();
@@ -1110,6 +1128,102 @@ async fn sms_webhook_is_signed_and_retried() {
     assert_eq!(msg["to"], phone);
     assert_eq!(msg["purpose"], "signin");
     assert!(msg["body"].as_str().unwrap().contains("#"), "WebOTP line");
+}
+
+/// Codes go out off the request path. The gateway here holds every delivery until the test
+/// lets it go: the code page still comes back at once, for a number with an account and for
+/// one without, and the two pages are the same but for the per-sign-in tokens. So neither the
+/// gateway's latency (seconds, with retries) nor which numbers have accounts shows in the
+/// answer — checked by what was held, not by a clock.
+#[tokio::test]
+async fn codes_are_sent_off_the_request_path() {
+    use std::sync::Arc;
+    use tokio::sync::{Semaphore, mpsc};
+    let gate = Arc::new(Semaphore::new(0));
+    let (arrived_tx, mut arrived) = mpsc::unbounded_channel::<Value>();
+    let app = axum::Router::new().route(
+        "/sms",
+        axum::routing::post({
+            let gate = gate.clone();
+            move |body: axum::body::Bytes| {
+                let gate = gate.clone();
+                let arrived_tx = arrived_tx.clone();
+                async move {
+                    arrived_tx
+                        .send(serde_json::from_slice(&body).unwrap())
+                        .unwrap();
+                    let _held = gate.acquire().await.unwrap();
+                    axum::http::StatusCode::OK
+                }
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    let s = Server::start_on(
+        Db::Sqlite,
+        &format!(
+            "[sms]\nprovider = \"webhook\"\nwebhook_url = \"http://127.0.0.1:{port}/sms\"\n\
+             webhook_secret = \"s3cret-for-the-test\"\n"
+        ),
+    )
+    .await;
+    let client = s.client("");
+    let cid = client["client_id"].as_str().unwrap();
+    let known = "+4791100001";
+    let unknown = "+4791100002";
+    let (code, _, err) = s.cli(&["accounts", "create", "--phone", known], "");
+    assert_eq!(code, 0, "{err}");
+    let mut pages = Vec::new();
+    for phone in [known, unknown] {
+        // Were the answer waiting on the held gateway, it would end in the provider's
+        // time-out and an error page, not in the code step.
+        let page = tokio::time::timeout(
+            Duration::from_secs(60),
+            identifier_answer(&s, &mut Browser::new(), cid, phone),
+        )
+        .await
+        .expect("the answer must not wait for the gateway");
+        assert_eq!(step(&page), "code", "the answer waited for the gateway: {page}");
+        // The message did reach the gateway, which still holds it.
+        let msg = tokio::time::timeout(Duration::from_secs(10), arrived.recv())
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(msg["to"], phone);
+        pages.push(page);
+    }
+    assert_eq!(gate.available_permits(), 0, "nothing was let through yet");
+    let masked: Vec<String> = pages
+        .iter()
+        .map(|p| mask_values(&p.replace(known, "PHONE").replace(unknown, "PHONE")))
+        .collect();
+    assert_eq!(
+        masked[0], masked[1],
+        "known and unknown numbers see the same page"
+    );
+    gate.add_permits(2);
+}
+
+/// The page with every `value`, `action` and `href` attribute emptied: what is left is what
+/// the person reads, without the per-sign-in ids and CSRF tokens.
+fn mask_values(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(at) = ["value=\"", "action=\"", "href=\""]
+        .iter()
+        .filter_map(|k| rest.find(k).map(|i| (i, k.len())))
+        .min()
+    {
+        let (i, len) = at;
+        out.push_str(&rest[..i + len]);
+        rest = &rest[i + len..];
+        let end = rest.find('"').unwrap_or(rest.len());
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Email through SMTP, to a minimal SMTP server in the test.
