@@ -341,6 +341,9 @@ async fn decide(
                     return page_store_error(&state, e);
                 }
             }
+            state
+                .metrics
+                .funnel(&client.client_id, crate::metrics::Stage::SsoHit);
             let auth = Authenticated::from_session(&s);
             return finish::complete(&state, &client, &req, auth, None, &headers).await;
         }

@@ -151,6 +151,9 @@ pub async fn issue(
     if let Err(e) = state.store.insert_code(&record).await {
         return page_store_error(state, e);
     }
+    state
+        .metrics
+        .funnel(&req.client_id, crate::metrics::Stage::Completed);
     let mut fields = vec![("code", code)];
     if let Some(s) = &req.state {
         fields.push(("state", s.clone()));

@@ -22,6 +22,7 @@ mod i18n;
 mod introspect;
 mod keys;
 mod logout;
+mod metrics;
 pub mod net;
 pub mod outbox;
 mod pages;
@@ -57,6 +58,7 @@ pub fn router_with(state: AppState, extra: Router) -> Router {
         .route("/userinfo", get(userinfo::get).post(userinfo::post))
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(state::readyz))
+        .route("/metrics", get(metrics::get))
         .with_state(state.clone());
     // Pages for people, and the endpoints whose events go to the audit log.
     let pages = Router::new()
@@ -94,12 +96,15 @@ pub fn router_with(state: AppState, extra: Router) -> Router {
         .fallback(pages::not_found)
         .with_state(state.clone())
         .layer(axum::middleware::from_fn_with_state(
-            state,
+            state.clone(),
             audit::client_ip_layer,
         ))
         .layer(axum::middleware::from_fn(pages::locale_layer));
     protocol
         .merge(pages)
         .merge(extra)
-        .layer(axum::middleware::from_fn(headers::security_headers))
+        .layer(axum::middleware::from_fn_with_state(
+            state,
+            headers::security_headers,
+        ))
 }

@@ -28,6 +28,7 @@ use crate::error::{error_page, page_store_error};
 use crate::finish::{self, Authenticated, redirect_error, with_cookie};
 use crate::i18n::{self, Arg, Notice};
 use crate::logout::backchannel::{EndReason, session_ended};
+use crate::metrics::Stage;
 use crate::params::Params;
 use crate::state::AppState;
 
@@ -246,6 +247,7 @@ pub async fn start(
     lock: Option<&SsoSession>,
     ip: &str,
 ) -> Response {
+    state.metrics.funnel(&client.client_id, Stage::Started);
     let (mut p, new_cookie) = fresh(state, client, req, headers);
     p.lock = lock.map(|s| s.account_id.clone());
     if let Some(session) = lock {
@@ -324,6 +326,8 @@ pub async fn start_detected(
     phone: Identifier,
     ip: &str,
 ) -> Response {
+    state.metrics.funnel(&client.client_id, Stage::Started);
+    state.metrics.funnel(&client.client_id, Stage::Identified);
     let (mut p, new_cookie) = fresh(state, client, req, headers);
     p.network = true;
     let mut ctx = Ctx {
@@ -349,7 +353,7 @@ pub async fn start_detected(
         }
     } else {
         ctx.p.network = false;
-        if let Err(e) = route_identifier(&mut ctx, phone, account).await {
+        if let Err(e) = route_counted(&mut ctx, phone, account).await {
             return page_store_error(state, e);
         }
     }
@@ -386,6 +390,8 @@ pub async fn network_signin(
     phone: Identifier,
     headers: &HeaderMap,
 ) -> Response {
+    state.metrics.funnel(&client.client_id, Stage::Started);
+    state.metrics.funnel(&client.client_id, Stage::Identified);
     let account = match find_or_create(state, &phone, None).await {
         Ok(a) => a,
         Err(e) => return page_store_error(state, e),
@@ -1008,6 +1014,18 @@ async fn route_identifier(
     identifier: Identifier,
     account: Option<Account>,
 ) -> Result<(), StoreError> {
+    ctx.state
+        .metrics
+        .funnel(&ctx.client.client_id, Stage::Identified);
+    route_counted(ctx, identifier, account).await
+}
+
+/// [`route_identifier`] for an identifier already counted as identified (the network told us).
+async fn route_counted(
+    ctx: &mut Ctx<'_>,
+    identifier: Identifier,
+    account: Option<Account>,
+) -> Result<(), StoreError> {
     let sms_pin = ctx.client.metadata.sms_pin;
     let is_phone = identifier.is_phone();
     ctx.p.identifier = Some(identifier.clone());
@@ -1118,6 +1136,7 @@ async fn send_code(
         tracing::error!(error = %e, "code not sent");
         return Ok(Err(Notice::new("err-send-failed")));
     }
+    state.metrics.funnel(&ctx.client.client_id, Stage::CodeSent);
     Ok(Ok(()))
 }
 
@@ -1292,6 +1311,7 @@ async fn on_code(ctx: &mut Ctx<'_>, params: &Params, headers: &HeaderMap) -> Ste
         return Ok(None);
     }
     ctx.p.verified = true;
+    state.metrics.funnel(&ctx.client.client_id, Stage::Verified);
     if let Some(after) = ctx.p.after.take() {
         // The code proved an email added for a service that requires one.
         match state.store.find_account(&identifier).await? {

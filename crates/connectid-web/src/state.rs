@@ -24,6 +24,8 @@ pub struct WebSettings {
     pub trusted_proxies: Vec<Cidr>,
     pub msisdn_header: String,
     pub password_policy: Policy,
+    /// Bearer token `/metrics` asks for; `None` leaves it open (block it at the proxy).
+    pub metrics_token: Option<String>,
 }
 
 impl WebSettings {
@@ -71,6 +73,8 @@ pub struct Shared {
     pub http: Option<reqwest::Client>,
     /// Clients' key sets fetched from their `jwks_uri`.
     pub client_jwks: Arc<crate::token::client_jwks::ClientJwks>,
+    /// This node's Prometheus counters.
+    pub metrics: crate::metrics::Metrics,
 }
 
 impl AppState {
@@ -85,6 +89,7 @@ impl AppState {
     ) -> Self {
         let discovery = crate::discovery::document(&settings.issuer);
         let clock_for_limits = clock.clone();
+        let metrics = crate::metrics::Metrics::new(clock.now());
         Self(Arc::new(Shared {
             store,
             clock,
@@ -97,6 +102,7 @@ impl AppState {
             pages: Arc::new(crate::pages::Pages::new()),
             http: outbound_client(),
             client_jwks: Arc::new(crate::token::client_jwks::ClientJwks::default()),
+            metrics,
             // One node's memory until `with_limits` gives the shared store (the binary does).
             limits: Arc::new(RateLimits::new(
                 Arc::new(connectid_core::ratelimit::MemoryRateLimiter::default()),

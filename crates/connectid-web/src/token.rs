@@ -262,12 +262,16 @@ async fn handle(
             "this client may not use this grant type",
         ));
     }
-    match grant_type {
+    let answer = match grant_type {
         GrantType::AuthorizationCode => authorization_code(state, &client, &p).await,
         GrantType::RefreshToken => refresh(state, &client, &p).await,
         GrantType::ClientCredentials => client_credentials(state, &client, &p),
         GrantType::TokenExchange => native_sso::exchange(state, &client, &p).await,
+    };
+    if answer.is_ok() {
+        state.metrics.token_issued(grant_type);
     }
+    answer
 }
 
 pub(crate) fn grant_type(p: &Params) -> Result<GrantType, OAuthError> {

@@ -35,6 +35,7 @@ pub struct Config {
     /// Quotas per identifier and per address; shared by every node (database, or Redis).
     pub rate_limits: connectid_core::ratelimit::RateLimitSettings,
     pub audit: Audit,
+    pub metrics: Metrics,
     pub clients: Vec<toml::Value>,
 }
 
@@ -51,6 +52,13 @@ impl Default for Audit {
             retention_days: 365,
         }
     }
+}
+
+/// `/metrics`: open by default, like most Prometheus targets; a token closes it.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Metrics {
+    pub token: String,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -106,6 +114,7 @@ impl Default for Config {
             password: connectid_core::password::Policy::default(),
             rate_limits: connectid_core::ratelimit::RateLimitSettings::default(),
             audit: Audit::default(),
+            metrics: Metrics::default(),
             clients: Vec::new(),
         }
     }
@@ -162,6 +171,7 @@ const ENV_KEYS: &[(&str, &str)] = &[
     ("mobile_network", "msisdn_header"),
     ("keys", "encryption_key"),
     ("audit", "retention_days"),
+    ("metrics", "token"),
 ];
 
 /// Command-line values that override everything else.
@@ -365,6 +375,9 @@ impl Config {
         }
         if !self.admin.token.is_empty() && self.admin.token.len() < 16 {
             return Err(err("admin.token", "must be at least 16 characters"));
+        }
+        if !self.metrics.token.is_empty() && self.metrics.token.len() < 16 {
+            return Err(err("metrics.token", "must be at least 16 characters"));
         }
         Ok(())
     }

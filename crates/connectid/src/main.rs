@@ -262,6 +262,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             let mut shown = cfg.clone();
             for secret in [
                 &mut shown.admin.token,
+                &mut shown.metrics.token,
                 &mut shown.sms.webhook_secret,
                 &mut shown.email.smtp_url,
                 &mut shown.keys.encryption_key,
@@ -669,6 +670,7 @@ async fn serve(mut cfg: Config, demo: bool) -> Result<(), Failure> {
         trusted_proxies: cfg.trusted_proxies()?,
         msisdn_header: cfg.mobile_network.msisdn_header.clone(),
         password_policy: cfg.password,
+        metrics_token: Some(cfg.metrics.token.clone()).filter(|t| !t.is_empty()),
     };
     let limits =
         connectid_core::ratelimit::RateLimits::new(limiter, cfg.rate_limits.clone(), clock.clone());

@@ -1185,7 +1185,11 @@ async fn codes_are_sent_off_the_request_path() {
         )
         .await
         .expect("the answer must not wait for the gateway");
-        assert_eq!(step(&page), "code", "the answer waited for the gateway: {page}");
+        assert_eq!(
+            step(&page),
+            "code",
+            "the answer waited for the gateway: {page}"
+        );
         // The message did reach the gateway, which still holds it.
         let msg = tokio::time::timeout(Duration::from_secs(10), arrived.recv())
             .await
@@ -1299,4 +1303,74 @@ async fn email_goes_out_over_smtp() {
             .any(|w| w.len() == 6),
         "a 6-digit code in {mail}"
     );
+}
+
+/// `/metrics` through the binary: the sign-in funnel of a client (one SMS sign-in, then an SSO
+/// hit), tokens by grant type, and requests labelled by route template, never by raw path.
+#[tokio::test]
+async fn metrics_count_the_funnel_requests_and_tokens() {
+    let s = Server::start_on(Db::Sqlite, "").await;
+    let client = s.client(r#","sso":true"#);
+    let cid = client["client_id"].as_str().unwrap();
+    let mut b = Browser::new();
+    let (url, flow) = authorize_url(&s, cid, "");
+    let (landed, steps) = walk(&s, &mut b, &url, "+4791100003").await;
+    assert_eq!(steps, ["identifier", "code"]);
+    let r = exchange(&s, &client, &query(&landed)["code"], &flow.verifier).await;
+    assert_eq!(r.status(), 200);
+    // The same browser again: answered from the SSO session, no page.
+    let (url, _) = authorize_url(&s, cid, "");
+    let again = b.get(&url).await;
+    assert!(again.location.unwrap().starts_with(REDIRECT));
+
+    let r = reqwest::get(format!("{}/metrics", s.base)).await.unwrap();
+    assert_eq!(r.status(), 200);
+    assert!(
+        r.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/plain; version=0.0.4")
+    );
+    let text = r.text().await.unwrap();
+    let value = |line: &str| -> u64 {
+        text.lines()
+            .find_map(|l| l.strip_prefix(line)?.strip_prefix(' ')?.parse().ok())
+            .unwrap_or_else(|| panic!("{line} not in\n{text}"))
+    };
+    let funnel = |stage: &str| {
+        value(&format!(
+            "connectid_signin_funnel_total{{client_id=\"{cid}\",stage=\"{stage}\"}}"
+        ))
+    };
+    assert_eq!(funnel("started"), 1);
+    assert_eq!(funnel("identified"), 1);
+    assert_eq!(funnel("code_sent"), 1);
+    assert_eq!(funnel("verified"), 1);
+    assert_eq!(funnel("completed"), 2, "the sign-in and the SSO hit");
+    assert_eq!(funnel("sso_hit"), 1);
+    assert_eq!(
+        value("connectid_tokens_issued_total{grant_type=\"authorization_code\"}"),
+        1
+    );
+    assert!(value("connectid_http_requests_total{route=\"/signin/{id}\",status=\"2xx\"}") >= 2);
+    assert_eq!(
+        value("connectid_http_requests_total{route=\"/token\",status=\"2xx\"}"),
+        1
+    );
+    assert!(value("connectid_http_request_duration_seconds_count{route=\"/authorize\"}") >= 2);
+    assert!(value("process_resident_memory_bytes") > 1_000_000);
+    for line in text.lines().filter(|l| l.contains("route=\"/signin")) {
+        assert!(line.contains("route=\"/signin/{id}"), "raw path in {line}");
+    }
+
+    // With a token, Prometheus must present it.
+    let token = "metrics-token-0123456789";
+    let s = Server::start_on(Db::Sqlite, &format!("[metrics]\ntoken = \"{token}\"\n")).await;
+    let http = reqwest::Client::new();
+    let url = format!("{}/metrics", s.base);
+    assert_eq!(http.get(&url).send().await.unwrap().status(), 401);
+    let wrong = http.get(&url).bearer_auth("metrics-token-0123456788");
+    assert_eq!(wrong.send().await.unwrap().status(), 401);
+    let right = http.get(&url).bearer_auth(token).send().await.unwrap();
+    assert_eq!(right.status(), 200);
 }
