@@ -237,6 +237,18 @@ pub trait Store: Send + Sync + 'static {
     async fn revoke_grant(&self, id: &str, now: i64) -> StoreResult<()>;
     async fn revoke_grants_of_session(&self, sid: &str, now: i64) -> StoreResult<u64>;
     async fn revoke_grants_of_account(&self, account_id: &str, now: i64) -> StoreResult<u64>;
+    /// The clients holding live tokens of this account (a grant exchanged for tokens, not
+    /// revoked, not expired), each once, by name: "connected services" in My account.
+    async fn connected_clients(&self, account_id: &str, now: i64)
+    -> StoreResult<Vec<ClientRecord>>;
+    /// Revokes every grant of this account at this client and forgets its consent
+    /// ("disconnect"); returns how many grants were live.
+    async fn disconnect_client(
+        &self,
+        account_id: &str,
+        client_id: &str,
+        now: i64,
+    ) -> StoreResult<u64>;
     /// Records that a grant's code was exchanged for tokens: from then on its client holds a
     /// session of its own that back-channel logout must reach. Later calls keep the first time.
     async fn mark_grant_issued(&self, grant_id: &str, now: i64) -> StoreResult<()>;

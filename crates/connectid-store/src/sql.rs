@@ -656,6 +656,39 @@ impl Store for Database {
         }))
     }
 
+    async fn connected_clients(
+        &self,
+        account_id: &str,
+        now: i64,
+    ) -> StoreResult<Vec<ClientRecord>> {
+        let rows: Vec<ClientRow> = on!(self, p => sqlx::query_as(
+            "SELECT client_id, secret_hash, metadata, created_at, updated_at FROM clients WHERE client_id IN \
+             (SELECT client_id FROM grants WHERE account_id = $1 AND revoked_at IS NULL AND expires_at > $2 \
+              AND issued_at IS NOT NULL) ORDER BY client_id")
+            .bind(account_id).bind(now).fetch_all(p).await.map_err(db_err)?);
+        rows.into_iter().map(client_from_row).collect()
+    }
+
+    async fn disconnect_client(
+        &self,
+        account_id: &str,
+        client_id: &str,
+        now: i64,
+    ) -> StoreResult<u64> {
+        let n = on!(self, p => {
+            let mut tx = p.begin().await.map_err(db_err)?;
+            let n = sqlx::query(
+                "UPDATE grants SET revoked_at = $3 WHERE account_id = $1 AND client_id = $2 \
+                 AND revoked_at IS NULL AND expires_at > $3")
+                .bind(account_id).bind(client_id).bind(now).execute(&mut *tx).await.map_err(db_err)?.rows_affected();
+            sqlx::query("DELETE FROM consents WHERE account_id = $1 AND client_id = $2")
+                .bind(account_id).bind(client_id).execute(&mut *tx).await.map_err(db_err)?;
+            tx.commit().await.map_err(db_err)?;
+            n
+        });
+        Ok(n)
+    }
+
     async fn insert_device_secret(
         &self,
         secret_hash: &str,

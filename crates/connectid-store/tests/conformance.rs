@@ -63,6 +63,7 @@ suite!(
     refresh_tokens_rotate_and_detect_reuse,
     refresh_token_records_say_used_and_expiry,
     device_secrets_round_trip_and_expire,
+    connected_clients_and_disconnect,
     back_channel_logout_reaches_clients_that_got_tokens,
     sessions_expire_and_delete,
     sessions_of_an_account_are_listed,
@@ -337,6 +338,64 @@ async fn device_secrets_round_trip_and_expire(s: Arc<dyn Store>) {
     ));
     s.purge_expired(1000).await.unwrap();
     assert_eq!(s.get_device_secret("ds1", 500).await.unwrap(), None);
+}
+
+async fn connected_clients_and_disconnect(s: Arc<dyn Store>) {
+    let a = new_account(&*s, &[phone("+4791234580")]).await;
+    let other = new_account(&*s, &[phone("+4791234581")]).await;
+    for id in ["k1", "k2", "k3", "k4"] {
+        let meta =
+            ClientMetadata::from_json(r#"{"redirect_uris":["https://x.example/cb"]}"#).unwrap();
+        s.create_client(&ClientRecord {
+            client_id: id.into(),
+            secret_hash: None,
+            metadata: meta,
+            created_at: 1,
+            updated_at: 1,
+        })
+        .await
+        .unwrap();
+    }
+    // k1 twice, k2 only got a code, k3 was revoked, k4 is another account's.
+    for (g, client, account, issued) in [
+        ("d1", "k1", &a, true),
+        ("d2", "k1", &a, true),
+        ("d3", "k2", &a, false),
+        ("d4", "k3", &a, true),
+        ("d5", "k4", &other, true),
+        ("d6", "k1", &other, true),
+    ] {
+        s.create_grant(&Grant {
+            client_id: client.into(),
+            ..grant(g, account)
+        })
+        .await
+        .unwrap();
+        if issued {
+            s.mark_grant_issued(g, 120).await.unwrap();
+        }
+    }
+    s.revoke_grant("d4", 130).await.unwrap();
+    s.put_consent(&a, "k1", "openid", 120).await.unwrap();
+    let ids = |v: Vec<ClientRecord>| v.into_iter().map(|c| c.client_id).collect::<Vec<_>>();
+    assert_eq!(ids(s.connected_clients(&a, 200).await.unwrap()), ["k1"]);
+    assert!(
+        s.connected_clients(&a, 10_000).await.unwrap().is_empty(),
+        "expired"
+    );
+    assert_eq!(s.disconnect_client(&a, "k1", 200).await.unwrap(), 2);
+    assert!(s.connected_clients(&a, 200).await.unwrap().is_empty());
+    assert_eq!(s.get_consent(&a, "k1").await.unwrap(), None);
+    assert_eq!(
+        s.get_grant("d1").await.unwrap().unwrap().revoked_at,
+        Some(200)
+    );
+    // The other account's grant at the same client is untouched.
+    assert_eq!(
+        ids(s.connected_clients(&other, 200).await.unwrap()),
+        ["k1", "k4"]
+    );
+    assert_eq!(s.disconnect_client(&a, "k1", 210).await.unwrap(), 0);
 }
 
 async fn back_channel_logout_reaches_clients_that_got_tokens(s: Arc<dyn Store>) {

@@ -7,6 +7,7 @@
 // `Response` in the error path costs nothing that matters here.
 #![allow(clippy::result_large_err)]
 
+pub mod account;
 mod admin;
 pub mod audit;
 mod authorize;
@@ -68,6 +69,28 @@ pub fn router_with(state: AppState, extra: Router) -> Router {
         .route("/signin/{id}/resend", post(signin::resend))
         .route("/signin/{id}/forgot", post(signin::forgot))
         .route("/signin/{id}/strength", post(signin::strength))
+        .route("/account", get(account::overview))
+        .route("/account/callback", get(account::callback))
+        .route(
+            "/account/password",
+            get(account::password::get).post(account::password::post),
+        )
+        .route(
+            "/account/add",
+            get(account::identifiers::get).post(account::identifiers::post),
+        )
+        .route("/account/add/verify", post(account::identifiers::verify))
+        .route("/account/remove", post(account::identifiers::remove))
+        .route("/account/services", get(account::services))
+        .route("/account/services/disconnect", post(account::disconnect))
+        .route(
+            "/account/signout-everywhere",
+            post(account::signout_everywhere),
+        )
+        .route(
+            "/account/delete",
+            get(account::delete_page).post(account::delete),
+        )
         .route("/revoke", post(introspect::revoke))
         .route("/introspect", post(introspect::introspect))
         .route("/logout", get(logout::get).post(logout::post))

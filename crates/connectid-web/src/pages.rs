@@ -118,7 +118,13 @@ impl Pages {
             "signed_out.html",
             "logout.html",
             "form_post.html",
-            "previewer.html"
+            "previewer.html",
+            "account.html",
+            "account_password.html",
+            "account_add.html",
+            "account_services.html",
+            "account_delete.html",
+            "account_deleted.html"
         );
         let t = translations.clone();
         env.add_function(
@@ -336,6 +342,12 @@ mod tests {
             "logout.html",
             "form_post.html",
             "previewer.html",
+            "account.html",
+            "account_password.html",
+            "account_add.html",
+            "account_services.html",
+            "account_delete.html",
+            "account_deleted.html",
         ] {
             let html = p.render(name, &ctx).unwrap();
             assert!(!html.contains("<script>x"), "{name} does not escape");

@@ -33,9 +33,9 @@ use crate::params::Params;
 use crate::state::AppState;
 
 const PENDING_TTL: i64 = 30 * 60;
-const OTP_TTL: i64 = 5 * 60;
-const OTP_MAX_TRIES: i64 = 5;
-const RESEND_COOLDOWN: i64 = 30;
+pub(crate) const OTP_TTL: i64 = 5 * 60;
+pub(crate) const OTP_MAX_TRIES: i64 = 5;
+pub(crate) const RESEND_COOLDOWN: i64 = 30;
 const REMEMBERED_SESSION: i64 = 90 * 86_400;
 /// Idle timeout of a session whose owner chose not to stay signed in.
 pub(crate) const BROWSER_SESSION_IDLE: i64 = 30 * 60;
@@ -148,7 +148,7 @@ pub fn ip_of(state: &AppState, peer: SocketAddr, headers: &HeaderMap) -> String 
 
 /// A limit that says no becomes a message with the wait; a limiter that cannot answer
 /// fails closed, like a storage error.
-fn limited(d: Result<Decision, RateLimitError>) -> Result<Option<Notice>, StoreError> {
+pub(crate) fn limited(d: Result<Decision, RateLimitError>) -> Result<Option<Notice>, StoreError> {
     match d {
         Ok(Decision::Allowed { .. }) => Ok(None),
         Ok(Decision::Limited { retry_after }) => {
@@ -1075,9 +1075,40 @@ async fn send_code(
     target: &Identifier,
     resend: bool,
 ) -> Result<Result<(), Notice>, StoreError> {
-    let state = ctx.state;
+    let to = CodeTarget {
+        identifier: target,
+        purpose: "signin",
+        lang: &ctx.p.locale,
+        ip: &ctx.ip,
+        client_id: Some(&ctx.client.client_id),
+    };
+    send_code_to(ctx.state, &to, resend).await
+}
+
+/// Where a one-time code goes, for what, and who asked.
+pub(crate) struct CodeTarget<'a> {
+    pub identifier: &'a Identifier,
+    /// The OTP's purpose: a code for one purpose never verifies another.
+    pub purpose: &'static str,
+    pub lang: &'a str,
+    pub ip: &'a str,
+    /// The service whose sign-in funnel counts the send.
+    pub client_id: Option<&'a str>,
+}
+
+/// Sends a one-time code unless one went out within the cooldown (then `resend` says
+/// whether to tell the person to wait), within the per-identifier and per-address limits.
+pub(crate) async fn send_code_to(
+    state: &AppState,
+    to: &CodeTarget<'_>,
+    resend: bool,
+) -> Result<Result<(), Notice>, StoreError> {
+    let target = to.identifier;
     let now = state.now();
-    if let Some(last) = state.store.latest_otp("signin", &target.value, now).await?
+    if let Some(last) = state
+        .store
+        .latest_otp(to.purpose, &target.value, now)
+        .await?
         && now - last.created_at < RESEND_COOLDOWN
     {
         return Ok(if resend {
@@ -1089,7 +1120,7 @@ async fn send_code(
     }
     let checks = [
         (Limit::SmsPerIdentifier, target.value.as_str()),
-        (Limit::SmsPerIp, ctx.ip.as_str()),
+        (Limit::SmsPerIp, to.ip),
     ];
     if let Some(n) = limited(state.limits.hit_all(&checks).await)? {
         return Ok(Err(n));
@@ -1099,7 +1130,7 @@ async fn send_code(
         .store
         .insert_otp(&Otp {
             id: random_id(),
-            purpose: "signin".into(),
+            purpose: to.purpose.into(),
             target: target.value.clone(),
             code_hash: hash_secret(&code),
             attempts: 0,
@@ -1109,7 +1140,7 @@ async fn send_code(
         .await?;
     let host = state.settings.issuer_host();
     let t = &state.pages.translations;
-    let lang = ctx.p.locale.as_str();
+    let lang = to.lang;
     let args = [("code", Arg::Str(code.clone()))];
     let (channel, subject, body) = match target.kind {
         // The last line is the WebOTP format, so the browser can offer the code to the page.
@@ -1130,13 +1161,49 @@ async fn send_code(
         to: target.value.clone(),
         subject,
         body,
-        purpose: "signin".into(),
+        purpose: to.purpose.into(),
     };
     if let Err(e) = state.sender.send(msg).await {
         tracing::error!(error = %e, "code not sent");
         return Ok(Err(Notice::new("err-send-failed")));
     }
-    state.metrics.funnel(&ctx.client.client_id, Stage::CodeSent);
+    if let Some(client_id) = to.client_id {
+        state.metrics.funnel(client_id, Stage::CodeSent);
+    }
+    Ok(Ok(()))
+}
+
+/// Checks a one-time code for `purpose` sent to `target`, within the per-identifier and
+/// per-address limits and the tries of the code; a right code is used up. An inner `Err` is
+/// the message for the person (`err-code-wrong` when the code itself was wrong).
+pub(crate) async fn check_code(
+    state: &AppState,
+    purpose: &str,
+    target: &Identifier,
+    code: &str,
+    ip: &str,
+) -> Result<Result<(), Notice>, StoreError> {
+    let now = state.now();
+    let code: String = code.chars().filter(|c| !c.is_whitespace()).collect();
+    let checks = [
+        (Limit::OtpPerIdentifier, target.value.as_str()),
+        (Limit::OtpPerIp, ip),
+    ];
+    if let Some(n) = limited(state.limits.hit_all(&checks).await)? {
+        return Ok(Err(n));
+    }
+    let Some(otp) = state.store.latest_otp(purpose, &target.value, now).await? else {
+        return Ok(Err(Notice::new("err-code-expired")));
+    };
+    if otp.attempts >= OTP_MAX_TRIES {
+        return Ok(Err(Notice::new("err-code-too-many")));
+    }
+    state.store.add_otp_attempt(&otp.id).await?;
+    let matches = code.len() == 6
+        && constant_time_eq(hash_secret(&code).as_bytes(), otp.code_hash.as_bytes());
+    if !matches || !state.store.consume_otp(&otp.id, now).await? {
+        return Ok(Err(Notice::new("err-code-wrong")));
+    }
     Ok(Ok(()))
 }
 
@@ -1269,45 +1336,19 @@ async fn on_code(ctx: &mut Ctx<'_>, params: &Params, headers: &HeaderMap) -> Ste
         ctx.p.step = Step::Identifier;
         return Ok(None);
     };
-    let code: String = params
-        .get("code")
-        .unwrap_or("")
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .collect();
-    let checks = [
-        (Limit::OtpPerIdentifier, identifier.value.as_str()),
-        (Limit::OtpPerIp, ctx.ip.as_str()),
-    ];
-    if let Some(n) = limited(state.limits.hit_all(&checks).await)? {
+    let code = params.get("code").unwrap_or("");
+    if let Err(n) = check_code(state, "signin", &identifier, code, &ctx.ip).await? {
+        if n.id == "err-code-wrong" {
+            audit(
+                state,
+                "code",
+                ctx.p.account_id.as_deref(),
+                Some(&ctx.client.client_id),
+                "wrong_code",
+            )
+            .await;
+        }
         ctx.p.error = Some(n);
-        return Ok(None);
-    }
-    let Some(otp) = state
-        .store
-        .latest_otp("signin", &identifier.value, now)
-        .await?
-    else {
-        ctx.p.error = Some(Notice::new("err-code-expired"));
-        return Ok(None);
-    };
-    if otp.attempts >= OTP_MAX_TRIES {
-        ctx.p.error = Some(Notice::new("err-code-too-many"));
-        return Ok(None);
-    }
-    state.store.add_otp_attempt(&otp.id).await?;
-    let matches = code.len() == 6
-        && constant_time_eq(hash_secret(&code).as_bytes(), otp.code_hash.as_bytes());
-    if !matches || !state.store.consume_otp(&otp.id, now).await? {
-        audit(
-            state,
-            "code",
-            ctx.p.account_id.as_deref(),
-            Some(&ctx.client.client_id),
-            "wrong_code",
-        )
-        .await;
-        ctx.p.error = Some(Notice::new("err-code-wrong"));
         return Ok(None);
     }
     ctx.p.verified = true;
@@ -1516,14 +1557,38 @@ async fn on_consent(ctx: &mut Ctx<'_>, params: &Params) -> StepResult {
     }
 }
 
-async fn notify_password_changed(state: &AppState, account: &Account, lang: &str) {
+pub(crate) async fn notify_password_changed(state: &AppState, account: &Account, lang: &str) {
+    let notice = AccountNotice {
+        subject: "password-changed-subject",
+        body: "password-changed-body",
+        args: &[],
+        purpose: "password_changed",
+    };
+    notify_account(state, account, lang, &notice).await;
+}
+
+/// A security notice to the owner of an account ("seed 001, Security features").
+pub(crate) struct AccountNotice<'a> {
+    pub subject: &'static str,
+    pub body: &'static str,
+    pub args: &'a [(&'a str, Arg)],
+    pub purpose: &'static str,
+}
+
+/// Sends `notice` to every verified phone and email of the account.
+pub(crate) async fn notify_account(
+    state: &AppState,
+    account: &Account,
+    lang: &str,
+    notice: &AccountNotice<'_>,
+) {
     let t = &state.pages.translations;
     for i in account.identifiers.iter().filter(|i| i.verified) {
         let (channel, subject) = match i.identifier.kind {
             IdentifierKind::Phone => (Channel::Sms, None),
             IdentifierKind::Email => (
                 Channel::Email,
-                Some(t.format(lang, "password-changed-subject", &[])),
+                Some(t.format(lang, notice.subject, notice.args)),
             ),
         };
         let msg = Message {
@@ -1531,11 +1596,11 @@ async fn notify_password_changed(state: &AppState, account: &Account, lang: &str
             channel,
             to: i.identifier.value.clone(),
             subject,
-            body: t.format(lang, "password-changed-body", &[]),
-            purpose: "password_changed".into(),
+            body: t.format(lang, notice.body, notice.args),
+            purpose: notice.purpose.into(),
         };
         if let Err(e) = state.sender.send(msg).await {
-            tracing::error!(error = %e, "password change notice not sent");
+            tracing::error!(error = %e, purpose = notice.purpose, "account notice not sent");
         }
     }
 }
@@ -1544,7 +1609,7 @@ fn default_locale() -> String {
     i18n::DEFAULT.to_string()
 }
 
-fn password_notice(e: &PasswordError) -> Notice {
+pub(crate) fn password_notice(e: &PasswordError) -> Notice {
     match e {
         PasswordError::TooShort => Notice::new("err-password-short").with("min", MIN_LEN as i64),
         PasswordError::TooLong => Notice::new("err-password-long"),

@@ -647,6 +647,7 @@ async fn serve(mut cfg: Config, demo: bool) -> Result<(), Failure> {
     let limiter = rate_limiter(&cfg, db.clone()).await?;
     let store: Arc<dyn Store> = db;
     config_clients(&*store, &cfg, clock.now()).await?;
+    account_client(&*store, &cfg, clock.now()).await?;
     let extra = if demo {
         // The demo shows what was "sent", so both channels go to the outbox.
         cfg.sms.provider = "outbox".into();
@@ -707,6 +708,27 @@ async fn serve(mut cfg: Config, demo: bool) -> Result<(), Failure> {
         q.drain(DELIVERY_DRAIN).await;
     }
     tracing::info!("connectid stopped");
+    Ok(())
+}
+
+/// Registers (or refreshes) the built-in client of the account pages, for this issuer. Its
+/// secret is random and thrown away: nothing ever exchanges its codes for tokens.
+async fn account_client(store: &dyn Store, cfg: &Config, now: i64) -> Result<(), Failure> {
+    let mut meta = connectid_web::account::client_metadata(&cfg.issuer);
+    meta["client_secret"] = json!(connectid_core::crypto::random_token());
+    let meta = ClientMetadata::from_json(&meta.to_string())
+        .map_err(|e| Failure::Runtime(format!("account client: {e}")))?;
+    let bad = |e: client::ClientError| Failure::Runtime(format!("account client: {e}"));
+    match store.get_client(connectid_web::account::CLIENT_ID).await? {
+        Some(existing) => {
+            let (record, _) = client::update(&existing, meta, now).map_err(bad)?;
+            store.update_client(&record).await?;
+        }
+        None => {
+            let (record, _) = client::register(meta, now).map_err(bad)?;
+            store.create_client(&record).await?;
+        }
+    }
     Ok(())
 }
 

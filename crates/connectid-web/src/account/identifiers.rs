@@ -1,0 +1,321 @@
+//! Adding a phone or an email (a code to it first) and removing one, after a fresh sign-in.
+//! The pending addition lives in the interactions table, bound to the session that asked, so
+//! a code sent for one person's addition can never add the identifier to someone else.
+
+use axum::body::Bytes;
+use axum::extract::{ConnectInfo, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use connectid_core::crypto::{hash_secret, random_token};
+use connectid_core::identifier::{Identifier, IdentifierKind};
+use connectid_core::store::StoreError;
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use std::collections::HashMap;
+use std::net::SocketAddr;
+
+use super::{Me, render_overview, require, require_form, say, say_notice, see_other};
+use crate::error::{error_page, page_store_error};
+use crate::i18n::{Arg, Notice};
+use crate::signin::{AccountNotice, CodeTarget, OTP_TTL, check_code, notify_account, send_code_to};
+use crate::state::AppState;
+
+const PURPOSE: &str = "account_add";
+
+/// An addition waiting for its code.
+#[derive(Serialize, Deserialize)]
+struct PendingAdd {
+    account_id: String,
+    sid: String,
+    identifier: String,
+    kind: IdentifierKind,
+}
+
+fn kind_of(s: &str) -> Option<IdentifierKind> {
+    match s {
+        "phone" => Some(IdentifierKind::Phone),
+        "email" => Some(IdentifierKind::Email),
+        _ => None,
+    }
+}
+
+/// The form for a new identifier of `kind`, or (with `pending`) the form for its code.
+fn page(
+    state: &AppState,
+    me: &Me,
+    kind: IdentifierKind,
+    identifier: Option<&str>,
+    pending: Option<&str>,
+    error: Option<String>,
+) -> Response {
+    let phone = kind == IdentifierKind::Phone;
+    state.pages.page(
+        if error.is_some() {
+            StatusCode::BAD_REQUEST
+        } else {
+            StatusCode::OK
+        },
+        "account_add.html",
+        json!({
+            "step": if pending.is_some() { "code" } else { "account-add" },
+            "title": if phone { "account-add-phone" } else { "account-add-email" },
+            "label": if phone { "identifier-label-phone" } else { "identifier-label-email" },
+            "kind": if phone { "phone" } else { "email" },
+            "input_type": if phone { "tel" } else { "email" },
+            "autocomplete": if phone { "tel" } else { "email" },
+            "inputmode": if phone { "tel" } else { "email" },
+            "identifier": identifier,
+            "pending": pending,
+            "csrf": me.csrf(),
+            "error": error,
+        }),
+    )
+}
+
+/// `GET /account/add?kind=phone|email`.
+pub async fn get(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    let Some(kind) = q.get("kind").and_then(|k| kind_of(k)) else {
+        return error_page(&state, StatusCode::NOT_FOUND, "error-not-found");
+    };
+    let here = match kind {
+        IdentifierKind::Phone => "/account/add?kind=phone",
+        IdentifierKind::Email => "/account/add?kind=email",
+    };
+    match require(&state, &headers, here, true).await {
+        Ok(me) => page(&state, &me, kind, None, None, None),
+        Err(r) => r,
+    }
+}
+
+/// `POST /account/add`: checks the identifier and sends it a code.
+pub async fn post(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let (me, p) = match require_form(&state, &headers, &body, "/account", true).await {
+        Ok(v) => v,
+        Err(r) => return r,
+    };
+    let Some(kind) = p.get("kind").and_then(kind_of) else {
+        return error_page(&state, StatusCode::BAD_REQUEST, "error-form-expired");
+    };
+    let input = p.get("identifier").unwrap_or("");
+    let shown: String = input.chars().take(254).collect();
+    let refuse = |id: &str| {
+        page(
+            &state,
+            &me,
+            kind,
+            Some(&shown),
+            None,
+            Some(say(&state, id, &[])),
+        )
+    };
+    let identifier = match Identifier::parse(input, state.settings.default_phone_region) {
+        Ok(i) if i.kind == kind => i,
+        _ => {
+            return refuse(match kind {
+                IdentifierKind::Phone => "err-identifier-phone",
+                IdentifierKind::Email => "err-identifier-email",
+            });
+        }
+    };
+    if me
+        .account
+        .identifiers
+        .iter()
+        .any(|a| a.identifier == identifier)
+    {
+        return refuse("err-identifier-known");
+    }
+    // An identifier of another account gets its code too, and is refused only once the code
+    // proves it is yours: otherwise this form would tell anyone which numbers have accounts.
+    let ip = crate::signin::ip_of(&state, peer, &headers);
+    let to = CodeTarget {
+        identifier: &identifier,
+        purpose: PURPOSE,
+        lang: crate::pages::request_lang(),
+        ip: &ip,
+        client_id: None,
+    };
+    match send_code_to(&state, &to, false).await {
+        Ok(Ok(())) => {}
+        Ok(Err(n)) => {
+            return page(
+                &state,
+                &me,
+                kind,
+                Some(&shown),
+                None,
+                Some(say_notice(&state, &n)),
+            );
+        }
+        Err(e) => return page_store_error(&state, e),
+    }
+    let pending = random_token();
+    let data = PendingAdd {
+        account_id: me.account.id.clone(),
+        sid: me.session.sid.clone(),
+        identifier: identifier.value.clone(),
+        kind,
+    };
+    let saved = match serde_json::to_string(&data) {
+        Ok(json) => {
+            state
+                .store
+                .put_interaction(&hash_secret(&pending), &json, state.now() + OTP_TTL)
+                .await
+        }
+        Err(e) => Err(StoreError::Corrupt(e.to_string())),
+    };
+    if let Err(e) = saved {
+        return page_store_error(&state, e);
+    }
+    page(
+        &state,
+        &me,
+        kind,
+        Some(&identifier.value),
+        Some(&pending),
+        None,
+    )
+}
+
+/// `POST /account/add/verify`: the right code adds the identifier, verified.
+pub async fn verify(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let (me, p) = match require_form(&state, &headers, &body, "/account", true).await {
+        Ok(v) => v,
+        Err(r) => return r,
+    };
+    let pending = p.get("pending").unwrap_or("");
+    let key = hash_secret(pending);
+    let data = match state.store.get_interaction(&key, state.now()).await {
+        Ok(Some(json)) => serde_json::from_str::<PendingAdd>(&json).ok(),
+        Ok(None) => None,
+        Err(e) => return page_store_error(&state, e),
+    };
+    let Some(data) = data.filter(|d| d.account_id == me.account.id && d.sid == me.session.sid)
+    else {
+        return error_page(&state, StatusCode::BAD_REQUEST, "error-form-expired");
+    };
+    let identifier = match Identifier::parse(&data.identifier, state.settings.default_phone_region)
+    {
+        Ok(i) => i,
+        Err(_) => return error_page(&state, StatusCode::BAD_REQUEST, "error-form-expired"),
+    };
+    let ip = crate::signin::ip_of(&state, peer, &headers);
+    let code = p.get("code").unwrap_or("");
+    match check_code(&state, PURPOSE, &identifier, code, &ip).await {
+        Ok(Ok(())) => {}
+        Ok(Err(n)) => {
+            let msg = say_notice(&state, &n);
+            return page(
+                &state,
+                &me,
+                data.kind,
+                Some(&identifier.value),
+                Some(pending),
+                Some(msg),
+            );
+        }
+        Err(e) => return page_store_error(&state, e),
+    }
+    if let Err(e) = state.store.delete_interaction(&key).await {
+        return page_store_error(&state, e);
+    }
+    match state
+        .store
+        .add_identifier(&me.account.id, &identifier, true, state.now())
+        .await
+    {
+        Ok(()) => {}
+        Err(StoreError::Conflict(_)) => {
+            let msg = say(&state, "err-identifier-taken", &[]);
+            return page(
+                &state,
+                &me,
+                data.kind,
+                Some(&identifier.value),
+                None,
+                Some(msg),
+            );
+        }
+        Err(e) => return page_store_error(&state, e),
+    }
+    crate::audit::record(
+        &state,
+        "identifier_added",
+        Some(&me.account.id),
+        Some(super::CLIENT_ID),
+        "success",
+        None,
+    )
+    .await;
+    // The owner hears of it on the identifiers they had, so a takeover cannot go unnoticed.
+    let args = [("identifier", Arg::Str(identifier.value.clone()))];
+    let notice = AccountNotice {
+        subject: "identifier-added-subject",
+        body: "identifier-added-body",
+        args: &args,
+        purpose: "identifier_added",
+    };
+    notify_account(&state, &me.account, crate::pages::request_lang(), &notice).await;
+    done("identifier-added", &identifier.value)
+}
+
+fn done(what: &str, identifier: &str) -> Response {
+    let mut q = form_urlencoded::Serializer::new(String::new());
+    q.append_pair("done", what).append_pair("id", identifier);
+    see_other(&format!("/account?{}", q.finish()))
+}
+
+/// `POST /account/remove`: never the last identifier.
+pub async fn remove(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
+    let (me, p) = match require_form(&state, &headers, &body, "/account", true).await {
+        Ok(v) => v,
+        Err(r) => return r,
+    };
+    let parsed = Identifier::parse(
+        p.get("identifier").unwrap_or(""),
+        state.settings.default_phone_region,
+    );
+    let Some(identifier) = parsed
+        .ok()
+        .filter(|i| me.account.identifiers.iter().any(|a| &a.identifier == i))
+    else {
+        return error_page(&state, StatusCode::BAD_REQUEST, "error-form-expired");
+    };
+    match state
+        .store
+        .remove_identifier(&me.account.id, &identifier)
+        .await
+    {
+        Ok(()) => {}
+        Err(StoreError::Conflict(_)) => {
+            let msg = say_notice(&state, &Notice::new("err-last-identifier"));
+            return render_overview(&state, &me, None, Some(msg), None);
+        }
+        Err(e) => return page_store_error(&state, e),
+    }
+    crate::audit::record(
+        &state,
+        "identifier_removed",
+        Some(&me.account.id),
+        Some(super::CLIENT_ID),
+        "success",
+        None,
+    )
+    .await;
+    done("identifier-removed", &identifier.value)
+}

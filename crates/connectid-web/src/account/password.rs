@@ -1,0 +1,119 @@
+//! `/account/password`: choose or change the password, after a fresh sign-in. A change (not
+//! a first password) ends the account's other sessions and tells the owner on every verified
+//! phone and email.
+
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use connectid_core::password::{self, MAX_BYTES, MIN_LEN};
+use serde_json::json;
+
+use super::{Me, require, require_form, say_notice, see_other};
+use crate::error::page_store_error;
+use crate::logout::backchannel::{EndReason, session_ended};
+use crate::state::AppState;
+
+const HERE: &str = "/account/password";
+
+fn form(state: &AppState, me: &Me, error: Option<String>, strength: Option<u8>) -> Response {
+    let title = if me.account.has_password() {
+        "account-password-change"
+    } else {
+        "account-password-set"
+    };
+    state.pages.page(
+        if error.is_some() {
+            StatusCode::BAD_REQUEST
+        } else {
+            StatusCode::OK
+        },
+        "account_password.html",
+        json!({
+            "step": "account-password",
+            "title": title,
+            "csrf": me.csrf(),
+            "signed_in_as": me.shown(),
+            "min_length": MIN_LEN,
+            "error": error,
+            "strength": strength,
+        }),
+    )
+}
+
+pub async fn get(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    match require(&state, &headers, HERE, true).await {
+        Ok(me) => form(&state, &me, None, None),
+        Err(r) => r,
+    }
+}
+
+pub async fn post(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
+    let (me, p) = match require_form(&state, &headers, &body, HERE, true).await {
+        Ok(v) => v,
+        Err(r) => return r,
+    };
+    let new = p.get("new_password").unwrap_or("");
+    let ids: Vec<&str> = me
+        .account
+        .identifiers
+        .iter()
+        .map(|i| i.identifier.value.as_str())
+        .collect();
+    if let Err(e) = state.settings.password_policy.check(new, &ids) {
+        let strength = (new.len() <= MAX_BYTES).then(|| password::strength(new, &ids).score);
+        let msg = say_notice(&state, &crate::signin::password_notice(&e));
+        return form(&state, &me, Some(msg), strength);
+    }
+    let hash = match state.hasher.hash(new).await {
+        Ok(h) => h,
+        Err(e) => {
+            tracing::error!(error = %e, "password hashing failed");
+            let msg = super::say(&state, "error-server", &[]);
+            return form(&state, &me, Some(msg), None);
+        }
+    };
+    let had = me.account.has_password();
+    let now = state.now();
+    if let Err(e) = state.store.set_password(&me.account.id, &hash, now).await {
+        return page_store_error(&state, e);
+    }
+    if had {
+        if let Err(e) = end_other_sessions(&state, &me).await {
+            return page_store_error(&state, e);
+        }
+        crate::signin::notify_password_changed(&state, &me.account, crate::pages::request_lang())
+            .await;
+    }
+    crate::audit::record(
+        &state,
+        if had {
+            "password_changed"
+        } else {
+            "password_set"
+        },
+        Some(&me.account.id),
+        Some(super::CLIENT_ID),
+        "success",
+        None,
+    )
+    .await;
+    see_other("/account?done=password-changed")
+}
+
+/// Every session of the account but this one ends, with what it issued.
+async fn end_other_sessions(
+    state: &AppState,
+    me: &Me,
+) -> Result<(), connectid_core::store::StoreError> {
+    let sessions = state
+        .store
+        .sessions_of_account(&me.account.id, state.now())
+        .await?;
+    for s in sessions.iter().filter(|s| s.sid != me.session.sid) {
+        if state.store.delete_session_by_sid(&s.sid).await? {
+            session_ended(state, &s.sid, &me.account.id, EndReason::Revoked).await?;
+        }
+    }
+    Ok(())
+}
