@@ -329,7 +329,12 @@ mod tests {
         let ctx = serde_json::json!({"step":"identifier","error":"<script>x</script>",
             "client_name":"<b>Shop</b>","csrf":"t","action":"/a","label":"Phone","message":"hi",
             "inputmode":"text","placeholder":"","identifier":"a@b.no","scopes":["openid"],
-            "fields":{"code":"c"},"carry":{"state":"s"},"message":"m"});
+            "fields":{"code":"c"},"carry":{"state":"s"},"message":"m",
+            "title":"account-title","label":"identifier-label-email","signed_in_as":"<i>x</i>",
+            "groups":[{"title":"account-phones","kind":"phone","add":"account-add-phone",
+                "items":[{"value":"<script>x</script>","verified":false}]}],"can_remove":true,
+            "services":[{"client_id":"c","name":"<b>Shop</b>"}],"notice":"<b>Shop</b>",
+            "back":{"name":"<b>Shop</b>","uri":"https://x.example/cb"}});
         for name in [
             "error.html",
             "identifier.html",
