@@ -303,8 +303,17 @@ async fn home(
             "userinfo": userinfo.map(|u| serde_json::to_string_pretty(&u).unwrap_or_default()),
             "error": error,
             "messages": outbox_messages(&demo, 3),
+            "account_url": account_url(demo.inner.rp.issuer(), spec),
         }),
     )
+}
+
+/// connectid's account pages, with a way back to this service (its registered home page).
+fn account_url(issuer: &str, spec: &crate::services::ServiceSpec) -> String {
+    let mut q = form_urlencoded::Serializer::new(String::new());
+    q.append_pair("client_id", spec.slug)
+        .append_pair("redirect_uri", &spec.home(issuer));
+    format!("{}/account?{}", issuer.trim_end_matches('/'), q.finish())
 }
 
 #[derive(Deserialize)]

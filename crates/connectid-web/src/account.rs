@@ -276,11 +276,14 @@ fn done_notice(state: &AppState, me: &Me, q: &HashMap<String, String>) -> Option
     }
 }
 
-/// "Back to <service>": only for a registered client and one of its registered redirect URIs.
+/// "Back to <service>": only for a registered client and one of its registered redirect or
+/// post-logout redirect URIs (a service's home page is usually the latter).
 async fn back_link(state: &AppState, q: &HashMap<String, String>) -> Option<Value> {
     let (client_id, uri) = (q.get("client_id")?, q.get("redirect_uri")?);
     let client = state.store.get_client(client_id).await.ok()??;
-    if client.client_id == CLIENT_ID || !client.metadata.has_redirect_uri(uri) {
+    let registered =
+        client.metadata.has_redirect_uri(uri) || client.metadata.has_post_logout_redirect_uri(uri);
+    if client.client_id == CLIENT_ID || !registered {
         return None;
     }
     let name = service_name(&client);

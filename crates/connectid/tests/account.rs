@@ -407,7 +407,10 @@ async fn connected_services_and_signing_out_everywhere_on(db: Db) {
     )
     .await;
     assert_eq!(step(&evil.body), "account");
-    assert!(!evil.body.contains("Back to"), "no link to an unregistered URI");
+    assert!(
+        !evil.body.contains("Back to"),
+        "no link to an unregistered URI"
+    );
 
     // Disconnect the shop: its tokens stop working, the other service's do not.
     let done = submit(

@@ -694,3 +694,57 @@ async fn phone_viewport_accessibility_and_keyboard_only() {
     b.no_horizontal_scroll().await;
     b.accessible().await;
 }
+
+/// My account in a real browser: from a signed-in demo service to the account pages with no
+/// second sign-in, axe on each page, an email added with its code, the connected services,
+/// and the link back to the service.
+#[tokio::test(flavor = "multi_thread")]
+async fn my_account_from_a_service_and_back() {
+    let demo = Demo::start().await;
+    let Some(mut b) = browser("account", 1280, 900).await else {
+        return;
+    };
+    let phone = "+4790000008";
+    b.go(&format!("{}/demo/hipstagram/", demo.base)).await;
+    b.click("[data-action=signin]").await;
+    phone_and_code(&mut b, &demo, phone, "hipstagram").await;
+    assert_eq!(b.signed_in_as().await, phone);
+    b.click("[data-action=account]").await;
+    b.wait_step("account").await;
+    assert!(b.text("main").await.contains(phone));
+    assert!(b.text("a.back").await.contains("Hipstagram"));
+    b.accessible().await;
+    b.shot("overview").await;
+
+    // An email: the form (right after signing in, no second sign-in), then its code.
+    let email = "browser-account@example.com";
+    b.click("a[href='/account/add?kind=email']").await;
+    b.wait_step("account-add").await;
+    b.every_input_has_a_label().await;
+    b.accessible().await;
+    b.shot("add-email").await;
+    b.fill("#identifier", email).await;
+    b.submit().await;
+    b.wait_step("code").await;
+    b.fill("#code", &demo.latest_code()).await;
+    b.submit().await;
+    b.wait_step("account").await;
+    assert!(b.text("[role=status]").await.contains(email));
+    b.shot("email-added").await;
+
+    b.click("a[href='/account/services']").await;
+    b.wait_step("account-services").await;
+    assert!(b.text("main").await.contains("Hipstagram"));
+    b.accessible().await;
+    b.shot("services").await;
+
+    // Back to the service, still signed in.
+    b.go(&format!(
+        "{}/account?client_id=hipstagram&redirect_uri={}/demo/hipstagram/",
+        demo.base, demo.base
+    ))
+    .await;
+    b.wait_step("account").await;
+    b.click("a.back").await;
+    assert_eq!(b.signed_in_as().await, phone);
+}

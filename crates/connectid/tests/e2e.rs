@@ -720,10 +720,18 @@ async fn bad_requests_get_clear_errors_and_change_nothing_on(db: Db) {
         .send()
         .await
         .unwrap();
-    assert_eq!(
-        r.json::<Value>().await.unwrap().as_array().unwrap().len(),
-        1
-    );
+    // The service registered above, and the built-in client of the account pages.
+    let listed = r.json::<Value>().await.unwrap();
+    let mut ids: Vec<&str> = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["client_id"].as_str().unwrap())
+        .collect();
+    ids.sort_unstable();
+    let mut want = vec![cid, "connectid-account"];
+    want.sort_unstable();
+    assert_eq!(ids, want);
 }
 
 #[test]
