@@ -152,7 +152,7 @@ pub(crate) async fn require_form(
 }
 
 /// To the sign-in pages as the built-in client, then back to `back_to` (a path of ours).
-fn sign_in_first(state: &AppState, back_to: &str, reauth: Option<Acr>) -> Response {
+pub(crate) fn sign_in_first(state: &AppState, back_to: &str, reauth: Option<Acr>) -> Response {
     let issuer = &state.settings.issuer;
     let mut q = form_urlencoded::Serializer::new(String::new());
     q.append_pair("client_id", CLIENT_ID)
@@ -210,10 +210,11 @@ pub async fn callback(
         Ok(_) => return error_page(&state, StatusCode::BAD_REQUEST, "error-signin-expired"),
         Err(e) => return page_store_error(&state, e),
     }
+    // Back to an account page, or to a site under the cookie domain (`/resolve/signin`).
     let back = q
         .get("state")
-        .and_then(|s| safe_return(s))
-        .unwrap_or("/account");
+        .filter(|s| safe_return(s).is_some() || state.settings.shares_cookie(s))
+        .map_or("/account", String::as_str);
     see_other(back)
 }
 
@@ -467,7 +468,7 @@ async fn end_everything(state: &AppState, account_id: &str) -> Result<(), StoreE
 }
 
 fn clear_session_cookie(state: &AppState, r: &mut Response) {
-    let c = cookies::clear(cookies::SESSION, state.settings.secure_cookies());
+    let c = cookies::clear_session(&state.settings);
     if let Ok(v) = HeaderValue::from_str(&c) {
         r.headers_mut().append(header::SET_COOKIE, v);
     }

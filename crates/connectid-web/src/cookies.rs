@@ -33,3 +33,21 @@ pub fn set(name: &str, value: &str, max_age: Option<i64>, secure: bool) -> Strin
 pub fn clear(name: &str, secure: bool) -> String {
     set(name, "", Some(0), secure)
 }
+
+/// The SSO session cookie: host-only, or on the parent domain the operator configured
+/// (`[session] cookie_domain`) so that sites under it share the sign-in (SPEC §7.1).
+pub fn set_session(
+    value: &str,
+    max_age: Option<i64>,
+    settings: &crate::state::WebSettings,
+) -> String {
+    let mut c = set(SESSION, value, max_age, settings.secure_cookies());
+    if let Some(d) = &settings.cookie_domain {
+        c.push_str(&format!("; Domain={d}"));
+    }
+    c
+}
+
+pub fn clear_session(settings: &crate::state::WebSettings) -> String {
+    set_session("", Some(0), settings)
+}

@@ -30,6 +30,7 @@ mod pages;
 mod params;
 mod previewer;
 pub mod queue;
+mod resolve;
 mod signin;
 mod state;
 mod token;
@@ -60,6 +61,7 @@ pub fn router_with(state: AppState, extra: Router) -> Router {
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(state::readyz))
         .route("/metrics", get(metrics::get))
+        .route("/resolve", get(resolve::resolve))
         .with_state(state.clone());
     // Pages for people, and the endpoints whose events go to the audit log.
     let pages = Router::new()
@@ -71,6 +73,7 @@ pub fn router_with(state: AppState, extra: Router) -> Router {
         .route("/signin/{id}/strength", post(signin::strength))
         .route("/account", get(account::overview))
         .route("/account/callback", get(account::callback))
+        .route("/resolve/signin", get(resolve::signin))
         .route(
             "/account/password",
             get(account::password::get).post(account::password::post),

@@ -198,7 +198,7 @@ async fn handle(state: &AppState, headers: &HeaderMap, p: Params, is_post: bool)
         ),
     };
     for c in [
-        cookies::clear(cookies::SESSION, secure),
+        cookies::clear_session(&state.settings),
         cookies::clear(CSRF_COOKIE, secure),
     ] {
         if let Ok(v) = HeaderValue::from_str(&c) {

@@ -505,11 +505,10 @@ async fn establish(
         "success",
     )
     .await;
-    let cookie = cookies::set(
-        cookies::SESSION,
+    let cookie = cookies::set_session(
         &token,
         remember.then_some(REMEMBERED_SESSION),
-        state.settings.secure_cookies(),
+        &state.settings,
     );
     let auth = Authenticated::from_session(&session);
     finish::complete(state, client, req, auth, Some(cookie), headers).await

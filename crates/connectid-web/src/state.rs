@@ -26,6 +26,8 @@ pub struct WebSettings {
     pub password_policy: Policy,
     /// Bearer token `/metrics` asks for; `None` leaves it open (block it at the proxy).
     pub metrics_token: Option<String>,
+    /// Parent domain of the SSO cookie (`[session] cookie_domain`); `None`: this host only.
+    pub cookie_domain: Option<String>,
 }
 
 impl WebSettings {
@@ -35,6 +37,30 @@ impl WebSettings {
             || self.issuer.starts_with("http://127.0.0.1")
             || self.issuer.starts_with("http://[::1]"))
     }
+    /// Whether `url` is a page of a site that shares the SSO cookie: an http(s) URL whose host
+    /// is the cookie domain or under it. Without a cookie domain, no site is.
+    pub fn shares_cookie(&self, url: &str) -> bool {
+        let Some(domain) = &self.cookie_domain else {
+            return false;
+        };
+        let Some(rest) = url.strip_prefix("https://").or_else(|| {
+            url.strip_prefix("http://")
+                .filter(|_| !self.secure_cookies())
+        }) else {
+            return false;
+        };
+        let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+        if authority.contains(['@', '\\']) || url.contains(['\r', '\n', ' ']) {
+            return false;
+        }
+        let host = authority
+            .rsplit_once(':')
+            .filter(|(_, port)| port.chars().all(|c| c.is_ascii_digit()))
+            .map_or(authority, |(h, _)| h)
+            .to_ascii_lowercase();
+        host == *domain || host.ends_with(&format!(".{domain}"))
+    }
+
     pub fn issuer_host(&self) -> &str {
         let rest = self.issuer.split("://").nth(1).unwrap_or(&self.issuer);
         let host = rest.split('/').next().unwrap_or(rest);
@@ -170,5 +196,55 @@ pub async fn readyz(State(state): State<AppState>) -> StatusCode {
     match state.store.ping().await {
         Ok(()) if !state.keyset().is_empty() => StatusCode::OK,
         _ => StatusCode::SERVICE_UNAVAILABLE,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::WebSettings;
+
+    fn settings(issuer: &str, domain: Option<&str>) -> WebSettings {
+        WebSettings {
+            issuer: issuer.into(),
+            admin_token: None,
+            default_phone_region: Default::default(),
+            trusted_proxies: Vec::new(),
+            msisdn_header: "X-MSISDN".into(),
+            password_policy: Default::default(),
+            metrics_token: None,
+            cookie_domain: domain.map(str::to_string),
+        }
+    }
+
+    #[test]
+    fn only_sites_under_the_cookie_domain_share_it() {
+        let s = settings("https://id.example.com", Some("example.com"));
+        for ok in [
+            "https://example.com/",
+            "https://app.example.com/x?y=1",
+            "https://a.b.example.com:8443/",
+            "https://APP.Example.com/",
+        ] {
+            assert!(s.shares_cookie(ok), "{ok}");
+        }
+        for bad in [
+            "http://app.example.com/",
+            "https://example.com.evil.net/",
+            "https://evilexample.com/",
+            "https://evil.net/?example.com",
+            "https://evil.net#.example.com",
+            "https://user@evil.net/",
+            "https://app.example.com\\@evil.net/",
+            "//app.example.com/",
+            "javascript:alert(1)",
+            "https://app.example.com/\r\nSet-Cookie: x",
+            "",
+        ] {
+            assert!(!s.shares_cookie(bad), "{bad}");
+        }
+        let none = settings("https://id.example.com", None);
+        assert!(!none.shares_cookie("https://app.example.com/"));
+        let local = settings("http://localhost:8080", Some("localhost"));
+        assert!(local.shares_cookie("http://localhost:3000/"));
     }
 }

@@ -36,6 +36,7 @@ pub struct Config {
     pub rate_limits: connectid_core::ratelimit::RateLimitSettings,
     pub audit: Audit,
     pub metrics: Metrics,
+    pub session: Session,
     pub clients: Vec<toml::Value>,
 }
 
@@ -52,6 +53,13 @@ impl Default for Audit {
             retention_days: 365,
         }
     }
+}
+
+/// The SSO cookie: on this host only, or shared by the sites under a parent domain.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Session {
+    pub cookie_domain: String,
 }
 
 /// `/metrics`: open by default, like most Prometheus targets; a token closes it.
@@ -115,6 +123,7 @@ impl Default for Config {
             rate_limits: connectid_core::ratelimit::RateLimitSettings::default(),
             audit: Audit::default(),
             metrics: Metrics::default(),
+            session: Session::default(),
             clients: Vec::new(),
         }
     }
@@ -172,6 +181,7 @@ const ENV_KEYS: &[(&str, &str)] = &[
     ("keys", "encryption_key"),
     ("audit", "retention_days"),
     ("metrics", "token"),
+    ("session", "cookie_domain"),
 ];
 
 /// Command-line values that override everything else.
@@ -376,10 +386,47 @@ impl Config {
         if !self.admin.token.is_empty() && self.admin.token.len() < 16 {
             return Err(err("admin.token", "must be at least 16 characters"));
         }
+        self.cookie_domain()?;
         if !self.metrics.token.is_empty() && self.metrics.token.len() < 16 {
             return Err(err("metrics.token", "must be at least 16 characters"));
         }
         Ok(())
+    }
+
+    /// `[session] cookie_domain` as the cookie wants it (no leading dot, lower case), checked
+    /// to be the issuer's host or a parent of it: a browser drops any other.
+    pub fn cookie_domain(&self) -> Result<Option<String>, ConfigError> {
+        let d = self
+            .session
+            .cookie_domain
+            .trim_start_matches('.')
+            .to_ascii_lowercase();
+        if d.is_empty() {
+            return Ok(None);
+        }
+        let key = "session.cookie_domain";
+        if !d
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.')
+            || d.starts_with('-')
+            || d.contains("..")
+        {
+            return Err(err(key, "must be a domain name like example.com"));
+        }
+        let rest = self.issuer.split("://").nth(1).unwrap_or("");
+        let authority = rest.split('/').next().unwrap_or("");
+        let host = authority
+            .rsplit_once(':')
+            .filter(|(_, p)| p.chars().all(|c| c.is_ascii_digit()))
+            .map_or(authority, |(h, _)| h)
+            .to_ascii_lowercase();
+        if host != d && !host.ends_with(&format!(".{d}")) {
+            return Err(err(
+                key,
+                "must be the issuer's host or a parent domain of it",
+            ));
+        }
+        Ok(Some(d))
     }
 
     pub fn listen_addr(&self) -> Result<SocketAddr, ConfigError> {
@@ -472,6 +519,14 @@ mod tests {
             ),
             ("listen = 5", "listen"),
             ("[admin]\ntoken = \"short\"", "admin.token"),
+            (
+                "[session]\ncookie_domain = \"example.com\"",
+                "session.cookie_domain",
+            ),
+            (
+                "[session]\ncookie_domain = \"a b\"",
+                "session.cookie_domain",
+            ),
         ] {
             let e = load_text(text, &[]).unwrap_err().to_string();
             assert!(e.contains(key), "{text}: {e}");

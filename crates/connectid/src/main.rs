@@ -672,6 +672,7 @@ async fn serve(mut cfg: Config, demo: bool) -> Result<(), Failure> {
         msisdn_header: cfg.mobile_network.msisdn_header.clone(),
         password_policy: cfg.password,
         metrics_token: Some(cfg.metrics.token.clone()).filter(|t| !t.is_empty()),
+        cookie_domain: cfg.cookie_domain()?,
     };
     let limits =
         connectid_core::ratelimit::RateLimits::new(limiter, cfg.rate_limits.clone(), clock.clone());

@@ -229,6 +229,8 @@ impl Server {
 struct Browser {
     http: reqwest::Client,
     cookies: HashMap<String, String>,
+    /// Every `Set-Cookie` received, whole (attributes included).
+    set_cookies: Vec<String>,
 }
 
 struct Answer {
@@ -245,6 +247,7 @@ impl Browser {
                 .build()
                 .unwrap(),
             cookies: HashMap::new(),
+            set_cookies: Vec::new(),
         }
     }
 
@@ -273,6 +276,7 @@ impl Browser {
                 self.cookies.insert(k.into(), v.into());
             }
         }
+        self.set_cookies.extend(set_cookies);
         Answer {
             status: r.status().as_u16(),
             location: r
@@ -1381,4 +1385,136 @@ async fn metrics_count_the_funnel_requests_and_tokens() {
     assert_eq!(wrong.send().await.unwrap().status(), 401);
     let right = http.get(&url).bearer_auth(token).send().await.unwrap();
     assert_eq!(right.status(), 200);
+}
+
+/// SSO for sites under one parent domain (SPEC §7.1): the session cookie carries the
+/// configured `Domain`; `/resolve` answers a reverse proxy's sub-request with who is signed
+/// in (200 and headers) or 401; `/resolve/signin` goes back only to sites under the domain.
+#[tokio::test]
+async fn parent_domain_cookie_and_the_forward_auth_resolver() {
+    let s = Server::start_on(Db::Sqlite, "[session]\ncookie_domain = \"127.0.0.1\"\n").await;
+    let client = s.client(r#","sso":true"#);
+    let cid = client["client_id"].as_str().unwrap();
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let resolve = |query: &str, cookie: Option<String>| {
+        let mut r = http.get(format!("{}/resolve{query}", s.base));
+        if let Some(c) = cookie {
+            r = r.header("cookie", format!("cid_session={c}"));
+        }
+        r.send()
+    };
+    let nobody = resolve("", None).await.unwrap();
+    assert_eq!(nobody.status(), 401);
+    assert_eq!(nobody.headers()["cache-control"], "no-store");
+    assert_eq!(
+        resolve("", Some("forged".into())).await.unwrap().status(),
+        401
+    );
+
+    let phone = "+4791100004";
+    let mut b = Browser::new();
+    let (url, flow) = authorize_url(&s, cid, "");
+    let (landed, _) = walk(&s, &mut b, &url, phone).await;
+    let session_cookie = b
+        .set_cookies
+        .iter()
+        .find(|c| c.starts_with("cid_session=") && !c.starts_with("cid_session=;"))
+        .unwrap();
+    assert!(
+        session_cookie.contains("; Domain=127.0.0.1"),
+        "{session_cookie}"
+    );
+    let tokens: Value = exchange(&s, &client, &query(&landed)["code"], &flow.verifier)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let sub = claims(tokens["id_token"].as_str().unwrap())["sub"].clone();
+    let cookie = b.cookies["cid_session"].clone();
+
+    let ok = resolve("", Some(cookie.clone())).await.unwrap();
+    assert_eq!(ok.status(), 200);
+    let h = |name: &str| ok.headers()[name].to_str().unwrap().to_string();
+    assert_eq!(h("x-connectid-sub"), sub.as_str().unwrap());
+    assert_eq!(h("x-connectid-acr"), "1");
+    assert_eq!(h("x-connectid-amr"), "sms");
+    assert_eq!(h("x-connectid-phone"), phone);
+    assert!(ok.headers().get("x-connectid-email").is_none());
+    assert_eq!(ok.headers()["vary"], "Cookie");
+    // A site that needs a password, or a fresher sign-in, is told no.
+    assert_eq!(
+        resolve("?acr=2", Some(cookie.clone()))
+            .await
+            .unwrap()
+            .status(),
+        401
+    );
+    assert_eq!(
+        resolve("?max_age=86400", Some(cookie.clone()))
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
+    for bad in ["?acr=9", "?max_age=-1", "?max_age=soon"] {
+        assert_eq!(
+            resolve(bad, Some(cookie.clone())).await.unwrap().status(),
+            400,
+            "{bad}"
+        );
+    }
+
+    // The sign-in entry for the proxy's 401 returns only to sites under the cookie domain.
+    for evil in [
+        "https://evil.example/",
+        "https://127.0.0.1.evil.example/",
+        "https://evil.example\\@127.0.0.1/",
+        "//127.0.0.1/app",
+        "javascript:alert(1)",
+    ] {
+        let a = b
+            .get(&format!(
+                "{}/resolve/signin?rd={}",
+                s.base,
+                form_urlencoded::byte_serialize(evil.as_bytes()).collect::<String>()
+            ))
+            .await;
+        assert_eq!(a.status, 400, "{evil}");
+        assert!(a.location.is_none(), "{evil}");
+    }
+    let app = "http://127.0.0.1:9/app?x=1";
+    let mut a = b
+        .get(&format!(
+            "{}/resolve/signin?rd={}",
+            s.base,
+            form_urlencoded::byte_serialize(app.as_bytes()).collect::<String>()
+        ))
+        .await;
+    // Signed in already: straight through the sign-in (an SSO hit) and back to the site.
+    for _ in 0..5 {
+        let loc = a.location.clone().unwrap();
+        if loc == app {
+            break;
+        }
+        let next = if loc.starts_with("http") {
+            loc
+        } else {
+            format!("{}{loc}", s.base)
+        };
+        a = b.get(&next).await;
+    }
+    assert_eq!(a.location.as_deref(), Some(app));
+
+    // Signed out: the proxy hears 401 again.
+    let out = http
+        .post(format!("{}/logout", s.base))
+        .bearer_auth(tokens["access_token"].as_str().unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(out.status(), 204);
+    assert_eq!(resolve("", Some(cookie)).await.unwrap().status(), 401);
 }
