@@ -316,6 +316,18 @@ impl ClientMetadata {
                 return bad("branding.header_color must be a colour like #1a2b3c");
             }
         }
+        if let Some(h) = &self.android_sms_hash {
+            // The SMS Retriever hash: 11 characters of base64 (a truncated SHA-256).
+            let ok = h.len() == 11
+                && h.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '+' || c == '/');
+            if !ok {
+                return bad("android_sms_hash must be the app's 11-character SMS Retriever hash");
+            }
+            if self.application_type != ApplicationType::Native {
+                return bad("android_sms_hash is for native clients only");
+            }
+        }
         if self.stay_signed_in.is_some() && self.application_type == ApplicationType::Native {
             return bad("stay_signed_in is for web clients only");
         }

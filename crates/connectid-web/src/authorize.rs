@@ -40,6 +40,10 @@ pub struct AuthRequest {
     #[serde(default)]
     pub ui_locales: Option<String>,
     pub mobile_network_off: bool,
+    /// An app on Wi-Fi identified the number over its cellular interface with this ticket
+    /// (`/mobile-network/identify`); used once, here.
+    #[serde(default, skip_serializing)]
+    pub mobile_network_ticket: Option<String>,
 }
 
 pub async fn get(
@@ -260,6 +264,11 @@ pub(crate) fn parse_request(
         login_hint_locked,
         ui_locales,
         mobile_network_off: p.get("mobile_network") == Some("off"),
+        mobile_network_ticket: match p.get("mobile_network_ticket") {
+            None => None,
+            Some(t) if crate::mobile_network::valid_ticket(t) => Some(t.to_string()),
+            Some(_) => return Err(invalid("mobile_network_ticket is malformed")),
+        },
     })
 }
 
@@ -360,7 +369,17 @@ async fn decide(
         SessionFit::None => {}
     }
     let ip = signin::ip_of(&state, peer, &headers);
-    if let Some(phone) = network_phone(&state, &req, peer, &headers) {
+    let phone = match network_phone(&state, &req, peer, &headers) {
+        Some(p) => Some(p),
+        None if req.mobile_network_off => None,
+        None => match crate::mobile_network::redeem(&state, req.mobile_network_ticket.as_deref())
+            .await
+        {
+            Ok(p) => p,
+            Err(e) => return page_store_error(&state, e),
+        },
+    };
+    if let Some(phone) = phone {
         // LoA1 on the operator's network needs no page at all; a password (LoA2), a forced
         // SMS or a fresh sign-in start from the detected number instead of asking for it.
         if req.acr == Acr::Phone && client.metadata.sms_pin != SmsPin::Force && !req.prompt.login {
@@ -438,6 +457,7 @@ mod tests {
             login_hint_locked: false,
             ui_locales: None,
             mobile_network_off: false,
+            mobile_network_ticket: None,
         }
     }
 

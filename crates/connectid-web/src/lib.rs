@@ -24,6 +24,7 @@ mod introspect;
 mod keys;
 mod logout;
 mod metrics;
+mod mobile_network;
 pub mod net;
 pub mod outbox;
 mod pages;
@@ -62,6 +63,7 @@ pub fn router_with(state: AppState, extra: Router) -> Router {
         .route("/readyz", get(state::readyz))
         .route("/metrics", get(metrics::get))
         .route("/resolve", get(resolve::resolve))
+        .route("/mobile-network/identify", get(mobile_network::identify))
         .with_state(state.clone());
     // Pages for people, and the endpoints whose events go to the audit log.
     let pages = Router::new()

@@ -1080,6 +1080,7 @@ async fn send_code(
         lang: &ctx.p.locale,
         ip: &ctx.ip,
         client_id: Some(&ctx.client.client_id),
+        android_sms_hash: ctx.client.metadata.android_sms_hash.as_deref(),
     };
     send_code_to(ctx.state, &to, resend).await
 }
@@ -1093,6 +1094,9 @@ pub(crate) struct CodeTarget<'a> {
     pub ip: &'a str,
     /// The service whose sign-in funnel counts the send.
     pub client_id: Option<&'a str>,
+    /// A native Android client's SMS Retriever hash: the SMS ends with it instead of the
+    /// WebOTP line, so the app can read the code itself.
+    pub android_sms_hash: Option<&'a str>,
 }
 
 /// Sends a one-time code unless one went out within the cooldown (then `resend` says
@@ -1146,7 +1150,10 @@ pub(crate) async fn send_code_to(
         IdentifierKind::Phone => (
             Channel::Sms,
             None,
-            format!("{}\n\n@{host} #{code}", t.format(lang, "sms-code", &args)),
+            match to.android_sms_hash {
+                Some(hash) => format!("{}\n\n{hash}", t.format(lang, "sms-code", &args)),
+                None => format!("{}\n\n@{host} #{code}", t.format(lang, "sms-code", &args)),
+            },
         ),
         IdentifierKind::Email => (
             Channel::Email,

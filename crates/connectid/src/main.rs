@@ -625,16 +625,7 @@ async fn config_clients(store: &dyn Store, cfg: &Config, now: i64) -> Result<(),
             )));
         };
         let bad = |e: client::ClientError| Failure::Usage(format!("config: `clients[{i}]`: {e}"));
-        match store.get_client(&id).await? {
-            Some(existing) => {
-                let (record, _) = client::update(&existing, meta, now).map_err(bad)?;
-                store.update_client(&record).await?;
-            }
-            None => {
-                let (record, _) = client::register(meta, now).map_err(bad)?;
-                store.create_client(&record).await?;
-            }
-        }
+        upsert_client(store, &id, meta, now, bad).await?;
     }
     Ok(())
 }
@@ -720,7 +711,19 @@ async fn account_client(store: &dyn Store, cfg: &Config, now: i64) -> Result<(),
     let meta = ClientMetadata::from_json(&meta.to_string())
         .map_err(|e| Failure::Runtime(format!("account client: {e}")))?;
     let bad = |e: client::ClientError| Failure::Runtime(format!("account client: {e}"));
-    match store.get_client(connectid_web::account::CLIENT_ID).await? {
+    upsert_client(store, connectid_web::account::CLIENT_ID, meta, now, bad).await
+}
+
+/// Registers `meta` as client `id`, or updates it when it exists (start-up registrations
+/// of the config file, the account pages and the demo).
+async fn upsert_client(
+    store: &dyn Store,
+    id: &str,
+    meta: ClientMetadata,
+    now: i64,
+    bad: impl Fn(client::ClientError) -> Failure,
+) -> Result<(), Failure> {
+    match store.get_client(id).await? {
         Some(existing) => {
             let (record, _) = client::update(&existing, meta, now).map_err(bad)?;
             store.update_client(&record).await?;
@@ -743,16 +746,7 @@ async fn demo_services(store: &dyn Store, cfg: &Config, now: i64) -> Result<axum
             .map_err(|e| Failure::Runtime(format!("demo service {}: {e}", spec.slug)))?;
         let bad =
             |e: client::ClientError| Failure::Runtime(format!("demo service {}: {e}", spec.slug));
-        match store.get_client(spec.slug).await? {
-            Some(existing) => {
-                let (record, _) = client::update(&existing, meta, now).map_err(bad)?;
-                store.update_client(&record).await?;
-            }
-            None => {
-                let (record, _) = client::register(meta, now).map_err(bad)?;
-                store.create_client(&record).await?;
-            }
-        }
+        upsert_client(store, spec.slug, meta, now, bad).await?;
         secrets.insert(spec.slug.to_string(), secret);
     }
     let outboxes = vec![

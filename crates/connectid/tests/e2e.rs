@@ -1518,3 +1518,151 @@ async fn parent_domain_cookie_and_the_forward_auth_resolver() {
     assert_eq!(out.status(), 204);
     assert_eq!(resolve("", Some(cookie)).await.unwrap().status(), 401);
 }
+
+/// A native Android client with `android_sms_hash` gets SMS Retriever texts (the code, then
+/// the app's hash as the last line, no WebOTP line); a web client, or a malformed hash, is
+/// refused at registration.
+#[tokio::test]
+async fn android_apps_get_sms_retriever_texts() {
+    let s = Server::start_on(Db::Sqlite, "").await;
+    let hash = "FA+9qCX9VSu";
+    let app = s.client(&format!(
+        r#","application_type":"native","token_endpoint_auth_method":"none","android_sms_hash":"{hash}""#
+    ));
+    let phone = "+4791100005";
+    let st = submit_identifier(
+        &s,
+        &mut Browser::new(),
+        app["client_id"].as_str().unwrap(),
+        phone,
+    )
+    .await;
+    assert_eq!(st, "code");
+    let text = std::fs::read_to_string(s.dir.join("outbox.jsonl")).unwrap();
+    let sms: Value = text
+        .lines()
+        .rev()
+        .find_map(|l| serde_json::from_str(l).ok())
+        .unwrap();
+    let body = sms["body"].as_str().unwrap();
+    assert!(body.ends_with(&format!("\n{hash}")), "{body}");
+    assert!(!body.contains(" #"), "no WebOTP line: {body}");
+    assert!(
+        body.split(|c: char| !c.is_ascii_digit())
+            .any(|w| w.len() == 6),
+        "{body}"
+    );
+    // A web client's texts keep the WebOTP line.
+    let web = s.client("");
+    let other = "+4791100006";
+    submit_identifier(
+        &s,
+        &mut Browser::new(),
+        web["client_id"].as_str().unwrap(),
+        other,
+    )
+    .await;
+    let text = std::fs::read_to_string(s.dir.join("outbox.jsonl")).unwrap();
+    let sms: Value = text
+        .lines()
+        .rev()
+        .find_map(|l| serde_json::from_str(l).ok())
+        .unwrap();
+    assert!(
+        sms["body"]
+            .as_str()
+            .unwrap()
+            .lines()
+            .last()
+            .unwrap()
+            .starts_with("@127.0.0.1 #")
+    );
+    for (extra, why) in [
+        (format!(r#","android_sms_hash":"{hash}""#), "a web client"),
+        (r#","application_type":"native","token_endpoint_auth_method":"none","android_sms_hash":"short""#.to_string(), "too short"),
+        (r#","application_type":"native","token_endpoint_auth_method":"none","android_sms_hash":"FA+9qCX9VS<""#.to_string(), "not base64"),
+    ] {
+        let json = format!(
+            r#"{{"client_name":"App","redirect_uris":["{REDIRECT}"],"grant_types":["authorization_code"]{extra}}}"#
+        );
+        let (code, _, err) = s.cli(&["clients", "create"], &json);
+        assert_eq!(code, 2, "{why}: {err}");
+        assert!(err.contains("android_sms_hash"), "{why}: {err}");
+    }
+}
+
+/// Hotspots and Wi-Fi (SPEC §5): an app identifies the number over its cellular interface
+/// with a ticket (the operator's proxy adds the number), then its authorization request with
+/// that ticket signs in at LoA1 with no page; the ticket works once, and only a request from
+/// a trusted proxy with the number can make one.
+#[tokio::test]
+async fn a_cellular_ticket_signs_in_an_app_on_wi_fi() {
+    let s = Server::start_on(
+        Db::Sqlite,
+        "[mobile_network]\ntrusted_proxies = [\"127.0.0.1/32\"]\n",
+    )
+    .await;
+    let client = s.client("");
+    let cid = client["client_id"].as_str().unwrap();
+    let http = reqwest::Client::new();
+    let identify = |ticket: &str, msisdn: Option<&str>| {
+        let mut r = http.get(format!(
+            "{}/mobile-network/identify?ticket={ticket}",
+            s.base
+        ));
+        if let Some(m) = msisdn {
+            r = r.header("X-MSISDN", m);
+        }
+        r.send()
+    };
+    let ticket = random_token();
+    assert_eq!(identify(&ticket, None).await.unwrap().status(), 403);
+    assert_eq!(
+        identify("short", Some("+4791100007"))
+            .await
+            .unwrap()
+            .status(),
+        400
+    );
+    assert_eq!(
+        identify(&ticket, Some("+4791100007"))
+            .await
+            .unwrap()
+            .status(),
+        204
+    );
+
+    // The authorization request comes over Wi-Fi: no number header, only the ticket.
+    let mut b = Browser::new();
+    let (url, flow) = authorize_url(&s, cid, &format!("&mobile_network_ticket={ticket}"));
+    let a = b.get(&url).await;
+    let landed = a.location.clone().unwrap();
+    assert!(
+        landed.starts_with(REDIRECT),
+        "no page at all: {:?} {}",
+        a.location,
+        a.body
+    );
+    let tokens: Value = exchange(&s, &client, &query(&landed)["code"], &flow.verifier)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let id = claims(tokens["id_token"].as_str().unwrap());
+    assert_eq!(id["acr"], "1");
+    assert_eq!(id["amr"], serde_json::json!(["mca"]));
+
+    // Once only: the same ticket in a new browser shows the identifier page.
+    let mut other = Browser::new();
+    let (url, _) = authorize_url(&s, cid, &format!("&mobile_network_ticket={ticket}"));
+    let mut a = other.get(&url).await;
+    while let Some(loc) = a.location.clone() {
+        assert!(!loc.starts_with(REDIRECT), "the ticket was used again");
+        a = other.get(&format!("{}{loc}", s.base)).await;
+    }
+    assert_eq!(step(&a.body), "identifier");
+    // A malformed ticket is refused like any bad parameter.
+    let (url, _) = authorize_url(&s, cid, "&mobile_network_ticket=x");
+    let a = Browser::new().get(&url).await;
+    assert!(query(a.location.as_deref().unwrap())["error"] == "invalid_request");
+}

@@ -143,6 +143,7 @@ pub async fn post(
         lang: crate::pages::request_lang(),
         ip: &ip,
         client_id: None,
+        android_sms_hash: None,
     };
     match send_code_to(&state, &to, false).await {
         Ok(Ok(())) => {}

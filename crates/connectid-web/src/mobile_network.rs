@@ -1,0 +1,123 @@
+//! Hotspots and Wi-Fi (seed 001, "Android and iOS SDKs"): an app whose sign-in page is on
+//! Wi-Fi can still prove the phone number the way the operator's network does. It makes a
+//! random ticket, calls `/mobile-network/identify?ticket=…` over its cellular interface (the
+//! operator's proxy adds the number, as for any request from that network), then opens the
+//! authorization request with `mobile_network_ticket=…`. The number is bound to that one
+//! ticket for two minutes and used once.
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+
+use axum::Json;
+use axum::extract::{ConnectInfo, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use connectid_core::crypto::hash_secret;
+use connectid_core::identifier::Identifier;
+use connectid_core::store::StoreError;
+use serde_json::json;
+
+use crate::state::AppState;
+
+/// How long an identified number waits for its authorization request.
+const TICKET_TTL: i64 = 120;
+
+/// A ticket is the app's own random value: long enough that nobody guesses another's.
+pub fn valid_ticket(t: &str) -> bool {
+    (32..=128).contains(&t.len())
+        && t.chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+}
+
+fn key(ticket: &str) -> String {
+    hash_secret(&format!("mobile-network-ticket:{ticket}"))
+}
+
+fn error(status: StatusCode, code: &str, description: &str) -> Response {
+    (
+        status,
+        Json(json!({"error": code, "error_description": description})),
+    )
+        .into_response()
+}
+
+/// `GET /mobile-network/identify?ticket=…`: 204 when the operator's network said the number.
+pub async fn identify(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    let Some(ticket) = q.get("ticket").filter(|t| valid_ticket(t)) else {
+        return error(
+            StatusCode::BAD_REQUEST,
+            "invalid_request",
+            "ticket must be 32 to 128 characters of A-Z, a-z, 0-9, - and _",
+        );
+    };
+    let trusted = state
+        .settings
+        .trusted_proxies
+        .iter()
+        .any(|c| c.contains(peer.ip()));
+    let phone = headers
+        .get(state.settings.msisdn_header.as_str())
+        .and_then(|v| v.to_str().ok())
+        .filter(|_| trusted)
+        .and_then(|v| Identifier::phone(v, state.settings.default_phone_region).ok());
+    let Some(phone) = phone else {
+        return error(
+            StatusCode::FORBIDDEN,
+            "not_on_mobile_network",
+            "this request did not come through the operator's network",
+        );
+    };
+    let now = state.now();
+    if let Err(e) = state
+        .store
+        .put_interaction(&key(ticket), &phone.value, now + TICKET_TTL)
+        .await
+    {
+        tracing::error!(error = %e, "ticket not stored");
+        return error(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "temporarily_unavailable",
+            "try again",
+        );
+    }
+    StatusCode::NO_CONTENT.into_response()
+}
+
+/// The number a ticket was identified with, once: the ticket is gone after this.
+pub async fn redeem(
+    state: &AppState,
+    ticket: Option<&str>,
+) -> Result<Option<Identifier>, StoreError> {
+    let Some(ticket) = ticket else {
+        return Ok(None);
+    };
+    let k = key(ticket);
+    let Some(value) = state.store.get_interaction(&k, state.now()).await? else {
+        return Ok(None);
+    };
+    state.store.delete_interaction(&k).await?;
+    Ok(Identifier::phone(&value, state.settings.default_phone_region).ok())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn tickets_are_long_and_plain() {
+        assert!(super::valid_ticket(&"a".repeat(32)));
+        assert!(super::valid_ticket("0123456789abcdefABCDEF-_0123456789"));
+        for bad in [
+            "",
+            "short",
+            &"a".repeat(129),
+            &format!("{}/", "a".repeat(40)),
+            &format!("{} ", "a".repeat(40)),
+        ] {
+            assert!(!super::valid_ticket(bad), "{bad}");
+        }
+    }
+}
