@@ -405,13 +405,16 @@ pub async fn disconnect(
         .disconnect_client(&me.account.id, client_id, state.now())
         .await
     {
-        Ok(n) => {
+        // Only a real disconnection is an event; an unknown or already disconnected service
+        // leaves no trace (nor a way to fill the audit log).
+        Ok(0) => {}
+        Ok(_) => {
             crate::audit::record(
                 &state,
                 "service_disconnected",
                 Some(&me.account.id),
                 Some(client_id),
-                if n > 0 { "success" } else { "nothing_to_do" },
+                "success",
                 None,
             )
             .await;

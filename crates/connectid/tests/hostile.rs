@@ -1516,6 +1516,432 @@ async fn admin_api_and_transport_refuse_hostile_input() {
     }
 }
 
+/// The endpoints added after the first tables: My account (signed in, with the forms' CSRF
+/// tokens), the forward-auth resolver, the cellular ticket, native SSO's token exchange.
+#[tokio::test]
+async fn account_pages_resolver_ticket_and_exchange_refuse_hostile_input() {
+    use Expect::*;
+    for backend in backends() {
+        let s = Server::start_on("warn", backend).await;
+        let conf = s.client(r#","sso":true"#);
+        let cid = conf["client_id"].as_str().unwrap().to_string();
+        let email = format!("h{}@example.com", random_id());
+        s.account(&email);
+        let mut b = Browser::new();
+        let (url, _) = authorize_url(&s, &cid, "");
+        sign_in_with_password(&s, &mut b, &url, &email).await;
+        let page = b.get(&format!("{}/account", s.base)).await;
+        assert_eq!(step(&page.body), "account", "{}", page.body);
+        let csrf = attr(&page.body, "name=\"csrf\"", "value");
+        // Another person's session and CSRF token.
+        let other_email = format!("o{}@example.com", random_id());
+        s.account(&other_email);
+        let mut other = Browser::new();
+        let (url, _) = authorize_url(&s, &cid, "");
+        sign_in_with_password(&s, &mut other, &url, &other_email).await;
+        let other_page = other.get(&format!("{}/account", s.base)).await;
+        let other_csrf = attr(&other_page.body, "name=\"csrf\"", "value");
+        let mine = |path: &str, body: String| post(path, body).cookies(&b);
+        let expired = "The form has expired";
+        let with = |fields: &str| format!("csrf={}&{fields}", enc(&csrf));
+        let ticket_err = || OAuth(400, "invalid_request", "ticket");
+        let exchange = |extra: &str| {
+            post(
+                "/token",
+                format!(
+                    "grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Atoken-exchange&subject_token=x\
+                     &subject_token_type=urn%3Aietf%3Aparams%3Aoauth%3Atoken-type%3Aid_token&actor_token=y\
+                     &actor_token_type=urn%3Aopenid%3Aparams%3Atoken-type%3Adevice-secret{extra}"
+                ),
+            )
+            .basic(&cid, conf["client_secret"].as_str().unwrap())
+        };
+        let cases = vec![
+            case("account without a session", get("/account"), Status(303)),
+            case(
+                "account with a forged session",
+                get("/account").header("cookie", "cid_session=forged"),
+                Status(303),
+            ),
+            case(
+                "account session SQL injection",
+                get("/account").header("cookie", format!("cid_session={}", enc(SQLI))),
+                Status(303),
+            ),
+            case(
+                "remove without a session",
+                post(
+                    "/account/remove",
+                    with(&format!("identifier={}", enc(&email))),
+                ),
+                Status(303),
+            ),
+            case(
+                "remove without a CSRF token",
+                mine("/account/remove", format!("identifier={}", enc(&email))),
+                Page(403, expired),
+            ),
+            case(
+                "remove with a forged CSRF token",
+                mine(
+                    "/account/remove",
+                    format!("csrf=forged&identifier={}", enc(&email)),
+                ),
+                Page(403, expired),
+            ),
+            case(
+                "remove with another session's CSRF token",
+                mine(
+                    "/account/remove",
+                    format!("csrf={}&identifier={}", enc(&other_csrf), enc(&email)),
+                ),
+                Page(403, expired),
+            ),
+            case(
+                "remove with the CSRF token twice",
+                mine(
+                    "/account/remove",
+                    format!(
+                        "csrf={c}&csrf={c}&identifier={}",
+                        enc(&email),
+                        c = enc(&csrf)
+                    ),
+                ),
+                Page(403, expired),
+            ),
+            case(
+                "remove the last identifier",
+                mine(
+                    "/account/remove",
+                    with(&format!("identifier={}", enc(&email))),
+                ),
+                Page(400, "last phone number or email"),
+            ),
+            case(
+                "remove another account's email",
+                mine(
+                    "/account/remove",
+                    with(&format!("identifier={}", enc(&other_email))),
+                ),
+                Page(400, expired),
+            ),
+            case(
+                "remove SQL injection",
+                mine(
+                    "/account/remove",
+                    with(&format!("identifier={}", enc(SQLI))),
+                ),
+                Page(400, expired),
+            ),
+            case(
+                "remove XSS",
+                mine("/account/remove", with(&format!("identifier={}", enc(XSS)))),
+                Page(400, expired),
+            ),
+            case(
+                "remove NUL",
+                mine("/account/remove", with("identifier=a%00%40example.com")),
+                Page(400, expired),
+            ),
+            case(
+                "remove of 100 KB",
+                mine(
+                    "/account/remove",
+                    with(&format!("identifier={}", big(100_000))),
+                ),
+                Page(400, expired),
+            ),
+            case(
+                "add of an unknown kind",
+                mine("/account/add", with("kind=fax&identifier=%2B4791234567")),
+                Page(400, expired),
+            ),
+            case(
+                "add a phone that is an email",
+                mine(
+                    "/account/add",
+                    with(&format!("kind=phone&identifier={}", enc("x@example.com"))),
+                ),
+                Page(400, "not a valid phone number"),
+            ),
+            case(
+                "add an email that is XSS",
+                mine(
+                    "/account/add",
+                    with(&format!("kind=email&identifier={}", enc(XSS))),
+                ),
+                Page(400, "not a valid email"),
+            ),
+            case(
+                "add an email with SQL injection",
+                mine(
+                    "/account/add",
+                    with(&format!("kind=email&identifier={}", enc(SQLI))),
+                ),
+                Page(400, "not a valid email"),
+            ),
+            case(
+                "add a phone of 16 digits",
+                mine(
+                    "/account/add",
+                    with("kind=phone&identifier=%2B4791234567890123"),
+                ),
+                Page(400, "not a valid phone number"),
+            ),
+            case(
+                "add an email with a zero-width space",
+                mine(
+                    "/account/add",
+                    with("kind=email&identifier=a%E2%80%8B%40example.com"),
+                ),
+                Page(400, "not a valid email"),
+            ),
+            case(
+                "add an email already on the account",
+                mine(
+                    "/account/add",
+                    with(&format!("kind=email&identifier={}", enc(&email))),
+                ),
+                Page(400, "already on your account"),
+            ),
+            case(
+                "add without a CSRF token",
+                mine("/account/add", "kind=phone&identifier=%2B4791234567".into()),
+                Page(403, expired),
+            ),
+            case(
+                "verify a forged pending addition",
+                mine("/account/add/verify", with("pending=forged&code=123456")),
+                Page(400, expired),
+            ),
+            case(
+                "verify without a pending addition",
+                mine("/account/add/verify", with("code=123456")),
+                Page(400, expired),
+            ),
+            case(
+                "verify SQL injection",
+                mine(
+                    "/account/add/verify",
+                    with(&format!("pending={}&code={}", enc(SQLI), enc(SQLI))),
+                ),
+                Page(400, expired),
+            ),
+            case(
+                "password too short",
+                mine("/account/password", with("new_password=abc")),
+                Page(400, "at least 6"),
+            ),
+            case(
+                "password of 129 bytes",
+                mine(
+                    "/account/password",
+                    with(&format!("new_password={}", big(129))),
+                ),
+                Page(400, "too long"),
+            ),
+            case(
+                "password too common",
+                mine("/account/password", with("new_password=password123")),
+                Page(400, "too common"),
+            ),
+            case(
+                "password equal to the email",
+                mine(
+                    "/account/password",
+                    with(&format!("new_password={}", enc(&email))),
+                ),
+                Page(400, "must not be your"),
+            ),
+            case(
+                "password without a CSRF token",
+                mine(
+                    "/account/password",
+                    "new_password=violet%20tractor%201987".into(),
+                ),
+                Page(403, expired),
+            ),
+            case(
+                "password twice",
+                mine(
+                    "/account/password",
+                    with("new_password=violet%20tractor%201987&new_password=x"),
+                ),
+                Page(403, expired),
+            ),
+            case(
+                "disconnect without a CSRF token",
+                mine("/account/services/disconnect", format!("client_id={cid}")),
+                Page(403, expired),
+            ),
+            case(
+                "disconnect nothing",
+                mine("/account/services/disconnect", with("client_id=")),
+                Page(400, expired),
+            ),
+            case(
+                "disconnect of 10 KB",
+                mine(
+                    "/account/services/disconnect",
+                    with(&format!("client_id={}", big(10_000))),
+                ),
+                Page(400, expired),
+            ),
+            case(
+                "disconnect an unknown service",
+                mine(
+                    "/account/services/disconnect",
+                    with(&format!("client_id={}", enc(SQLI))),
+                ),
+                Status(303),
+            ),
+            case(
+                "sign out everywhere without a CSRF token",
+                mine("/account/signout-everywhere", String::new()),
+                Page(403, expired),
+            ),
+            case(
+                "sign out everywhere, forged token",
+                mine("/account/signout-everywhere", "csrf=x".into()),
+                Page(403, expired),
+            ),
+            case(
+                "delete without a CSRF token",
+                mine("/account/delete", "confirm=yes".into()),
+                Page(403, expired),
+            ),
+            case(
+                "delete without confirming",
+                mine("/account/delete", with("")),
+                Status(303),
+            ),
+            case(
+                "delete with another session's token",
+                mine(
+                    "/account/delete",
+                    format!("csrf={}&confirm=yes", enc(&other_csrf)),
+                ),
+                Page(403, expired),
+            ),
+            case(
+                "callback without a code",
+                get("/account/callback"),
+                Page(400, "expired"),
+            ),
+            case(
+                "callback with a forged code",
+                get(format!(
+                    "/account/callback?code={}&state=%2Faccount",
+                    enc(XSS)
+                )),
+                Page(400, "expired"),
+            ),
+            case(
+                "callback to another site",
+                get("/account/callback?code=x&state=https%3A%2F%2Fevil.example%2F"),
+                Page(400, "expired"),
+            ),
+            case(
+                "add page of an unknown kind",
+                get("/account/add?kind=%3Cscript%3E").cookies(&b),
+                Page(404, "does not exist"),
+            ),
+            case("resolve without a session", get("/resolve"), Status(401)),
+            case(
+                "resolve with a forged session",
+                get("/resolve").header("cookie", "cid_session=forged"),
+                Status(401),
+            ),
+            case(
+                "resolve session SQL injection",
+                get("/resolve").header("cookie", format!("cid_session={}", enc(SQLI))),
+                Status(401),
+            ),
+            case(
+                "resolve with a bad acr",
+                get("/resolve?acr=%3Cscript%3E").cookies(&b),
+                Status(400),
+            ),
+            case(
+                "resolve with a negative max_age",
+                get("/resolve?max_age=-5").cookies(&b),
+                Status(400),
+            ),
+            case(
+                "resolve with a huge max_age",
+                get("/resolve?max_age=99999999999999999999").cookies(&b),
+                Status(400),
+            ),
+            case(
+                "resolve sign-in without a cookie domain",
+                get("/resolve/signin?rd=https%3A%2F%2Fevil.example%2F"),
+                Page(400, "cannot accept"),
+            ),
+            case(
+                "resolve sign-in with javascript",
+                get("/resolve/signin?rd=javascript%3Aalert(1)"),
+                Page(400, "cannot accept"),
+            ),
+            case(
+                "ticket missing",
+                get("/mobile-network/identify"),
+                ticket_err(),
+            ),
+            case(
+                "ticket too short",
+                get("/mobile-network/identify?ticket=abc"),
+                ticket_err(),
+            ),
+            case(
+                "ticket XSS",
+                get(format!(
+                    "/mobile-network/identify?ticket={}",
+                    enc(&format!("{XSS}{}", big(40)))
+                )),
+                ticket_err(),
+            ),
+            case(
+                "ticket SQL injection",
+                get(format!(
+                    "/mobile-network/identify?ticket={}",
+                    enc(&format!("{SQLI}{}", big(40)))
+                )),
+                ticket_err(),
+            ),
+            case(
+                "ticket of 10 KB",
+                get(format!("/mobile-network/identify?ticket={}", big(10_000))),
+                ticket_err(),
+            ),
+            case(
+                "ticket off the operator's network",
+                get(format!("/mobile-network/identify?ticket={}", big(40)))
+                    .header("x-msisdn", "+4791234567"),
+                OAuth(403, "not_on_mobile_network", ""),
+            ),
+            case(
+                "authorize with a malformed ticket",
+                get(authz(&cid, "&mobile_network_ticket=x")),
+                Redirect("invalid_request"),
+            ),
+            case(
+                "exchange by a client without the grant",
+                exchange(""),
+                OAuth(400, "unauthorized_client", ""),
+            ),
+            case(
+                "exchange with the subject token type twice",
+                exchange(
+                    "&subject_token_type=urn%3Aietf%3Aparams%3Aoauth%3Atoken-type%3Aaccess_token",
+                ),
+                OAuth(400, "invalid_request", "more than once"),
+            ),
+        ];
+        let n = run(&s, cases).await;
+        assert!(n >= 50, "{n}");
+    }
+}
+
 #[tokio::test]
 async fn session_fixation_and_prompt_none_abuse_fail() {
     for backend in backends() {

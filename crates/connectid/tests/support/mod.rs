@@ -281,6 +281,7 @@ impl Server {
                 "SELECT count(*) FROM otps WHERE consumed_at IS NOT NULL",
             ),
             ("jtis", "SELECT count(*) FROM seen_jtis"),
+            ("device_secrets", "SELECT count(*) FROM device_secrets"),
         ];
         let mut out = BTreeMap::new();
         match &self.backend {
