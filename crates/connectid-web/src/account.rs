@@ -46,6 +46,8 @@ pub fn client_metadata(issuer: &str) -> Value {
         "token_endpoint_auth_method": "client_secret_basic",
         "sso": true,
         "consent": "implicit",
+        // Signing in to the account pages on a shared computer must allow not staying in.
+        "stay_signed_in": {"visible": true, "default": true},
     })
 }
 

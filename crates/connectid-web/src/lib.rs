@@ -84,6 +84,10 @@ pub fn router_with(state: AppState, extra: Router) -> Router {
             "/account/add",
             get(account::identifiers::get).post(account::identifiers::post),
         )
+        .route(
+            "/account/password/strength",
+            post(account::password::strength),
+        )
         .route("/account/add/verify", post(account::identifiers::verify))
         .route("/account/remove", post(account::identifiers::remove))
         .route("/account/services", get(account::services))

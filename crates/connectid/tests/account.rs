@@ -119,6 +119,39 @@ async fn my_account_signs_in_and_changes_password_and_identifiers_on(db: Db) {
     // Password: right after signing in, no second sign-in is asked for.
     let form = open(&s, &mut b, "/account/password", &email, PASSWORD).await;
     assert_eq!(step(&form.body), "account-password");
+    // The live meter, as strength.js asks for it; it needs the form's CSRF token.
+    let meter = submit(
+        &s,
+        &mut b,
+        &form,
+        "/account/password/strength",
+        &[("new_password", "abc")],
+    )
+    .await;
+    let score: Value = serde_json::from_str(&meter.body).unwrap();
+    assert_eq!(score["score"], 0, "{}", meter.body);
+    assert_eq!(score["text"], "Password strength");
+    let strong = submit(
+        &s,
+        &mut b,
+        &form,
+        "/account/password/strength",
+        &[("new_password", "violet tractor 1987 lantern")],
+    )
+    .await;
+    assert!(
+        serde_json::from_str::<Value>(&strong.body).unwrap()["score"]
+            .as_i64()
+            .unwrap()
+            >= 3
+    );
+    let forged = b
+        .post(
+            &format!("{}/account/password/strength", s.base),
+            &[("csrf", "x"), ("new_password", "abc")],
+        )
+        .await;
+    assert_eq!(forged.status, 403);
     let weak = submit(
         &s,
         &mut b,

@@ -138,6 +138,18 @@ struct Browser {
     _driver: Proc,
 }
 
+impl Drop for Browser {
+    /// Ends the WebDriver session so that chromedriver quits Chromium: killing the driver
+    /// alone leaves Chromium running, and its processes piled up by the hundred over a few
+    /// runs. (Browser tests run on the multi-threaded runtime, where this may block.)
+    fn drop(&mut self) {
+        let c = self.c.clone();
+        tokio::task::block_in_place(|| {
+            let _ = tokio::runtime::Handle::current().block_on(c.close());
+        });
+    }
+}
+
 fn chromedriver() -> Option<PathBuf> {
     ["/usr/bin/chromedriver", "/usr/lib/chromium/chromedriver"]
         .iter()

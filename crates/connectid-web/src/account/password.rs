@@ -5,7 +5,7 @@
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use connectid_core::password::{self, MAX_BYTES, MIN_LEN};
 use serde_json::json;
 
@@ -99,6 +99,37 @@ pub async fn post(State(state): State<AppState>, headers: HeaderMap, body: Bytes
     )
     .await;
     see_other("/account?done=password-changed")
+}
+
+/// `POST /account/password/strength`: the live meter's score as the person types (the same
+/// score the page shows without JavaScript after a submit).
+pub async fn strength(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
+    let (me, p) = match require_form(&state, &headers, &body, HERE, false).await {
+        Ok(v) => v,
+        Err(r) => return r,
+    };
+    let new = p.get("new_password").unwrap_or("");
+    if new.len() > MAX_BYTES {
+        return StatusCode::PAYLOAD_TOO_LARGE.into_response();
+    }
+    let ids: Vec<&str> = me
+        .account
+        .identifiers
+        .iter()
+        .map(|i| i.identifier.value.as_str())
+        .collect();
+    let score = password::strength(new, &ids).score.min(4);
+    let mut r = axum::Json(json!({
+        "score": score,
+        "text": super::say(&state, "strength-label", &[]),
+        "label": super::say(&state, &format!("strength-{score}"), &[]),
+    }))
+    .into_response();
+    r.headers_mut().insert(
+        axum::http::header::CACHE_CONTROL,
+        axum::http::HeaderValue::from_static("no-store"),
+    );
+    r
 }
 
 /// Every session of the account but this one ends, with what it issued.
