@@ -704,10 +704,11 @@ async fn serve(mut cfg: Config, demo: bool) -> Result<(), Failure> {
 }
 
 /// Registers (or refreshes) the built-in client of the account pages, for this issuer. Its
-/// secret is random and thrown away: nothing ever exchanges its codes for tokens.
+/// secret is made at the first registration, never shown and kept by later ones: nothing
+/// exchanges its codes for tokens. (No randomness at every start: the first use of the
+/// system RNG costs aws-lc's jitter-entropy seeding, some 50 ms of CPU, on the cold start.)
 async fn account_client(store: &dyn Store, cfg: &Config, now: i64) -> Result<(), Failure> {
-    let mut meta = connectid_web::account::client_metadata(&cfg.issuer);
-    meta["client_secret"] = json!(connectid_core::crypto::random_token());
+    let meta = connectid_web::account::client_metadata(&cfg.issuer);
     let meta = ClientMetadata::from_json(&meta.to_string())
         .map_err(|e| Failure::Runtime(format!("account client: {e}")))?;
     let bad = |e: client::ClientError| Failure::Runtime(format!("account client: {e}"));
