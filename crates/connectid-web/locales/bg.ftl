@@ -187,3 +187,8 @@ err-identifier-taken = Този телефонен номер или имейл 
 err-identifier-known = Този телефонен номер или имейл адрес вече е добавен към профила ви.
 identifier-added-subject = Към профила ви в CONNECT ID беше добавен нов телефонен номер или имейл
 identifier-added-body = { $identifier } беше добавен към профила ви в CONNECT ID. Ако не сте били вие, влезте, премахнете го и сменете паролата си.
+
+## Pre-authenticated URLs (/preauth/…, data-step="preauth"), and its error page
+preauth-title = Продължаване като { $identifier }?
+preauth-text = { $service } отваря страница за вас, като сте вписани с вашия CONNECT ID. Продължете само ако сами сте я отворили от приложението.
+error-link-used = Тази връзка е изтекла или вече е използвана. Върнете се в приложението и опитайте отново.

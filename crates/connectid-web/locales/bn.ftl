@@ -187,3 +187,8 @@ err-identifier-taken = এই ফোন নম্বর বা ইমেল ঠ�
 err-identifier-known = এই ফোন নম্বর বা ইমেল ঠিকানাটি আগে থেকেই আপনার অ্যাকাউন্টে আছে।
 identifier-added-subject = আপনার CONNECT ID-তে নতুন ফোন নম্বর বা ইমেল যোগ করা হয়েছে
 identifier-added-body = আপনার CONNECT ID অ্যাকাউন্টে { $identifier } যোগ করা হয়েছে। এটি আপনি না করে থাকলে সাইন ইন করে এটি সরিয়ে দিন এবং আপনার পাসওয়ার্ড পরিবর্তন করুন।
+
+## Pre-authenticated URLs (/preauth/…, data-step="preauth"), and its error page
+preauth-title = { $identifier } হিসেবে চালিয়ে যাবেন?
+preauth-text = { $service } আপনার CONNECT ID দিয়ে সাইন ইন করা অবস্থায় আপনার জন্য একটি পৃষ্ঠা খুলছে। আপনি নিজে অ্যাপ থেকে এটি খুলে থাকলে তবেই চালিয়ে যান।
+error-link-used = এই লিঙ্কের মেয়াদ শেষ হয়ে গেছে বা এটি আগেই ব্যবহার করা হয়েছে। অ্যাপে ফিরে গিয়ে আবার চেষ্টা করুন।

@@ -194,3 +194,8 @@ err-identifier-taken = Ovaj broj telefona ili imejl pripada drugom nalogu.
 err-identifier-known = Ovaj broj telefona ili imejl je već dodat na vaš nalog.
 identifier-added-subject = Na vaš CONNECT ID nalog dodat je novi broj telefona ili imejl
 identifier-added-body = { $identifier } je dodat na vaš CONNECT ID nalog. Ako to niste bili vi, prijavite se, uklonite ga i promijenite lozinku.
+
+## Pre-authenticated URLs (/preauth/…, data-step="preauth"), and its error page
+preauth-title = Nastaviti kao { $identifier }?
+preauth-text = { $service } otvara stranicu za vas, prijavljeni ste svojim CONNECT ID nalogom. Nastavite samo ako ste je sami otvorili iz aplikacije.
+error-link-used = Ovaj link je istekao ili je već iskorišćen. Vratite se u aplikaciju i pokušajte ponovo.

@@ -187,3 +187,8 @@ err-identifier-taken = Dette telefonnummer eller denne e-mailadresse hører til 
 err-identifier-known = Dette telefonnummer eller denne e-mailadresse er allerede tilføjet til din konto.
 identifier-added-subject = Et nyt telefonnummer eller en ny e-mail er tilføjet til din CONNECT ID-konto
 identifier-added-body = { $identifier } er tilføjet til din CONNECT ID-konto. Hvis det ikke var dig, skal du logge ind, fjerne det igen og skifte din adgangskode.
+
+## Pre-authenticated URLs (/preauth/…, data-step="preauth"), and its error page
+preauth-title = Fortsæt som { $identifier }?
+preauth-text = { $service } åbner en side for dig, hvor du er logget ind med dit CONNECT ID. Fortsæt kun, hvis du selv har åbnet den fra appen.
+error-link-used = Linket er udløbet eller allerede brugt. Gå tilbage til appen, og prøv igen.

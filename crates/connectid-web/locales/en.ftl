@@ -188,3 +188,8 @@ err-identifier-taken = This phone number or email address belongs to another acc
 err-identifier-known = This phone number or email address is already on your account.
 identifier-added-subject = A new phone number or email was added to your CONNECT ID
 identifier-added-body = { $identifier } was added to your CONNECT ID account. If this was not you, sign in and remove it, and change your password.
+
+## Pre-authenticated URLs (/preauth/…, data-step="preauth"), and its error page
+preauth-title = Continue as { $identifier }?
+preauth-text = { $service } opens a page for you, signed in with your CONNECT ID. Continue only if you opened it from the app yourself.
+error-link-used = This link has expired or has already been used. Go back to the app and try again.

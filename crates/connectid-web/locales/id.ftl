@@ -172,3 +172,8 @@ err-identifier-taken = Nomor telepon atau alamat email ini sudah digunakan oleh 
 err-identifier-known = Nomor telepon atau alamat email ini sudah ada di akun Anda.
 identifier-added-subject = Nomor telepon atau email baru telah ditambahkan ke CONNECT ID Anda
 identifier-added-body = { $identifier } telah ditambahkan ke akun CONNECT ID Anda. Jika ini bukan Anda, masuklah untuk menghapusnya, lalu ubah kata sandi Anda.
+
+## Pre-authenticated URLs (/preauth/…, data-step="preauth"), and its error page
+preauth-title = Lanjutkan sebagai { $identifier }?
+preauth-text = { $service } membuka halaman untuk Anda dalam keadaan masuk dengan CONNECT ID Anda. Lanjutkan hanya jika Anda sendiri yang membukanya dari aplikasi.
+error-link-used = Tautan ini sudah kedaluwarsa atau sudah digunakan. Kembali ke aplikasi dan coba lagi.

@@ -172,3 +172,8 @@ err-identifier-taken = Nombor telefon atau alamat e-mel ini sudah digunakan oleh
 err-identifier-known = Nombor telefon atau alamat e-mel ini sudah ada dalam akaun anda.
 identifier-added-subject = Nombor telefon atau e-mel baharu telah ditambahkan pada CONNECT ID anda
 identifier-added-body = { $identifier } telah ditambahkan pada akaun CONNECT ID anda. Jika ini bukan anda, log masuk untuk mengalih keluarnya dan tukar kata laluan anda.
+
+## Pre-authenticated URLs (/preauth/…, data-step="preauth"), and its error page
+preauth-title = Teruskan sebagai { $identifier }?
+preauth-text = { $service } membuka halaman untuk anda dalam keadaan log masuk dengan CONNECT ID anda. Teruskan hanya jika anda sendiri yang membukanya daripada aplikasi.
+error-link-used = Pautan ini telah tamat tempoh atau telah digunakan. Kembali ke aplikasi dan cuba lagi.

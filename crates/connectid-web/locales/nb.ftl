@@ -186,3 +186,8 @@ err-identifier-taken = Dette telefonnummeret eller denne e-postadressen hører t
 err-identifier-known = Dette telefonnummeret eller denne e-postadressen er allerede lagt til i kontoen din.
 identifier-added-subject = Et nytt telefonnummer eller en ny e-postadresse er lagt til i CONNECT ID-kontoen din
 identifier-added-body = { $identifier } er lagt til i CONNECT ID-kontoen din. Hvis det ikke var deg, må du logge inn, fjerne det og endre passordet.
+
+## Pre-authenticated URLs (/preauth/…, data-step="preauth"), and its error page
+preauth-title = Fortsette som { $identifier }?
+preauth-text = { $service } åpner en side for deg der du er logget inn med CONNECT ID. Fortsett bare hvis du selv åpnet den fra appen.
+error-link-used = Lenken har utløpt eller er allerede brukt. Gå tilbake til appen og prøv igjen.

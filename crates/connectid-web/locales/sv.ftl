@@ -186,3 +186,8 @@ err-identifier-taken = Telefonnumret eller e-postadressen tillhör ett annat kon
 err-identifier-known = Telefonnumret eller e-postadressen finns redan i ditt konto.
 identifier-added-subject = Ett nytt telefonnummer eller en ny e-postadress har lagts till i ditt CONNECT ID-konto
 identifier-added-body = { $identifier } har lagts till i ditt CONNECT ID-konto. Om det inte var du ska du logga in, ta bort det och byta lösenord.
+
+## Pre-authenticated URLs (/preauth/…, data-step="preauth"), and its error page
+preauth-title = Fortsätta som { $identifier }?
+preauth-text = { $service } öppnar en sida åt dig där du är inloggad med ditt CONNECT ID. Fortsätt bara om du själv öppnade den från appen.
+error-link-used = Länken har gått ut eller har redan använts. Gå tillbaka till appen och försök igen.

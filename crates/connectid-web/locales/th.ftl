@@ -173,3 +173,8 @@ err-identifier-taken = หมายเลขโทรศัพท์หรือ
 err-identifier-known = หมายเลขโทรศัพท์หรืออีเมลนี้อยู่ในบัญชีของคุณแล้ว
 identifier-added-subject = มีการเพิ่มหมายเลขโทรศัพท์หรืออีเมลใหม่ใน CONNECT ID ของคุณ
 identifier-added-body = มีการเพิ่ม { $identifier } ลงในบัญชี CONNECT ID ของคุณ หากคุณไม่ได้เป็นผู้เพิ่ม โปรดลงชื่อเข้าใช้เพื่อนำออก แล้วเปลี่ยนรหัสผ่าน
+
+## Pre-authenticated URLs (/preauth/…, data-step="preauth"), and its error page
+preauth-title = ดำเนินการต่อในชื่อ { $identifier } หรือไม่
+preauth-text = { $service } กำลังเปิดหน้าเว็บให้คุณโดยลงชื่อเข้าใช้ด้วย CONNECT ID ของคุณ ดำเนินการต่อเฉพาะเมื่อคุณเปิดจากแอปด้วยตนเองเท่านั้น
+error-link-used = ลิงก์นี้หมดอายุหรือถูกใช้ไปแล้ว กลับไปที่แอปแล้วลองอีกครั้ง

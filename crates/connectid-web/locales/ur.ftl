@@ -188,3 +188,8 @@ err-identifier-taken = یہ فون نمبر یا ای میل پتہ کسی دو�
 err-identifier-known = یہ فون نمبر یا ای میل پتہ پہلے سے آپ کے اکاؤنٹ میں موجود ہے۔
 identifier-added-subject = آپ کے CONNECT ID میں نیا فون نمبر یا ای میل شامل کیا گیا ہے
 identifier-added-body = { $identifier } آپ کے CONNECT ID اکاؤنٹ میں شامل کر دیا گیا ہے۔ اگر یہ آپ نے نہیں کیا تو سائن ان کر کے اسے ہٹا دیں اور اپنا پاس ورڈ تبدیل کریں۔
+
+## Pre-authenticated URLs (/preauth/…, data-step="preauth"), and its error page
+preauth-title = کیا { $identifier } کے طور پر جاری رکھیں؟
+preauth-text = { $service } آپ کے لیے ایک صفحہ کھول رہا ہے جس میں آپ اپنی CONNECT ID سے سائن ان ہیں۔ صرف اسی صورت میں جاری رکھیں جب آپ نے اسے خود ایپ سے کھولا ہو۔
+error-link-used = اس لنک کی میعاد ختم ہو چکی ہے یا یہ پہلے ہی استعمال ہو چکا ہے۔ ایپ پر واپس جائیں اور دوبارہ کوشش کریں۔

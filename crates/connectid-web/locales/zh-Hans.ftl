@@ -172,3 +172,8 @@ err-identifier-taken = 此手机号码或邮箱地址已被其他账号使用。
 err-identifier-known = 此手机号码或邮箱地址已在您的账号中。
 identifier-added-subject = 您的 CONNECT ID 账号已添加新的手机号码或邮箱
 identifier-added-body = { $identifier } 已添加到您的 CONNECT ID 账号。如果这不是您本人的操作，请登录并移除它，然后更改密码。
+
+## Pre-authenticated URLs (/preauth/…, data-step="preauth"), and its error page
+preauth-title = 以 { $identifier } 的身份继续？
+preauth-text = { $service } 正在为您打开一个页面，并使用您的 CONNECT ID 登录。仅当您本人从应用中打开时才继续。
+error-link-used = 此链接已过期或已被使用。请返回应用并重试。

@@ -29,6 +29,7 @@ pub mod net;
 pub mod outbox;
 mod pages;
 mod params;
+mod preauth;
 mod previewer;
 pub mod queue;
 mod resolve;
@@ -76,6 +77,10 @@ pub fn router_with(state: AppState, extra: Router) -> Router {
         .route("/account", get(account::overview))
         .route("/account/callback", get(account::callback))
         .route("/resolve/signin", get(resolve::signin))
+        .route(
+            "/preauth/{secret}",
+            get(preauth::show).post(preauth::confirm),
+        )
         .route(
             "/account/password",
             get(account::password::get).post(account::password::post),

@@ -124,7 +124,8 @@ impl Pages {
             "account_add.html",
             "account_services.html",
             "account_delete.html",
-            "account_deleted.html"
+            "account_deleted.html",
+            "preauth.html"
         );
         let t = translations.clone();
         env.add_function(
@@ -353,6 +354,7 @@ mod tests {
             "account_services.html",
             "account_delete.html",
             "account_deleted.html",
+            "preauth.html",
         ] {
             let html = p.render(name, &ctx).unwrap();
             assert!(!html.contains("<script>x"), "{name} does not escape");

@@ -220,7 +220,7 @@ async fn verify_assertion(
     Ok(())
 }
 
-fn no_store(v: Value) -> Response {
+pub(crate) fn no_store(v: Value) -> Response {
     let mut r = Json(v).into_response();
     r.headers_mut()
         .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
@@ -266,6 +266,11 @@ async fn handle(
         GrantType::AuthorizationCode => authorization_code(state, &client, &p).await,
         GrantType::RefreshToken => refresh(state, &client, &p).await,
         GrantType::ClientCredentials => client_credentials(state, &client, &p),
+        GrantType::TokenExchange
+            if p.get("requested_token_type") == Some(crate::preauth::TOKEN_TYPE) =>
+        {
+            crate::preauth::exchange(state, &client, &p).await
+        }
         GrantType::TokenExchange => native_sso::exchange(state, &client, &p).await,
     };
     if answer.is_ok() {

@@ -1936,9 +1936,44 @@ async fn account_pages_resolver_ticket_and_exchange_refuse_hostile_input() {
                 ),
                 OAuth(400, "invalid_request", "more than once"),
             ),
+            case(
+                "pre-authenticated URL forged",
+                get("/preauth/forged"),
+                Page(410, "already been used"),
+            ),
+            case(
+                "pre-authenticated URL SQL injection",
+                get(format!("/preauth/{}", enc(SQLI))),
+                Page(410, "already been used"),
+            ),
+            case(
+                "pre-authenticated URL XSS",
+                get(format!("/preauth/{}", enc(XSS))),
+                Page(410, "already been used"),
+            ),
+            case(
+                "pre-authenticated URL of 10 KB",
+                get(format!("/preauth/{}", big(10_000))),
+                Page(410, "already been used"),
+            ),
+            case(
+                "pre-authenticated POST without a CSRF token",
+                post("/preauth/forged", ""),
+                Page(403, expired),
+            ),
+            case(
+                "pre-authenticated POST with a matching forged pair",
+                post("/preauth/forged", "csrf=x").header("cookie", "cid_preauth=x"),
+                Page(410, "already been used"),
+            ),
+            case(
+                "pre-authenticated POST with the CSRF token twice",
+                post("/preauth/forged", "csrf=x&csrf=x").header("cookie", "cid_preauth=x"),
+                Page(403, expired),
+            ),
         ];
         let n = run(&s, cases).await;
-        assert!(n >= 50, "{n}");
+        assert!(n >= 60, "{n}");
     }
 }
 

@@ -7,7 +7,10 @@
 mod helpers;
 
 use connectid_core::crypto::{b64url, random_id, sha256};
-use helpers::{Browser, Db, REDIRECT, Server, authorize_url, backends, claims, query, walk};
+use helpers::{
+    Browser, Db, REDIRECT, Server, attr, authorize_url, backends, claims, exchange, query, step,
+    walk,
+};
 use serde_json::Value;
 
 const EXCHANGE: &str = "urn:ietf:params:oauth:grant-type:token-exchange";
@@ -373,4 +376,138 @@ async fn native_sso_between_apps_of_one_publisher_on(db: Db) {
         status, 400,
         "the first app's refresh token ended with the session"
     );
+}
+
+const PREAUTH: &str = "urn:connectid:params:oauth:token-type:pre-authenticated-url";
+const ACCESS_TOKEN: &str = "urn:ietf:params:oauth:token-type:access_token";
+
+#[tokio::test]
+async fn pre_authenticated_urls_open_the_publishers_web_pages_signed_in() {
+    for db in backends() {
+        pre_authenticated_urls_open_the_publishers_web_pages_signed_in_on(db).await;
+    }
+}
+
+async fn pre_authenticated_urls_open_the_publishers_web_pages_signed_in_on(db: Db) {
+    let s = Server::start_on(db).await;
+    let app_id = app(
+        &s,
+        Some("acme"),
+        &format!(r#""authorization_code","{EXCHANGE}""#),
+        "",
+    );
+    let home = "http://127.0.0.1:9/home";
+    let web_json = format!(
+        r#"{{"client_name":"Acme Web","redirect_uris":["{REDIRECT}"],"post_logout_redirect_uris":["{home}"],
+            "grant_types":["authorization_code"],"consent":"implicit","sso":true,"publisher":"acme"}}"#
+    );
+    let (code, out, err) = s.cli(&["clients", "create"], &web_json);
+    assert_eq!(code, 0, "{err}");
+    let web: Value = serde_json::from_str(&out).unwrap();
+    let web_id = web["client_id"].as_str().unwrap();
+    let email = format!("p{}@example.com", random_id());
+    s.account(&email);
+    let tokens = sign_in(&s, &mut Browser::new(), &app_id, "openid", &email).await;
+    let at = tokens["access_token"].as_str().unwrap();
+    let make = |subject: String, resource: &str| {
+        let (app_id, resource) = (app_id.clone(), resource.to_string());
+        let s = &s;
+        async move {
+            token(
+                s,
+                &[
+                    ("grant_type", EXCHANGE),
+                    ("client_id", &app_id),
+                    ("subject_token", &subject),
+                    ("subject_token_type", ACCESS_TOKEN),
+                    ("requested_token_type", PREAUTH),
+                    ("resource", &resource),
+                ],
+            )
+            .await
+        }
+    };
+    let (status, body) = make(at.to_string(), home).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["issued_token_type"], PREAUTH);
+    assert_eq!(body["token_type"], "N_A");
+    let url = body["access_token"].as_str().unwrap().to_string();
+    assert!(url.starts_with(&format!("{}/preauth/", s.base)), "{url}");
+
+    // In the browser: a question naming the account first; a forged token does nothing.
+    let mut b = Browser::new();
+    let page = b.get(&url).await;
+    assert_eq!(step(&page.body), "preauth", "{}", page.body);
+    assert!(page.body.contains(&email));
+    let forged = b.post(&url, &[("csrf", "forged")]).await;
+    assert_eq!(forged.status, 403);
+    assert!(!b.cookies.contains_key("cid_session"));
+    let csrf = attr(&page.body, "name=\"csrf\"", "value");
+    let go = b.post(&url, &[("csrf", &csrf)]).await;
+    assert_eq!(go.status, 303);
+    assert_eq!(go.location.as_deref(), Some(home));
+    assert!(b.cookies.contains_key("cid_session"));
+
+    // The web service's own sign-in is an SSO hit now, for the same person.
+    let (wurl, flow) = authorize_url(&s, web_id, "");
+    let a = b.get(&wurl).await;
+    let landed = a.location.unwrap();
+    assert!(landed.starts_with(REDIRECT), "no page: {landed}");
+    let r = exchange(&s, &web, &query(&landed)["code"], &flow.verifier).await;
+    assert_eq!(r.status(), 200);
+    let web_tokens: Value = r.json().await.unwrap();
+    assert_eq!(
+        claims(web_tokens["id_token"].as_str().unwrap())["sub"],
+        claims(tokens["id_token"].as_str().unwrap())["sub"]
+    );
+
+    // Once only.
+    let again = Browser::new().get(&url).await;
+    assert_eq!(again.status, 410);
+
+    // Refusals.
+    let other = s.cli(
+        &["clients", "create"],
+        r#"{"client_name":"Other","redirect_uris":["http://127.0.0.1:9/cb"],"post_logout_redirect_uris":["http://127.0.0.1:9/other"],"publisher":"someone-else"}"#,
+    );
+    assert_eq!(other.0, 0, "{}", other.2);
+    for (subject, resource, want, why) in [
+        (
+            at.to_string(),
+            "https://evil.example/",
+            "invalid_target",
+            "an unregistered page",
+        ),
+        (
+            at.to_string(),
+            "http://127.0.0.1:9/other",
+            "invalid_target",
+            "another publisher's page",
+        ),
+        (
+            web_tokens["access_token"].as_str().unwrap().to_string(),
+            home,
+            "invalid_grant",
+            "another client's token",
+        ),
+        (
+            "not-a-token".to_string(),
+            home,
+            "invalid_grant",
+            "a forged token",
+        ),
+        (
+            tokens["id_token"].as_str().unwrap().to_string(),
+            home,
+            "invalid_grant",
+            "an ID token",
+        ),
+    ] {
+        let (status, body) = make(subject, resource).await;
+        assert_eq!(
+            (status, body["error"].as_str()),
+            (400, Some(want)),
+            "{why}: {body}"
+        );
+    }
 }
