@@ -194,6 +194,10 @@ pub struct ClientMetadata {
     pub publisher: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub android_sms_hash: Option<String>,
+    /// A first-party app that may approve other apps' authorization requests for the person
+    /// signed in to it (App2App, SPEC §7.3).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub app2app_approver: bool,
 }
 
 fn default_grant_types() -> Vec<GrantType> {
@@ -315,6 +319,9 @@ impl ClientMetadata {
             {
                 return bad("branding.header_color must be a colour like #1a2b3c");
             }
+        }
+        if self.app2app_approver && self.application_type != ApplicationType::Native {
+            return bad("app2app_approver is for native clients only");
         }
         if let Some(h) = &self.android_sms_hash {
             // The SMS Retriever hash: 11 characters of base64 (a truncated SHA-256).

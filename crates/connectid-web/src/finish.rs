@@ -116,6 +116,22 @@ pub async fn issue(
     auth: Authenticated,
     set_cookie: Option<String>,
 ) -> Response {
+    match mint(state, req, auth).await {
+        Ok(fields) => with_cookie(
+            respond(state, &req.redirect_uri, req.response_mode, &fields),
+            set_cookie,
+        ),
+        Err(e) => page_store_error(state, e),
+    }
+}
+
+/// Makes the grant and its code for `req`; returns the answer's fields (`code`, `state`,
+/// `iss`) for the client's redirect URI.
+pub async fn mint(
+    state: &AppState,
+    req: &AuthRequest,
+    auth: Authenticated,
+) -> Result<Vec<(&'static str, String)>, connectid_core::store::StoreError> {
     let now = state.now();
     let grant = Grant {
         id: random_id(),
@@ -135,9 +151,7 @@ pub async fn issue(
         expires_at: now + GRANT_TTL,
         revoked_at: None,
     };
-    if let Err(e) = state.store.create_grant(&grant).await {
-        return page_store_error(state, e);
-    }
+    state.store.create_grant(&grant).await?;
     let code = random_token();
     let record = AuthCode {
         code_hash: hash_secret(&code),
@@ -148,9 +162,7 @@ pub async fn issue(
         nonce: req.nonce.clone(),
         expires_at: now + CODE_TTL,
     };
-    if let Err(e) = state.store.insert_code(&record).await {
-        return page_store_error(state, e);
-    }
+    state.store.insert_code(&record).await?;
     state
         .metrics
         .funnel(&req.client_id, crate::metrics::Stage::Completed);
@@ -159,10 +171,17 @@ pub async fn issue(
         fields.push(("state", s.clone()));
     }
     fields.push(("iss", state.settings.issuer.clone()));
-    with_cookie(
-        respond(state, &req.redirect_uri, req.response_mode, &fields),
-        set_cookie,
-    )
+    Ok(fields)
+}
+
+/// `redirect_uri` with `fields` added to its query (RFC 6749 §4.1.2).
+pub fn query_location(redirect_uri: &str, fields: &[(&str, String)]) -> String {
+    let mut ser = form_urlencoded::Serializer::new(String::new());
+    for (k, v) in fields {
+        ser.append_pair(k, v);
+    }
+    let sep = if redirect_uri.contains('?') { '&' } else { '?' };
+    format!("{redirect_uri}{sep}{}", ser.finish())
 }
 
 /// An error sent back to a known client's registered redirect URI (RFC 6749 §4.1.2.1).
@@ -191,12 +210,7 @@ fn respond(
 ) -> Response {
     match mode {
         ResponseMode::Query => {
-            let mut ser = form_urlencoded::Serializer::new(String::new());
-            for (k, v) in fields {
-                ser.append_pair(k, v);
-            }
-            let sep = if redirect_uri.contains('?') { '&' } else { '?' };
-            let location = format!("{redirect_uri}{sep}{}", ser.finish());
+            let location = query_location(redirect_uri, fields);
             match HeaderValue::from_str(&location) {
                 Ok(v) => {
                     let mut r = StatusCode::SEE_OTHER.into_response();

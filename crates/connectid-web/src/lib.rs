@@ -9,6 +9,7 @@
 
 pub mod account;
 mod admin;
+mod app2app;
 pub mod audit;
 mod authorize;
 mod button;
@@ -65,6 +66,7 @@ pub fn router_with(state: AppState, extra: Router) -> Router {
         .route("/metrics", get(metrics::get))
         .route("/resolve", get(resolve::resolve))
         .route("/mobile-network/identify", get(mobile_network::identify))
+        .route("/app2app/approve", post(app2app::approve))
         .with_state(state.clone());
     // Pages for people, and the endpoints whose events go to the audit log.
     let pages = Router::new()

@@ -1971,9 +1971,37 @@ async fn account_pages_resolver_ticket_and_exchange_refuse_hostile_input() {
                 post("/preauth/forged", "csrf=x&csrf=x").header("cookie", "cid_preauth=x"),
                 Page(403, expired),
             ),
+            case(
+                "App2App without a token",
+                post("/app2app/approve", "authorization_request=client_id%3Dx"),
+                OAuth(401, "invalid_token", ""),
+            ),
+            case(
+                "App2App with a forged token",
+                post("/app2app/approve", "authorization_request=x").bearer("forged"),
+                OAuth(401, "invalid_token", ""),
+            ),
+            case(
+                "App2App token SQL injection",
+                post("/app2app/approve", "authorization_request=x").bearer(SQLI),
+                OAuth(401, "invalid_token", ""),
+            ),
+            case(
+                "App2App token as Basic",
+                post("/app2app/approve", "authorization_request=x").basic(&cid, "x"),
+                OAuth(401, "invalid_token", ""),
+            ),
+            case(
+                "App2App body of 3 MB",
+                post(
+                    "/app2app/approve",
+                    format!("authorization_request={}", big(3 << 20)),
+                ),
+                Status(413),
+            ),
         ];
         let n = run(&s, cases).await;
-        assert!(n >= 60, "{n}");
+        assert!(n >= 70, "{n}");
     }
 }
 

@@ -511,3 +511,128 @@ async fn pre_authenticated_urls_open_the_publishers_web_pages_signed_in_on(db: D
         );
     }
 }
+
+#[tokio::test]
+async fn app2app_a_first_party_app_approves_another_apps_request() {
+    for db in backends() {
+        app2app_a_first_party_app_approves_another_apps_request_on(db).await;
+    }
+}
+
+async fn app2app_a_first_party_app_approves_another_apps_request_on(db: Db) {
+    let s = Server::start_on(db).await;
+    let approver = app(
+        &s,
+        None,
+        r#""authorization_code""#,
+        r#","app2app_approver":true"#,
+    );
+    let plain = app(&s, None, r#""authorization_code""#, "");
+    let other = s.client("");
+    let other_id = other["client_id"].as_str().unwrap();
+    let email = format!("q{}@example.com", random_id());
+    s.account(&email);
+    let tokens = sign_in(&s, &mut Browser::new(), &approver, "openid", &email).await;
+    let at = tokens["access_token"].as_str().unwrap().to_string();
+    let plain_at = sign_in(&s, &mut Browser::new(), &plain, "openid", &email).await["access_token"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let approve = |bearer: Option<String>, request: String| {
+        let s = &s;
+        async move {
+            let mut r = reqwest::Client::new()
+                .post(format!("{}/app2app/approve", s.base))
+                .form(&[("authorization_request", request)]);
+            if let Some(b) = bearer {
+                r = r.bearer_auth(b);
+            }
+            let r = r.send().await.unwrap();
+            (r.status().as_u16(), r.json::<Value>().await.unwrap())
+        }
+    };
+    let request_of = |url: &str| url.split_once('?').unwrap().1.to_string();
+
+    // The other app's request, approved: a code for it, for the same person, at the same level.
+    let (url, flow) = authorize_url(&s, other_id, "");
+    let (status, body) = approve(Some(at.clone()), request_of(&url)).await;
+    assert_eq!(status, 200, "{body}");
+    let to = body["redirect_to"].as_str().unwrap();
+    assert!(to.starts_with(REDIRECT), "{to}");
+    let q = query(to);
+    assert_eq!(q["state"], flow.state);
+    assert_eq!(q["iss"], s.base);
+    let r = exchange(&s, &other, &q["code"], &flow.verifier).await;
+    assert_eq!(r.status(), 200);
+    let got: Value = r.json().await.unwrap();
+    let id = claims(got["id_token"].as_str().unwrap());
+    assert_eq!(
+        id["sub"],
+        claims(tokens["id_token"].as_str().unwrap())["sub"]
+    );
+    assert_eq!(id["acr"], "2");
+    assert_eq!(id["nonce"], flow.nonce);
+
+    // Refused: no token, an app that is no approver, and requests that need a page.
+    let (url, _) = authorize_url(&s, other_id, "");
+    assert_eq!(approve(None, request_of(&url)).await.0, 401);
+    assert_eq!(
+        approve(Some("forged".into()), request_of(&url)).await.0,
+        401
+    );
+    let (status, body) = approve(Some(plain_at), request_of(&url)).await;
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (403, Some("access_denied"))
+    );
+    for (extra, want) in [("&prompt=login", "login_required")] {
+        let (url, flow) = authorize_url(&s, other_id, extra);
+        let (status, body) = approve(Some(at.clone()), request_of(&url)).await;
+        assert_eq!(
+            (status, body["error"].as_str()),
+            (400, Some(want)),
+            "{extra}: {body}"
+        );
+        let q = query(body["redirect_to"].as_str().unwrap());
+        assert_eq!(
+            (q["error"].as_str(), q["state"].as_str()),
+            (want, flow.state.as_str())
+        );
+    }
+    for (request, want) in [
+        (
+            request_of(&authorize_url(&s, &approver, "").0),
+            "invalid_request",
+        ),
+        (
+            request_of(&authorize_url(&s, "nope", "").0),
+            "invalid_request",
+        ),
+        (
+            request_of(&authorize_url(&s, other_id, "").0).replace("127.0.0.1:9", "evil.example"),
+            "invalid_request",
+        ),
+        (
+            request_of(&authorize_url(&s, other_id, "&response_mode=form_post").0),
+            "invalid_request",
+        ),
+        (
+            format!(
+                "{}&client_id={other_id}",
+                request_of(&authorize_url(&s, other_id, "").0)
+            ),
+            "invalid_request",
+        ),
+    ] {
+        let (status, body) = approve(Some(at.clone()), request).await;
+        assert_eq!(
+            (status, body["error"].as_str()),
+            (400, Some(want)),
+            "{body}"
+        );
+        assert!(
+            body.get("redirect_to").is_none(),
+            "no redirect to an unchecked URI: {body}"
+        );
+    }
+}
