@@ -109,6 +109,23 @@ fn grant(id: &str, account: &str) -> Grant {
     }
 }
 
+/// Clients with nothing but a redirect URI, for tests about what hangs off them.
+async fn bare_clients(s: &dyn Store, ids: &[&str]) {
+    for id in ids {
+        let meta =
+            ClientMetadata::from_json(r#"{"redirect_uris":["https://x.example/cb"]}"#).unwrap();
+        s.create_client(&ClientRecord {
+            client_id: (*id).into(),
+            secret_hash: None,
+            metadata: meta,
+            created_at: 1,
+            updated_at: 1,
+        })
+        .await
+        .unwrap();
+    }
+}
+
 async fn migrations_are_idempotent(s: Arc<dyn Store>) {
     s.migrate().await.unwrap();
     s.migrate().await.unwrap();
@@ -343,19 +360,7 @@ async fn device_secrets_round_trip_and_expire(s: Arc<dyn Store>) {
 async fn connected_clients_and_disconnect(s: Arc<dyn Store>) {
     let a = new_account(&*s, &[phone("+4791234580")]).await;
     let other = new_account(&*s, &[phone("+4791234581")]).await;
-    for id in ["k1", "k2", "k3", "k4"] {
-        let meta =
-            ClientMetadata::from_json(r#"{"redirect_uris":["https://x.example/cb"]}"#).unwrap();
-        s.create_client(&ClientRecord {
-            client_id: id.into(),
-            secret_hash: None,
-            metadata: meta,
-            created_at: 1,
-            updated_at: 1,
-        })
-        .await
-        .unwrap();
-    }
+    bare_clients(&*s, &["k1", "k2", "k3", "k4"]).await;
     // k1 twice, k2 only got a code, k3 was revoked, k4 is another account's.
     for (g, client, account, issued) in [
         ("d1", "k1", &a, true),
@@ -400,19 +405,7 @@ async fn connected_clients_and_disconnect(s: Arc<dyn Store>) {
 
 async fn back_channel_logout_reaches_clients_that_got_tokens(s: Arc<dyn Store>) {
     let a = new_account(&*s, &[phone("+4791234574")]).await;
-    for id in ["c1", "c2", "c3", "c4"] {
-        let meta =
-            ClientMetadata::from_json(r#"{"redirect_uris":["https://x.example/cb"]}"#).unwrap();
-        s.create_client(&ClientRecord {
-            client_id: id.into(),
-            secret_hash: None,
-            metadata: meta,
-            created_at: 1,
-            updated_at: 1,
-        })
-        .await
-        .unwrap();
-    }
+    bare_clients(&*s, &["c1", "c2", "c3", "c4"]).await;
     let in_session = |id: &str, client: &str, sid: &str| Grant {
         client_id: client.into(),
         sid: Some(sid.into()),

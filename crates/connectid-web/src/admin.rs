@@ -41,6 +41,17 @@ fn authorize(state: &AppState, headers: &HeaderMap) -> Result<(), Response> {
     }
 }
 
+/// The account pages' own client is the server's to manage (it is registered at every start).
+fn built_in(client_id: &str) -> Option<Response> {
+    (client_id == crate::account::CLIENT_ID).then(|| {
+        OAuthError::bad_request(
+            "invalid_request",
+            "this is the built-in client of the account pages; the server manages it",
+        )
+        .into_response()
+    })
+}
+
 fn metadata_error(e: ClientError) -> Response {
     OAuthError::bad_request(
         match e {
@@ -136,6 +147,9 @@ pub async fn update(
     if let Err(r) = authorize(&state, &headers) {
         return r;
     }
+    if let Some(r) = built_in(&id) {
+        return r;
+    }
     let meta = match parse(&body) {
         Ok(m) => m,
         Err(r) => return r,
@@ -165,6 +179,9 @@ pub async fn delete(
     Path(id): Path<String>,
 ) -> Response {
     if let Err(r) = authorize(&state, &headers) {
+        return r;
+    }
+    if let Some(r) = built_in(&id) {
         return r;
     }
     match state.store.delete_client(&id).await {

@@ -398,6 +398,7 @@ async fn clients(store: &dyn Store, command: ClientsCommand, now: i64) -> Result
             None => return Err(Failure::Usage(format!("no client `{client_id}`"))),
         },
         ClientsCommand::Update { client_id, file } => {
+            built_in_guard(&client_id)?;
             let existing = store
                 .get_client(&client_id)
                 .await?
@@ -411,12 +412,23 @@ async fn clients(store: &dyn Store, command: ClientsCommand, now: i64) -> Result
             print_json(&client::to_json(&record, secret.as_deref()));
         }
         ClientsCommand::Delete { client_id } => {
+            built_in_guard(&client_id)?;
             if !store.delete_client(&client_id).await? {
                 return Err(Failure::Usage(format!("no client `{client_id}`")));
             }
             cli_audit(store, "client_deleted", Some(&client_id), None, now).await;
             println!("deleted {client_id}");
         }
+    }
+    Ok(())
+}
+
+/// The account pages' own client is managed by the server itself (registered at every start).
+fn built_in_guard(client_id: &str) -> Result<(), Failure> {
+    if client_id == connectid_web::account::CLIENT_ID {
+        return Err(Failure::Usage(format!(
+            "`{client_id}` is the built-in client of the account pages; the server manages it"
+        )));
     }
     Ok(())
 }

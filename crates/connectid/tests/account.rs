@@ -379,6 +379,18 @@ async fn sensitive_pages_ask_for_the_password_after_a_code_sign_in_on(db: Db) {
     assert!(again.location.unwrap().starts_with("/authorize?"));
 
     // A code for another client, or none, at the callback is an error page, never a redirect.
+    // The built-in client of these pages cannot be deleted or changed by hand.
+    let (code, _, err) = s.cli(&["clients", "delete", "connectid-account"], "");
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("built-in"), "{err}");
+    let r = reqwest::Client::new()
+        .delete(format!("{}/admin/clients/connectid-account", s.base))
+        .bearer_auth(&s.admin)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+
     let bogus = b
         .get(&format!(
             "{}/account/callback?code=nope&state=https://evil.example/",
