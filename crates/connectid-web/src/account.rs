@@ -402,6 +402,11 @@ pub async fn disconnect(
     if client_id.is_empty() || client_id.len() > 256 {
         return error_page(&state, StatusCode::BAD_REQUEST, "error-form-expired");
     }
+    // The sessions in which this service got tokens, to tell it (back-channel logout).
+    let told = match sessions_with(&state, &me.account.id, client_id).await {
+        Ok(v) => v,
+        Err(e) => return page_store_error(&state, e),
+    };
     match state
         .store
         .disconnect_client(&me.account.id, client_id, state.now())
@@ -411,6 +416,9 @@ pub async fn disconnect(
         // leaves no trace (nor a way to fill the audit log).
         Ok(0) => {}
         Ok(_) => {
+            if let Some((client, sids)) = &told {
+                crate::logout::backchannel::tell_client(&state, client, &me.account.id, sids);
+            }
             crate::audit::record(
                 &state,
                 "service_disconnected",
@@ -427,6 +435,29 @@ pub async fn disconnect(
     q.append_pair("done", "disconnected")
         .append_pair("client", client_id);
     see_other(&format!("/account/services?{}", q.finish()))
+}
+
+/// The client and the live sessions of the account in which it got tokens.
+async fn sessions_with(
+    state: &AppState,
+    account_id: &str,
+    client_id: &str,
+) -> Result<Option<(connectid_core::store::ClientRecord, Vec<String>)>, StoreError> {
+    let Some(client) = state.store.get_client(client_id).await? else {
+        return Ok(None);
+    };
+    let mut sids = Vec::new();
+    for s in state
+        .store
+        .sessions_of_account(account_id, state.now())
+        .await?
+    {
+        let clients = state.store.clients_of_session(&s.sid).await?;
+        if clients.iter().any(|c| c.client_id == client_id) {
+            sids.push(s.sid);
+        }
+    }
+    Ok(Some((client, sids)))
 }
 
 /// `POST /account/signout-everywhere`: every session and every grant of the account ends,

@@ -410,7 +410,24 @@ async fn connected_services_and_signing_out_everywhere() {
 
 async fn connected_services_and_signing_out_everywhere_on(db: Db) {
     let s = Server::start_on(db).await;
-    let shop = s.client(r#","sso":true"#);
+    // The shop's back-channel logout endpoint: it must hear of the disconnection.
+    let (tx, mut told) = tokio::sync::mpsc::unbounded_channel::<String>();
+    let receiver = axum::Router::new().route(
+        "/bc",
+        axum::routing::post(
+            move |axum::Form(f): axum::Form<std::collections::HashMap<String, String>>| {
+                let tx = tx.clone();
+                async move {
+                    let _ = tx.send(f.get("logout_token").cloned().unwrap_or_default());
+                    axum::http::StatusCode::OK
+                }
+            },
+        ),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let bc = format!("http://{}/bc", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, receiver).await });
+    let shop = s.client(&format!(r#","sso":true,"backchannel_logout_uri":"{bc}""#));
     let news = s.client(r#","sso":true"#);
     let email = format!("c{}@example.com", random_id());
     s.account(&email);
@@ -474,6 +491,17 @@ async fn connected_services_and_signing_out_everywhere_on(db: Db) {
             .send()
     };
     assert_eq!(userinfo(&shop_tokens).await.unwrap().status(), 401);
+    let token = tokio::time::timeout(std::time::Duration::from_secs(10), told.recv())
+        .await
+        .expect("a logout token for the disconnected service")
+        .unwrap();
+    let c = helpers::claims(&token);
+    assert_eq!(c["aud"], cid);
+    assert_eq!(
+        c["sid"],
+        helpers::claims(shop_tokens["id_token"].as_str().unwrap())["sid"]
+    );
+    assert!(c["events"]["http://schemas.openid.net/event/backchannel-logout"].is_object());
     assert_eq!(userinfo(&news_tokens).await.unwrap().status(), 200);
 
     // Sign out everywhere: every session and token ends, this browser's too.

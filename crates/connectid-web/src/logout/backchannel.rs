@@ -86,6 +86,28 @@ pub async fn end_sessions_of_account(
     Ok(ended)
 }
 
+/// One client is signed out of the account's sessions `sids` ("disconnect" in My account):
+/// a logout token per session, to the client's back-channel URI when it registered one.
+pub fn tell_client(state: &AppState, client: &ClientRecord, account_id: &str, sids: &[String]) {
+    let Some(uri) = client.metadata.backchannel_logout_uri.clone() else {
+        return;
+    };
+    let now = state.now();
+    for sid in sids {
+        match logout_token(state, client, account_id, sid, now) {
+            Ok(token) => deliver(
+                state.http.clone(),
+                client.client_id.clone(),
+                uri.clone(),
+                token,
+            ),
+            Err(e) => {
+                tracing::error!(client_id = %client.client_id, error = %e, "logout token not signed");
+            }
+        }
+    }
+}
+
 /// A logout token for one client (Back-Channel Logout 1.0 §2.4): signed like the client's
 /// ID tokens, with both `sub` and `sid`, and never a `nonce`.
 fn logout_token(
