@@ -29,8 +29,13 @@ use crate::finish::{self, Authenticated, redirect_error, with_cookie};
 use crate::i18n::{self, Arg, Notice};
 use crate::logout::backchannel::{EndReason, session_ended};
 use crate::metrics::Stage;
+
+mod codes;
+mod notices;
 use crate::params::Params;
 use crate::state::AppState;
+pub(crate) use codes::{CodeTarget, check_code, send_code_to};
+pub(crate) use notices::{AccountNotice, notify_account, notify_password_changed};
 
 const PENDING_TTL: i64 = 30 * 60;
 pub(crate) const OTP_TTL: i64 = 5 * 60;
@@ -1085,134 +1090,6 @@ async fn send_code(
     send_code_to(ctx.state, &to, resend).await
 }
 
-/// Where a one-time code goes, for what, and who asked.
-pub(crate) struct CodeTarget<'a> {
-    pub identifier: &'a Identifier,
-    /// The OTP's purpose: a code for one purpose never verifies another.
-    pub purpose: &'static str,
-    pub lang: &'a str,
-    pub ip: &'a str,
-    /// The service whose sign-in funnel counts the send.
-    pub client_id: Option<&'a str>,
-    /// A native Android client's SMS Retriever hash: the SMS ends with it instead of the
-    /// WebOTP line, so the app can read the code itself.
-    pub android_sms_hash: Option<&'a str>,
-}
-
-/// Sends a one-time code unless one went out within the cooldown (then `resend` says
-/// whether to tell the person to wait), within the per-identifier and per-address limits.
-pub(crate) async fn send_code_to(
-    state: &AppState,
-    to: &CodeTarget<'_>,
-    resend: bool,
-) -> Result<Result<(), Notice>, StoreError> {
-    let target = to.identifier;
-    let now = state.now();
-    if let Some(last) = state
-        .store
-        .latest_otp(to.purpose, &target.value, now)
-        .await?
-        && now - last.created_at < RESEND_COOLDOWN
-    {
-        return Ok(if resend {
-            Err(Notice::new("err-resend-wait")
-                .with("seconds", RESEND_COOLDOWN - (now - last.created_at)))
-        } else {
-            Ok(())
-        });
-    }
-    let checks = [
-        (Limit::SmsPerIdentifier, target.value.as_str()),
-        (Limit::SmsPerIp, to.ip),
-    ];
-    if let Some(n) = limited(state.limits.hit_all(&checks).await)? {
-        return Ok(Err(n));
-    }
-    let code = random_digits(6);
-    state
-        .store
-        .insert_otp(&Otp {
-            id: random_id(),
-            purpose: to.purpose.into(),
-            target: target.value.clone(),
-            code_hash: hash_secret(&code),
-            attempts: 0,
-            created_at: now,
-            expires_at: now + OTP_TTL,
-        })
-        .await?;
-    let host = state.settings.issuer_host();
-    let t = &state.pages.translations;
-    let lang = to.lang;
-    let args = [("code", Arg::Str(code.clone()))];
-    let (channel, subject, body) = match target.kind {
-        // The last line is the WebOTP format, so the browser can offer the code to the page.
-        IdentifierKind::Phone => (
-            Channel::Sms,
-            None,
-            match to.android_sms_hash {
-                Some(hash) => format!("{}\n\n{hash}", t.format(lang, "sms-code", &args)),
-                None => format!("{}\n\n@{host} #{code}", t.format(lang, "sms-code", &args)),
-            },
-        ),
-        IdentifierKind::Email => (
-            Channel::Email,
-            Some(t.format(lang, "email-code-subject", &[])),
-            t.format(lang, "email-code-body", &args),
-        ),
-    };
-    let msg = Message {
-        at: rfc3339(now),
-        channel,
-        to: target.value.clone(),
-        subject,
-        body,
-        purpose: to.purpose.into(),
-    };
-    if let Err(e) = state.sender.send(msg).await {
-        tracing::error!(error = %e, "code not sent");
-        return Ok(Err(Notice::new("err-send-failed")));
-    }
-    if let Some(client_id) = to.client_id {
-        state.metrics.funnel(client_id, Stage::CodeSent);
-    }
-    Ok(Ok(()))
-}
-
-/// Checks a one-time code for `purpose` sent to `target`, within the per-identifier and
-/// per-address limits and the tries of the code; a right code is used up. An inner `Err` is
-/// the message for the person (`err-code-wrong` when the code itself was wrong).
-pub(crate) async fn check_code(
-    state: &AppState,
-    purpose: &str,
-    target: &Identifier,
-    code: &str,
-    ip: &str,
-) -> Result<Result<(), Notice>, StoreError> {
-    let now = state.now();
-    let code: String = code.chars().filter(|c| !c.is_whitespace()).collect();
-    let checks = [
-        (Limit::OtpPerIdentifier, target.value.as_str()),
-        (Limit::OtpPerIp, ip),
-    ];
-    if let Some(n) = limited(state.limits.hit_all(&checks).await)? {
-        return Ok(Err(n));
-    }
-    let Some(otp) = state.store.latest_otp(purpose, &target.value, now).await? else {
-        return Ok(Err(Notice::new("err-code-expired")));
-    };
-    if otp.attempts >= OTP_MAX_TRIES {
-        return Ok(Err(Notice::new("err-code-too-many")));
-    }
-    state.store.add_otp_attempt(&otp.id).await?;
-    let matches = code.len() == 6
-        && constant_time_eq(hash_secret(&code).as_bytes(), otp.code_hash.as_bytes());
-    if !matches || !state.store.consume_otp(&otp.id, now).await? {
-        return Ok(Err(Notice::new("err-code-wrong")));
-    }
-    Ok(Ok(()))
-}
-
 async fn on_password(ctx: &mut Ctx<'_>, params: &Params, headers: &HeaderMap) -> StepResult {
     let password = params.get("password").unwrap_or("");
     let state = ctx.state;
@@ -1559,54 +1436,6 @@ async fn on_consent(ctx: &mut Ctx<'_>, params: &Params) -> StepResult {
                 redirect_error(state, &t, "access_denied", "the person denied access"),
                 None,
             )))
-        }
-    }
-}
-
-pub(crate) async fn notify_password_changed(state: &AppState, account: &Account, lang: &str) {
-    let notice = AccountNotice {
-        subject: "password-changed-subject",
-        body: "password-changed-body",
-        args: &[],
-        purpose: "password_changed",
-    };
-    notify_account(state, account, lang, &notice).await;
-}
-
-/// A security notice to the owner of an account ("seed 001, Security features").
-pub(crate) struct AccountNotice<'a> {
-    pub subject: &'static str,
-    pub body: &'static str,
-    pub args: &'a [(&'a str, Arg)],
-    pub purpose: &'static str,
-}
-
-/// Sends `notice` to every verified phone and email of the account.
-pub(crate) async fn notify_account(
-    state: &AppState,
-    account: &Account,
-    lang: &str,
-    notice: &AccountNotice<'_>,
-) {
-    let t = &state.pages.translations;
-    for i in account.identifiers.iter().filter(|i| i.verified) {
-        let (channel, subject) = match i.identifier.kind {
-            IdentifierKind::Phone => (Channel::Sms, None),
-            IdentifierKind::Email => (
-                Channel::Email,
-                Some(t.format(lang, notice.subject, notice.args)),
-            ),
-        };
-        let msg = Message {
-            at: rfc3339(state.now()),
-            channel,
-            to: i.identifier.value.clone(),
-            subject,
-            body: t.format(lang, notice.body, notice.args),
-            purpose: notice.purpose.into(),
-        };
-        if let Err(e) = state.sender.send(msg).await {
-            tracing::error!(error = %e, purpose = notice.purpose, "account notice not sent");
         }
     }
 }
