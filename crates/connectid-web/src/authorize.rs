@@ -400,6 +400,15 @@ fn network_phone(
     if req.mobile_network_off {
         return None;
     }
+    asserted_phone(state, peer, headers)
+}
+
+/// The number in the MSISDN header, when a trusted proxy (the operator's) sent the request.
+pub(crate) fn asserted_phone(
+    state: &AppState,
+    peer: SocketAddr,
+    headers: &HeaderMap,
+) -> Option<Identifier> {
     let trusted = state
         .settings
         .trusted_proxies

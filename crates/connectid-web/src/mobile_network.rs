@@ -3,7 +3,8 @@
 //! random ticket, calls `/mobile-network/identify?ticket=…` over its cellular interface (the
 //! operator's proxy adds the number, as for any request from that network), then opens the
 //! authorization request with `mobile_network_ticket=…`. The number is bound to that one
-//! ticket for two minutes and used once.
+//! ticket for two minutes and used once. The call must carry `X-Connectid-App` and must not
+//! come from another site's page (see [`identify`]).
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -18,6 +19,9 @@ use connectid_core::store::StoreError;
 use serde_json::json;
 
 use crate::state::AppState;
+
+/// The header the app's own call carries (any value): browsers cannot add it cross-site.
+const APP_HEADER: &str = "x-connectid-app";
 
 /// How long an identified number waits for its authorization request.
 const TICKET_TTL: i64 = 120;
@@ -55,16 +59,7 @@ pub async fn identify(
             "ticket must be 32 to 128 characters of A-Z, a-z, 0-9, - and _",
         );
     };
-    let trusted = state
-        .settings
-        .trusted_proxies
-        .iter()
-        .any(|c| c.contains(peer.ip()));
-    let phone = headers
-        .get(state.settings.msisdn_header.as_str())
-        .and_then(|v| v.to_str().ok())
-        .filter(|_| trusted)
-        .and_then(|v| Identifier::phone(v, state.settings.default_phone_region).ok());
+    let phone = crate::authorize::asserted_phone(&state, peer, &headers);
     let Some(phone) = phone else {
         return error(
             StatusCode::FORBIDDEN,
@@ -72,6 +67,21 @@ pub async fn identify(
             "this request did not come through the operator's network",
         );
     };
+    // A web page must not be able to make the phone's browser (on the operator's network)
+    // identify the number for a ticket the page chose: that would sign the page's owner in as
+    // the phone's owner. A custom header cannot be sent cross-site without a CORS preflight,
+    // which is never granted; a browser's own request says where it came from.
+    let cross_site = headers
+        .get("sec-fetch-site")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v != "none" && v != "same-origin");
+    if cross_site || !headers.contains_key(APP_HEADER) {
+        return error(
+            StatusCode::BAD_REQUEST,
+            "invalid_request",
+            "identify is called by the app itself, with the X-Connectid-App header",
+        );
+    }
     let now = state.now();
     if let Err(e) = state
         .store

@@ -1606,10 +1606,12 @@ async fn a_cellular_ticket_signs_in_an_app_on_wi_fi() {
     let cid = client["client_id"].as_str().unwrap();
     let http = reqwest::Client::new();
     let identify = |ticket: &str, msisdn: Option<&str>| {
-        let mut r = http.get(format!(
-            "{}/mobile-network/identify?ticket={ticket}",
-            s.base
-        ));
+        let mut r = http
+            .get(format!(
+                "{}/mobile-network/identify?ticket={ticket}",
+                s.base
+            ))
+            .header("X-Connectid-App", "test");
         if let Some(m) = msisdn {
             r = r.header("X-MSISDN", m);
         }
@@ -1619,6 +1621,28 @@ async fn a_cellular_ticket_signs_in_an_app_on_wi_fi() {
     assert_eq!(identify(&ticket, None).await.unwrap().status(), 403);
     assert_eq!(
         identify("short", Some("+4791100007"))
+            .await
+            .unwrap()
+            .status(),
+        400
+    );
+    // A page of another site cannot make the phone's browser identify for its own ticket:
+    // without the app's header, or with a browser's cross-site marker, nothing is bound.
+    let from_a_page = |extra: Option<(&str, &str)>| {
+        let mut r = http
+            .get(format!(
+                "{}/mobile-network/identify?ticket={ticket}",
+                s.base
+            ))
+            .header("X-MSISDN", "+4791100007");
+        if let Some((k, v)) = extra {
+            r = r.header(k, v).header("X-Connectid-App", "x");
+        }
+        r.send()
+    };
+    assert_eq!(from_a_page(None).await.unwrap().status(), 400);
+    assert_eq!(
+        from_a_page(Some(("Sec-Fetch-Site", "cross-site")))
             .await
             .unwrap()
             .status(),
