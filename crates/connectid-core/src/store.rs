@@ -41,6 +41,17 @@ pub struct ClientRecord {
     pub updated_at: i64,
 }
 
+impl ClientRecord {
+    /// How the service is named to people: its registered name, else its id.
+    pub fn display_name(&self) -> &str {
+        if self.metadata.client_name.is_empty() {
+            &self.client_id
+        } else {
+            &self.metadata.client_name
+        }
+    }
+}
+
 /// A new account with its first identifiers.
 #[derive(Debug, Clone)]
 pub struct NewAccount {

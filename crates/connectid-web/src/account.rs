@@ -78,14 +78,6 @@ impl Me {
     fn is_recent(&self, now: i64) -> bool {
         now - self.session.auth_time <= RECENT && self.session.acr >= self.needed()
     }
-    /// The identifier shown as "Signed in as": a verified phone, else an email.
-    pub fn shown(&self) -> String {
-        self.account
-            .phone()
-            .or(self.account.email())
-            .map(|i| i.identifier.value.clone())
-            .unwrap_or_default()
-    }
 }
 
 async fn me(state: &AppState, headers: &HeaderMap) -> Result<Option<Me>, StoreError> {
@@ -229,12 +221,10 @@ pub(crate) fn say(state: &AppState, id: &str, args: &[(&str, Arg)]) -> String {
 }
 
 fn say_notice(state: &AppState, n: &Notice) -> String {
-    let args: Vec<(&str, Arg)> = n
-        .args
-        .iter()
-        .map(|(k, v)| (k.as_str(), Arg::Num(*v)))
-        .collect();
-    say(state, &n.id, &args)
+    state
+        .pages
+        .translations
+        .notice(crate::pages::request_lang(), n)
 }
 
 /// `GET /account`: who is signed in, their phones and emails, and what they can do.
@@ -289,7 +279,7 @@ async fn back_link(state: &AppState, q: &HashMap<String, String>) -> Option<Valu
     if client.client_id == CLIENT_ID || !registered {
         return None;
     }
-    let name = service_name(&client);
+    let name = client.display_name().to_string();
     Some(json!({"name": name, "uri": uri}))
 }
 
@@ -324,7 +314,7 @@ pub(crate) fn render_overview(
         json!({
             "step": "account",
             "csrf": me.csrf(),
-            "signed_in_as": me.shown(),
+            "signed_in_as": me.account.display_name(),
             "groups": groups,
             "can_remove": me.account.identifiers.len() > 1,
             "has_password": me.account.has_password(),
@@ -333,15 +323,6 @@ pub(crate) fn render_overview(
             "back": back,
         }),
     )
-}
-
-/// How a service is named to people: its registered name, else its id.
-fn service_name(c: &connectid_core::store::ClientRecord) -> String {
-    if c.metadata.client_name.is_empty() {
-        c.client_id.clone()
-    } else {
-        c.metadata.client_name.clone()
-    }
 }
 
 /// `GET /account/services`: the services holding tokens of this account.
@@ -362,7 +343,7 @@ pub async fn services(
         Ok(c) => c,
         Err(e) => return page_store_error(&state, e),
     };
-    let name = service_name;
+    let name = |c: &connectid_core::store::ClientRecord| c.display_name().to_string();
     let notice = match (q.get("done").map(String::as_str), q.get("client")) {
         (Some("disconnected"), Some(id)) => match state.store.get_client(id).await {
             // Only a registered service's own name is shown, never text from the URL.
@@ -519,7 +500,7 @@ pub async fn delete_page(State(state): State<AppState>, headers: HeaderMap) -> R
     state.pages.page(
         StatusCode::OK,
         "account_delete.html",
-        json!({"step": "account-delete", "csrf": me.csrf(), "signed_in_as": me.shown()}),
+        json!({"step": "account-delete", "csrf": me.csrf(), "signed_in_as": me.account.display_name()}),
     )
 }
 

@@ -166,17 +166,18 @@ pub async fn approve(State(state): State<AppState>, headers: HeaderMap, body: By
         );
     }
     if meta.consent == Consent::Explicit {
-        let granted = match state
-            .store
-            .get_consent(&grant.account_id, &client.client_id)
-            .await
+        let asked = Scope::from_stored(&req.scope);
+        let covered = match crate::finish::consent_covers(
+            &state,
+            &grant.account_id,
+            &client.client_id,
+            &asked,
+        )
+        .await
         {
-            Ok(g) => g,
+            Ok(c) => c,
             Err(e) => return crate::error::OAuthError::from(e).into_response(),
         };
-        let covered = granted.is_some_and(|g| {
-            Scope::from_stored(&g).is_superset_of(&Scope::from_stored(&req.scope))
-        });
         if req.prompt.consent || !covered {
             return for_the_app(&state, &req, "consent_required", "consent is needed");
         }

@@ -75,17 +75,12 @@ pub async fn complete(
         }
     }
     if client.metadata.consent == Consent::Explicit {
-        let granted = match state
-            .store
-            .get_consent(&auth.account_id, &client.client_id)
-            .await
+        let asked = Scope::from_stored(&req.scope);
+        let covered = match consent_covers(state, &auth.account_id, &client.client_id, &asked).await
         {
-            Ok(g) => g,
+            Ok(c) => c,
             Err(e) => return page_store_error(state, e),
         };
-        let covered = granted.is_some_and(|g| {
-            Scope::from_stored(&g).is_superset_of(&Scope::from_stored(&req.scope))
-        });
         if req.prompt.consent || !covered {
             if req.prompt.none {
                 let t = target(req);
@@ -99,6 +94,17 @@ pub async fn complete(
         }
     }
     issue(state, req, auth, set_cookie).await
+}
+
+/// Whether the person has already agreed to share `scope` with this client.
+pub async fn consent_covers(
+    state: &AppState,
+    account_id: &str,
+    client_id: &str,
+    scope: &Scope,
+) -> Result<bool, connectid_core::store::StoreError> {
+    let granted = state.store.get_consent(account_id, client_id).await?;
+    Ok(granted.is_some_and(|g| Scope::from_stored(&g).is_superset_of(scope)))
 }
 
 pub fn target(req: &AuthRequest) -> ErrorTarget<'_> {

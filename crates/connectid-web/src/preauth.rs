@@ -100,14 +100,9 @@ pub(crate) async fn exchange(
         ));
     }
     let secret = random_token();
-    let name = if client.metadata.client_name.is_empty() {
-        client.client_id.clone()
-    } else {
-        client.metadata.client_name.clone()
-    };
     let waiting = Waiting {
         grant_id: grant.id,
-        client_name: name,
+        client_name: client.display_name().to_string(),
         target: target.to_string(),
     };
     let json = serde_json::to_string(&waiting).map_err(|_| OAuthError::server())?;
@@ -161,12 +156,7 @@ async fn load(
     let Some(account) = state.store.get_account(&grant.account_id).await? else {
         return Ok(None);
     };
-    let shown = account
-        .phone()
-        .or(account.email())
-        .map(|i| i.identifier.value.clone())
-        .unwrap_or_default();
-    Ok(Some((w, grant, shown)))
+    Ok(Some((w, grant, account.display_name())))
 }
 
 fn gone(state: &AppState) -> Response {

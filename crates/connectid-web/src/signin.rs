@@ -29,11 +29,11 @@ use crate::finish::{self, Authenticated, redirect_error, with_cookie};
 use crate::i18n::{self, Arg, Notice};
 use crate::logout::backchannel::{EndReason, session_ended};
 use crate::metrics::Stage;
+use crate::params::Params;
+use crate::state::AppState;
 
 mod codes;
 mod notices;
-use crate::params::Params;
-use crate::state::AppState;
 pub(crate) use codes::{CodeTarget, check_code, send_code_to};
 pub(crate) use notices::{AccountNotice, notify_account, notify_password_changed};
 
@@ -332,7 +332,6 @@ pub async fn start_detected(
     ip: &str,
 ) -> Response {
     state.metrics.funnel(&client.client_id, Stage::Started);
-    state.metrics.funnel(&client.client_id, Stage::Identified);
     let (mut p, new_cookie) = fresh(state, client, req, headers);
     p.network = true;
     let mut ctx = Ctx {
@@ -348,6 +347,7 @@ pub async fn start_detected(
     };
     let forced = client.metadata.sms_pin == SmsPin::Force || ctx.p.req.prompt.login;
     if ctx.p.req.acr == Acr::Password && !forced {
+        state.metrics.funnel(&client.client_id, Stage::Identified);
         ctx.p.identifier = Some(phone);
         ctx.p.account_id = account.as_ref().map(|a| a.id.clone());
         if account.as_ref().is_some_and(Account::has_password) {
@@ -358,7 +358,7 @@ pub async fn start_detected(
         }
     } else {
         ctx.p.network = false;
-        if let Err(e) = route_counted(&mut ctx, phone, account).await {
+        if let Err(e) = route_identifier(&mut ctx, phone, account).await {
             return page_store_error(state, e);
         }
     }
@@ -1021,15 +1021,6 @@ async fn route_identifier(
     ctx.state
         .metrics
         .funnel(&ctx.client.client_id, Stage::Identified);
-    route_counted(ctx, identifier, account).await
-}
-
-/// [`route_identifier`] for an identifier already counted as identified (the network told us).
-async fn route_counted(
-    ctx: &mut Ctx<'_>,
-    identifier: Identifier,
-    account: Option<Account>,
-) -> Result<(), StoreError> {
     let sms_pin = ctx.client.metadata.sms_pin;
     let is_phone = identifier.is_phone();
     ctx.p.identifier = Some(identifier.clone());
@@ -1220,8 +1211,8 @@ async fn on_code(ctx: &mut Ctx<'_>, params: &Params, headers: &HeaderMap) -> Ste
         return Ok(None);
     };
     let code = params.get("code").unwrap_or("");
-    if let Err(n) = check_code(state, "signin", &identifier, code, &ctx.ip).await? {
-        if n.id == "err-code-wrong" {
+    if let Err(refused) = check_code(state, "signin", &identifier, code, &ctx.ip).await? {
+        if matches!(refused, codes::CodeRefused::Wrong) {
             audit(
                 state,
                 "code",
@@ -1231,7 +1222,7 @@ async fn on_code(ctx: &mut Ctx<'_>, params: &Params, headers: &HeaderMap) -> Ste
             )
             .await;
         }
-        ctx.p.error = Some(n);
+        ctx.p.error = Some(refused.notice());
         return Ok(None);
     }
     ctx.p.verified = true;

@@ -739,7 +739,10 @@ async fn upsert_client(
     match store.get_client(id).await? {
         Some(existing) => {
             let (record, _) = client::update(&existing, meta, now).map_err(bad)?;
-            store.update_client(&record).await?;
+            // Every node does this at every start: write only what changed.
+            if record.metadata != existing.metadata || record.secret_hash != existing.secret_hash {
+                store.update_client(&record).await?;
+            }
         }
         None => {
             let (record, _) = client::register(meta, now).map_err(bad)?;

@@ -219,8 +219,8 @@ pub async fn verify(
     let code = p.get("code").unwrap_or("");
     match check_code(&state, PURPOSE, &identifier, code, &ip).await {
         Ok(Ok(())) => {}
-        Ok(Err(n)) => {
-            let msg = say_notice(&state, &n);
+        Ok(Err(refused)) => {
+            let msg = say_notice(&state, &refused.notice());
             return page(
                 &state,
                 &me,

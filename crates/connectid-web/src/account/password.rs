@@ -33,7 +33,7 @@ fn form(state: &AppState, me: &Me, error: Option<String>, strength: Option<u8>) 
             "step": "account-password",
             "title": title,
             "csrf": me.csrf(),
-            "signed_in_as": me.shown(),
+            "signed_in_as": me.account.display_name(),
             "min_length": MIN_LEN,
             "error": error,
             "strength": strength,

@@ -97,16 +97,32 @@ pub(crate) async fn send_code_to(
     Ok(Ok(()))
 }
 
+/// Why a one-time code was not accepted.
+pub(crate) enum CodeRefused {
+    /// The code itself was wrong: a failed try, worth an audit event.
+    Wrong,
+    /// No try was made (limits, no live code, no tries left): the message says why.
+    NotTried(Notice),
+}
+
+impl CodeRefused {
+    pub fn notice(self) -> Notice {
+        match self {
+            CodeRefused::Wrong => Notice::new("err-code-wrong"),
+            CodeRefused::NotTried(n) => n,
+        }
+    }
+}
+
 /// Checks a one-time code for `purpose` sent to `target`, within the per-identifier and
-/// per-address limits and the tries of the code; a right code is used up. An inner `Err` is
-/// the message for the person (`err-code-wrong` when the code itself was wrong).
+/// per-address limits and the tries of the code; a right code is used up.
 pub(crate) async fn check_code(
     state: &AppState,
     purpose: &str,
     target: &Identifier,
     code: &str,
     ip: &str,
-) -> Result<Result<(), Notice>, StoreError> {
+) -> Result<Result<(), CodeRefused>, StoreError> {
     let now = state.now();
     let code: String = code.chars().filter(|c| !c.is_whitespace()).collect();
     let checks = [
@@ -114,19 +130,19 @@ pub(crate) async fn check_code(
         (Limit::OtpPerIp, ip),
     ];
     if let Some(n) = limited(state.limits.hit_all(&checks).await)? {
-        return Ok(Err(n));
+        return Ok(Err(CodeRefused::NotTried(n)));
     }
     let Some(otp) = state.store.latest_otp(purpose, &target.value, now).await? else {
-        return Ok(Err(Notice::new("err-code-expired")));
+        return Ok(Err(CodeRefused::NotTried(Notice::new("err-code-expired"))));
     };
     if otp.attempts >= OTP_MAX_TRIES {
-        return Ok(Err(Notice::new("err-code-too-many")));
+        return Ok(Err(CodeRefused::NotTried(Notice::new("err-code-too-many"))));
     }
     state.store.add_otp_attempt(&otp.id).await?;
     let matches = code.len() == 6
         && constant_time_eq(hash_secret(&code).as_bytes(), otp.code_hash.as_bytes());
     if !matches || !state.store.consume_otp(&otp.id, now).await? {
-        return Ok(Err(Notice::new("err-code-wrong")));
+        return Ok(Err(CodeRefused::Wrong));
     }
     Ok(Ok(()))
 }

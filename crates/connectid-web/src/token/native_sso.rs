@@ -254,12 +254,10 @@ async fn exchanged_scope(
         ));
     }
     if client.metadata.consent == Consent::Explicit {
-        let granted = state
-            .store
-            .get_consent(&origin.account_id, &client.client_id)
-            .await?;
-        let covered = granted
-            .is_some_and(|g| Scope::from_stored(&g).is_superset_of(&scope.clone().without(SCOPE)));
+        let asked = scope.clone().without(SCOPE);
+        let covered =
+            crate::finish::consent_covers(state, &origin.account_id, &client.client_id, &asked)
+                .await?;
         if !covered {
             return Err(invalid_grant(
                 "the person has not agreed to share this with the service: sign in through the browser",
