@@ -212,12 +212,9 @@ pub async fn confirm(
         Ok(set_cookie) => {
             let mut r = StatusCode::SEE_OTHER.into_response();
             for v in [
-                Some(set_cookie),
-                Some(cookies::clear(CSRF_COOKIE, state.settings.secure_cookies())),
-            ]
-            .into_iter()
-            .flatten()
-            {
+                set_cookie,
+                cookies::clear(CSRF_COOKIE, state.settings.secure_cookies()),
+            ] {
                 if let Ok(v) = HeaderValue::from_str(&v) {
                     r.headers_mut().append(header::SET_COOKIE, v);
                 }
