@@ -198,6 +198,10 @@ pub struct ClientMetadata {
     /// signed in to it (App2App, SPEC §7.3).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub app2app_approver: bool,
+    /// A native app whose authorization requests an `app2app_approver` may answer. Off by
+    /// default: approval skips the browser, so an app must ask for it.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub app2app: bool,
 }
 
 fn default_grant_types() -> Vec<GrantType> {
@@ -322,6 +326,15 @@ impl ClientMetadata {
         }
         if self.app2app_approver && self.application_type != ApplicationType::Native {
             return bad("app2app_approver is for native clients only");
+        }
+        if self.app2app_approver && self.token_endpoint_auth_method == TokenEndpointAuthMethod::None
+        {
+            return bad(
+                "app2app_approver needs client authentication (private_key_jwt or a client secret), not none",
+            );
+        }
+        if self.app2app && self.application_type != ApplicationType::Native {
+            return bad("app2app is for native clients only");
         }
         if let Some(h) = &self.android_sms_hash {
             // The SMS Retriever hash: 11 characters of base64 (a truncated SHA-256).

@@ -4,6 +4,16 @@
 //! to `/app2app/approve` with its own access token and gets back the URL to open: the other
 //! app's redirect URI with a code for the same person, or with an error for it.
 //!
+//! Three things must hold before a code leaves (security review, finding 2):
+//! - the approving app proves it holds its own credentials: the access token alone is not
+//!   enough, the call also carries the approver's client authentication (a confidential
+//!   client: `client_secret_post`, `private_key_jwt`, or Basic with the token in the
+//!   `access_token` form field, RFC 6750 §2.2);
+//! - the other app is a native app that opted in with `"app2app": true`: a web client's or an
+//!   ordinary app's request is never answered here;
+//! - the other app uses SSO (`sso: true`): one that asks for a sign-in every time gets
+//!   `login_required`.
+//!
 //! The request is checked exactly as `/authorize` checks it (client, exact redirect URI, PKCE,
 //! scope, …). What would need a page here — a higher level, a fresher sign-in, consent not
 //! given yet, an email to add — is answered with the OpenID Connect error for `prompt=none`,
@@ -11,10 +21,12 @@
 
 use axum::Json;
 use axum::body::Bytes;
-use axum::extract::State;
+use std::net::SocketAddr;
+
+use axum::extract::{ConnectInfo, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use connectid_core::client::Consent;
+use connectid_core::client::{ApplicationType, Consent, TokenEndpointAuthMethod};
 use connectid_core::oidc::{ResponseMode, Scope};
 use serde_json::json;
 
@@ -22,7 +34,7 @@ use crate::authorize::{AuthRequest, parse_request};
 use crate::finish::{Authenticated, mint, query_location};
 use crate::params::Params;
 use crate::state::AppState;
-use crate::token::verify_access_token;
+use crate::token::{authenticate_client, verify_access_token};
 
 fn for_the_app(state: &AppState, req: &AuthRequest, code: &str, description: &str) -> Response {
     to_the_app(
@@ -66,13 +78,22 @@ fn to_the_app(
         .into_response()
 }
 
-/// `POST /app2app/approve`, `Authorization: Bearer <the approving app's access token>`,
-/// form field `authorization_request`: the other app's request, as its query string.
-pub async fn approve(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
+/// `POST /app2app/approve`, `Authorization: Bearer <the approving app's access token>` (or the
+/// token in the `access_token` form field when the app authenticates with Basic), the app's
+/// client authentication, and the form field `authorization_request`: the other app's
+/// request, as its query string.
+pub async fn approve(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let outer = Params::parse(&body);
     let token = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "))
+        .or_else(|| outer.get("access_token"))
         .unwrap_or("");
     let denied = || {
         error(
@@ -101,9 +122,29 @@ pub async fn approve(State(state): State<AppState>, headers: HeaderMap, body: By
         Err(e) => return crate::error::OAuthError::from(e).into_response(),
     };
     let bad = |d: &str| error(StatusCode::BAD_REQUEST, "invalid_request", d);
-    let outer = Params::parse(&body);
     if outer.duplicate.is_some() {
         return bad("a parameter appears more than once");
+    }
+    // Whoever holds a copy of the approver's access token is not the approver: the call must
+    // also prove the approver's own credentials, which a public client does not have.
+    if approver.metadata.token_endpoint_auth_method == TokenEndpointAuthMethod::None {
+        return error(
+            StatusCode::FORBIDDEN,
+            "access_denied",
+            "an approver must be a confidential client and authenticate itself",
+        );
+    }
+    let ip = crate::signin::ip_of(&state, peer, &headers);
+    match authenticate_client(&state, &headers, &outer, &ip).await {
+        Ok(c) if c.client_id == approver.client_id => {}
+        Ok(_) => {
+            return error(
+                StatusCode::UNAUTHORIZED,
+                "invalid_client",
+                "the client authentication is not the approving app's",
+            );
+        }
+        Err(e) => return e.into_response(),
     }
     let Some(request) = outer.get("authorization_request") else {
         return bad("authorization_request is missing");
@@ -125,6 +166,13 @@ pub async fn approve(State(state): State<AppState>, headers: HeaderMap, body: By
     if client.client_id == approver.client_id {
         return bad("an app does not approve its own requests");
     }
+    if client.metadata.application_type != ApplicationType::Native || !client.metadata.app2app {
+        return error(
+            StatusCode::BAD_REQUEST,
+            "unauthorized_client",
+            "that app has not registered for App2App (a native app with \"app2app\": true)",
+        );
+    }
     let Some(redirect_uri) = p
         .get("redirect_uri")
         .filter(|u| client.metadata.has_redirect_uri(u))
@@ -141,6 +189,14 @@ pub async fn approve(State(state): State<AppState>, headers: HeaderMap, body: By
     };
     let now = state.now();
     let meta = &client.metadata;
+    if !meta.sso {
+        return for_the_app(
+            &state,
+            &req,
+            "login_required",
+            "this app asks for a sign-in every time (sso is off)",
+        );
+    }
     if req.prompt.login || req.max_age.is_some_and(|m| now - grant.auth_time > m) {
         return for_the_app(&state, &req, "login_required", "a fresh sign-in is needed");
     }

@@ -31,7 +31,7 @@ pub async fn client_ip_layer(State(state): State<AppState>, req: Request, next: 
         .headers()
         .get("x-forwarded-for")
         .and_then(|v| v.to_str().ok());
-    let ip = crate::net::client_ip(&state.settings.trusted_proxies, peer.ip(), forwarded);
+    let ip = crate::net::client_ip(&state.settings.forwarded_proxies, peer.ip(), forwarded);
     REQUEST_IP.scope(ip.to_string(), next.run(req)).await
 }
 

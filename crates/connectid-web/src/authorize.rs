@@ -65,7 +65,7 @@ pub async fn post(
     handle(state, peer, headers, Params::parse(&body)).await
 }
 
-fn valid_pkce_value(v: &str) -> bool {
+pub(crate) fn valid_pkce_value(v: &str) -> bool {
     (43..=128).contains(&v.len())
         && v.chars()
             .all(|c| c.is_ascii_alphanumeric() || "-._~".contains(c))
@@ -369,25 +369,50 @@ async fn decide(
         SessionFit::None => {}
     }
     let ip = signin::ip_of(&state, peer, &headers);
-    let phone = match network_phone(&state, &req, peer, &headers) {
-        Some(p) => Some(p),
-        None if req.mobile_network_off => None,
-        None => match crate::mobile_network::redeem(&state, req.mobile_network_ticket.as_deref())
-            .await
-        {
-            Ok(p) => p,
-            Err(e) => return page_store_error(&state, e),
-        },
+    let detected = match network_phone(&state, &req, peer, &headers) {
+        Ok(p) => p,
+        Err(e) => return bad_request_page(&state, "error-bad-request", &e.to_string()),
     };
-    if let Some(phone) = phone {
-        // LoA1 on the operator's network needs no page at all; a password (LoA2), a forced
-        // SMS or a fresh sign-in start from the detected number instead of asking for it.
-        if req.acr == Acr::Phone && client.metadata.sms_pin != SmsPin::Force && !req.prompt.login {
-            return signin::network_signin(&state, &client, req, phone, &headers).await;
+    // LoA1 on the operator's network needs no page at all; a password (LoA2), a forced SMS or
+    // a fresh sign-in start from the detected number instead of asking for it.
+    let no_page =
+        req.acr == Acr::Phone && client.metadata.sms_pin != SmsPin::Force && !req.prompt.login;
+    if let Some(phone) = detected {
+        if no_page {
+            return signin::network_signin(
+                &state,
+                &client,
+                req,
+                phone,
+                &headers,
+                session.as_ref(),
+                &ip,
+            )
+            .await;
         }
         return signin::start_detected(&state, &client, req, &headers, phone, &ip).await;
     }
+    if !req.mobile_network_off && req.mobile_network_ticket.is_some() {
+        let ticket = req.mobile_network_ticket.as_deref();
+        match crate::mobile_network::redeem(&state, ticket, req.code_challenge.as_deref()).await {
+            // A ticket answers only the app's own request, and only where no page is needed:
+            // it proves the number to the app, never to whichever browser opened the URL.
+            Ok(Some(phone)) if no_page => {
+                return signin::ticket_signin(&state, &client, req, phone, &headers, &ip).await;
+            }
+            Ok(_) => {}
+            Err(e) => return page_store_error(&state, e),
+        }
+    }
     signin::start(&state, &client, req, &headers, None, &ip).await
+}
+
+/// Why a request that asserts a phone number is refused.
+#[derive(Debug, thiserror::Error)]
+pub(crate) enum MsisdnError {
+    /// A client may send the header itself; a proxy that adds its own after it makes two.
+    #[error("the phone-number header appears more than once")]
+    Repeated,
 }
 
 /// The phone number the operator's network asserted, when it may be used for this request.
@@ -396,32 +421,43 @@ fn network_phone(
     req: &AuthRequest,
     peer: SocketAddr,
     headers: &HeaderMap,
-) -> Option<Identifier> {
+) -> Result<Option<Identifier>, MsisdnError> {
     if req.mobile_network_off {
-        return None;
+        return Ok(None);
     }
     asserted_phone(state, peer, headers)
 }
 
-/// The number in the MSISDN header, when a trusted proxy (the operator's) sent the request.
+/// The number in the MSISDN header, when one of the operator's proxies
+/// (`[mobile_network] trusted_proxies`) sent the request, and said it once. The header from
+/// any other peer — a reverse proxy in `[http] forwarded_proxies` included — is ignored.
 pub(crate) fn asserted_phone(
     state: &AppState,
     peer: SocketAddr,
     headers: &HeaderMap,
-) -> Option<Identifier> {
+) -> Result<Option<Identifier>, MsisdnError> {
     let trusted = state
         .settings
         .trusted_proxies
         .iter()
         .any(|c| c.contains(peer.ip()));
     if !trusted {
-        return None;
+        return Ok(None);
     }
-    let value = headers
-        .get(state.settings.msisdn_header.as_str())?
-        .to_str()
-        .ok()?;
-    Identifier::phone(value, state.settings.default_phone_region).ok()
+    let mut values = headers
+        .get_all(state.settings.msisdn_header.as_str())
+        .iter();
+    let Some(first) = values.next() else {
+        return Ok(None);
+    };
+    let Ok(value) = first.to_str() else {
+        return Ok(None);
+    };
+    // Two headers, or two values folded into one: which is the proxy's cannot be known.
+    if values.next().is_some() || value.contains(',') {
+        return Err(MsisdnError::Repeated);
+    }
+    Ok(Identifier::phone(value, state.settings.default_phone_region).ok())
 }
 
 #[cfg(test)]

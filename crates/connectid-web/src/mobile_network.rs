@@ -5,6 +5,12 @@
 //! authorization request with `mobile_network_ticket=…`. The number is bound to that one
 //! ticket for two minutes and used once. The call must carry `X-Connectid-App` and must not
 //! come from another site's page (see [`identify`]).
+//!
+//! A ticket is also bound to the app instance that made it, as PKCE binds a code: identify
+//! takes the `code_challenge` of the authorization request the app is about to make, and the
+//! ticket answers only a request with that challenge. Whoever sends a ticket to somebody
+//! else's browser therefore gets a code only they can redeem, and the sign-in makes no
+//! browser session (see `signin::ticket_signin`): a ticket never signs a browser in.
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -13,9 +19,11 @@ use axum::Json;
 use axum::extract::{ConnectInfo, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
+use connectid_core::crypto::constant_time_eq;
 use connectid_core::crypto::hash_secret;
 use connectid_core::identifier::Identifier;
 use connectid_core::store::StoreError;
+use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use crate::state::AppState;
@@ -31,6 +39,15 @@ pub fn valid_ticket(t: &str) -> bool {
     (32..=128).contains(&t.len())
         && t.chars()
             .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+}
+
+/// What a ticket holds until its authorization request redeems it.
+#[derive(Serialize, Deserialize)]
+struct Bound {
+    /// The number in E.164.
+    phone: String,
+    /// The `code_challenge` of the app's authorization request.
+    challenge: String,
 }
 
 fn key(ticket: &str) -> String {
@@ -59,7 +76,20 @@ pub async fn identify(
             "ticket must be 32 to 128 characters of A-Z, a-z, 0-9, - and _",
         );
     };
-    let phone = crate::authorize::asserted_phone(&state, peer, &headers);
+    let Some(challenge) = q
+        .get("code_challenge")
+        .filter(|c| crate::authorize::valid_pkce_value(c))
+    else {
+        return error(
+            StatusCode::BAD_REQUEST,
+            "invalid_request",
+            "code_challenge (S256, as in the authorization request that will use the ticket) is required",
+        );
+    };
+    let phone = match crate::authorize::asserted_phone(&state, peer, &headers) {
+        Ok(p) => p,
+        Err(e) => return error(StatusCode::BAD_REQUEST, "invalid_request", &e.to_string()),
+    };
     let Some(phone) = phone else {
         return error(
             StatusCode::FORBIDDEN,
@@ -83,9 +113,20 @@ pub async fn identify(
         );
     }
     let now = state.now();
+    let bound = Bound {
+        phone: phone.value,
+        challenge: challenge.clone(),
+    };
+    let Ok(value) = serde_json::to_string(&bound) else {
+        return error(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "server_error",
+            "try again",
+        );
+    };
     if let Err(e) = state
         .store
-        .put_interaction(&key(ticket), &phone.value, now + TICKET_TTL)
+        .put_interaction(&key(ticket), &value, now + TICKET_TTL)
         .await
     {
         tracing::error!(error = %e, "ticket not stored");
@@ -98,10 +139,12 @@ pub async fn identify(
     StatusCode::NO_CONTENT.into_response()
 }
 
-/// The number a ticket was identified with, once: the ticket is gone after this.
+/// The number a ticket was identified with, when the request carries the challenge the
+/// ticket was bound to; once either way: the ticket is gone after this.
 pub async fn redeem(
     state: &AppState,
     ticket: Option<&str>,
+    code_challenge: Option<&str>,
 ) -> Result<Option<Identifier>, StoreError> {
     let Some(ticket) = ticket else {
         return Ok(None);
@@ -111,7 +154,15 @@ pub async fn redeem(
         return Ok(None);
     };
     state.store.delete_interaction(&k).await?;
-    Ok(Identifier::phone(&value, state.settings.default_phone_region).ok())
+    let Ok(bound) = serde_json::from_str::<Bound>(&value) else {
+        return Ok(None);
+    };
+    let challenge = code_challenge.unwrap_or("");
+    if !constant_time_eq(challenge.as_bytes(), bound.challenge.as_bytes()) {
+        tracing::info!("a mobile-network ticket was presented with another code_challenge");
+        return Ok(None);
+    }
+    Ok(Identifier::phone(&bound.phone, state.settings.default_phone_region).ok())
 }
 
 #[cfg(test)]

@@ -145,7 +145,7 @@ struct Ctx<'a> {
 pub fn ip_of(state: &AppState, peer: SocketAddr, headers: &HeaderMap) -> String {
     let forwarded = headers.get("x-forwarded-for").and_then(|v| v.to_str().ok());
     ip_subject(crate::net::client_ip(
-        &state.settings.trusted_proxies,
+        &state.settings.forwarded_proxies,
         peer.ip(),
         forwarded,
     ))
@@ -387,14 +387,27 @@ pub async fn start_add_email(
     save_new(state, &p, set_cookie, new_cookie).await
 }
 
-/// LoA1 with no page at all: the operator's network told us the number.
+/// LoA1 with no page at all: the operator's network told us the number. A browser already
+/// signed in as somebody else is not switched without a word: it gets the code step for the
+/// detected number instead.
 pub async fn network_signin(
     state: &AppState,
     client: &ClientRecord,
     req: AuthRequest,
     phone: Identifier,
     headers: &HeaderMap,
+    current: Option<&SsoSession>,
+    ip: &str,
 ) -> Response {
+    if let Some(session) = current {
+        let owner = match state.store.find_account(&phone).await {
+            Ok(a) => a,
+            Err(e) => return page_store_error(state, e),
+        };
+        if owner.is_none_or(|a| a.id != session.account_id) {
+            return start_detected(state, client, req, headers, phone, ip).await;
+        }
+    }
     state.metrics.funnel(&client.client_id, Stage::Started);
     state.metrics.funnel(&client.client_id, Stage::Identified);
     let account = match find_or_create(state, &phone, None).await {
@@ -413,6 +426,50 @@ pub async fn network_signin(
         remember,
     )
     .await
+}
+
+/// LoA1 for an app on Wi-Fi whose cellular ticket matched its own request: a code for the app
+/// and no browser session (no cookie, no `sid`), so a ticket sent to another person's browser
+/// neither signs that browser in nor touches the session it has.
+pub async fn ticket_signin(
+    state: &AppState,
+    client: &ClientRecord,
+    req: AuthRequest,
+    phone: Identifier,
+    headers: &HeaderMap,
+    ip: &str,
+) -> Response {
+    if client.metadata.require_email {
+        // Adding an email takes pages, and pages end in a browser session: ask as usual.
+        match state.store.find_account(&phone).await {
+            Ok(Some(a)) if a.has_verified_email() => {}
+            Ok(_) => return start(state, client, req, headers, None, ip).await,
+            Err(e) => return page_store_error(state, e),
+        }
+    }
+    state.metrics.funnel(&client.client_id, Stage::Started);
+    state.metrics.funnel(&client.client_id, Stage::Identified);
+    let account = match find_or_create(state, &phone, None).await {
+        Ok(a) => a,
+        Err(e) => return page_store_error(state, e),
+    };
+    audit(
+        state,
+        "signin",
+        Some(&account.id),
+        Some(&client.client_id),
+        "success",
+    )
+    .await;
+    let auth = Authenticated {
+        account_id: account.id,
+        acr: Acr::Phone,
+        amr: vec!["mca".into()],
+        auth_time: state.now(),
+        sid: None,
+        td_sls: !client.metadata.stay_signed_in().default,
+    };
+    finish::complete(state, client, &req, auth, None, headers).await
 }
 
 async fn find_or_create(

@@ -21,7 +21,11 @@ pub struct WebSettings {
     pub issuer: String,
     pub admin_token: Option<String>,
     pub default_phone_region: PhoneRegion,
+    /// The operator's proxies (`[mobile_network] trusted_proxies`): only their requests may
+    /// assert a phone number.
     pub trusted_proxies: Vec<Cidr>,
+    /// Reverse proxies (`[http] forwarded_proxies`) whose `X-Forwarded-For` is believed.
+    pub forwarded_proxies: Vec<Cidr>,
     pub msisdn_header: String,
     pub password_policy: Policy,
     /// Bearer token `/metrics` asks for; `None` leaves it open (block it at the proxy).
@@ -209,6 +213,7 @@ mod tests {
             admin_token: None,
             default_phone_region: Default::default(),
             trusted_proxies: Vec::new(),
+            forwarded_proxies: Vec::new(),
             msisdn_header: "X-MSISDN".into(),
             password_policy: Default::default(),
             metrics_token: None,

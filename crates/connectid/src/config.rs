@@ -29,6 +29,7 @@ pub struct Config {
     pub sms: Sms,
     pub email: Email,
     pub mobile_network: MobileNetwork,
+    pub http: Http,
     pub keys: Keys,
     /// What a new password must satisfy (`min_score`, zxcvbn's 0–4).
     pub password: connectid_core::password::Policy,
@@ -100,6 +101,15 @@ pub struct MobileNetwork {
     pub msisdn_header: String,
 }
 
+/// The reverse proxies in front of connectid. Kept apart from `[mobile_network]
+/// trusted_proxies`: believing a proxy's `X-Forwarded-For` (per-address rate limits) must not
+/// also mean believing a phone number from anything that passes through it.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Http {
+    pub forwarded_proxies: Vec<String>,
+}
+
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Keys {
@@ -118,6 +128,7 @@ impl Default for Config {
             sms: Sms::default(),
             email: Email::default(),
             mobile_network: MobileNetwork::default(),
+            http: Http::default(),
             keys: Keys::default(),
             password: connectid_core::password::Policy::default(),
             rate_limits: connectid_core::ratelimit::RateLimitSettings::default(),
@@ -178,6 +189,7 @@ const ENV_KEYS: &[(&str, &str)] = &[
     ("email", "from"),
     ("mobile_network", "trusted_proxies"),
     ("mobile_network", "msisdn_header"),
+    ("http", "forwarded_proxies"),
     ("keys", "encryption_key"),
     ("audit", "retention_days"),
     ("metrics", "token"),
@@ -235,7 +247,7 @@ pub fn load(
         if !ENV_KEYS.iter().any(|(s, k)| *s == section && *k == key) {
             continue;
         }
-        let v = if key == "trusted_proxies" {
+        let v = if key == "trusted_proxies" || key == "forwarded_proxies" {
             toml::Value::Array(
                 value
                     .split(',')
@@ -372,6 +384,7 @@ impl Config {
             return Err(err("email.outbox", "must name a file"));
         }
         self.trusted_proxies()?;
+        self.forwarded_proxies()?;
         let header = &self.mobile_network.msisdn_header;
         if header.is_empty()
             || !header
@@ -444,16 +457,24 @@ impl Config {
             .map_err(|e| err("default_phone_region", e))
     }
 
+    /// The operator's proxies: the only peers whose `msisdn_header` is believed.
     pub fn trusted_proxies(&self) -> Result<Vec<Cidr>, ConfigError> {
-        self.mobile_network
-            .trusted_proxies
-            .iter()
-            .map(|c| {
-                c.parse()
-                    .map_err(|e| err("mobile_network.trusted_proxies", e))
-            })
-            .collect()
+        cidrs(
+            &self.mobile_network.trusted_proxies,
+            "mobile_network.trusted_proxies",
+        )
     }
+
+    /// The reverse proxies whose `X-Forwarded-For` names the client's address.
+    pub fn forwarded_proxies(&self) -> Result<Vec<Cidr>, ConfigError> {
+        cidrs(&self.http.forwarded_proxies, "http.forwarded_proxies")
+    }
+}
+
+fn cidrs(list: &[String], key: &str) -> Result<Vec<Cidr>, ConfigError> {
+    list.iter()
+        .map(|c| c.parse().map_err(|e| err(key, e)))
+        .collect()
 }
 
 #[cfg(test)]
@@ -517,6 +538,10 @@ mod tests {
                 "[mobile_network]\ntrusted_proxies = [\"10.0.0.0/99\"]",
                 "trusted_proxies",
             ),
+            (
+                "[http]\nforwarded_proxies = [\"nope\"]",
+                "http.forwarded_proxies",
+            ),
             ("listen = 5", "listen"),
             ("[admin]\ntoken = \"short\"", "admin.token"),
             (
@@ -543,11 +568,13 @@ mod tests {
                     "CONNECTID_MOBILE_NETWORK__TRUSTED_PROXIES",
                     "10.0.0.0/8, 127.0.0.1",
                 ),
+                ("CONNECTID_HTTP__FORWARDED_PROXIES", "192.0.2.0/24"),
                 ("CONNECTID_BIN", "/whatever"),
             ],
         )
         .unwrap();
         assert_eq!(c.trusted_proxies().unwrap().len(), 2);
+        assert_eq!(c.forwarded_proxies().unwrap().len(), 1);
     }
 
     #[test]

@@ -1605,10 +1605,14 @@ async fn a_cellular_ticket_signs_in_an_app_on_wi_fi() {
     let client = s.client("");
     let cid = client["client_id"].as_str().unwrap();
     let http = reqwest::Client::new();
+    let ticket = random_token();
+    // The app's authorization request, made first: the ticket is bound to its code_challenge.
+    let (url, flow) = authorize_url(&s, cid, &format!("&mobile_network_ticket={ticket}"));
+    let challenge = pkce_s256(&flow.verifier);
     let identify = |ticket: &str, msisdn: Option<&str>| {
         let mut r = http
             .get(format!(
-                "{}/mobile-network/identify?ticket={ticket}",
+                "{}/mobile-network/identify?ticket={ticket}&code_challenge={challenge}",
                 s.base
             ))
             .header("X-Connectid-App", "test");
@@ -1617,7 +1621,6 @@ async fn a_cellular_ticket_signs_in_an_app_on_wi_fi() {
         }
         r.send()
     };
-    let ticket = random_token();
     assert_eq!(identify(&ticket, None).await.unwrap().status(), 403);
     assert_eq!(
         identify("short", Some("+4791100007"))
@@ -1631,7 +1634,7 @@ async fn a_cellular_ticket_signs_in_an_app_on_wi_fi() {
     let from_a_page = |extra: Option<(&str, &str)>| {
         let mut r = http
             .get(format!(
-                "{}/mobile-network/identify?ticket={ticket}",
+                "{}/mobile-network/identify?ticket={ticket}&code_challenge={challenge}",
                 s.base
             ))
             .header("X-MSISDN", "+4791100007");
@@ -1658,7 +1661,6 @@ async fn a_cellular_ticket_signs_in_an_app_on_wi_fi() {
 
     // The authorization request comes over Wi-Fi: no number header, only the ticket.
     let mut b = Browser::new();
-    let (url, flow) = authorize_url(&s, cid, &format!("&mobile_network_ticket={ticket}"));
     let a = b.get(&url).await;
     let landed = a.location.clone().unwrap();
     assert!(
@@ -1678,7 +1680,6 @@ async fn a_cellular_ticket_signs_in_an_app_on_wi_fi() {
 
     // Once only: the same ticket in a new browser shows the identifier page.
     let mut other = Browser::new();
-    let (url, _) = authorize_url(&s, cid, &format!("&mobile_network_ticket={ticket}"));
     let mut a = other.get(&url).await;
     while let Some(loc) = a.location.clone() {
         assert!(!loc.starts_with(REDIRECT), "the ticket was used again");

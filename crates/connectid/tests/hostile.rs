@@ -1915,8 +1915,12 @@ async fn account_pages_resolver_ticket_and_exchange_refuse_hostile_input() {
             ),
             case(
                 "ticket off the operator's network",
-                get(format!("/mobile-network/identify?ticket={}", big(40)))
-                    .header("x-msisdn", "+4791234567"),
+                get(format!(
+                    "/mobile-network/identify?ticket={}&code_challenge={}",
+                    big(40),
+                    pkce_s256("v")
+                ))
+                .header("x-msisdn", "+4791234567"),
                 OAuth(403, "not_on_mobile_network", ""),
             ),
             case(
@@ -2002,6 +2006,78 @@ async fn account_pages_resolver_ticket_and_exchange_refuse_hostile_input() {
         ];
         let n = run(&s, cases).await;
         assert!(n >= 70, "{n}");
+    }
+}
+
+/// Behind the operator's proxy (security review, finding 3): a repeated or folded phone-number
+/// header, and a ticket without the request's code_challenge, are refused and change nothing.
+#[tokio::test]
+async fn the_operator_network_refuses_hostile_assertions() {
+    use Expect::*;
+    for backend in backends() {
+        let s = Server::start_with(
+            "warn",
+            backend,
+            "[mobile_network]\ntrusted_proxies = [\"127.0.0.1/32\"]\n",
+        )
+        .await;
+        let cid = s.client("")["client_id"].as_str().unwrap().to_string();
+        let identify = |extra: &str| {
+            get(format!(
+                "/mobile-network/identify?ticket={}{extra}",
+                big(40)
+            ))
+            .header("x-connectid-app", "a")
+            .header("x-msisdn", "+4791234567")
+        };
+        let raw_get = |path: String, headers: &str| {
+            Req::Raw(
+                format!("GET {path} HTTP/1.1\r\nHost: x\r\n{headers}Connection: close\r\n\r\n")
+                    .into_bytes(),
+            )
+        };
+        let twice = "X-MSISDN: +4791234567\r\nX-MSISDN: +4790000000\r\n";
+        let challenge = format!("&code_challenge={}", pkce_s256("v"));
+        let cases = vec![
+            case(
+                "authorize with the number header twice",
+                raw_get(authz(&cid, ""), twice),
+                Status(400),
+            ),
+            case(
+                "authorize with two numbers folded into one header",
+                get(authz(&cid, "")).header("x-msisdn", "+4791234567, +4790000000"),
+                Page(400, "more than once"),
+            ),
+            case(
+                "identify with the number header twice",
+                raw_get(
+                    format!("/mobile-network/identify?ticket={}{challenge}", big(40)),
+                    &format!("X-Connectid-App: a\r\n{twice}"),
+                ),
+                Status(400),
+            ),
+            case(
+                "identify without a code_challenge",
+                identify(""),
+                OAuth(400, "invalid_request", "code_challenge"),
+            ),
+            case(
+                "identify with a short code_challenge",
+                identify("&code_challenge=abc"),
+                OAuth(400, "invalid_request", "code_challenge"),
+            ),
+            case(
+                "identify with an injected code_challenge",
+                identify(&format!(
+                    "&code_challenge={}",
+                    enc(&format!("{SQLI}{}", big(43)))
+                )),
+                OAuth(400, "invalid_request", "code_challenge"),
+            ),
+        ];
+        let n = run(&s, cases).await;
+        assert_eq!(n, 6);
     }
 }
 

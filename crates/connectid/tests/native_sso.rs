@@ -521,18 +521,48 @@ async fn app2app_a_first_party_app_approves_another_apps_request() {
 
 async fn app2app_a_first_party_app_approves_another_apps_request_on(db: Db) {
     let s = Server::start_on(db).await;
-    let approver = app(
+    // The approver authenticates itself (security review, finding 2): a confidential app.
+    let (code, out, err) = s.cli(
+        &["clients", "create"],
+        &format!(
+            r#"{{"client_name":"Wallet","application_type":"native","redirect_uris":["{REDIRECT}"],
+                "token_endpoint_auth_method":"client_secret_post","consent":"implicit",
+                "grant_types":["authorization_code"],"app2app_approver":true}}"#
+        ),
+    );
+    assert_eq!(code, 0, "{err}");
+    let registered: Value = serde_json::from_str(&out).unwrap();
+    let approver = registered["client_id"].as_str().unwrap().to_string();
+    let approver_secret = registered["client_secret"].as_str().unwrap().to_string();
+    let plain = app(&s, None, r#""authorization_code""#, "");
+    // The other app: native, opted in to App2App, with SSO.
+    let other_id = app(
         &s,
         None,
         r#""authorization_code""#,
-        r#","app2app_approver":true"#,
+        r#","app2app":true,"sso":true"#,
     );
-    let plain = app(&s, None, r#""authorization_code""#, "");
-    let other = s.client("");
-    let other_id = other["client_id"].as_str().unwrap();
+    let other_id = other_id.as_str();
     let email = format!("q{}@example.com", random_id());
     s.account(&email);
-    let tokens = sign_in(&s, &mut Browser::new(), &approver, "openid", &email).await;
+    let tokens = {
+        let (url, flow) = authorize_url(&s, &approver, "");
+        let (landed, _) = walk(&s, &mut Browser::new(), &url, &email).await;
+        let (status, body) = token(
+            &s,
+            &[
+                ("grant_type", "authorization_code"),
+                ("client_id", &approver),
+                ("client_secret", &approver_secret),
+                ("code", &query(&landed)["code"]),
+                ("redirect_uri", REDIRECT),
+                ("code_verifier", &flow.verifier),
+            ],
+        )
+        .await;
+        assert_eq!(status, 200, "{body}");
+        body
+    };
     let at = tokens["access_token"].as_str().unwrap().to_string();
     let plain_at = sign_in(&s, &mut Browser::new(), &plain, "openid", &email).await["access_token"]
         .as_str()
@@ -540,10 +570,15 @@ async fn app2app_a_first_party_app_approves_another_apps_request_on(db: Db) {
         .to_string();
     let approve = |bearer: Option<String>, request: String| {
         let s = &s;
+        let (approver, approver_secret) = (&approver, &approver_secret);
         async move {
             let mut r = reqwest::Client::new()
                 .post(format!("{}/app2app/approve", s.base))
-                .form(&[("authorization_request", request)]);
+                .form(&[
+                    ("authorization_request", request.as_str()),
+                    ("client_id", approver.as_str()),
+                    ("client_secret", approver_secret.as_str()),
+                ]);
             if let Some(b) = bearer {
                 r = r.bearer_auth(b);
             }
@@ -562,9 +597,18 @@ async fn app2app_a_first_party_app_approves_another_apps_request_on(db: Db) {
     let q = query(to);
     assert_eq!(q["state"], flow.state);
     assert_eq!(q["iss"], s.base);
-    let r = exchange(&s, &other, &q["code"], &flow.verifier).await;
-    assert_eq!(r.status(), 200);
-    let got: Value = r.json().await.unwrap();
+    let (status, got) = token(
+        &s,
+        &[
+            ("grant_type", "authorization_code"),
+            ("client_id", other_id),
+            ("code", &q["code"]),
+            ("redirect_uri", REDIRECT),
+            ("code_verifier", &flow.verifier),
+        ],
+    )
+    .await;
+    assert_eq!(status, 200, "{got}");
     let id = claims(got["id_token"].as_str().unwrap());
     assert_eq!(
         id["sub"],

@@ -97,6 +97,11 @@ impl Server {
     }
 
     pub async fn start_on(log_level: &str, backend: Backend) -> Server {
+        Self::start_with(log_level, backend, "").await
+    }
+
+    /// With `extra` TOML appended to the config (whole sections of its own).
+    pub async fn start_with(log_level: &str, backend: Backend, extra: &str) -> Server {
         let dir = std::env::temp_dir().join(format!("connectid-hostile-{}", random_id()));
         std::fs::create_dir_all(&dir).unwrap();
         let port = free_port();
@@ -124,7 +129,7 @@ impl Server {
             &config,
             format!(
                 "listen = \"127.0.0.1:{port}\"\nissuer = \"{base}\"\ndatabase_url = \"{database_url}\"\n\
-                 [admin]\ntoken = \"{admin}\"\n[sms]\noutbox = \"{ob}\"\n[email]\noutbox = \"{ob}\"\n",
+                 [admin]\ntoken = \"{admin}\"\n[sms]\noutbox = \"{ob}\"\n[email]\noutbox = \"{ob}\"\n{extra}",
                 ob = dir.join("outbox.jsonl").display()
             ),
         )
