@@ -247,7 +247,13 @@ pub trait Store: Send + Sync + 'static {
     async fn get_grant(&self, id: &str) -> StoreResult<Option<Grant>>;
     async fn revoke_grant(&self, id: &str, now: i64) -> StoreResult<()>;
     async fn revoke_grants_of_session(&self, sid: &str, now: i64) -> StoreResult<u64>;
-    async fn revoke_grants_of_account(&self, account_id: &str, now: i64) -> StoreResult<u64>;
+    /// Revokes every live grant of the account but those of the session `except_sid`.
+    async fn revoke_grants_of_account(
+        &self,
+        account_id: &str,
+        except_sid: Option<&str>,
+        now: i64,
+    ) -> StoreResult<u64>;
     /// The clients holding live tokens of this account (a grant exchanged for tokens, not
     /// revoked, not expired), each once, by name: "connected services" in My account.
     async fn connected_clients(&self, account_id: &str, now: i64)

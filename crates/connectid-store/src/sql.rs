@@ -548,11 +548,22 @@ impl Store for Database {
         )
     }
 
-    async fn revoke_grants_of_account(&self, account_id: &str, now: i64) -> StoreResult<u64> {
-        Ok(
-            on!(self, p => sqlx::query("UPDATE grants SET revoked_at = $2 WHERE account_id = $1 AND revoked_at IS NULL")
-            .bind(account_id).bind(now).execute(p).await.map_err(db_err)?.rows_affected()),
-        )
+    async fn revoke_grants_of_account(
+        &self,
+        account_id: &str,
+        except_sid: Option<&str>,
+        now: i64,
+    ) -> StoreResult<u64> {
+        Ok(match except_sid {
+            None => {
+                on!(self, p => sqlx::query("UPDATE grants SET revoked_at = $2 WHERE account_id = $1 AND revoked_at IS NULL")
+                .bind(account_id).bind(now).execute(p).await.map_err(db_err)?.rows_affected())
+            }
+            Some(sid) => {
+                on!(self, p => sqlx::query("UPDATE grants SET revoked_at = $2 WHERE account_id = $1 AND revoked_at IS NULL AND (sid IS NULL OR sid <> $3)")
+                .bind(account_id).bind(now).bind(sid).execute(p).await.map_err(db_err)?.rows_affected())
+            }
+        })
     }
 
     async fn mark_grant_issued(&self, grant_id: &str, now: i64) -> StoreResult<()> {

@@ -306,7 +306,40 @@ async fn refresh_tokens_rotate_and_detect_reuse(s: Arc<dyn Store>) {
         Some("g2")
     );
     assert_eq!(s.revoke_grants_of_session("sid1", 120).await.unwrap(), 1);
-    assert_eq!(s.revoke_grants_of_account(&a, 121).await.unwrap(), 0);
+    assert_eq!(s.revoke_grants_of_account(&a, None, 121).await.unwrap(), 0);
+    // A new password keeps only the current session's grants: other sessions' and
+    // sessionless ones (native apps) go.
+    let mut other = grant("g-other", &a);
+    other.sid = Some("sid-other".into());
+    let mut sessionless = grant("g-app", &a);
+    sessionless.sid = None;
+    let kept = grant("g-kept", &a);
+    for g in [&other, &sessionless, &kept] {
+        s.create_grant(g).await.unwrap();
+    }
+    assert_eq!(
+        s.revoke_grants_of_account(&a, Some("sid1"), 122)
+            .await
+            .unwrap(),
+        2
+    );
+    assert!(
+        s.get_grant("g-kept")
+            .await
+            .unwrap()
+            .unwrap()
+            .revoked_at
+            .is_none()
+    );
+    assert!(
+        s.get_grant("g-app")
+            .await
+            .unwrap()
+            .unwrap()
+            .revoked_at
+            .is_some()
+    );
+    assert_eq!(s.revoke_grants_of_account(&a, None, 123).await.unwrap(), 1);
 }
 
 async fn refresh_token_records_say_used_and_expiry(s: Arc<dyn Store>) {

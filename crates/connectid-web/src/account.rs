@@ -27,7 +27,6 @@ use std::collections::HashMap;
 use crate::cookies;
 use crate::error::{error_page, page_store_error};
 use crate::i18n::{Arg, Notice};
-use crate::logout::backchannel::end_sessions_of_account;
 use crate::params::Params;
 use crate::state::AppState;
 
@@ -91,14 +90,7 @@ async fn me(state: &AppState, headers: &HeaderMap) -> Result<Option<Me>, StoreEr
     let Some(account) = state.store.get_account(&session.account_id).await? else {
         return Ok(None);
     };
-    if !session.remember {
-        // A browser-session sign-in lives while it is used, as on an SSO hit.
-        let idle = now + crate::signin::BROWSER_SESSION_IDLE;
-        state
-            .store
-            .touch_session(&session.id_hash, now, idle)
-            .await?;
-    }
+    crate::sessions::touch(state, &session).await?;
     Ok(Some(Me {
         session,
         account,
@@ -476,11 +468,7 @@ pub async fn signout_everywhere(
 /// Ends every session (telling the services) and revokes every grant, also those of native
 /// apps whose browser session is already gone.
 async fn end_everything(state: &AppState, account_id: &str) -> Result<(), StoreError> {
-    end_sessions_of_account(state, account_id).await?;
-    state
-        .store
-        .revoke_grants_of_account(account_id, state.now())
-        .await?;
+    crate::sessions::end_all_but(state, account_id, None).await?;
     Ok(())
 }
 

@@ -12,7 +12,6 @@ use connectid_core::store::{AuditEvent, StoreError};
 use serde_json::json;
 
 use crate::error::OAuthError;
-use crate::logout::backchannel::end_sessions_of_account;
 use crate::state::AppState;
 
 fn authorize(state: &AppState, headers: &HeaderMap) -> Result<(), Response> {
@@ -203,7 +202,7 @@ pub async fn end_sessions(
     if let Err(r) = authorize(&state, &headers) {
         return r;
     }
-    match end_sessions_of_account(&state, &account_id).await {
+    match crate::sessions::end_all_but(&state, &account_id, None).await {
         Ok(ended) => {
             let e = AuditEvent {
                 at: state.now(),

@@ -338,17 +338,8 @@ async fn decide(
             let Some(s) = session else {
                 return page_store_error(&state, connectid_core::store::StoreError::NotFound);
             };
-            // A browser-session sign-in ("stay signed in" off) lives while it is used: each
-            // SSO hit pushes its idle timeout out again.
-            if !s.remember {
-                let now = state.now();
-                if let Err(e) = state
-                    .store
-                    .touch_session(&s.id_hash, now, now + signin::BROWSER_SESSION_IDLE)
-                    .await
-                {
-                    return page_store_error(&state, e);
-                }
+            if let Err(e) = crate::sessions::touch(&state, &s).await {
+                return page_store_error(&state, e);
             }
             state
                 .metrics

@@ -34,6 +34,7 @@ mod preauth;
 mod previewer;
 pub mod queue;
 mod resolve;
+pub mod sessions;
 mod signin;
 mod state;
 mod token;

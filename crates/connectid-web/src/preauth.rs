@@ -12,15 +12,15 @@ use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use connectid_core::crypto::{constant_time_eq, hash_secret, random_id, random_token};
-use connectid_core::store::{ClientRecord, SsoSession, StoreError};
+use connectid_core::crypto::{constant_time_eq, hash_secret, random_token};
+use connectid_core::store::{ClientRecord, StoreError};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use crate::cookies;
 use crate::error::{OAuthError, error_page, page_store_error};
-use crate::logout::backchannel::{EndReason, session_ended};
 use crate::params::Params;
+use crate::sessions;
 use crate::state::AppState;
 use crate::token::{no_store, verify_access_token};
 
@@ -28,8 +28,6 @@ pub const TOKEN_TYPE: &str = "urn:connectid:params:oauth:token-type:pre-authenti
 pub const ACCESS_TOKEN_TYPE: &str = "urn:ietf:params:oauth:token-type:access_token";
 /// How long a URL waits to be opened.
 const URL_TTL: i64 = 60;
-/// The browser session it makes lives as long as a remembered sign-in.
-const SESSION_TTL: i64 = 90 * 86_400;
 const CSRF_COOKIE: &str = "cid_preauth";
 
 #[derive(Serialize, Deserialize)]
@@ -228,35 +226,36 @@ pub async fn confirm(
     }
 }
 
-/// A new browser session for the grant's person, as the app's sign-in left it (level, methods,
-/// time); one of another person in this browser ends first. Returns the cookie.
+/// A browser session for the grant's person, as the app's sign-in left it: level, methods,
+/// time, the "stay signed in" choice, and the grant's session id, so that the app's own
+/// logout (which ends that `sid`) ends this session too. It lives no longer than the grant,
+/// nor than the session it continues. Returns the cookie.
 async fn start_session(
     state: &AppState,
     headers: &HeaderMap,
     grant: &connectid_core::store::Grant,
 ) -> Result<String, StoreError> {
-    if let Some(old) = cookies::get(headers, cookies::SESSION)
-        && let Some(prev) = state.store.delete_session(&hash_secret(&old)).await?
+    let mut not_after = grant.expires_at;
+    if let Some(sid) = &grant.sid
+        && let Some(live) = state
+            .store
+            .sessions_of_account(&grant.account_id, state.now())
+            .await?
+            .into_iter()
+            .find(|s| &s.sid == sid)
     {
-        session_ended(state, &prev.sid, &prev.account_id, EndReason::Replaced).await?;
+        not_after = not_after.min(live.expires_at);
     }
-    let now = state.now();
-    let token = random_token();
-    state
-        .store
-        .create_session(&SsoSession {
-            id_hash: hash_secret(&token),
-            sid: random_id(),
-            account_id: grant.account_id.clone(),
-            acr: grant.acr,
-            amr: grant.amr.clone(),
-            auth_time: grant.auth_time,
-            remember: true,
-            created_at: now,
-            last_seen: now,
-            expires_at: now + SESSION_TTL,
-        })
-        .await?;
+    let begin = sessions::Begin {
+        account_id: &grant.account_id,
+        acr: grant.acr,
+        amr: grant.amr.clone(),
+        auth_time: grant.auth_time,
+        remember: !grant.td_sls,
+        sid: grant.sid.clone(),
+        not_after: Some(not_after),
+    };
+    let begun = sessions::establish(state, headers, begin).await?;
     crate::audit::record(
         state,
         "signin",
@@ -266,9 +265,5 @@ async fn start_session(
         None,
     )
     .await;
-    Ok(cookies::set_session(
-        &token,
-        Some(SESSION_TTL),
-        &state.settings,
-    ))
+    Ok(begun.cookie)
 }

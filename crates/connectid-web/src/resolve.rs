@@ -21,9 +21,6 @@ use crate::cookies;
 use crate::error::error_page;
 use crate::state::AppState;
 
-/// How long a browser session's idle time may lag behind before a resolve refreshes it.
-const TOUCH_EVERY: i64 = 60;
-
 fn answer(status: StatusCode, headers: Vec<(&'static str, String)>) -> Response {
     let mut r = status.into_response();
     let h = r.headers_mut();
@@ -81,11 +78,8 @@ pub async fn resolve(
             return answer(StatusCode::SERVICE_UNAVAILABLE, Vec::new());
         }
     };
-    if !session.remember && now - session.last_seen >= TOUCH_EVERY {
-        let idle = now + crate::signin::BROWSER_SESSION_IDLE;
-        if let Err(e) = state.store.touch_session(&session.id_hash, now, idle).await {
-            tracing::warn!(error = %e, "resolve: idle time not refreshed");
-        }
+    if let Err(e) = crate::sessions::touch(&state, &session).await {
+        tracing::warn!(error = %e, "resolve: idle time not refreshed");
     }
     let mut out = vec![
         ("x-connectid-sub", account.id.clone()),

@@ -27,9 +27,9 @@ use crate::cookies;
 use crate::error::{error_page, page_store_error};
 use crate::finish::{self, Authenticated, redirect_error, with_cookie};
 use crate::i18n::{self, Arg, Notice};
-use crate::logout::backchannel::{EndReason, session_ended};
 use crate::metrics::Stage;
 use crate::params::Params;
+use crate::sessions;
 use crate::state::AppState;
 
 mod codes;
@@ -41,9 +41,6 @@ const PENDING_TTL: i64 = 30 * 60;
 pub(crate) const OTP_TTL: i64 = 5 * 60;
 pub(crate) const OTP_MAX_TRIES: i64 = 5;
 pub(crate) const RESEND_COOLDOWN: i64 = 30;
-const REMEMBERED_SESSION: i64 = 90 * 86_400;
-/// Idle timeout of a session whose owner chose not to stay signed in.
-pub(crate) const BROWSER_SESSION_IDLE: i64 = 30 * 60;
 /// How long an SMS sign-in counts as proof of the phone for choosing a first password.
 const STEP_UP_PROOF_SECS: i64 = 10 * 60;
 
@@ -255,6 +252,11 @@ pub async fn start(
     state.metrics.funnel(&client.client_id, Stage::Started);
     let (mut p, new_cookie) = fresh(state, client, req, headers);
     p.lock = lock.map(|s| s.account_id.clone());
+    // Step-up and re-authentication keep the choice made at sign-in ("stay signed in" or
+    // not): the checkbox is not shown again, so nobody has chosen otherwise.
+    if let Some(session) = lock {
+        p.remember = session.remember;
+    }
     if let Some(session) = lock {
         let account = match state.store.get_account(&session.account_id).await {
             Ok(a) => a,
@@ -507,7 +509,7 @@ async fn audit(
     crate::audit::record(state, kind, account, client, outcome, None).await;
 }
 
-/// Creates the SSO session (a new id every time: no fixation) and answers the request.
+/// Begins the browser session (see `sessions::establish`) and answers the request.
 #[allow(clippy::too_many_arguments)]
 async fn establish(
     state: &AppState,
@@ -519,46 +521,19 @@ async fn establish(
     amr: Vec<String>,
     remember: bool,
 ) -> Response {
-    let now = state.now();
-    // The cookie is new at every sign-in (no fixation). The same person keeps the session id,
-    // so what clients got under it stays tied to it and a later logout ends all of it; another
-    // person ends the previous session first (grants revoked, clients told).
-    let mut sid = random_id();
-    if let Some(old) = cookies::get(headers, cookies::SESSION) {
-        match state.store.delete_session(&hash_secret(&old)).await {
-            Ok(Some(prev)) if prev.account_id == account_id => sid = prev.sid,
-            Ok(Some(prev)) => {
-                if let Err(e) =
-                    session_ended(state, &prev.sid, &prev.account_id, EndReason::Replaced).await
-                {
-                    return page_store_error(state, e);
-                }
-            }
-            Ok(None) => {}
-            Err(e) => return page_store_error(state, e),
-        }
-    }
-    let token = random_token();
-    let session = SsoSession {
-        id_hash: hash_secret(&token),
-        sid,
-        account_id: account_id.to_string(),
+    let begin = sessions::Begin {
+        account_id,
         acr,
         amr,
-        auth_time: now,
+        auth_time: state.now(),
         remember,
-        created_at: now,
-        last_seen: now,
-        expires_at: now
-            + if remember {
-                REMEMBERED_SESSION
-            } else {
-                BROWSER_SESSION_IDLE
-            },
+        sid: None,
+        not_after: None,
     };
-    if let Err(e) = state.store.create_session(&session).await {
-        return page_store_error(state, e);
-    }
+    let begun = match sessions::establish(state, headers, begin).await {
+        Ok(b) => b,
+        Err(e) => return page_store_error(state, e),
+    };
     audit(
         state,
         "signin",
@@ -567,13 +542,8 @@ async fn establish(
         "success",
     )
     .await;
-    let cookie = cookies::set_session(
-        &token,
-        remember.then_some(REMEMBERED_SESSION),
-        &state.settings,
-    );
-    let auth = Authenticated::from_session(&session);
-    finish::complete(state, client, req, auth, Some(cookie), headers).await
+    let auth = Authenticated::from_session(&begun.session);
+    finish::complete(state, client, req, auth, Some(begun.cookie), headers).await
 }
 
 async fn load(
@@ -1390,7 +1360,7 @@ async fn on_set_password(ctx: &mut Ctx<'_>, params: &Params, headers: &HeaderMap
     if had_password {
         // A changed password ends every other session and tells the owner on every
         // verified phone and email (seed 001, "Security features").
-        crate::logout::backchannel::end_sessions_of_account(state, &account.id).await?;
+        sessions::end_all_but(state, &account.id, None).await?;
         notify_password_changed(state, &account, &ctx.p.locale).await;
     }
     audit(

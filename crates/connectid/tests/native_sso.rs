@@ -460,6 +460,12 @@ async fn pre_authenticated_urls_open_the_publishers_web_pages_signed_in_on(db: D
         claims(web_tokens["id_token"].as_str().unwrap())["sub"],
         claims(tokens["id_token"].as_str().unwrap())["sub"]
     );
+    // Security review, finding 5: the browser session continues the app's (same `sid`), so
+    // the app's logout ends it too.
+    assert_eq!(
+        claims(web_tokens["id_token"].as_str().unwrap())["sid"],
+        claims(tokens["id_token"].as_str().unwrap())["sid"]
+    );
 
     // Once only.
     let again = Browser::new().get(&url).await;
@@ -510,6 +516,21 @@ async fn pre_authenticated_urls_open_the_publishers_web_pages_signed_in_on(db: D
             "{why}: {body}"
         );
     }
+    // The app's logout (finding 5) ends the browser session it opened.
+    let r = reqwest::Client::new()
+        .post(format!("{}/logout", s.base))
+        .bearer_auth(at)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 204);
+    let (wurl, _) = authorize_url(&s, web_id, "&prompt=none");
+    let a = b.get(&wurl).await;
+    assert_eq!(
+        query(a.location.as_deref().unwrap())["error"],
+        "login_required",
+        "the browser session outlived the app's logout"
+    );
 }
 
 #[tokio::test]

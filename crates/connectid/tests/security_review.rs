@@ -413,3 +413,151 @@ async fn forwarded_for_and_msisdn_are_trusted_apart() {
         assert_eq!(last_signin_ip(&s), "127.0.0.1");
     }
 }
+
+async fn refresh(s: &Server, client: &Value, token: &str) -> u16 {
+    reqwest::Client::new()
+        .post(format!("{}/token", s.base))
+        .basic_auth(
+            client["client_id"].as_str().unwrap(),
+            client["client_secret"].as_str(),
+        )
+        .form(&[("grant_type", "refresh_token"), ("refresh_token", token)])
+        .send()
+        .await
+        .unwrap()
+        .status()
+        .as_u16()
+}
+
+/// Finding 4 (medium): "Forgot your password?" and the administrator's revocation left the
+/// grants of sessions that had already ended alive; their refresh tokens kept working.
+#[tokio::test]
+async fn a_new_password_or_a_revocation_ends_every_other_grant() {
+    for backend in backends() {
+        let s = Server::start_on("warn", backend).await;
+        let client = s.client(r#","sso":true"#);
+        let cid = client["client_id"].as_str().unwrap();
+        let email = format!("r{}@example.com", random_id());
+        let sub = s.account(&email);
+
+        // The administrator ends the account's sessions.
+        let tokens = signed_in(&s, &mut Browser::new(), &client, &email).await;
+        let sid = decode(tokens["id_token"].as_str().unwrap()).1["sid"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        s.sql(&format!("DELETE FROM sso_sessions WHERE sid = '{sid}'"))
+            .await;
+        let r = reqwest::Client::new()
+            .delete(format!("{}/admin/accounts/{sub}/sessions", s.base))
+            .bearer_auth(&s.admin)
+            .send()
+            .await
+            .unwrap();
+        assert!(r.status().is_success(), "{}", r.status());
+        let rt = tokens["refresh_token"].as_str().unwrap();
+        assert_eq!(
+            refresh(&s, &client, rt).await,
+            400,
+            "the grant outlived the revocation"
+        );
+
+        // "Forgot your password?" in another browser.
+        let (url, _) = authorize_url(&s, cid, "");
+        let mut b = Browser::new();
+        let p = pending(&s, &mut b, &url).await;
+        let a = submit(&mut b, &s.base, &p, &[("identifier", &email)]).await;
+        assert_eq!(step(&a.body), "password");
+        let forgot = format!("{}/forgot", p.action);
+        let r = b.post(&forgot, &[("csrf", &p.csrf)]).await;
+        let a = b.get(&format!("{}{}", s.base, r.location.unwrap())).await;
+        assert_eq!(step(&a.body), "code", "{}", a.body);
+        // A grant whose session idled out before the reset.
+        let stale = signed_in(&s, &mut Browser::new(), &client, &email).await;
+        let stale_sid = decode(stale["id_token"].as_str().unwrap()).1["sid"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        s.sql(&format!(
+            "DELETE FROM sso_sessions WHERE sid = '{stale_sid}'"
+        ))
+        .await;
+        let code = s.last_code(&email);
+        let r = b
+            .post(&p.action, &[("csrf", &p.csrf), ("code", &code)])
+            .await;
+        let a = b.get(&format!("{}{}", s.base, r.location.unwrap())).await;
+        assert_eq!(step(&a.body), "set-password", "{}", a.body);
+        let r = b
+            .post(
+                &p.action,
+                &[("csrf", &p.csrf), ("new_password", "a brand new secret 9")],
+            )
+            .await;
+        assert!(r.location.unwrap_or_default().starts_with(REDIRECT));
+        let stale_rt = stale["refresh_token"].as_str().unwrap();
+        assert_eq!(
+            refresh(&s, &client, stale_rt).await,
+            400,
+            "the grant outlived the new password"
+        );
+    }
+}
+
+/// Finding 8 (medium): after a sign-in with "Stay signed in" unticked, a step-up to LoA2 made
+/// the session persistent again and dropped `td_sls`.
+#[tokio::test]
+async fn step_up_keeps_the_choice_not_to_stay_signed_in() {
+    for backend in backends() {
+        let s = Server::start_on("warn", backend).await;
+        let client = s.client(r#","sso":true,"stay_signed_in":{"visible":true,"default":true}"#);
+        let cid = client["client_id"].as_str().unwrap();
+        let phone = "+4791100021";
+        let (code, _, err) = s.cli(
+            &["accounts", "create", "--phone", phone, "--password-stdin"],
+            &format!("{PASSWORD}\n"),
+        );
+        assert_eq!(code, 0, "{err}");
+        // LoA1 by SMS, the box unticked (an unticked checkbox sends nothing).
+        let mut b = Browser::new();
+        let (url, _) = authorize_url(&s, cid, "");
+        let p = pending(&s, &mut b, &url).await;
+        let a = submit(&mut b, &s.base, &p, &[("identifier", phone)]).await;
+        assert_eq!(step(&a.body), "code", "{}", a.body);
+        let code = s.last_code(phone);
+        let r = b
+            .post(&p.action, &[("csrf", &p.csrf), ("code", &code)])
+            .await;
+        let landed = r.location.unwrap_or_default();
+        assert!(landed.starts_with(REDIRECT), "{landed}");
+        let first = r
+            .set_cookies
+            .iter()
+            .find(|c| c.starts_with("cid_session="))
+            .unwrap();
+        assert!(!first.contains("Max-Age"), "{first}");
+
+        // Step-up: only the password, and the session stays a browser session.
+        let (url, flow) = authorize_url(&s, cid, "&acr_values=2");
+        let p = pending(&s, &mut b, &url).await;
+        assert_eq!(step(&p.body), "password", "{}", p.body);
+        let r = b
+            .post(&p.action, &[("csrf", &p.csrf), ("password", PASSWORD)])
+            .await;
+        let landed = r.location.clone().unwrap_or_default();
+        assert!(landed.starts_with(REDIRECT), "{landed}");
+        let cookie = r
+            .set_cookies
+            .iter()
+            .find(|c| c.starts_with("cid_session="))
+            .unwrap();
+        assert!(
+            !cookie.contains("Max-Age"),
+            "step-up made it persistent: {cookie}"
+        );
+        let tokens = exchange(&s, &client, &query(&landed)["code"], &flow.verifier).await;
+        let id = decode(tokens["id_token"].as_str().unwrap()).1;
+        assert_eq!(id["acr"], "2");
+        assert_eq!(id["td_sls"], true, "{id}");
+    }
+}

@@ -11,7 +11,6 @@ use serde_json::json;
 
 use super::{Me, require, require_form, say_notice, see_other};
 use crate::error::page_store_error;
-use crate::logout::backchannel::{EndReason, session_ended};
 use crate::state::AppState;
 
 const HERE: &str = "/account/password";
@@ -132,19 +131,12 @@ pub async fn strength(State(state): State<AppState>, headers: HeaderMap, body: B
     r
 }
 
-/// Every session of the account but this one ends, with what it issued.
+/// Every session of the account but this one ends, with what it issued, and every grant but
+/// this session's is revoked (native apps' refresh tokens included).
 async fn end_other_sessions(
     state: &AppState,
     me: &Me,
 ) -> Result<(), connectid_core::store::StoreError> {
-    let sessions = state
-        .store
-        .sessions_of_account(&me.account.id, state.now())
-        .await?;
-    for s in sessions.iter().filter(|s| s.sid != me.session.sid) {
-        if state.store.delete_session_by_sid(&s.sid).await? {
-            session_ended(state, &s.sid, &me.account.id, EndReason::Revoked).await?;
-        }
-    }
+    crate::sessions::end_all_but(state, &me.account.id, Some(&me.session)).await?;
     Ok(())
 }

@@ -65,27 +65,6 @@ pub async fn session_ended(
     Ok(())
 }
 
-/// Ends every session of an account ("sign out everywhere", an administrator's revocation);
-/// returns how many there were. Only sessions this call deleted are announced, so a logout
-/// racing with it does not notify twice.
-pub async fn end_sessions_of_account(
-    state: &AppState,
-    account_id: &str,
-) -> Result<u64, StoreError> {
-    let mut ended = 0;
-    for s in state
-        .store
-        .sessions_of_account(account_id, state.now())
-        .await?
-    {
-        if state.store.delete_session_by_sid(&s.sid).await? {
-            ended += 1;
-            session_ended(state, &s.sid, account_id, EndReason::Revoked).await?;
-        }
-    }
-    Ok(ended)
-}
-
 /// One client is signed out of the account's sessions `sids` ("disconnect" in My account):
 /// a logout token per session, to the client's back-channel URI when it registered one.
 pub fn tell_client(state: &AppState, client: &ClientRecord, account_id: &str, sids: &[String]) {

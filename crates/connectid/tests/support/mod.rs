@@ -314,6 +314,32 @@ impl Server {
         out
     }
 
+    /// Runs one statement on the server's database: what only time could otherwise do (a
+    /// session that idled out and was purged).
+    pub async fn sql(&self, statement: &str) {
+        match &self.backend {
+            Backend::Sqlite => {
+                let url = format!("sqlite://{}", self.dir.join("c.db").display());
+                let mut c = <sqlx::SqliteConnection as sqlx::Connection>::connect(&url)
+                    .await
+                    .unwrap();
+                sqlx::raw_sql(sqlx::AssertSqlSafe(statement.to_string()))
+                    .execute(&mut c)
+                    .await
+                    .unwrap();
+            }
+            Backend::Postgres { url, .. } => {
+                let mut c = <sqlx::PgConnection as sqlx::Connection>::connect(url)
+                    .await
+                    .unwrap();
+                sqlx::raw_sql(sqlx::AssertSqlSafe(statement.to_string()))
+                    .execute(&mut c)
+                    .await
+                    .unwrap();
+            }
+        }
+    }
+
     /// The database files' bytes (main file and write-ahead log), for secrets at rest.
     pub fn database_bytes(&self) -> Vec<u8> {
         ["c.db", "c.db-wal"]
