@@ -202,6 +202,11 @@ pub struct ClientMetadata {
     /// default: approval skips the browser, so an app must ask for it.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub app2app: bool,
+    /// The lowest level of assurance this service accepts: a request asking for less (with
+    /// `acr_values` or a `claims` request) is raised to it. `default_acr_values` is only a
+    /// default, which the request's parameters replace.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub minimum_acr: Option<Acr>,
 }
 
 fn default_grant_types() -> Vec<GrantType> {
@@ -355,14 +360,15 @@ impl ClientMetadata {
         // signed in (a public computer must not keep a password-level session).
         if self.sso
             && self.application_type == ApplicationType::Web
-            && self
+            && (self
                 .default_acr_values
                 .iter()
                 .any(|a| *a > crate::oidc::Acr::Phone)
+                || self.minimum_acr > Some(crate::oidc::Acr::Phone))
             && !self.stay_signed_in().visible
         {
             return bad(
-                "a web client with sso and default_acr_values above \"1\" must show the stay signed in checkbox (stay_signed_in.visible: true)",
+                "a web client with sso and default_acr_values or minimum_acr above \"1\" must show the stay signed in checkbox (stay_signed_in.visible: true)",
             );
         }
         if self.token_endpoint_auth_method == TokenEndpointAuthMethod::PrivateKeyJwt

@@ -75,6 +75,7 @@ impl ServiceSpec {
             "token_endpoint_auth_method": "client_secret_basic",
             "grant_types": ["authorization_code", "refresh_token"],
             "default_acr_values": [self.acr],
+            "minimum_acr": self.acr,
             "sso": self.sso,
             "require_email": self.require_email,
             "consent": "implicit",

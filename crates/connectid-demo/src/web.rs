@@ -429,6 +429,14 @@ async fn callback(
         Ok(s) => s,
         Err(e) => return back_with_error(spec, &e.to_string()),
     };
+    // A careful relying party checks the level it got, not the one it asked for: a request
+    // can be changed in the browser (acr_values=1 on a LoA2 service).
+    if signed_in.acr.as_str() < spec.acr {
+        return back_with_error(
+            spec,
+            "the sign-in was at a lower level than this service needs",
+        );
+    }
     // td_sls: the person chose not to stay signed in, so the service forgets them with the
     // browser session too.
     let max_age = (!signed_in.td_sls).then_some(REMEMBERED);

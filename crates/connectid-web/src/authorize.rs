@@ -215,7 +215,8 @@ pub(crate) fn parse_request(
         .and_then(|c| c.essential_acr)
         .or_else(|| p.get("acr_values").and_then(lowest_supported_acr))
         .or_else(|| meta.default_acr_values.iter().min().copied())
-        .unwrap_or(Acr::Phone);
+        .unwrap_or(Acr::Phone)
+        .max(meta.minimum_acr.unwrap_or(Acr::Phone));
     let nonce = p.get("nonce").map(str::to_string);
     if nonce.as_ref().is_some_and(|n| n.len() > 512) {
         return Err(invalid("nonce is too long"));
@@ -333,6 +334,16 @@ async fn decide(
         },
         None => None,
     };
+    // A locked login_hint names the only person who may sign in: a session of anyone else
+    // neither answers nor is re-authenticated (its owner's phone would get the code).
+    let session = match session {
+        Some(s) if req.login_hint_locked => match hinted_account(&state, &req).await {
+            Ok(owner) if owner.as_deref() == Some(s.account_id.as_str()) => Some(s),
+            Ok(_) => None,
+            Err(e) => return page_store_error(&state, e),
+        },
+        other => other,
+    };
     match session_fit(session.as_ref(), &client, &req, now) {
         SessionFit::Fits => {
             let Some(s) = session else {
@@ -396,6 +407,20 @@ async fn decide(
         }
     }
     signin::start(&state, &client, req, &headers, None, &ip).await
+}
+
+/// The account that owns the request's `login_hint`, if it names one.
+async fn hinted_account(
+    state: &AppState,
+    req: &AuthRequest,
+) -> Result<Option<String>, connectid_core::store::StoreError> {
+    let Some(hint) = req.login_hint.as_deref() else {
+        return Ok(None);
+    };
+    let Ok(identifier) = Identifier::parse(hint, state.settings.default_phone_region) else {
+        return Ok(None);
+    };
+    Ok(state.store.find_account(&identifier).await?.map(|a| a.id))
 }
 
 /// Why a request that asserts a phone number is refused.

@@ -120,24 +120,41 @@ async fn handle(state: &AppState, headers: &HeaderMap, p: Params, is_post: bool)
         redirect = Some(uri.to_string());
     }
     // Without proof that the request comes from the person's own service, ask first, so a
-    // third-party page cannot sign people out.
+    // third-party page cannot sign people out. An ID token is that proof only when it was
+    // issued in this browser's session (its `sub` and `sid`): anyone has an ID token of
+    // their own to put in a link.
     let confirmed = is_post && {
         let form = p.get("csrf").unwrap_or("");
         let cookie = cookies::get(headers, CSRF_COOKIE).unwrap_or_default();
         !form.is_empty() && constant_time_eq(form.as_bytes(), cookie.as_bytes())
     };
-    if hint.is_none() && !confirmed {
+    let session = match cookies::get(headers, cookies::SESSION) {
+        Some(c) => match state.store.get_session(&hash_secret(&c), state.now()).await {
+            Ok(s) => s,
+            Err(e) => return page_store_error(state, e),
+        },
+        None => None,
+    };
+    let hint_is_this_session = match (&hint, &session) {
+        (Some(claims), Some(s)) => {
+            claims.get("sub").and_then(Value::as_str) == Some(s.account_id.as_str())
+                && claims.get("sid").and_then(Value::as_str) == Some(s.sid.as_str())
+        }
+        // Nothing to sign out: a hint is enough to go back to the service.
+        (Some(_), None) => true,
+        (None, _) => false,
+    };
+    if !hint_is_this_session && !confirmed {
         let csrf = random_token();
         let mut carry = Map::new();
-        for k in [
-            "client_id",
-            "post_logout_redirect_uri",
-            "state",
-            "ui_locales",
-        ] {
+        for k in ["post_logout_redirect_uri", "state", "ui_locales"] {
             if let Some(v) = p.get(k) {
                 carry.insert(k.into(), json!(v));
             }
+        }
+        // The client named by the hint, so the confirmed logout can still go back to it.
+        if let Some(id) = &client_id {
+            carry.insert("client_id".into(), json!(id));
         }
         let mut r = state.pages.page(
             StatusCode::OK,

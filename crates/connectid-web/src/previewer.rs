@@ -144,9 +144,29 @@ struct Problem {
     detail: Option<String>,
 }
 
-pub async fn get(State(state): State<AppState>, RawQuery(query): RawQuery) -> Response {
+pub async fn get(
+    State(state): State<AppState>,
+    RawQuery(query): RawQuery,
+    headers: axum::http::HeaderMap,
+) -> Response {
+    if !state.settings.previewer_enabled {
+        return crate::pages::not_found().await;
+    }
     let params = Params::parse(query.unwrap_or_default().as_bytes());
+    // A link may carry pasted metadata (the language switcher's do); from another site's
+    // page it would show any name, message and logo on our address, as a POST would.
+    if params.has("metadata") && cross_site(&headers) {
+        return crate::error::error_page(&state, StatusCode::FORBIDDEN, "error-form-expired");
+    }
     handle(&state, &Settings::from_params(&params), false).await
+}
+
+/// Whether the browser says the request came from another site's page.
+fn cross_site(headers: &axum::http::HeaderMap) -> bool {
+    headers
+        .get("sec-fetch-site")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|site| site != "same-origin" && site != "none")
 }
 
 /// Pasted metadata (too long for a link) comes as a form body; the query may add to it.
@@ -159,11 +179,10 @@ pub async fn post(
     // Pasted metadata may carry any name, logo and message: a page elsewhere must not be able
     // to post it here and show a person a sign-in page on our address with someone else's
     // branding. Browsers say where a form came from; only our own page may send one.
-    if headers
-        .get("sec-fetch-site")
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|site| site != "same-origin" && site != "none")
-    {
+    if !state.settings.previewer_enabled {
+        return crate::pages::not_found().await;
+    }
+    if cross_site(&headers) {
         return crate::error::error_page(&state, StatusCode::FORBIDDEN, "error-form-expired");
     }
     let mut raw = body.to_vec();

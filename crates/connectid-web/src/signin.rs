@@ -1069,18 +1069,8 @@ async fn route_identifier(
         }
         return Ok(());
     }
-    if ctx.p.account_id.is_none()
-        && let Some(n) = limited(
-            ctx.state
-                .limits
-                .hit(Limit::AccountCreationPerIp, &ctx.ip)
-                .await,
-        )?
-    {
-        ctx.p.error = Some(n);
-        ctx.p.step = Step::Identifier;
-        return Ok(());
-    }
+    // A new identifier is counted against `account_creation_per_ip` when its code is
+    // verified (`on_code`), not here: a known and an unknown number get the same answer.
     match send_code(ctx, &identifier, false).await? {
         Ok(()) => ctx.p.step = Step::Code,
         Err(msg) => {
@@ -1297,6 +1287,15 @@ async fn on_code(ctx: &mut Ctx<'_>, params: &Params, headers: &HeaderMap) -> Ste
         Some(id) => state.store.get_account(id).await?,
         None => None,
     };
+    // A new account is counted when its identifier is proven: before, refusing to send the
+    // code told known numbers from unknown ones once an address had used its quota.
+    if account.is_none()
+        && let Some(n) = limited(state.limits.hit(Limit::AccountCreationPerIp, &ctx.ip).await)?
+    {
+        ctx.p.error = Some(n);
+        ctx.p.step = Step::Identifier;
+        return Ok(None);
+    }
     let needs_password = ctx.p.req.acr == Acr::Password || !identifier.is_phone();
     match account {
         Some(_) if ctx.p.resetting => {

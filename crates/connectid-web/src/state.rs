@@ -30,6 +30,8 @@ pub struct WebSettings {
     pub password_policy: Policy,
     /// Bearer token `/metrics` asks for; `None` leaves it open (block it at the proxy).
     pub metrics_token: Option<String>,
+    /// `[previewer] enabled`: the flow previewer at `/flow-previewer` (off: 404).
+    pub previewer_enabled: bool,
     /// Parent domain of the SSO cookie (`[session] cookie_domain`); `None`: this host only.
     pub cookie_domain: Option<String>,
 }
@@ -214,6 +216,7 @@ mod tests {
             default_phone_region: Default::default(),
             trusted_proxies: Vec::new(),
             forwarded_proxies: Vec::new(),
+            previewer_enabled: true,
             msisdn_header: "X-MSISDN".into(),
             password_policy: Default::default(),
             metrics_token: None,

@@ -168,6 +168,15 @@ async fn verify_assertion(
             .and_then(Value::as_array)
             .ok_or_else(|| fail("the client's jwks has no keys"))?,
         (None, Some(uri)) => {
+            // A client already over its failure limit gets no outbound fetch on its behalf.
+            if state.client_jwks.would_fetch(uri, kid, state.now())
+                && let Ok(Decision::Limited { retry_after }) = state
+                    .limits
+                    .peek(Limit::ClientAuthFailuresPerClient, &client.client_id)
+                    .await
+            {
+                return Err(OAuthError::too_many(retry_after));
+            }
             fetched = state
                 .client_jwks
                 .keys(state.http.as_ref(), uri, kid, state.now())

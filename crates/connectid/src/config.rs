@@ -30,6 +30,7 @@ pub struct Config {
     pub email: Email,
     pub mobile_network: MobileNetwork,
     pub http: Http,
+    pub previewer: Previewer,
     pub keys: Keys,
     /// What a new password must satisfy (`min_score`, zxcvbn's 0–4).
     pub password: connectid_core::password::Policy,
@@ -110,6 +111,20 @@ pub struct Http {
     pub forwarded_proxies: Vec<String>,
 }
 
+/// The flow previewer: on by default (developers tune their sign-in screens with it); an
+/// operator who does not want it public turns it off.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Previewer {
+    pub enabled: bool,
+}
+
+impl Default for Previewer {
+    fn default() -> Self {
+        Self { enabled: true }
+    }
+}
+
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Keys {
@@ -129,6 +144,7 @@ impl Default for Config {
             email: Email::default(),
             mobile_network: MobileNetwork::default(),
             http: Http::default(),
+            previewer: Previewer::default(),
             keys: Keys::default(),
             password: connectid_core::password::Policy::default(),
             rate_limits: connectid_core::ratelimit::RateLimitSettings::default(),
@@ -190,6 +206,7 @@ const ENV_KEYS: &[(&str, &str)] = &[
     ("mobile_network", "trusted_proxies"),
     ("mobile_network", "msisdn_header"),
     ("http", "forwarded_proxies"),
+    ("previewer", "enabled"),
     ("keys", "encryption_key"),
     ("audit", "retention_days"),
     ("metrics", "token"),
@@ -256,6 +273,12 @@ pub fn load(
                     .map(|s| toml::Value::String(s.into()))
                     .collect(),
             )
+        } else if key == "enabled" {
+            match value.trim() {
+                "true" => toml::Value::Boolean(true),
+                "false" => toml::Value::Boolean(false),
+                _ => toml::Value::String(value.clone()),
+            }
         } else if key == "retention_days" {
             // Numbers from the environment: a bad one is reported by the key, like the file.
             value

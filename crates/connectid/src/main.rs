@@ -673,6 +673,7 @@ async fn serve(mut cfg: Config, demo: bool) -> Result<(), Failure> {
         default_phone_region: cfg.phone_region()?,
         trusted_proxies: cfg.trusted_proxies()?,
         forwarded_proxies: cfg.forwarded_proxies()?,
+        previewer_enabled: cfg.previewer.enabled,
         msisdn_header: cfg.mobile_network.msisdn_header.clone(),
         password_policy: cfg.password,
         metrics_token: Some(cfg.metrics.token.clone()).filter(|t| !t.is_empty()),

@@ -2009,8 +2009,10 @@ async fn account_pages_resolver_ticket_and_exchange_refuse_hostile_input() {
     }
 }
 
-/// Behind the operator's proxy (security review, finding 3): a repeated or folded phone-number
-/// header, and a ticket without the request's code_challenge, are refused and change nothing.
+/// Behind the operator's proxy (security review, findings 1, 3, 7, 9): a repeated or folded
+/// phone-number header and a ticket without the request's code_challenge are refused; a
+/// foreign ticket, another person's `id_token_hint` and another account's locked hint sign
+/// nobody in or out.
 #[tokio::test]
 async fn the_operator_network_refuses_hostile_assertions() {
     use Expect::*;
@@ -2022,6 +2024,36 @@ async fn the_operator_network_refuses_hostile_assertions() {
         )
         .await;
         let cid = s.client("")["client_id"].as_str().unwrap().to_string();
+        // A browser signed in as one person, and another person's ID token.
+        let sso = s.client(r#","sso":true"#);
+        let sso_id = sso["client_id"].as_str().unwrap().to_string();
+        let (me, them) = (
+            format!("m{}@example.com", random_id()),
+            format!("t{}@example.com", random_id()),
+        );
+        s.account(&me);
+        s.account(&them);
+        let mut b = Browser::new();
+        let (url, _) = authorize_url(&s, &sso_id, "");
+        sign_in_with_password(&s, &mut b, &url, &me).await;
+        let (url, flow) = authorize_url(&s, &sso_id, "");
+        let landed = sign_in_with_password(&s, &mut Browser::new(), &url, &them).await;
+        let foreign = exchange(&s, &sso, &query(&landed)["code"], &flow.verifier).await;
+        let foreign = foreign["id_token"].as_str().unwrap().to_string();
+        // A ticket bound to another request's challenge.
+        let ticket = big(40);
+        let r = reqwest::Client::new()
+            .get(format!(
+                "{}/mobile-network/identify?ticket={ticket}&code_challenge={}",
+                s.base,
+                pkce_s256("the app's own verifier")
+            ))
+            .header("x-connectid-app", "a")
+            .header("x-msisdn", "+4791234568")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 204);
         let identify = |extra: &str| {
             get(format!(
                 "/mobile-network/identify?ticket={}{extra}",
@@ -2075,9 +2107,31 @@ async fn the_operator_network_refuses_hostile_assertions() {
                 )),
                 OAuth(400, "invalid_request", "code_challenge"),
             ),
+            // A foreign ticket is spent and signs nobody in: the pages ask as usual.
+            case(
+                "authorize with a ticket bound to another request",
+                get(authz(&cid, &format!("&mobile_network_ticket={ticket}"))),
+                Status(303),
+            )
+            .may_change(&["interactions"]),
+            case(
+                "logout with another person's id_token_hint",
+                get(format!("/logout?id_token_hint={foreign}")).cookies(&b),
+                Confirm,
+            ),
+            case(
+                "authorize with another account's locked login_hint",
+                get(authz(
+                    &sso_id,
+                    &format!("&login_hint={}&login_hint_locked=true", enc(&them)),
+                ))
+                .cookies(&b),
+                Status(303),
+            )
+            .may_change(&["interactions"]),
         ];
         let n = run(&s, cases).await;
-        assert_eq!(n, 6);
+        assert_eq!(n, 9);
     }
 }
 

@@ -561,3 +561,207 @@ async fn step_up_keeps_the_choice_not_to_stay_signed_in() {
         assert_eq!(id["td_sls"], true, "{id}");
     }
 }
+
+/// A browser at the code step for `identifier`: the browser and the page.
+async fn at_code_step(s: &Server, cid: &str, identifier: &str) -> (Browser, Pending, Answer) {
+    let mut b = Browser::new();
+    let (url, _) = authorize_url(s, cid, "");
+    let p = pending(s, &mut b, &url).await;
+    let a = submit(&mut b, &s.base, &p, &[("identifier", identifier)]).await;
+    (b, p, a)
+}
+
+/// Finding 6 (medium): once an address had used its `account_creation_per_ip`, unknown
+/// numbers got "Too many attempts" and known ones the code page: free enumeration. Now the
+/// quota is counted when a new number's code is verified, and both get the code page.
+#[tokio::test]
+async fn known_and_unknown_numbers_get_the_same_answer() {
+    for backend in backends() {
+        let s = Server::start_with(
+            "warn",
+            backend,
+            "[rate_limits]\naccount_creation_per_ip = { max = 2, per_secs = 3600 }\n",
+        )
+        .await;
+        let cid = s.client("")["client_id"].as_str().unwrap().to_string();
+        let known = "+4791100030";
+        let (code, _, err) = s.cli(&["accounts", "create", "--phone", known], "");
+        assert_eq!(code, 0, "{err}");
+        let mut waiting = Vec::new();
+        for n in ["+4791100031", "+4791100032", "+4791100033", "+4791100034"] {
+            let (b, p, a) = at_code_step(&s, &cid, n).await;
+            assert_eq!(step(&a.body), "code", "{n}: {}", a.body);
+            waiting.push((n, b, p));
+        }
+        let (_, _, a) = at_code_step(&s, &cid, known).await;
+        assert_eq!(step(&a.body), "code");
+        // Two new accounts are made; the third proven number hears the wait.
+        for (i, (n, mut b, p)) in waiting.into_iter().take(3).enumerate() {
+            let code = s.last_code(n);
+            let r = b
+                .post(&p.action, &[("csrf", &p.csrf), ("code", &code)])
+                .await;
+            let loc = r.location.unwrap_or_default();
+            if i < 2 {
+                assert!(loc.starts_with(REDIRECT), "{n}: {loc}");
+            } else {
+                // Shown at once, with 400 (a reload does not repeat it).
+                assert_eq!(r.status, 400, "{n}: {loc}");
+                assert!(r.body.contains("role=\"alert\""), "{}", r.body);
+                assert_eq!(step(&r.body), "identifier");
+            }
+        }
+    }
+}
+
+/// Finding 7 (medium): with a session for A, `login_hint=<B>&login_hint_locked=true` returned
+/// a code for A. Now only B may sign in: A's session neither answers nor is re-authenticated.
+#[tokio::test]
+async fn a_locked_hint_is_never_answered_by_another_session() {
+    for backend in backends() {
+        let s = Server::start_on("warn", backend).await;
+        let client = s.client(r#","sso":true"#);
+        let cid = client["client_id"].as_str().unwrap();
+        let a_email = format!("a{}@example.com", random_id());
+        let b_email = format!("b{}@example.com", random_id());
+        let a_sub = s.account(&a_email);
+        s.account(&b_email);
+        let mut b = Browser::new();
+        signed_in(&s, &mut b, &client, &a_email).await;
+        let locked = format!("&login_hint={}&login_hint_locked=true", enc(&b_email));
+        let (url, _) = authorize_url(&s, cid, &locked);
+        let r = b.get(&url).await;
+        let loc = r.location.unwrap_or_default();
+        assert!(
+            loc.starts_with("/signin/"),
+            "answered by A's session: {loc}"
+        );
+        let page = b.get(&format!("{}{loc}", s.base)).await;
+        assert_eq!(step(&page.body), "identifier");
+        assert!(page.body.contains(&b_email), "{}", page.body);
+        let (url, _) = authorize_url(&s, cid, &format!("{locked}&prompt=none"));
+        let r = b.get(&url).await;
+        assert_eq!(query(&r.location.unwrap())["error"], "login_required");
+        let (url, _) = authorize_url(&s, cid, &format!("{locked}&prompt=login"));
+        let before = s.outbox().len();
+        let r = b.get(&url).await;
+        assert!(r.location.unwrap_or_default().starts_with("/signin/"));
+        assert_eq!(s.outbox().len(), before, "a code went to A");
+        // A's own locked hint is still an SSO hit.
+        let (url, _) = authorize_url(
+            &s,
+            cid,
+            &format!("&login_hint={}&login_hint_locked=true", enc(&a_email)),
+        );
+        let r = b.get(&url).await;
+        assert!(r.location.unwrap_or_default().starts_with(REDIRECT));
+        assert_eq!(sso_sub(&s, &mut b, &client).await, a_sub);
+    }
+}
+
+/// Finding 9 (low): `GET /logout?id_token_hint=<the attacker's own ID token>` signed the victim
+/// out. A hint proves the request only when it was issued in this browser's session.
+#[tokio::test]
+async fn a_foreign_id_token_hint_does_not_sign_anyone_out() {
+    for backend in backends() {
+        let s = Server::start_on("warn", backend).await;
+        let client = s.client(r#","sso":true"#);
+        let email = format!("v{}@example.com", random_id());
+        let victim = s.account(&email);
+        let mut b = Browser::new();
+        let own = signed_in(&s, &mut b, &client, &email).await;
+        let attacker_email = format!("x{}@example.com", random_id());
+        s.account(&attacker_email);
+        let theirs = signed_in(&s, &mut Browser::new(), &client, &attacker_email).await;
+        let hint = |t: &Value| {
+            format!(
+                "{}/logout?id_token_hint={}&post_logout_redirect_uri={}",
+                s.base,
+                t["id_token"].as_str().unwrap(),
+                enc(BYE)
+            )
+        };
+        let a = b.get(&hint(&theirs)).await;
+        assert_eq!(a.status, 200, "{:?}", a.location);
+        assert_eq!(step(&a.body), "logout", "{}", a.body);
+        assert_eq!(sso_sub(&s, &mut b, &client).await, victim);
+        assert_eq!(
+            userinfo_status(&s, own["access_token"].as_str().unwrap()).await,
+            200
+        );
+        // The person's own service signs them out at once, and back to it.
+        let a = b.get(&hint(&own)).await;
+        assert_eq!(a.location.as_deref(), Some(BYE), "{}", a.body);
+        assert_eq!(
+            userinfo_status(&s, own["access_token"].as_str().unwrap()).await,
+            401
+        );
+    }
+}
+
+/// Finding 10 (low): a cross-site link rendered a sign-in page with any branding; and the
+/// operator can turn the previewer off.
+#[tokio::test]
+async fn the_previewer_refuses_cross_site_branding_and_can_be_off() {
+    let metadata = enc(r#"{"client_name":"Your bank","redirect_uris":["https://x.example/cb"]}"#);
+    let path = format!("/flow-previewer?metadata={metadata}&step=identifier");
+    let s = Server::start("warn").await;
+    let mut b = Browser::new();
+    let a = b
+        .send(
+            b.http
+                .get(format!("{}{path}", s.base))
+                .header("Sec-Fetch-Site", "cross-site"),
+        )
+        .await;
+    assert_eq!(a.status, 403, "{}", a.body);
+    assert!(!a.body.contains("Your bank"));
+    let a = b
+        .send(
+            b.http
+                .get(format!("{}{path}", s.base))
+                .header("Sec-Fetch-Site", "same-origin"),
+        )
+        .await;
+    assert_eq!(a.status, 200);
+    assert!(a.body.contains("Your bank"));
+    drop(s);
+    let s = Server::start_with("warn", Backend::Sqlite, "[previewer]\nenabled = false\n").await;
+    let a = b.get(&format!("{}/flow-previewer", s.base)).await;
+    assert_eq!(a.status, 404);
+}
+
+/// Finding 12 (low): `default_acr_values` is only a default; `minimum_acr` raises a lower
+/// `acr_values` (or `claims` request) to the service's level.
+#[tokio::test]
+async fn minimum_acr_raises_what_the_request_asks_for() {
+    for backend in backends() {
+        let s = Server::start_on("warn", backend).await;
+        let client = s.client(r#","minimum_acr":"2","default_acr_values":["2"]"#);
+        let cid = client["client_id"].as_str().unwrap();
+        let phone = "+4791100040";
+        let (code, _, err) = s.cli(
+            &["accounts", "create", "--phone", phone, "--password-stdin"],
+            &format!("{PASSWORD}\n"),
+        );
+        assert_eq!(code, 0, "{err}");
+        for extra in [
+            "&acr_values=1",
+            &format!(
+                "&claims={}",
+                enc(r#"{"id_token":{"acr":{"essential":true,"value":"1"}}}"#)
+            ),
+        ] {
+            let mut b = Browser::new();
+            let (url, _) = authorize_url(&s, cid, extra);
+            let p = pending(&s, &mut b, &url).await;
+            let a = submit(&mut b, &s.base, &p, &[("identifier", phone)]).await;
+            assert_eq!(step(&a.body), "password", "{extra}: an SMS code was enough");
+        }
+        let (code, _, err) = s.cli(
+            &["clients", "create"],
+            &format!(r#"{{"redirect_uris":["{REDIRECT}"],"minimum_acr":"3"}}"#),
+        );
+        assert_eq!(code, 2, "{err}");
+    }
+}

@@ -4,7 +4,9 @@
 //! know triggers one refetch (the client may have rotated its keys), but at most one per
 //! [`MIN_REFETCH`] seconds per URI: anyone can send an assertion naming a client, and random
 //! kids must not turn connectid into a request amplifier against the client's server.
-//! Answers are bounded in size and time.
+//! Answers are bounded in size and time. A failed fetch is remembered for [`MIN_REFETCH`]
+//! seconds too: forged assertions against a client whose `jwks_uri` is down must not each
+//! cost an outbound request (security review, finding 11).
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -30,11 +32,15 @@ pub enum JwksError {
     TooLarge,
     #[error("the answer is not a JWK set")]
     NotAJwkSet,
+    #[error("the last fetch failed less than {MIN_REFETCH} seconds ago")]
+    RecentlyFailed,
 }
 
 struct Entry {
     keys: Arc<Vec<Value>>,
     fetched_at: i64,
+    /// The fetch at `fetched_at` failed; `keys` is empty.
+    failed: bool,
 }
 
 /// The cache, shared by every request on this node.
@@ -47,6 +53,7 @@ pub struct ClientJwks {
 enum Plan {
     Use(Arc<Vec<Value>>),
     Fetch,
+    Failed,
 }
 
 impl ClientJwks {
@@ -60,19 +67,29 @@ impl ClientJwks {
     ) -> Result<Arc<Vec<Value>>, JwksError> {
         match self.plan(uri, kid, now) {
             Plan::Use(keys) => Ok(keys),
+            Plan::Failed => Err(JwksError::RecentlyFailed),
             Plan::Fetch => {
-                let keys = Arc::new(fetch(http.ok_or(JwksError::NoClient)?, uri).await?);
-                let mut entries = self.lock();
-                entries.insert(
+                let fetched = fetch(http.ok_or(JwksError::NoClient)?, uri).await;
+                let (keys, failed) = match &fetched {
+                    Ok(k) => (Arc::new(k.clone()), false),
+                    Err(_) => (Arc::new(Vec::new()), true),
+                };
+                self.lock().insert(
                     uri.to_string(),
                     Entry {
                         keys: keys.clone(),
                         fetched_at: now,
+                        failed,
                     },
                 );
-                Ok(keys)
+                fetched.map(|_| keys)
             }
         }
+    }
+
+    /// Whether a lookup now would go out to `uri`: the caller checks its rate limit first.
+    pub fn would_fetch(&self, uri: &str, kid: Option<&str>, now: i64) -> bool {
+        matches!(self.plan(uri, kid, now), Plan::Fetch)
     }
 
     fn plan(&self, uri: &str, kid: Option<&str>, now: i64) -> Plan {
@@ -81,6 +98,13 @@ impl ClientJwks {
             return Plan::Fetch;
         };
         let age = now - e.fetched_at;
+        if e.failed {
+            return if (0..MIN_REFETCH).contains(&age) {
+                Plan::Failed
+            } else {
+                Plan::Fetch
+            };
+        }
         if !(0..TTL).contains(&age) {
             return Plan::Fetch;
         }
@@ -184,6 +208,32 @@ mod tests {
 
     fn kids(keys: &[Value]) -> Vec<&str> {
         keys.iter().filter_map(|k| k["kid"].as_str()).collect()
+    }
+
+    /// Finding 11: forty forged assertions against a failing jwks_uri made forty fetches.
+    #[tokio::test]
+    async fn a_failing_uri_is_asked_once_per_min_refetch() {
+        let s = serve(json!({"not": "a key set"})).await;
+        let http = reqwest::Client::new();
+        let cache = ClientJwks::default();
+        for i in 0..40 {
+            assert!(
+                cache
+                    .keys(Some(&http), &s.uri, Some(&format!("k{i}")), 1000 + i / 4)
+                    .await
+                    .is_err()
+            );
+        }
+        assert_eq!(s.hits.load(Ordering::SeqCst), 1);
+        assert!(!cache.would_fetch(&s.uri, None, 1000 + MIN_REFETCH - 1));
+        assert!(cache.would_fetch(&s.uri, None, 1000 + MIN_REFETCH));
+        *s.keys.lock().unwrap() = set(&["a"]);
+        let k = cache
+            .keys(Some(&http), &s.uri, Some("a"), 1000 + MIN_REFETCH)
+            .await
+            .unwrap();
+        assert_eq!(kids(&k), ["a"]);
+        assert_eq!(s.hits.load(Ordering::SeqCst), 2);
     }
 
     #[tokio::test]
