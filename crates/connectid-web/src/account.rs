@@ -502,13 +502,9 @@ pub async fn delete(State(state): State<AppState>, headers: HeaderMap, body: Byt
         return see_other("/account/delete");
     }
     let id = me.account.id.clone();
-    if let Err(e) = end_everything(&state, &id).await {
+    if let Err(e) = crate::accounts::delete(&state, &id, crate::accounts::Actor::Owner).await {
         return page_store_error(&state, e);
     }
-    if let Err(e) = state.store.delete_account(&id).await {
-        return page_store_error(&state, e);
-    }
-    crate::audit::record(&state, "account_deleted", Some(&id), None, "success", None).await;
     let mut r = state.pages.page(
         StatusCode::OK,
         "account_deleted.html",

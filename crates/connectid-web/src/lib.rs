@@ -8,6 +8,7 @@
 #![allow(clippy::result_large_err)]
 
 pub mod account;
+pub mod accounts;
 mod admin;
 mod app2app;
 pub mod audit;

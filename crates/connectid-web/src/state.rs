@@ -107,6 +107,8 @@ pub struct Shared {
     pub client_jwks: Arc<crate::token::client_jwks::ClientJwks>,
     /// This node's Prometheus counters.
     pub metrics: crate::metrics::Metrics,
+    /// Back-channel logout deliveries under way.
+    pub deliveries: Arc<crate::logout::backchannel::InFlight>,
 }
 
 impl AppState {
@@ -135,6 +137,7 @@ impl AppState {
             http: outbound_client(),
             client_jwks: Arc::new(crate::token::client_jwks::ClientJwks::default()),
             metrics,
+            deliveries: Arc::default(),
             // One node's memory until `with_limits` gives the shared store (the binary does).
             limits: Arc::new(RateLimits::new(
                 Arc::new(connectid_core::ratelimit::MemoryRateLimiter::default()),

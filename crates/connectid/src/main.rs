@@ -283,6 +283,9 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             let store = open_store(&cfg).await?;
             clients(&*store, command, clock.now()).await
         }
+        Command::Accounts {
+            command: AccountsCommand::Delete { id },
+        } => delete_account(&cfg, Arc::new(clock), &id).await,
         Command::Accounts { command } => {
             let store = open_store(&cfg).await?;
             accounts(&*store, &cfg, command, clock.now()).await
@@ -513,13 +516,28 @@ async fn accounts(
             })),
             None => return Err(Failure::Usage(format!("no account `{id}`"))),
         },
-        AccountsCommand::Delete { id } => {
-            if !store.delete_account(&id).await? {
-                return Err(Failure::Usage(format!("no account `{id}`")));
-            }
-            println!("deleted {id}");
-        }
+        AccountsCommand::Delete { id } => delete_account(cfg, Arc::new(SystemClock), &id).await?,
     }
+    Ok(())
+}
+
+/// `connectid accounts delete ID`: the same use case as "Delete account" in My account, so
+/// services hear of it (back-channel logout) and the audit log records it; the command waits
+/// (at most [`DELIVERY_DRAIN`]) for the logout tokens to be delivered before it exits.
+async fn delete_account(cfg: &Config, clock: Arc<dyn Clock>, id: &str) -> Result<(), Failure> {
+    let store = open_store(cfg).await?;
+    let mut queues = Vec::new();
+    let state = app_state(cfg, store, clock, 1, &mut queues).await?;
+    let deleted =
+        connectid_web::accounts::delete(&state, id, connectid_web::accounts::Actor::Operator)
+            .await?;
+    if !deleted {
+        return Err(Failure::Usage(format!("no account `{id}`")));
+    }
+    if !state.deliveries.settle(DELIVERY_DRAIN).await {
+        eprintln!("warning: some back-channel logout tokens were not delivered in time");
+    }
+    println!("deleted {id}");
     Ok(())
 }
 
@@ -659,43 +677,15 @@ async fn serve(mut cfg: Config, demo: bool) -> Result<(), Failure> {
     } else {
         axum::Router::new()
     };
-    let cipher = KeyCipher::new(Some(&cfg.keys.encryption_key));
-    let keyset = connectid_web::ensure_keys(&*store, &cipher, clock.now())
-        .await
-        .map_err(|e| Failure::Runtime(e.to_string()))?;
     let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
     // One core stays free of hashing, so a burst of sign-ins cannot stall everything else.
     let hashers = cores.saturating_sub(1).max(1);
-    let hasher = PasswordHasher::owasp(hashers).map_err(|e| Failure::Runtime(e.to_string()))?;
-    let settings = WebSettings {
-        issuer: cfg.issuer.clone(),
-        admin_token: Some(cfg.admin.token.clone()).filter(|t| !t.is_empty()),
-        default_phone_region: cfg.phone_region()?,
-        trusted_proxies: cfg.trusted_proxies()?,
-        forwarded_proxies: cfg.forwarded_proxies()?,
-        previewer_enabled: cfg.previewer.enabled,
-        msisdn_header: cfg.mobile_network.msisdn_header.clone(),
-        password_policy: cfg.password,
-        metrics_token: Some(cfg.metrics.token.clone()).filter(|t| !t.is_empty()),
-        cookie_domain: cfg.cookie_domain()?,
-    };
+    let mut queues = Vec::new();
     let limits =
         connectid_core::ratelimit::RateLimits::new(limiter, cfg.rate_limits.clone(), clock.clone());
-    let mut queues = Vec::new();
-    let sender: Arc<dyn MessageSender> = Arc::new(Router {
-        sms: sender(&cfg, "sms", &mut queues)?,
-        email: sender(&cfg, "email", &mut queues)?,
-    });
-    let state = AppState::new(
-        store.clone(),
-        clock.clone(),
-        settings,
-        keyset,
-        cipher.clone(),
-        hasher,
-        sender,
-    )
-    .with_limits(limits);
+    let state = app_state(&cfg, store.clone(), clock.clone(), hashers, &mut queues)
+        .await?
+        .with_limits(limits);
     spawn_maintenance(state.clone(), cfg.audit.retention_days);
     let listener = tokio::net::TcpListener::bind(addr)
         .await
@@ -715,6 +705,41 @@ async fn serve(mut cfg: Config, demo: bool) -> Result<(), Failure> {
     }
     tracing::info!("connectid stopped");
     Ok(())
+}
+
+/// The application's state for this config: what `serve` answers requests with, and what a
+/// command that runs a use case (`accounts delete`) calls the same functions with.
+async fn app_state(
+    cfg: &Config,
+    store: Arc<dyn Store>,
+    clock: Arc<dyn Clock>,
+    hashers: usize,
+    queues: &mut Vec<Arc<DeliveryQueue>>,
+) -> Result<AppState, Failure> {
+    let cipher = KeyCipher::new(Some(&cfg.keys.encryption_key));
+    let keyset = connectid_web::ensure_keys(&*store, &cipher, clock.now())
+        .await
+        .map_err(|e| Failure::Runtime(e.to_string()))?;
+    let hasher = PasswordHasher::owasp(hashers).map_err(|e| Failure::Runtime(e.to_string()))?;
+    let settings = WebSettings {
+        issuer: cfg.issuer.clone(),
+        admin_token: Some(cfg.admin.token.clone()).filter(|t| !t.is_empty()),
+        default_phone_region: cfg.phone_region()?,
+        trusted_proxies: cfg.trusted_proxies()?,
+        forwarded_proxies: cfg.forwarded_proxies()?,
+        previewer_enabled: cfg.previewer.enabled,
+        msisdn_header: cfg.mobile_network.msisdn_header.clone(),
+        password_policy: cfg.password,
+        metrics_token: Some(cfg.metrics.token.clone()).filter(|t| !t.is_empty()),
+        cookie_domain: cfg.cookie_domain()?,
+    };
+    let sender: Arc<dyn MessageSender> = Arc::new(Router {
+        sms: sender(cfg, "sms", queues)?,
+        email: sender(cfg, "email", queues)?,
+    });
+    Ok(AppState::new(
+        store, clock, settings, keyset, cipher, hasher, sender,
+    ))
 }
 
 /// Registers (or refreshes) the built-in client of the account pages, for this issuer. Its

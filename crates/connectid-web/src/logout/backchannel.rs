@@ -24,6 +24,45 @@ const LOGOUT_TOKEN_TTL: i64 = 120;
 /// Delivery attempts per client, and the waits between them.
 const BACKOFF: [Duration; 2] = [Duration::from_secs(1), Duration::from_secs(4)];
 
+/// Deliveries under way, so that a process about to exit (the CLI) can wait for them.
+#[derive(Default)]
+pub struct InFlight {
+    count: std::sync::atomic::AtomicUsize,
+    done: tokio::sync::Notify,
+}
+
+impl InFlight {
+    fn start(self: &std::sync::Arc<Self>) -> InFlightGuard {
+        self.count.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        InFlightGuard(self.clone())
+    }
+
+    /// Waits until no delivery is under way, or `limit` has passed; true when none is.
+    pub async fn settle(&self, limit: Duration) -> bool {
+        let wait = async {
+            loop {
+                let notified = self.done.notified();
+                if self.count.load(std::sync::atomic::Ordering::SeqCst) == 0 {
+                    return;
+                }
+                notified.await;
+            }
+        };
+        tokio::time::timeout(limit, wait).await.is_ok()
+    }
+}
+
+struct InFlightGuard(std::sync::Arc<InFlight>);
+
+impl Drop for InFlightGuard {
+    fn drop(&mut self) {
+        self.0
+            .count
+            .fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
+        self.0.done.notify_waiters();
+    }
+}
+
 /// What ended a session, for the logs.
 #[derive(Debug, Clone, Copy)]
 pub enum EndReason {
@@ -60,7 +99,7 @@ pub async fn session_ended(
             }
         };
         tracing::debug!(client_id = %client.client_id, ?reason, "back-channel logout queued");
-        deliver(state.http.clone(), client.client_id, uri, token);
+        deliver(state, client.client_id, uri, token);
     }
     Ok(())
 }
@@ -74,12 +113,7 @@ pub fn tell_client(state: &AppState, client: &ClientRecord, account_id: &str, si
     let now = state.now();
     for sid in sids {
         match logout_token(state, client, account_id, sid, now) {
-            Ok(token) => deliver(
-                state.http.clone(),
-                client.client_id.clone(),
-                uri.clone(),
-                token,
-            ),
+            Ok(token) => deliver(state, client.client_id.clone(), uri.clone(), token),
             Err(e) => {
                 tracing::error!(client_id = %client.client_id, error = %e, "logout token not signed");
             }
@@ -113,8 +147,11 @@ fn logout_token(
     )
 }
 
-fn deliver(http: Option<reqwest::Client>, client_id: String, uri: String, token: String) {
+fn deliver(state: &AppState, client_id: String, uri: String, token: String) {
+    let http = state.http.clone();
+    let guard = state.deliveries.start();
     tokio::spawn(async move {
+        let _guard = guard;
         let Some(http) = http else {
             tracing::error!(%client_id, "back-channel logout not sent: no HTTP client");
             return;

@@ -306,8 +306,13 @@ mod tests {
             cache.keys(Some(&http), &missing, None, 0).await,
             Err(JwksError::Status(404))
         ));
+        // A failure is remembered: the same URI is not asked again at once.
         assert!(matches!(
-            cache.keys(None, &odd.uri, None, 0).await,
+            cache.keys(Some(&http), &odd.uri, None, 1).await,
+            Err(JwksError::RecentlyFailed)
+        ));
+        assert!(matches!(
+            ClientJwks::default().keys(None, &odd.uri, None, 0).await,
             Err(JwksError::NoClient)
         ));
     }
