@@ -14,4 +14,5 @@ pub mod messages;
 pub mod oidc;
 pub mod password;
 pub mod ratelimit;
+pub mod secret;
 pub mod store;

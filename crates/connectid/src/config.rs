@@ -5,6 +5,7 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
 use connectid_core::identifier::PhoneRegion;
+use connectid_core::secret::{Secret, SecretUrl};
 use connectid_web::net::Cidr;
 use serde::Deserialize;
 
@@ -22,8 +23,8 @@ fn err(key: &str, msg: impl std::fmt::Display) -> ConfigError {
 pub struct Config {
     pub listen: String,
     pub issuer: String,
-    pub database_url: String,
-    pub redis_url: String,
+    pub database_url: SecretUrl,
+    pub redis_url: SecretUrl,
     pub default_phone_region: String,
     pub admin: Admin,
     pub sms: Sms,
@@ -68,13 +69,13 @@ pub struct Session {
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Metrics {
-    pub token: String,
+    pub token: Secret,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Admin {
-    pub token: String,
+    pub token: Secret,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -83,7 +84,7 @@ pub struct Sms {
     pub provider: String,
     pub outbox: String,
     pub webhook_url: String,
-    pub webhook_secret: String,
+    pub webhook_secret: Secret,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -91,7 +92,7 @@ pub struct Sms {
 pub struct Email {
     pub provider: String,
     pub outbox: String,
-    pub smtp_url: String,
+    pub smtp_url: SecretUrl,
     pub from: String,
 }
 
@@ -128,7 +129,7 @@ impl Default for Previewer {
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Keys {
-    pub encryption_key: String,
+    pub encryption_key: Secret,
 }
 
 impl Default for Config {
@@ -136,8 +137,8 @@ impl Default for Config {
         Self {
             listen: "127.0.0.1:8080".into(),
             issuer: "http://localhost:8080".into(),
-            database_url: "sqlite://connectid.db".into(),
-            redis_url: String::new(),
+            database_url: SecretUrl::new("sqlite://connectid.db"),
+            redis_url: SecretUrl::default(),
             default_phone_region: "NO".into(),
             admin: Admin::default(),
             sms: Sms::default(),
@@ -162,7 +163,7 @@ impl Default for Sms {
             provider: "outbox".into(),
             outbox: "outbox.jsonl".into(),
             webhook_url: String::new(),
-            webhook_secret: String::new(),
+            webhook_secret: Secret::default(),
         }
     }
 }
@@ -172,7 +173,7 @@ impl Default for Email {
         Self {
             provider: "outbox".into(),
             outbox: "outbox.jsonl".into(),
-            smtp_url: String::new(),
+            smtp_url: SecretUrl::default(),
             from: String::new(),
         }
     }
@@ -316,7 +317,7 @@ pub fn load(
         cfg.issuer = v.clone();
     }
     if let Some(v) = &over.database_url {
-        cfg.database_url = v.clone();
+        cfg.database_url = SecretUrl::new(v.clone());
     }
     cfg.validate()?;
     Ok(cfg)
@@ -524,7 +525,7 @@ mod tests {
         let c = load_text("", &[]).unwrap();
         assert_eq!(c.listen, "127.0.0.1:8080");
         assert_eq!(c.issuer, "http://localhost:8080");
-        assert_eq!(c.database_url, "sqlite://connectid.db");
+        assert_eq!(c.database_url.expose(), "sqlite://connectid.db");
     }
 
     #[test]

@@ -191,7 +191,7 @@ async fn open_store(cfg: &Config) -> Result<Arc<dyn Store>, Failure> {
 }
 
 async fn open_database(cfg: &Config) -> Result<Arc<connectid_store::Database>, Failure> {
-    let db = connectid_store::connect(&cfg.database_url)
+    let db = connectid_store::connect(cfg.database_url.expose())
         .await
         .map_err(|e| Failure::Runtime(format!("cannot open the database: {e}")))?;
     db.migrate()
@@ -209,7 +209,7 @@ async fn rate_limiter(
     if cfg.redis_url.is_empty() {
         return Ok(db);
     }
-    let redis = connectid_redis::RedisRateLimiter::connect(&cfg.redis_url)
+    let redis = connectid_redis::RedisRateLimiter::connect(cfg.redis_url.expose())
         .await
         .map_err(|e| Failure::Runtime(format!("cannot reach Redis at redis_url: {e}")))?;
     Ok(Arc::new(redis))
@@ -259,16 +259,14 @@ async fn run(cli: Cli) -> Result<(), Failure> {
     match cli.command {
         Command::Serve { demo, .. } => serve(cfg, demo).await,
         Command::Config => {
+            // Secrets mask themselves (`Secret`, `SecretUrl`); a client's secret in
+            // `[[clients]]` is a plain TOML value, masked here.
             let mut shown = cfg.clone();
-            for secret in [
-                &mut shown.admin.token,
-                &mut shown.metrics.token,
-                &mut shown.sms.webhook_secret,
-                &mut shown.email.smtp_url,
-                &mut shown.keys.encryption_key,
-            ] {
-                if !secret.is_empty() {
-                    *secret = "********".into();
+            for client in &mut shown.clients {
+                if let Some(t) = client.as_table_mut()
+                    && let Some(v) = t.get_mut("client_secret")
+                {
+                    *v = toml::Value::String("********".into());
                 }
             }
             println!("{shown:#?}");
@@ -292,7 +290,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         }
         Command::Keys { command } => {
             let store = open_store(&cfg).await?;
-            let cipher = KeyCipher::new(Some(&cfg.keys.encryption_key));
+            let cipher = KeyCipher::new(Some(cfg.keys.encryption_key.expose()));
             keys(&*store, &cipher, command, clock.now()).await
         }
         Command::Audit {
@@ -599,11 +597,11 @@ fn sender(
     let network: Arc<dyn MessageSender> = match provider.as_str() {
         "outbox" => return Ok(Arc::new(OutboxSender::new(outbox))),
         "webhook" => Arc::new(
-            WebhookSender::new(&cfg.sms.webhook_url, &cfg.sms.webhook_secret)
+            WebhookSender::new(&cfg.sms.webhook_url, cfg.sms.webhook_secret.expose())
                 .map_err(|e| bad("sms.webhook_url", e))?,
         ),
         "smtp" => Arc::new(
-            SmtpSender::new(&cfg.email.smtp_url, &cfg.email.from)
+            SmtpSender::new(cfg.email.smtp_url.expose(), &cfg.email.from)
                 .map_err(|e| bad("email.smtp_url", e))?,
         ),
         _ => return Ok(Arc::new(LogSender)),
@@ -716,21 +714,21 @@ async fn app_state(
     hashers: usize,
     queues: &mut Vec<Arc<DeliveryQueue>>,
 ) -> Result<AppState, Failure> {
-    let cipher = KeyCipher::new(Some(&cfg.keys.encryption_key));
+    let cipher = KeyCipher::new(Some(cfg.keys.encryption_key.expose()));
     let keyset = connectid_web::ensure_keys(&*store, &cipher, clock.now())
         .await
         .map_err(|e| Failure::Runtime(e.to_string()))?;
     let hasher = PasswordHasher::owasp(hashers).map_err(|e| Failure::Runtime(e.to_string()))?;
     let settings = WebSettings {
         issuer: cfg.issuer.clone(),
-        admin_token: Some(cfg.admin.token.clone()).filter(|t| !t.is_empty()),
+        admin_token: Some(cfg.admin.token.expose().to_string()).filter(|t| !t.is_empty()),
         default_phone_region: cfg.phone_region()?,
         trusted_proxies: cfg.trusted_proxies()?,
         forwarded_proxies: cfg.forwarded_proxies()?,
         previewer_enabled: cfg.previewer.enabled,
         msisdn_header: cfg.mobile_network.msisdn_header.clone(),
         password_policy: cfg.password,
-        metrics_token: Some(cfg.metrics.token.clone()).filter(|t| !t.is_empty()),
+        metrics_token: Some(cfg.metrics.token.expose().to_string()).filter(|t| !t.is_empty()),
         cookie_domain: cfg.cookie_domain()?,
     };
     let sender: Arc<dyn MessageSender> = Arc::new(Router {

@@ -81,3 +81,142 @@ async fn cli_accounts_delete_tells_the_services_and_is_audited() {
         assert!(err.contains("no account"), "{err}");
     }
 }
+
+/// Every secret the config can hold, none of which may be shown (issue 13, item 5).
+const SECRETS: &[&str] = &[
+    "AdminTokenValue0123456789",
+    "MetricsTokenValue0123456",
+    "WebhookSecretValue012345",
+    "SmtpPassw0rdValue",
+    "EncryptionKeyValue0123456789",
+    "SuperSecretDbPass",
+    "RedisPassw0rdValue",
+    "ClientSecretValue0123456789abcdefghij",
+];
+
+fn leaked(text: &str) -> Vec<&'static str> {
+    SECRETS
+        .iter()
+        .copied()
+        .filter(|s| text.contains(s))
+        .collect()
+}
+
+#[tokio::test]
+async fn no_secret_of_the_config_is_ever_shown() {
+    let s = Server::start("warn").await;
+    let dir = s.dir.join("secrets");
+    std::fs::create_dir_all(&dir).unwrap();
+    let config = dir.join("connectid.toml");
+    let with_database = |database_url: &str, redis_url: &str| {
+        format!(
+            "listen = \"127.0.0.1:0\"\ndatabase_url = \"{database_url}\"\nredis_url = \"{redis_url}\"\n\
+             [admin]\ntoken = \"{}\"\n[metrics]\ntoken = \"{}\"\n\
+             [sms]\nprovider = \"webhook\"\nwebhook_url = \"http://127.0.0.1:9/sms\"\nwebhook_secret = \"{}\"\n\
+             [email]\nprovider = \"smtp\"\nsmtp_url = \"smtps://mailer:{}@127.0.0.1:9\"\nfrom = \"CONNECT ID <id@example.com>\"\n\
+             [keys]\nencryption_key = \"{}\"\n\
+             [[clients]]\nclient_id = \"shop\"\nclient_secret = \"{}\"\nredirect_uris = [\"https://shop.example/cb\"]\n",
+            SECRETS[0], SECRETS[1], SECRETS[2], SECRETS[3], SECRETS[4], SECRETS[7]
+        )
+    };
+    let run = |args: &[&str], env: &[(&str, &str)]| {
+        let out = std::process::Command::new(BIN)
+            .arg("--config")
+            .arg(&config)
+            .args(args)
+            .envs(env.iter().copied())
+            .env("RUST_LOG", "debug")
+            .env("NO_COLOR", "1")
+            .output()
+            .unwrap();
+        (
+            out.status.code().unwrap_or(-1),
+            String::from_utf8_lossy(&out.stdout).to_string()
+                + &String::from_utf8_lossy(&out.stderr),
+        )
+    };
+    let unreachable = with_database(
+        &format!("postgres://connectid:{}@127.0.0.1:9/connectid", SECRETS[5]),
+        &format!("redis://:{}@127.0.0.1:9", SECRETS[6]),
+    );
+    std::fs::write(&config, &unreachable).unwrap();
+
+    // `connectid config` shows every setting, no secret.
+    let (code, out) = run(&["config"], &[]);
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains("postgres://connectid:********@127.0.0.1:9"),
+        "{out}"
+    );
+    assert_eq!(leaked(&out), Vec::<&str>::new(), "{out}");
+    // The same through the environment.
+    let (code, out) = run(
+        &["config"],
+        &[(
+            "CONNECTID_DATABASE_URL",
+            &format!("postgres://u:{}@h/d", SECRETS[5]),
+        )],
+    );
+    assert_eq!(code, 0, "{out}");
+    assert_eq!(leaked(&out), Vec::<&str>::new(), "{out}");
+
+    // Errors: a database that cannot be reached, at debug level.
+    let (code, out) = run(&["migrate"], &[]);
+    assert_ne!(code, 0, "{out}");
+    assert_eq!(leaked(&out), Vec::<&str>::new(), "{out}");
+
+    // A server that starts (SQLite, no Redis) and is used, at debug level.
+    let sqlite = format!("sqlite://{}", dir.join("c.db").display());
+    std::fs::write(&config, with_database(&sqlite, "")).unwrap();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let log = std::fs::File::create(dir.join("serve.log")).unwrap();
+    let mut child = std::process::Command::new(BIN)
+        .arg("--config")
+        .arg(&config)
+        .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
+        .env("RUST_LOG", "debug")
+        .env("NO_COLOR", "1")
+        .stdout(log.try_clone().unwrap())
+        .stderr(log)
+        .spawn()
+        .unwrap();
+    let base = format!("http://127.0.0.1:{port}");
+    let http = reqwest::Client::new();
+    let mut up = false;
+    for _ in 0..200 {
+        if let Ok(r) = http.get(format!("{base}/readyz")).send().await
+            && r.status() == 200
+        {
+            up = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let logs = || std::fs::read_to_string(dir.join("serve.log")).unwrap_or_default();
+    assert!(up, "{}", logs());
+    let r = http
+        .get(format!("{base}/admin/clients"))
+        .bearer_auth(SECRETS[0])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let body = r.text().await.unwrap();
+    let r = http
+        .get(format!("{base}/metrics"))
+        .bearer_auth(SECRETS[1])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let _ = child.kill();
+    let _ = child.wait();
+    assert_eq!(leaked(&body), Vec::<&str>::new(), "{body}");
+    let logs = logs();
+    assert!(logs.contains("DEBUG"), "not at debug level: {logs}");
+    assert_eq!(leaked(&logs), Vec::<&str>::new(), "{logs}");
+}
