@@ -11,6 +11,7 @@ use connectid_core::crypto::{constant_time_eq, hash_secret};
 use connectid_core::store::{AuditEvent, StoreError};
 use serde_json::json;
 
+use crate::clients::ClientsError;
 use crate::error::OAuthError;
 use crate::state::AppState;
 
@@ -40,17 +41,6 @@ fn authorize(state: &AppState, headers: &HeaderMap) -> Result<(), Response> {
     }
 }
 
-/// The account pages' own client is the server's to manage (it is registered at every start).
-fn built_in(client_id: &str) -> Option<Response> {
-    (client_id == crate::account::CLIENT_ID).then(|| {
-        OAuthError::bad_request(
-            "invalid_request",
-            "this is the built-in client of the account pages; the server manages it",
-        )
-        .into_response()
-    })
-}
-
 fn metadata_error(e: ClientError) -> Response {
     OAuthError::bad_request(
         match e {
@@ -60,6 +50,25 @@ fn metadata_error(e: ClientError) -> Response {
         e.description(),
     )
     .into_response()
+}
+
+/// A use case's refusal as the admin API answers it (RFC 7591 errors for metadata).
+fn clients_error(e: ClientsError) -> Response {
+    match e {
+        ClientsError::Metadata(e) => metadata_error(e),
+        ClientsError::Taken(_) => OAuthError::bad_request(
+            "invalid_client_metadata",
+            "a client with this client_id already exists",
+        )
+        .into_response(),
+        ClientsError::NotFound(_) => StatusCode::NOT_FOUND.into_response(),
+        ClientsError::BuiltIn(_) => OAuthError::bad_request(
+            "invalid_request",
+            "this is the built-in client of the account pages; the server manages it",
+        )
+        .into_response(),
+        ClientsError::Store(e) => store_error(e),
+    }
 }
 
 fn store_error(e: StoreError) -> Response {
@@ -104,21 +113,13 @@ pub async fn create(State(state): State<AppState>, headers: HeaderMap, body: Byt
         Ok(m) => m,
         Err(r) => return r,
     };
-    let (record, secret) = match client::register(meta, state.now()) {
-        Ok(v) => v,
-        Err(e) => return metadata_error(e),
-    };
-    match state.store.create_client(&record).await {
-        Ok(()) => {
-            let id = Some(record.client_id.as_str());
-            crate::audit::record(&state, "client_created", None, id, "success", None).await;
-            (
-                StatusCode::CREATED,
-                Json(client::to_json(&record, secret.as_deref())),
-            )
-                .into_response()
-        }
-        Err(e) => store_error(e),
+    match crate::clients::create(&state, meta).await {
+        Ok((record, secret)) => (
+            StatusCode::CREATED,
+            Json(client::to_json(&record, secret.as_deref())),
+        )
+            .into_response(),
+        Err(e) => clients_error(e),
     }
 }
 
@@ -146,29 +147,13 @@ pub async fn update(
     if let Err(r) = authorize(&state, &headers) {
         return r;
     }
-    if let Some(r) = built_in(&id) {
-        return r;
-    }
     let meta = match parse(&body) {
         Ok(m) => m,
         Err(r) => return r,
     };
-    let existing = match state.store.get_client(&id).await {
-        Ok(Some(c)) => c,
-        Ok(None) => return StatusCode::NOT_FOUND.into_response(),
-        Err(e) => return store_error(e),
-    };
-    let (record, secret) = match client::update(&existing, meta, state.now()) {
-        Ok(v) => v,
-        Err(e) => return metadata_error(e),
-    };
-    match state.store.update_client(&record).await {
-        Ok(()) => {
-            let id = Some(record.client_id.as_str());
-            crate::audit::record(&state, "client_updated", None, id, "success", None).await;
-            Json(client::to_json(&record, secret.as_deref())).into_response()
-        }
-        Err(e) => store_error(e),
+    match crate::clients::update(&state, &id, meta).await {
+        Ok((record, secret)) => Json(client::to_json(&record, secret.as_deref())).into_response(),
+        Err(e) => clients_error(e),
     }
 }
 
@@ -180,16 +165,9 @@ pub async fn delete(
     if let Err(r) = authorize(&state, &headers) {
         return r;
     }
-    if let Some(r) = built_in(&id) {
-        return r;
-    }
-    match state.store.delete_client(&id).await {
-        Ok(true) => {
-            crate::audit::record(&state, "client_deleted", None, Some(&id), "success", None).await;
-            StatusCode::NO_CONTENT.into_response()
-        }
-        Ok(false) => StatusCode::NOT_FOUND.into_response(),
-        Err(e) => store_error(e),
+    match crate::clients::delete(&state, &id).await {
+        Ok(()) => StatusCode::NO_CONTENT.into_response(),
+        Err(e) => clients_error(e),
     }
 }
 

@@ -93,7 +93,8 @@ pub fn error_page(state: &AppState, status: StatusCode, message: &'static str) -
     state.pages.page(
         status,
         "error.html",
-        json!({"step": "error", "message": message}),
+        json!({"step": "error", "message": message,
+               "request_id": crate::request_id::current()}),
     )
 }
 
@@ -103,7 +104,8 @@ pub fn bad_request_page(state: &AppState, message: &'static str, detail: &str) -
     state.pages.page(
         StatusCode::BAD_REQUEST,
         "error.html",
-        json!({"step": "error", "message": message, "detail": detail}),
+        json!({"step": "error", "message": message, "detail": detail,
+               "request_id": crate::request_id::current()}),
     )
 }
 

@@ -1,10 +1,13 @@
-//! Security headers on every answer, and the request metrics (one layer for both: each
-//! layer costs the hot paths a boxed future).
+//! Security headers on every answer, the request id (`request_id.rs`) and the request
+//! metrics (one layer for all three: each layer costs the hot paths a boxed future).
 
-use axum::extract::{MatchedPath, Request, State};
+use std::net::SocketAddr;
+
+use axum::extract::{ConnectInfo, MatchedPath, Request, State};
 use axum::http::{HeaderValue, header};
 use axum::middleware::Next;
 use axum::response::Response;
+use tracing::Instrument;
 
 use crate::state::AppState;
 
@@ -12,13 +15,22 @@ pub async fn security_headers(State(state): State<AppState>, req: Request, next:
     // The route template, never the raw path: label values stay few.
     let route = req.extensions().get::<MatchedPath>().cloned();
     let started = std::time::Instant::now();
-    let mut res = next.run(req).await;
+    let peer = req
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip());
+    let id = crate::request_id::choose(req.headers(), peer, &state.settings.forwarded_proxies);
+    let span = tracing::info_span!("request", id = %id);
+    let mut res = crate::request_id::scope(id.clone(), next.run(req).instrument(span)).await;
     state.metrics.request(
         route.as_ref().map_or("unmatched", MatchedPath::as_str),
         res.status(),
         started.elapsed(),
     );
     let h = res.headers_mut();
+    if let Ok(v) = HeaderValue::from_str(&id) {
+        h.insert(crate::request_id::HEADER, v);
+    }
     h.insert(
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),

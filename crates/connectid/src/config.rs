@@ -601,6 +601,27 @@ mod tests {
         assert_eq!(c.forwarded_proxies().unwrap().len(), 1);
     }
 
+    /// The documented example is a valid config, and it documents every section there is.
+    #[test]
+    fn the_example_config_parses_and_is_complete() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../config/example.toml");
+        let c = load(Some(&path), &[], &Overrides::default()).unwrap();
+        assert_eq!(c.listen, Config::default().listen);
+        let text = std::fs::read_to_string(&path).unwrap();
+        for (section, key) in ENV_KEYS {
+            if !section.is_empty() {
+                assert!(
+                    text.contains(&format!("[{section}]")),
+                    "[{section}] is not in the example"
+                );
+            }
+            assert!(
+                text.contains(&format!("{key} =")),
+                "{key} is not in the example"
+            );
+        }
+    }
+
     #[test]
     fn a_missing_file_is_an_error() {
         let e = load(

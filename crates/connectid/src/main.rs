@@ -16,6 +16,7 @@ use connectid_core::keys::{KeyCipher, generate};
 use connectid_core::messages::MessageSender;
 use connectid_core::password::{PasswordHasher, check_policy};
 use connectid_core::store::{NewAccount, Store, StoreError};
+use connectid_web::clients::ClientsError;
 use connectid_web::queue::DeliveryQueue;
 use connectid_web::{AppState, WebSettings};
 use serde_json::json;
@@ -277,10 +278,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             println!("migrations applied");
             Ok(())
         }
-        Command::Clients { command } => {
-            let store = open_store(&cfg).await?;
-            clients(&*store, command, clock.now()).await
-        }
+        Command::Clients { command } => clients(&cfg, Arc::new(clock), command).await,
         Command::Accounts {
             command: AccountsCommand::Delete { id },
         } => delete_account(&cfg, Arc::new(clock), &id).await,
@@ -348,42 +346,26 @@ fn parse_since(v: &str, now: i64) -> Result<i64, Failure> {
     }
 }
 
-/// Records what an operator did from the command line (no address: it is local).
-async fn cli_audit(
-    store: &dyn Store,
-    kind: &str,
-    client: Option<&str>,
-    detail: Option<String>,
-    now: i64,
-) {
-    let e = connectid_core::store::AuditEvent {
-        at: now,
-        kind: kind.into(),
-        account_id: None,
-        client_id: client.map(str::to_string),
-        ip: None,
-        outcome: "success".into(),
-        detail,
+/// `connectid clients …`: reads go to the store; changes are the use cases the admin API
+/// calls too (`connectid_web::clients`).
+async fn clients(
+    cfg: &Config,
+    clock: Arc<dyn Clock>,
+    command: ClientsCommand,
+) -> Result<(), Failure> {
+    let store = open_store(cfg).await?;
+    let use_case = |e: ClientsError| match e {
+        ClientsError::Store(e) => Failure::from(e),
+        other => Failure::Usage(other.to_string()),
     };
-    if let Err(err) = store.audit(&e).await {
-        eprintln!("warning: audit event not stored: {err}");
-    }
-}
-
-async fn clients(store: &dyn Store, command: ClientsCommand, now: i64) -> Result<(), Failure> {
     match command {
         ClientsCommand::Create { file } => {
             let meta =
                 ClientMetadata::from_json(&read_input(file.as_ref())?).map_err(metadata_failure)?;
-            let (record, secret) = client::register(meta, now).map_err(metadata_failure)?;
-            store.create_client(&record).await.map_err(|e| match e {
-                StoreError::Conflict(_) => Failure::Usage(format!(
-                    "invalid_client_metadata: client_id `{}` is already registered",
-                    record.client_id
-                )),
-                other => other.into(),
-            })?;
-            cli_audit(store, "client_created", Some(&record.client_id), None, now).await;
+            let state = app_state(cfg, store, clock, 1, &mut Vec::new()).await?;
+            let (record, secret) = connectid_web::clients::create(&state, meta)
+                .await
+                .map_err(use_case)?;
             print_json(&client::to_json(&record, secret.as_deref()));
         }
         ClientsCommand::List => {
@@ -399,37 +381,21 @@ async fn clients(store: &dyn Store, command: ClientsCommand, now: i64) -> Result
             None => return Err(Failure::Usage(format!("no client `{client_id}`"))),
         },
         ClientsCommand::Update { client_id, file } => {
-            built_in_guard(&client_id)?;
-            let existing = store
-                .get_client(&client_id)
-                .await?
-                .ok_or_else(|| Failure::Usage(format!("no client `{client_id}`")))?;
             let meta =
                 ClientMetadata::from_json(&read_input(file.as_ref())?).map_err(metadata_failure)?;
-            let (record, secret) =
-                client::update(&existing, meta, now).map_err(metadata_failure)?;
-            store.update_client(&record).await?;
-            cli_audit(store, "client_updated", Some(&record.client_id), None, now).await;
+            let state = app_state(cfg, store, clock, 1, &mut Vec::new()).await?;
+            let (record, secret) = connectid_web::clients::update(&state, &client_id, meta)
+                .await
+                .map_err(use_case)?;
             print_json(&client::to_json(&record, secret.as_deref()));
         }
         ClientsCommand::Delete { client_id } => {
-            built_in_guard(&client_id)?;
-            if !store.delete_client(&client_id).await? {
-                return Err(Failure::Usage(format!("no client `{client_id}`")));
-            }
-            cli_audit(store, "client_deleted", Some(&client_id), None, now).await;
+            let state = app_state(cfg, store, clock, 1, &mut Vec::new()).await?;
+            connectid_web::clients::delete(&state, &client_id)
+                .await
+                .map_err(use_case)?;
             println!("deleted {client_id}");
         }
-    }
-    Ok(())
-}
-
-/// The account pages' own client is managed by the server itself (registered at every start).
-fn built_in_guard(client_id: &str) -> Result<(), Failure> {
-    if client_id == connectid_web::account::CLIENT_ID {
-        return Err(Failure::Usage(format!(
-            "`{client_id}` is the built-in client of the account pages; the server manages it"
-        )));
     }
     Ok(())
 }
