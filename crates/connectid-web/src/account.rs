@@ -502,7 +502,7 @@ pub async fn delete(State(state): State<AppState>, headers: HeaderMap, body: Byt
         return see_other("/account/delete");
     }
     let id = me.account.id.clone();
-    if let Err(e) = crate::accounts::delete(&state, &id, crate::accounts::Actor::Owner).await {
+    if let Err(e) = crate::accounts::delete(&state, &id, crate::accounts::Actor::Person).await {
         return page_store_error(&state, e);
     }
     let mut r = state.pages.page(

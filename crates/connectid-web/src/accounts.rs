@@ -2,15 +2,18 @@
 //! command line (`connectid accounts delete`) delete an account the same way, so services
 //! hear of it by back-channel logout and the audit log records it whoever did it.
 
-use connectid_core::store::StoreError;
+use connectid_core::account::Account;
+use connectid_core::crypto::random_uuid;
+use connectid_core::identifier::Identifier;
+use connectid_core::store::{NewAccount, SsoSession, StoreError};
 
 use crate::state::AppState;
 
 /// Who asked: recorded with the audit event.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Actor {
-    /// The person, signed in to My account.
-    Owner,
+    /// The person themself: the sign-in pages, the operator's network, My account.
+    Person,
     /// An operator, on the command line.
     Operator,
 }
@@ -18,10 +21,70 @@ pub enum Actor {
 impl Actor {
     fn detail(self) -> Option<String> {
         match self {
-            Self::Owner => None,
+            Self::Person => None,
             Self::Operator => Some("by an operator (command line)".into()),
         }
     }
+}
+
+/// Creates an account with these identifiers (each proven or not) and, optionally, a
+/// password hash; the audit log records the registration. `StoreError::Conflict` when an
+/// identifier already belongs to an account.
+pub async fn create(
+    state: &AppState,
+    identifiers: Vec<(Identifier, bool)>,
+    password_hash: Option<String>,
+    by: Actor,
+) -> Result<Account, StoreError> {
+    let account = state
+        .store
+        .create_account(&NewAccount {
+            id: random_uuid(),
+            identifiers,
+            password_hash,
+            now: state.now(),
+        })
+        .await?;
+    crate::audit::record(
+        state,
+        "registration",
+        Some(&account.id),
+        None,
+        "success",
+        by.detail(),
+    )
+    .await;
+    Ok(account)
+}
+
+/// Gives the account a new password hash. A change (not a first password) ends every other
+/// session — all but `keep`, the one the person is using — revokes their grants and tells
+/// the owner on every verified phone and email (seed 001, "Security features"). Returns
+/// whether it was a change.
+pub async fn set_password(
+    state: &AppState,
+    account: &Account,
+    hash: &str,
+    keep: Option<&SsoSession>,
+    client_id: Option<&str>,
+    lang: &str,
+) -> Result<bool, StoreError> {
+    let changed = account.has_password();
+    state
+        .store
+        .set_password(&account.id, hash, state.now())
+        .await?;
+    if changed {
+        crate::sessions::end_all_but(state, &account.id, keep).await?;
+        crate::signin::notify_password_changed(state, account, lang).await;
+    }
+    let kind = if changed {
+        "password_changed"
+    } else {
+        "password_set"
+    };
+    crate::audit::record(state, kind, Some(&account.id), client_id, "success", None).await;
+    Ok(changed)
 }
 
 /// Deletes the account: every session ends and every grant is revoked first (services with

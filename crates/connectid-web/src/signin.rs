@@ -18,7 +18,7 @@ use connectid_core::messages::{Channel, Message, rfc3339};
 use connectid_core::oidc::Acr;
 use connectid_core::password::{self, MAX_BYTES, MIN_LEN, PasswordError};
 use connectid_core::ratelimit::{Decision, Limit, RateLimitError, ip_subject};
-use connectid_core::store::{ClientRecord, NewAccount, Otp, SsoSession, StoreError};
+use connectid_core::store::{ClientRecord, Otp, SsoSession, StoreError};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
@@ -486,17 +486,13 @@ async fn find_or_create(
         state.store.set_identifier_verified(identifier).await?;
         return Ok(a);
     }
-    let account = state
-        .store
-        .create_account(&NewAccount {
-            id: connectid_core::crypto::random_uuid(),
-            identifiers: vec![(identifier.clone(), true)],
-            password_hash,
-            now: state.now(),
-        })
-        .await?;
-    audit(state, "registration", Some(&account.id), None, "success").await;
-    Ok(account)
+    crate::accounts::create(
+        state,
+        vec![(identifier.clone(), true)],
+        password_hash,
+        crate::accounts::Actor::Person,
+    )
+    .await
 }
 
 async fn audit(
@@ -1350,30 +1346,27 @@ async fn on_set_password(ctx: &mut Ctx<'_>, params: &Params, headers: &HeaderMap
         Ok(h) => h,
         Err(_) => return Err(StoreError::Database("password hashing failed".into())),
     };
-    let had_password = state
-        .store
-        .find_account(&identifier)
-        .await?
-        .is_some_and(|a| a.has_password());
-    let account = find_or_create(state, &identifier, Some(hash)).await?;
-    if had_password {
-        // A changed password ends every other session and tells the owner on every
-        // verified phone and email (seed 001, "Security features").
-        sessions::end_all_but(state, &account.id, None).await?;
-        notify_password_changed(state, &account, &ctx.p.locale).await;
-    }
-    audit(
-        state,
-        if had_password {
-            "password_changed"
-        } else {
-            "password_set"
-        },
-        Some(&account.id),
-        Some(&ctx.client.client_id),
-        "success",
-    )
-    .await;
+    let client_id = Some(ctx.client.client_id.as_str());
+    let account = match state.store.find_account(&identifier).await? {
+        Some(account) => {
+            state.store.set_identifier_verified(&identifier).await?;
+            crate::accounts::set_password(state, &account, &hash, None, client_id, &ctx.p.locale)
+                .await?;
+            account
+        }
+        None => {
+            let account = find_or_create(state, &identifier, Some(hash)).await?;
+            audit(
+                state,
+                "password_set",
+                Some(&account.id),
+                client_id,
+                "success",
+            )
+            .await;
+            account
+        }
+    };
     ctx.p.resetting = false;
     let amr = vec!["pwd".to_string(), proof_amr(&ctx.p)];
     done(ctx, headers, &account.id, Acr::Password, amr).await

@@ -72,32 +72,19 @@ pub async fn post(State(state): State<AppState>, headers: HeaderMap, body: Bytes
             return form(&state, &me, Some(msg), None);
         }
     };
-    let had = me.account.has_password();
-    let now = state.now();
-    if let Err(e) = state.store.set_password(&me.account.id, &hash, now).await {
-        return page_store_error(&state, e);
-    }
-    if had {
-        if let Err(e) = end_other_sessions(&state, &me).await {
-            return page_store_error(&state, e);
-        }
-        crate::signin::notify_password_changed(&state, &me.account, crate::pages::request_lang())
-            .await;
-    }
-    crate::audit::record(
+    let set = crate::accounts::set_password(
         &state,
-        if had {
-            "password_changed"
-        } else {
-            "password_set"
-        },
-        Some(&me.account.id),
+        &me.account,
+        &hash,
+        Some(&me.session),
         Some(super::CLIENT_ID),
-        "success",
-        None,
+        crate::pages::request_lang(),
     )
     .await;
-    see_other("/account?done=password-changed")
+    match set {
+        Ok(_) => see_other("/account?done=password-changed"),
+        Err(e) => page_store_error(&state, e),
+    }
 }
 
 /// `POST /account/password/strength`: the live meter's score as the person types (the same
@@ -129,14 +116,4 @@ pub async fn strength(State(state): State<AppState>, headers: HeaderMap, body: B
         axum::http::HeaderValue::from_static("no-store"),
     );
     r
-}
-
-/// Every session of the account but this one ends, with what it issued, and every grant but
-/// this session's is revoked (native apps' refresh tokens included).
-async fn end_other_sessions(
-    state: &AppState,
-    me: &Me,
-) -> Result<(), connectid_core::store::StoreError> {
-    crate::sessions::end_all_but(state, &me.account.id, Some(&me.session)).await?;
-    Ok(())
 }

@@ -1,0 +1,314 @@
+//! Start-up and shutdown: the database, the rate limiter, the message senders, the
+//! registrations made at every start, the application state (shared with the commands
+//! that run use cases), the server itself, its maintenance task and its signals.
+
+use super::*;
+use crate::telemetry::init_tracing;
+
+pub(crate) async fn open_store(cfg: &Config) -> Result<Arc<dyn Store>, Failure> {
+    Ok(open_database(cfg).await?)
+}
+
+pub(crate) async fn open_database(cfg: &Config) -> Result<Arc<connectid_store::Database>, Failure> {
+    let db = connectid_store::connect(cfg.database_url.expose())
+        .await
+        .map_err(|e| Failure::Runtime(format!("cannot open the database: {e}")))?;
+    db.migrate()
+        .await
+        .map_err(|e| Failure::Runtime(format!("migration failed: {e}")))?;
+    Ok(Arc::new(db))
+}
+
+/// Rate limits live in Redis when `redis_url` is set, else in the database: either way
+/// every node sees the same counts.
+pub(crate) async fn rate_limiter(
+    cfg: &Config,
+    db: Arc<connectid_store::Database>,
+) -> Result<Arc<dyn connectid_core::ratelimit::RateLimiter>, Failure> {
+    if cfg.redis_url.is_empty() {
+        return Ok(db);
+    }
+    let redis = connectid_redis::RedisRateLimiter::connect(cfg.redis_url.expose())
+        .await
+        .map_err(|e| Failure::Runtime(format!("cannot reach Redis at redis_url: {e}")))?;
+    Ok(Arc::new(redis))
+}
+
+/// The provider of one channel. The network ones (webhook, SMTP) sit behind the delivery
+/// queue, so no request waits on a gateway; the outbox and the log are local and immediate.
+pub(crate) fn sender(
+    cfg: &Config,
+    channel: &str,
+    queues: &mut Vec<Arc<DeliveryQueue>>,
+) -> Result<Arc<dyn MessageSender>, Failure> {
+    use connectid_web::outbox::{LogSender, OutboxSender, SmtpSender, WebhookSender};
+    let (provider, outbox) = match channel {
+        "sms" => (&cfg.sms.provider, &cfg.sms.outbox),
+        _ => (&cfg.email.provider, &cfg.email.outbox),
+    };
+    let bad = |key: &str, e: connectid_core::messages::SendError| {
+        Failure::Usage(format!("config: `{key}`: {}", e.0))
+    };
+    let network: Arc<dyn MessageSender> = match provider.as_str() {
+        "outbox" => return Ok(Arc::new(OutboxSender::new(outbox))),
+        "webhook" => Arc::new(
+            WebhookSender::new(&cfg.sms.webhook_url, cfg.sms.webhook_secret.expose())
+                .map_err(|e| bad("sms.webhook_url", e))?,
+        ),
+        "smtp" => Arc::new(
+            SmtpSender::new(cfg.email.smtp_url.expose(), &cfg.email.from)
+                .map_err(|e| bad("email.smtp_url", e))?,
+        ),
+        _ => return Ok(Arc::new(LogSender)),
+    };
+    let queue = Arc::new(DeliveryQueue::spawn(
+        network,
+        DELIVERY_QUEUE_CAPACITY,
+        DELIVERY_CONCURRENCY,
+    ));
+    queues.push(queue.clone());
+    Ok(queue)
+}
+
+/// Messages waiting for a gateway before new ones are refused (the person may retry).
+pub(crate) const DELIVERY_QUEUE_CAPACITY: usize = 1024;
+
+/// Deliveries in flight at once per channel.
+pub(crate) const DELIVERY_CONCURRENCY: usize = 16;
+
+/// How long a shutdown waits for accepted messages to go out.
+pub(crate) const DELIVERY_DRAIN: Duration = Duration::from_secs(10);
+
+/// Sends SMS through one provider and email through the other.
+pub(crate) struct Router {
+    sms: Arc<dyn MessageSender>,
+    email: Arc<dyn MessageSender>,
+}
+
+#[async_trait::async_trait]
+impl MessageSender for Router {
+    async fn send(
+        &self,
+        m: connectid_core::messages::Message,
+    ) -> Result<(), connectid_core::messages::SendError> {
+        match m.channel {
+            connectid_core::messages::Channel::Sms => self.sms.send(m).await,
+            connectid_core::messages::Channel::Email => self.email.send(m).await,
+        }
+    }
+}
+
+/// Registers or updates the `[[clients]]` of the config file; they need a `client_id`.
+pub(crate) async fn config_clients(
+    store: &dyn Store,
+    cfg: &Config,
+    now: i64,
+) -> Result<(), Failure> {
+    for (i, value) in cfg.clients.iter().enumerate() {
+        let json = serde_json::to_string(value).map_err(|e| Failure::Usage(e.to_string()))?;
+        let meta = ClientMetadata::from_json(&json)
+            .map_err(|e| Failure::Usage(format!("config: `clients[{i}]`: {e}")))?;
+        let Some(id) = meta.client_id.clone() else {
+            return Err(Failure::Usage(format!(
+                "config: `clients[{i}].client_id`: required for clients in the config file"
+            )));
+        };
+        let bad = |e: client::ClientError| Failure::Usage(format!("config: `clients[{i}]`: {e}"));
+        upsert_client(store, &id, meta, now, bad).await?;
+    }
+    Ok(())
+}
+
+pub(crate) async fn serve(mut cfg: Config, demo: bool) -> Result<(), Failure> {
+    init_tracing();
+    let addr = cfg.listen_addr()?;
+    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+    let db = open_database(&cfg).await?;
+    let limiter = rate_limiter(&cfg, db.clone()).await?;
+    let store: Arc<dyn Store> = db;
+    config_clients(&*store, &cfg, clock.now()).await?;
+    account_client(&*store, &cfg, clock.now()).await?;
+    let extra = if demo {
+        // The demo shows what was "sent", so both channels go to the outbox.
+        cfg.sms.provider = "outbox".into();
+        cfg.email.provider = "outbox".into();
+        demo_services(&*store, &cfg, clock.now()).await?
+    } else {
+        axum::Router::new()
+    };
+    let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+    // One core stays free of hashing, so a burst of sign-ins cannot stall everything else.
+    let hashers = cores.saturating_sub(1).max(1);
+    let mut queues = Vec::new();
+    let limits =
+        connectid_core::ratelimit::RateLimits::new(limiter, cfg.rate_limits.clone(), clock.clone());
+    let state = app_state(&cfg, store.clone(), clock.clone(), hashers, &mut queues)
+        .await?
+        .with_limits(limits);
+    spawn_maintenance(state.clone(), cfg.audit.retention_days);
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .map_err(|e| Failure::Runtime(format!("cannot listen on {addr}: {e}")))?;
+    tracing::info!(%addr, issuer = %cfg.issuer, "connectid is listening");
+    if demo {
+        tracing::info!("demo services at {}/demo", cfg.issuer.trim_end_matches('/'));
+    }
+    let app = connectid_web::router_with(state, extra)
+        .into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .map_err(|e| Failure::Runtime(e.to_string()))?;
+    for q in &queues {
+        q.drain(DELIVERY_DRAIN).await;
+    }
+    tracing::info!("connectid stopped");
+    Ok(())
+}
+
+/// The application's state for this config: what `serve` answers requests with, and what a
+/// command that runs a use case (`accounts delete`) calls the same functions with.
+pub(crate) async fn app_state(
+    cfg: &Config,
+    store: Arc<dyn Store>,
+    clock: Arc<dyn Clock>,
+    hashers: usize,
+    queues: &mut Vec<Arc<DeliveryQueue>>,
+) -> Result<AppState, Failure> {
+    let cipher = KeyCipher::new(Some(cfg.keys.encryption_key.expose()));
+    let keyset = connectid_web::ensure_keys(&*store, &cipher, clock.now())
+        .await
+        .map_err(|e| Failure::Runtime(e.to_string()))?;
+    let hasher = PasswordHasher::owasp(hashers).map_err(|e| Failure::Runtime(e.to_string()))?;
+    let settings = WebSettings {
+        issuer: cfg.issuer.clone(),
+        admin_token: Some(cfg.admin.token.expose().to_string()).filter(|t| !t.is_empty()),
+        default_phone_region: cfg.phone_region()?,
+        trusted_proxies: cfg.trusted_proxies()?,
+        forwarded_proxies: cfg.forwarded_proxies()?,
+        previewer_enabled: cfg.previewer.enabled,
+        msisdn_header: cfg.mobile_network.msisdn_header.clone(),
+        password_policy: cfg.password,
+        metrics_token: Some(cfg.metrics.token.expose().to_string()).filter(|t| !t.is_empty()),
+        cookie_domain: cfg.cookie_domain()?,
+    };
+    let sender: Arc<dyn MessageSender> = Arc::new(Router {
+        sms: sender(cfg, "sms", queues)?,
+        email: sender(cfg, "email", queues)?,
+    });
+    Ok(AppState::new(
+        store, clock, settings, keyset, cipher, hasher, sender,
+    ))
+}
+
+/// Registers (or refreshes) the built-in client of the account pages, for this issuer. Its
+/// secret is made at the first registration, never shown and kept by later ones: nothing
+/// exchanges its codes for tokens. (No randomness at every start: the first use of the
+/// system RNG costs aws-lc's jitter-entropy seeding, some 50 ms of CPU, on the cold start.)
+pub(crate) async fn account_client(
+    store: &dyn Store,
+    cfg: &Config,
+    now: i64,
+) -> Result<(), Failure> {
+    let meta = connectid_web::account::client_metadata(&cfg.issuer);
+    let meta = ClientMetadata::from_json(&meta.to_string())
+        .map_err(|e| Failure::Runtime(format!("account client: {e}")))?;
+    let bad = |e: client::ClientError| Failure::Runtime(format!("account client: {e}"));
+    upsert_client(store, connectid_web::account::CLIENT_ID, meta, now, bad).await
+}
+
+/// Registers `meta` as client `id`, or updates it when it exists (start-up registrations
+/// of the config file, the account pages and the demo).
+pub(crate) async fn upsert_client(
+    store: &dyn Store,
+    id: &str,
+    meta: ClientMetadata,
+    now: i64,
+    bad: impl Fn(client::ClientError) -> Failure,
+) -> Result<(), Failure> {
+    match store.get_client(id).await? {
+        Some(existing) => {
+            let (record, _) = client::update(&existing, meta, now).map_err(bad)?;
+            // Every node does this at every start: write only what changed.
+            if record.metadata != existing.metadata || record.secret_hash != existing.secret_hash {
+                store.update_client(&record).await?;
+            }
+        }
+        None => {
+            let (record, _) = client::register(meta, now).map_err(bad)?;
+            store.create_client(&record).await?;
+        }
+    }
+    Ok(())
+}
+
+/// Registers the three demo services (fresh secrets each start) and builds their routes.
+pub(crate) async fn demo_services(
+    store: &dyn Store,
+    cfg: &Config,
+    now: i64,
+) -> Result<axum::Router, Failure> {
+    let mut secrets = std::collections::HashMap::new();
+    for spec in connectid_demo::SERVICES {
+        let secret = connectid_core::crypto::random_token();
+        let json = spec.metadata(&cfg.issuer, &secret).to_string();
+        let meta = ClientMetadata::from_json(&json)
+            .map_err(|e| Failure::Runtime(format!("demo service {}: {e}", spec.slug)))?;
+        let bad =
+            |e: client::ClientError| Failure::Runtime(format!("demo service {}: {e}", spec.slug));
+        upsert_client(store, spec.slug, meta, now, bad).await?;
+        secrets.insert(spec.slug.to_string(), secret);
+    }
+    let outboxes = vec![
+        std::path::PathBuf::from(&cfg.sms.outbox),
+        std::path::PathBuf::from(&cfg.email.outbox),
+    ];
+    let demo = connectid_demo::Demo::new(&cfg.issuer, &secrets, outboxes);
+    Ok(connectid_demo::router(demo))
+}
+
+/// Reloads keys (a rotation elsewhere reaches this node) and purges expired rows.
+pub(crate) fn spawn_maintenance(state: AppState, retention_days: u32) {
+    let retention = i64::from(retention_days) * 86_400;
+    tokio::spawn(async move {
+        let mut ticks: u64 = 0;
+        loop {
+            tokio::time::sleep(Duration::from_secs(15)).await;
+            ticks += 1;
+            let now = state.now();
+            match connectid_web::ensure_keys(&*state.store, &state.cipher, now).await {
+                Ok(ks) => state.set_keyset(ks),
+                Err(e) => tracing::error!(error = %e, "key reload failed"),
+            }
+            if ticks.is_multiple_of(40) {
+                if let Err(e) = state.store.purge_expired(now).await {
+                    tracing::error!(error = %e, "purge failed");
+                }
+                if let Err(e) = state.store.purge_audit(now - retention).await {
+                    tracing::error!(error = %e, "audit retention purge failed");
+                }
+            }
+        }
+    });
+}
+
+pub(crate) async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+}
