@@ -188,21 +188,20 @@ pub struct AuditQuery {
     pub limit: i64,
 }
 
+/// Clients (services) and their metadata.
 #[async_trait::async_trait]
-pub trait Store: Send + Sync + 'static {
-    /// Applies pending migrations; refuses a database newer than the binary.
-    async fn migrate(&self) -> StoreResult<()>;
-    async fn ping(&self) -> StoreResult<()>;
-
-    // Clients
+pub trait ClientStore: Send + Sync {
     async fn create_client(&self, client: &ClientRecord) -> StoreResult<()>;
     async fn get_client(&self, client_id: &str) -> StoreResult<Option<ClientRecord>>;
     async fn list_clients(&self) -> StoreResult<Vec<ClientRecord>>;
     /// Replaces metadata; the secret stays unless `secret_hash` is given.
     async fn update_client(&self, client: &ClientRecord) -> StoreResult<()>;
     async fn delete_client(&self, client_id: &str) -> StoreResult<bool>;
+}
 
-    // Accounts and identifiers
+/// Accounts and their identifiers.
+#[async_trait::async_trait]
+pub trait AccountStore: Send + Sync {
     async fn create_account(&self, account: &NewAccount) -> StoreResult<Account>;
     async fn get_account(&self, id: &str) -> StoreResult<Option<Account>>;
     async fn find_account(&self, identifier: &Identifier) -> StoreResult<Option<Account>>;
@@ -219,14 +218,21 @@ pub trait Store: Send + Sync + 'static {
     -> StoreResult<()>;
     async fn set_password(&self, account_id: &str, hash: &str, now: i64) -> StoreResult<()>;
     async fn delete_account(&self, id: &str) -> StoreResult<bool>;
+}
 
-    // Signing keys
+/// Signing keys.
+#[async_trait::async_trait]
+pub trait KeyStore: Send + Sync {
     async fn insert_key(&self, key: &StoredKey) -> StoreResult<()>;
     /// Keys still published at `now`: unretired, or retired after `now - keep_secs`.
     async fn list_keys(&self, now: i64, keep_secs: i64) -> StoreResult<Vec<StoredKey>>;
     async fn retire_keys(&self, except_kids: &[String], now: i64) -> StoreResult<()>;
+}
 
-    // SSO sessions
+/// SSO sessions, and pending sign-ins (the state between the authorization request and
+/// the redirect back).
+#[async_trait::async_trait]
+pub trait SessionStore: Send + Sync {
     async fn create_session(&self, session: &SsoSession) -> StoreResult<()>;
     async fn get_session(&self, id_hash: &str, now: i64) -> StoreResult<Option<SsoSession>>;
     async fn touch_session(&self, id_hash: &str, now: i64, expires_at: i64) -> StoreResult<()>;
@@ -236,13 +242,15 @@ pub trait Store: Send + Sync + 'static {
     /// The unexpired sessions of one account, newest first: what "sign out everywhere" ends.
     async fn sessions_of_account(&self, account_id: &str, now: i64)
     -> StoreResult<Vec<SsoSession>>;
-
-    // Pending sign-ins (the state between the authorization request and the redirect back)
     async fn put_interaction(&self, id_hash: &str, data: &str, expires_at: i64) -> StoreResult<()>;
     async fn get_interaction(&self, id_hash: &str, now: i64) -> StoreResult<Option<String>>;
     async fn delete_interaction(&self, id_hash: &str) -> StoreResult<()>;
+}
 
-    // Grants, codes, refresh tokens
+/// Grants and what hangs off them: codes, refresh tokens, device secrets, consent, and the
+/// token ids seen (replay).
+#[async_trait::async_trait]
+pub trait GrantStore: Send + Sync {
     async fn create_grant(&self, grant: &Grant) -> StoreResult<()>;
     async fn get_grant(&self, id: &str) -> StoreResult<Option<Grant>>;
     async fn revoke_grant(&self, id: &str, now: i64) -> StoreResult<()>;
@@ -289,8 +297,6 @@ pub trait Store: Send + Sync + 'static {
     /// The token's row whether used, expired or not; `None` only when it was never issued (or
     /// was purged).
     async fn get_refresh_token(&self, token_hash: &str) -> StoreResult<Option<RefreshTokenRecord>>;
-
-    // Native SSO device secrets
     async fn insert_device_secret(
         &self,
         secret_hash: &str,
@@ -302,12 +308,9 @@ pub trait Store: Send + Sync + 'static {
         secret_hash: &str,
         now: i64,
     ) -> StoreResult<Option<DeviceSecretRecord>>;
-
     /// Remembers a token id until it expires; false if it was already there (replay).
     async fn remember_jti(&self, jti: &str, expires_at: i64) -> StoreResult<bool>;
     async fn is_jti_known(&self, jti: &str) -> StoreResult<bool>;
-
-    // Consent
     async fn get_consent(&self, account_id: &str, client_id: &str) -> StoreResult<Option<String>>;
     async fn put_consent(
         &self,
@@ -316,24 +319,48 @@ pub trait Store: Send + Sync + 'static {
         scope: &str,
         now: i64,
     ) -> StoreResult<()>;
+}
 
-    // One-time codes
+/// One-time codes.
+#[async_trait::async_trait]
+pub trait OtpStore: Send + Sync {
     async fn insert_otp(&self, otp: &Otp) -> StoreResult<()>;
     /// The newest unexpired, unconsumed code for this purpose and target.
     async fn latest_otp(&self, purpose: &str, target: &str, now: i64) -> StoreResult<Option<Otp>>;
     async fn add_otp_attempt(&self, id: &str) -> StoreResult<()>;
     async fn consume_otp(&self, id: &str, now: i64) -> StoreResult<bool>;
+}
 
-    /// Counts a hit in a fixed window and returns the count in the current window.
-    async fn rate_hit(&self, key: &str, window_secs: i64, now: i64) -> StoreResult<i64>;
-
-    // Audit
+/// The audit log.
+#[async_trait::async_trait]
+pub trait AuditStore: Send + Sync {
     async fn audit(&self, event: &AuditEvent) -> StoreResult<()>;
     /// Newest first, filtered by what `q` names.
     async fn list_audit(&self, q: &AuditQuery) -> StoreResult<Vec<AuditEvent>>;
     /// Deletes audit events older than `before` (retention); returns how many.
     async fn purge_audit(&self, before: i64) -> StoreResult<u64>;
+}
 
+/// Everything connectid keeps, one trait per aggregate; the two backends implement all of
+/// them (`connectid-store`), and `Arc<dyn Store>` reaches every method.
+#[async_trait::async_trait]
+pub trait Store:
+    ClientStore
+    + AccountStore
+    + KeyStore
+    + SessionStore
+    + GrantStore
+    + OtpStore
+    + AuditStore
+    + Send
+    + Sync
+    + 'static
+{
+    /// Applies pending migrations; refuses a database newer than the binary.
+    async fn migrate(&self) -> StoreResult<()>;
+    async fn ping(&self) -> StoreResult<()>;
+    /// Counts a hit in a fixed window and returns the count in the current window.
+    async fn rate_hit(&self, key: &str, window_secs: i64, now: i64) -> StoreResult<i64>;
     /// Deletes what has expired; returns the number of rows removed.
     async fn purge_expired(&self, now: i64) -> StoreResult<u64>;
 }
