@@ -20,6 +20,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::clock::Clock;
 use crate::crypto::{hex, sha256};
+mod memory;
+mod settings;
+pub use memory::*;
+pub use settings::*;
 
 /// `max` events per `per_secs` seconds, at most `max` of them at once.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -204,84 +208,6 @@ pub fn ip_subject(ip: IpAddr) -> String {
     }
 }
 
-/// The quotas, part of the settings (`[rate_limits]`). The defaults suit a public service
-/// behind carrier NAT: a handful of tries per person, hundreds per address.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct RateLimitSettings {
-    pub password_per_identifier: Quota,
-    pub password_per_ip: Quota,
-    pub sms_per_identifier: Quota,
-    pub sms_per_ip: Quota,
-    pub otp_per_identifier: Quota,
-    pub otp_per_ip: Quota,
-    pub account_creation_per_ip: Quota,
-    pub client_auth_failures_per_client: Quota,
-    pub client_auth_failures_per_ip: Quota,
-}
-
-impl Default for RateLimitSettings {
-    fn default() -> Self {
-        Self {
-            // 10 at once, then one every 90 s: a person who mistypes is never stopped, a
-            // guesser gets 960 tries a day at most.
-            password_per_identifier: Quota::new(10, 15 * 60),
-            password_per_ip: Quota::new(500, 15 * 60),
-            // SMS cost money and annoy their recipients.
-            sms_per_identifier: Quota::new(5, 60 * 60),
-            sms_per_ip: Quota::new(200, 60 * 60),
-            otp_per_identifier: Quota::new(10, 15 * 60),
-            otp_per_ip: Quota::new(500, 15 * 60),
-            account_creation_per_ip: Quota::new(50, 60 * 60),
-            client_auth_failures_per_client: Quota::new(20, 5 * 60),
-            client_auth_failures_per_ip: Quota::new(200, 5 * 60),
-        }
-    }
-}
-
-impl RateLimitSettings {
-    pub fn quota(&self, limit: Limit) -> Quota {
-        match limit {
-            Limit::PasswordPerIdentifier => self.password_per_identifier,
-            Limit::PasswordPerIp => self.password_per_ip,
-            Limit::SmsPerIdentifier => self.sms_per_identifier,
-            Limit::SmsPerIp => self.sms_per_ip,
-            Limit::OtpPerIdentifier => self.otp_per_identifier,
-            Limit::OtpPerIp => self.otp_per_ip,
-            Limit::AccountCreationPerIp => self.account_creation_per_ip,
-            Limit::ClientAuthFailuresPerClient => self.client_auth_failures_per_client,
-            Limit::ClientAuthFailuresPerIp => self.client_auth_failures_per_ip,
-        }
-    }
-
-    /// Refuses quotas of zero, and per-IP quotas stricter than their per-identifier twins
-    /// (that would lock out everyone behind a carrier's NAT before any one account).
-    pub fn validate(&self) -> Result<(), String> {
-        for &l in Limit::ALL {
-            self.quota(l).validate(l.id())?;
-        }
-        for (ip, one) in [
-            (Limit::PasswordPerIp, Limit::PasswordPerIdentifier),
-            (Limit::SmsPerIp, Limit::SmsPerIdentifier),
-            (Limit::OtpPerIp, Limit::OtpPerIdentifier),
-            (
-                Limit::ClientAuthFailuresPerIp,
-                Limit::ClientAuthFailuresPerClient,
-            ),
-        ] {
-            let (a, b) = (self.quota(ip), self.quota(one));
-            if a.interval_ms() > b.interval_ms() || a.max < b.max {
-                return Err(format!(
-                    "{} must be at least as loose as {}",
-                    ip.id(),
-                    one.id()
-                ));
-            }
-        }
-        Ok(())
-    }
-}
-
 /// The limiter the web layer holds: quotas, a backend and the clock, with keys built here.
 #[derive(Clone)]
 pub struct RateLimits {
@@ -360,64 +286,6 @@ impl RateLimits {
             verdict = verdict.stricter(self.hit(*limit, subject).await?);
         }
         Ok(verdict)
-    }
-}
-
-/// An in-process limiter, for tests and single-node development: nothing is shared between
-/// processes, so production uses the database or Redis.
-#[derive(Debug, Default)]
-pub struct MemoryRateLimiter {
-    tats: std::sync::Mutex<std::collections::HashMap<String, i64>>,
-}
-
-impl MemoryRateLimiter {
-    fn with_tats<T>(
-        &self,
-        f: impl FnOnce(&mut std::collections::HashMap<String, i64>) -> T,
-    ) -> Result<T, RateLimitError> {
-        let mut tats = self
-            .tats
-            .lock()
-            .map_err(|_| RateLimitError::Backend("poisoned lock".into()))?;
-        Ok(f(&mut tats))
-    }
-
-    fn decide(
-        &self,
-        key: &str,
-        quota: Quota,
-        now_ms: i64,
-        count: bool,
-    ) -> Result<Decision, RateLimitError> {
-        self.with_tats(|tats| {
-            if tats.len() >= 4096 {
-                tats.retain(|_, tat| *tat > now_ms);
-            }
-            let tat = tats.get(key).copied().unwrap_or(now_ms).max(now_ms);
-            let new_tat = tat + quota.interval_ms();
-            let d = Decision::from_gcra(quota, now_ms, new_tat);
-            if count && d.is_allowed() {
-                tats.insert(key.to_string(), new_tat);
-            }
-            d
-        })
-    }
-}
-
-#[async_trait::async_trait]
-impl RateLimiter for MemoryRateLimiter {
-    async fn hit(&self, key: &str, quota: Quota, now_ms: i64) -> Result<Decision, RateLimitError> {
-        self.decide(key, quota, now_ms, true)
-    }
-
-    async fn peek(&self, key: &str, quota: Quota, now_ms: i64) -> Result<Decision, RateLimitError> {
-        self.decide(key, quota, now_ms, false)
-    }
-
-    async fn reset(&self, key: &str) -> Result<(), RateLimitError> {
-        self.with_tats(|tats| {
-            tats.remove(key);
-        })
     }
 }
 

@@ -1,0 +1,82 @@
+//! Registering and updating a client (ids and secrets made here), and its JSON as the CLI and
+//! the admin API show it.
+
+use super::*;
+
+/// Turns validated metadata into a record to store, making the id and secret when not given.
+/// Returns the secret in clear (shown once) for clients that authenticate with one.
+pub fn register(
+    mut meta: ClientMetadata,
+    now: i64,
+) -> Result<(crate::store::ClientRecord, Option<String>), ClientError> {
+    meta.validate()?;
+    let client_id = meta
+        .client_id
+        .take()
+        .unwrap_or_else(|| crate::crypto::random_token()[..22].to_string());
+    let secret = match (
+        meta.client_secret.take(),
+        meta.token_endpoint_auth_method.uses_secret(),
+    ) {
+        (Some(s), _) => Some(s),
+        (None, true) => Some(crate::crypto::random_token()),
+        (None, false) => None,
+    };
+    let record = crate::store::ClientRecord {
+        client_id,
+        secret_hash: secret.as_deref().map(crate::crypto::hash_secret),
+        metadata: meta,
+        created_at: now,
+        updated_at: now,
+    };
+    Ok((record, secret))
+}
+
+/// Replaces the metadata of `existing`; a new secret only when given or newly needed.
+pub fn update(
+    existing: &crate::store::ClientRecord,
+    mut meta: ClientMetadata,
+    now: i64,
+) -> Result<(crate::store::ClientRecord, Option<String>), ClientError> {
+    meta.validate()?;
+    if let Some(id) = meta.client_id.take()
+        && id != existing.client_id
+    {
+        return Err(ClientError::InvalidMetadata(
+            "client_id cannot be changed".into(),
+        ));
+    }
+    let secret = match (
+        meta.client_secret.take(),
+        meta.token_endpoint_auth_method.uses_secret(),
+        existing.secret_hash.is_some(),
+    ) {
+        (Some(s), _, _) => Some(s),
+        (None, true, false) => Some(crate::crypto::random_token()),
+        _ => None,
+    };
+    Ok((
+        crate::store::ClientRecord {
+            client_id: existing.client_id.clone(),
+            secret_hash: secret.as_deref().map(crate::crypto::hash_secret),
+            metadata: meta,
+            created_at: existing.created_at,
+            updated_at: now,
+        },
+        secret,
+    ))
+}
+
+/// The JSON shown for a client: its metadata with `client_id`, and the secret when just made.
+pub fn to_json(record: &crate::store::ClientRecord, secret: Option<&str>) -> serde_json::Value {
+    let mut v = serde_json::to_value(&record.metadata).unwrap_or_default();
+    if let Some(obj) = v.as_object_mut() {
+        obj.insert("client_id".into(), record.client_id.clone().into());
+        obj.insert("client_id_issued_at".into(), record.created_at.into());
+        if let Some(s) = secret {
+            obj.insert("client_secret".into(), s.into());
+            obj.insert("client_secret_expires_at".into(), 0.into());
+        }
+    }
+    v
+}

@@ -1,0 +1,182 @@
+//! Checking a loaded config: every value that can be wrong is refused here, with its key,
+//! before anything starts; and the derived values (`listen_addr`, proxies, cookie domain).
+
+use super::*;
+
+impl Config {
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        self.listen_addr()?;
+        let issuer = &self.issuer;
+        if !(issuer.starts_with("https://") || issuer.starts_with("http://"))
+            || issuer.ends_with('/')
+            || issuer.contains(['?', '#', ' '])
+            || issuer.split("://").nth(1).is_none_or(str::is_empty)
+        {
+            return Err(err(
+                "issuer",
+                "must be an http(s) URL without a trailing slash, query or fragment",
+            ));
+        }
+        if !(self.database_url.starts_with("sqlite:")
+            || self.database_url.starts_with("postgres://")
+            || self.database_url.starts_with("postgresql://"))
+        {
+            return Err(err(
+                "database_url",
+                "must start with sqlite:// or postgres://",
+            ));
+        }
+        if !self.redis_url.is_empty() && !self.redis_url.starts_with("redis://") {
+            return Err(err("redis_url", "must start with redis://"));
+        }
+        self.phone_region()?;
+        if self.audit.retention_days == 0 {
+            return Err(err("audit.retention_days", "must be at least 1"));
+        }
+        if self.password.min_score > 4 {
+            return Err(err("password.min_score", "must be 0 to 4"));
+        }
+        self.rate_limits
+            .validate()
+            .map_err(|e| err("rate_limits", e))?;
+        match self.sms.provider.as_str() {
+            "outbox" | "log" => {}
+            "webhook" => {
+                let url = &self.sms.webhook_url;
+                if !(url.starts_with("https://") || url.starts_with("http://")) {
+                    return Err(err("sms.webhook_url", "must be an http(s) URL"));
+                }
+                if self.sms.webhook_secret.len() < 16 {
+                    return Err(err(
+                        "sms.webhook_secret",
+                        "must be at least 16 characters (it signs every request)",
+                    ));
+                }
+            }
+            other => {
+                return Err(err(
+                    "sms.provider",
+                    format!("`{other}` is not one of outbox, webhook, log"),
+                ));
+            }
+        }
+        match self.email.provider.as_str() {
+            "outbox" | "log" => {}
+            "smtp" => {
+                let url = &self.email.smtp_url;
+                if !(url.starts_with("smtp://") || url.starts_with("smtps://")) {
+                    return Err(err("email.smtp_url", "must start with smtp:// or smtps://"));
+                }
+                if self.email.from.parse::<lettre::message::Mailbox>().is_err() {
+                    return Err(err(
+                        "email.from",
+                        "must be an address like \"CONNECT ID <id@example.com>\"",
+                    ));
+                }
+            }
+            other => {
+                return Err(err(
+                    "email.provider",
+                    format!("`{other}` is not one of outbox, smtp, log"),
+                ));
+            }
+        }
+        if self.sms.provider == "outbox" && self.sms.outbox.is_empty() {
+            return Err(err("sms.outbox", "must name a file"));
+        }
+        if self.email.provider == "outbox" && self.email.outbox.is_empty() {
+            return Err(err("email.outbox", "must name a file"));
+        }
+        self.trusted_proxies()?;
+        self.forwarded_proxies()?;
+        let header = &self.mobile_network.msisdn_header;
+        if header.is_empty()
+            || !header
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        {
+            return Err(err(
+                "mobile_network.msisdn_header",
+                "must be an HTTP header name",
+            ));
+        }
+        if !self.admin.token.is_empty() && self.admin.token.len() < 16 {
+            return Err(err("admin.token", "must be at least 16 characters"));
+        }
+        self.cookie_domain()?;
+        if !self.metrics.token.is_empty() && self.metrics.token.len() < 16 {
+            return Err(err("metrics.token", "must be at least 16 characters"));
+        }
+        Ok(())
+    }
+
+    /// `[session] cookie_domain` as the cookie wants it (no leading dot, lower case), checked
+    /// to be the issuer's host or a parent of it: a browser drops any other.
+    pub fn cookie_domain(&self) -> Result<Option<String>, ConfigError> {
+        let d = self
+            .session
+            .cookie_domain
+            .trim_start_matches('.')
+            .to_ascii_lowercase();
+        if d.is_empty() {
+            return Ok(None);
+        }
+        let key = "session.cookie_domain";
+        if !d
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.')
+            || d.starts_with('-')
+            || d.contains("..")
+        {
+            return Err(err(key, "must be a domain name like example.com"));
+        }
+        let rest = self.issuer.split("://").nth(1).unwrap_or("");
+        let authority = rest.split('/').next().unwrap_or("");
+        let host = authority
+            .rsplit_once(':')
+            .filter(|(_, p)| p.chars().all(|c| c.is_ascii_digit()))
+            .map_or(authority, |(h, _)| h)
+            .to_ascii_lowercase();
+        if host != d && !host.ends_with(&format!(".{d}")) {
+            return Err(err(
+                key,
+                "must be the issuer's host or a parent domain of it",
+            ));
+        }
+        Ok(Some(d))
+    }
+
+    pub fn listen_addr(&self) -> Result<SocketAddr, ConfigError> {
+        self.listen.parse().map_err(|_| {
+            err(
+                "listen",
+                format!("`{}` is not an address like 127.0.0.1:8080", self.listen),
+            )
+        })
+    }
+
+    pub fn phone_region(&self) -> Result<PhoneRegion, ConfigError> {
+        self.default_phone_region
+            .parse()
+            .map_err(|e| err("default_phone_region", e))
+    }
+
+    /// The operator's proxies: the only peers whose `msisdn_header` is believed.
+    pub fn trusted_proxies(&self) -> Result<Vec<Cidr>, ConfigError> {
+        cidrs(
+            &self.mobile_network.trusted_proxies,
+            "mobile_network.trusted_proxies",
+        )
+    }
+
+    /// The reverse proxies whose `X-Forwarded-For` names the client's address.
+    pub fn forwarded_proxies(&self) -> Result<Vec<Cidr>, ConfigError> {
+        cidrs(&self.http.forwarded_proxies, "http.forwarded_proxies")
+    }
+}
+
+pub(super) fn cidrs(list: &[String], key: &str) -> Result<Vec<Cidr>, ConfigError> {
+    list.iter()
+        .map(|c| c.parse().map_err(|e| err(key, e)))
+        .collect()
+}
