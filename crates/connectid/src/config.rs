@@ -207,7 +207,9 @@ mod tests {
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect();
-        load(Some(&path), &env, &Overrides::default())
+        let loaded = load(Some(&path), &env, &Overrides::default());
+        let _ = std::fs::remove_dir_all(&dir);
+        loaded
     }
 
     #[test]
