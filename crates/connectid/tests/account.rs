@@ -4,13 +4,13 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod helpers;
+mod support;
 
 use connectid_core::crypto::random_id;
-use helpers::{
-    Answer, Browser, Db, PASSWORD, REDIRECT, Server, attr, attr_action, backends, sign_in, step,
-};
 use serde_json::Value;
+use support::{
+    Answer, Browser, Db, PASSWORD, REDIRECT, Server, attr, backends, form_action, sign_in, step,
+};
 
 /// Follows redirects and fills in the sign-in pages (as `who`, with `password`) until a page
 /// that is not a sign-in step comes back.
@@ -31,14 +31,14 @@ async fn open(s: &Server, b: &mut Browser, path: &str, who: &str, password: &str
         let fields: Vec<(&str, String)> = match st.as_str() {
             "identifier" => vec![("identifier", who.to_string())],
             "password" => vec![("password", password.to_string())],
-            "code" if attr_action(&a.body).starts_with("/signin/") => {
+            "code" if form_action(&a.body).starts_with("/signin/") => {
                 vec![("code", s.last_code(who))]
             }
             "set-password" => vec![("new_password", password.to_string())],
             _ => return a,
         };
         let csrf = attr(&a.body, "name=\"csrf\"", "value");
-        let action = format!("{}{}", s.base, attr_action(&a.body));
+        let action = format!("{}{}", s.base, form_action(&a.body));
         let mut form: Vec<(&str, &str)> = vec![("csrf", &csrf)];
         form.extend(fields.iter().map(|(k, v)| (*k, v.as_str())));
         a = b.post(&action, &form).await;
@@ -89,7 +89,7 @@ async fn my_account_signs_in_and_changes_password_and_identifiers() {
 }
 
 async fn my_account_signs_in_and_changes_password_and_identifiers_on(db: Db) {
-    let s = Server::start_on(db).await;
+    let s = Server::start_on("warn", db).await;
     let email = format!("a{}@example.com", random_id());
     s.account(&email);
 
@@ -330,7 +330,7 @@ async fn sensitive_pages_ask_for_the_password_after_a_code_sign_in() {
 }
 
 async fn sensitive_pages_ask_for_the_password_after_a_code_sign_in_on(db: Db) {
-    let s = Server::start_on(db).await;
+    let s = Server::start_on("warn", db).await;
     let phone = unique_phone();
     let (code, out, err) = s.cli(
         &["accounts", "create", "--phone", &phone, "--password-stdin"],
@@ -409,7 +409,7 @@ async fn connected_services_and_signing_out_everywhere() {
 }
 
 async fn connected_services_and_signing_out_everywhere_on(db: Db) {
-    let s = Server::start_on(db).await;
+    let s = Server::start_on("warn", db).await;
     // The shop's back-channel logout endpoint: it must hear of the disconnection.
     let (tx, mut told) = tokio::sync::mpsc::unbounded_channel::<String>();
     let receiver = axum::Router::new().route(
@@ -495,11 +495,11 @@ async fn connected_services_and_signing_out_everywhere_on(db: Db) {
         .await
         .expect("a logout token for the disconnected service")
         .unwrap();
-    let c = helpers::claims(&token);
+    let c = support::claims(&token);
     assert_eq!(c["aud"], cid);
     assert_eq!(
         c["sid"],
-        helpers::claims(shop_tokens["id_token"].as_str().unwrap())["sid"]
+        support::claims(shop_tokens["id_token"].as_str().unwrap())["sid"]
     );
     assert!(c["events"]["http://schemas.openid.net/event/backchannel-logout"].is_object());
     assert_eq!(userinfo(&news_tokens).await.unwrap().status(), 200);

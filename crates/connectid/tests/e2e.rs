@@ -3,437 +3,15 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use std::collections::HashMap;
+mod support;
+
 use std::io::Write;
-use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use connectid_core::crypto::{b64url_decode, pkce_s256, random_id, random_token};
+use connectid_core::crypto::{pkce_s256, random_id, random_token};
 use serde_json::Value;
-
-const BIN: &str = env!("CARGO_BIN_EXE_connectid");
-const REDIRECT: &str = "http://127.0.0.1:9/cb";
-const PASSWORD: &str = "correct horse 42";
-
-struct Server {
-    dir: PathBuf,
-    config: PathBuf,
-    base: String,
-    admin: String,
-    child: Child,
-    db: Db,
-}
-
-/// Where a test server keeps its data: its own SQLite file, or its own PostgreSQL database
-/// on the server `TEST_DATABASE_URL` names (every e2e test runs on both in CI).
-#[derive(Debug, Clone)]
-enum Db {
-    Sqlite,
-    Postgres {
-        admin_url: String,
-        url: String,
-        name: String,
-    },
-}
-
-fn backends() -> Vec<Db> {
-    let mut out = vec![Db::Sqlite];
-    match std::env::var("TEST_DATABASE_URL") {
-        Ok(admin_url) => {
-            let name = format!("e2e_{}", random_id().to_ascii_lowercase().replace('-', "_"));
-            let base = admin_url
-                .rsplit_once('/')
-                .map_or(admin_url.as_str(), |(b, _)| b)
-                .to_string();
-            out.push(Db::Postgres {
-                url: format!("{base}/{name}"),
-                admin_url,
-                name,
-            });
-        }
-        Err(_) => {
-            assert!(
-                std::env::var_os("CI").is_none(),
-                "TEST_DATABASE_URL is required in CI"
-            );
-            eprintln!("SKIPPED: PostgreSQL e2e (set TEST_DATABASE_URL)");
-        }
-    }
-    out
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-        let _ = std::fs::remove_dir_all(&self.dir);
-        if let Db::Postgres {
-            admin_url, name, ..
-        } = &self.db
-        {
-            // Best effort: a database left behind is harmless, only untidy.
-            let _ = Command::new("psql")
-                .args([
-                    admin_url.as_str(),
-                    "-qc",
-                    &format!("DROP DATABASE IF EXISTS {name}"),
-                ])
-                .stdout(Stdio::null())
-                .stderr(Stdio::null())
-                .status();
-        }
-    }
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-impl Server {
-    /// With extra TOML appended to the config (its own sections only).
-    async fn start_on(db: Db, extra: &str) -> Server {
-        let dir = std::env::temp_dir().join(format!("connectid-e2e-{}", random_id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let port = free_port();
-        let base = format!("http://127.0.0.1:{port}");
-        let admin = random_token();
-        let config = dir.join("connectid.toml");
-        let database_url = match &db {
-            Db::Sqlite => format!("sqlite://{}", dir.join("c.db").display()),
-            Db::Postgres {
-                admin_url,
-                url,
-                name,
-            } => {
-                let out = Command::new("psql")
-                    .args([
-                        admin_url.as_str(),
-                        "-qc",
-                        &format!("CREATE DATABASE {name}"),
-                    ])
-                    .output()
-                    .expect("psql is needed for the PostgreSQL e2e tests");
-                assert!(
-                    out.status.success(),
-                    "{}",
-                    String::from_utf8_lossy(&out.stderr)
-                );
-                url.clone()
-            }
-        };
-        // The outbox for SMS and email, unless `extra` configures that section itself.
-        let ob = dir.join("outbox.jsonl");
-        let mut toml = format!(
-            "listen = \"127.0.0.1:{port}\"\nissuer = \"{base}\"\ndatabase_url = \"{database_url}\"\n\
-             [admin]\ntoken = \"{admin}\"\n"
-        );
-        for section in ["sms", "email"] {
-            if !extra.contains(&format!("[{section}]")) {
-                toml.push_str(&format!("[{section}]\noutbox = \"{}\"\n", ob.display()));
-            }
-        }
-        std::fs::write(&config, toml + extra).unwrap();
-        let child = Command::new(BIN)
-            .args(["--config", config.to_str().unwrap(), "serve"])
-            .env("RUST_LOG", "warn")
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let s = Server {
-            dir,
-            config,
-            base,
-            admin,
-            child,
-            db,
-        };
-        for _ in 0..200 {
-            if let Ok(r) = reqwest::get(format!("{}/readyz", s.base)).await
-                && r.status() == 200
-            {
-                return s;
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-        panic!("server did not start");
-    }
-
-    fn cli(&self, args: &[&str], input: &str) -> (i32, String, String) {
-        let mut child = Command::new(BIN)
-            .arg("--config")
-            .arg(&self.config)
-            .args(args)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(input.as_bytes())
-            .unwrap();
-        let out = child.wait_with_output().unwrap();
-        (
-            out.status.code().unwrap_or(-1),
-            String::from_utf8_lossy(&out.stdout).into(),
-            String::from_utf8_lossy(&out.stderr).into(),
-        )
-    }
-
-    fn client(&self, extra: &str) -> Value {
-        let json = format!(
-            r#"{{"client_name":"Shop","redirect_uris":["{REDIRECT}"],"post_logout_redirect_uris":["http://127.0.0.1:9/bye"],
-                "grant_types":["authorization_code","refresh_token"],"consent":"implicit"{extra}}}"#
-        );
-        let (code, out, err) = self.cli(&["clients", "create"], &json);
-        assert_eq!(code, 0, "{err}");
-        serde_json::from_str(&out).unwrap()
-    }
-
-    fn account(&self, email: &str) -> String {
-        let (code, out, err) = self.cli(
-            &["accounts", "create", "--email", email, "--password-stdin"],
-            &format!("{PASSWORD}\n"),
-        );
-        assert_eq!(code, 0, "{err}");
-        serde_json::from_str::<Value>(&out).unwrap()["id"]
-            .as_str()
-            .unwrap()
-            .to_string()
-    }
-
-    fn last_code(&self, to: &str) -> String {
-        let text = std::fs::read_to_string(self.dir.join("outbox.jsonl")).unwrap();
-        let msg: Value = text
-            .lines()
-            .filter_map(|l| serde_json::from_str::<Value>(l).ok())
-            .rfind(|m| m["to"] == to)
-            .unwrap();
-        let body = msg["body"].as_str().unwrap();
-        body.split(|c: char| !c.is_ascii_digit())
-            .find(|w| w.len() == 6)
-            .unwrap()
-            .to_string()
-    }
-}
-
-/// A browser: keeps cookies, never follows redirects by itself.
-struct Browser {
-    http: reqwest::Client,
-    cookies: HashMap<String, String>,
-    /// Every `Set-Cookie` received, whole (attributes included).
-    set_cookies: Vec<String>,
-}
-
-struct Answer {
-    status: u16,
-    location: Option<String>,
-    body: String,
-}
-
-impl Browser {
-    fn new() -> Self {
-        Self {
-            http: reqwest::Client::builder()
-                .redirect(reqwest::redirect::Policy::none())
-                .build()
-                .unwrap(),
-            cookies: HashMap::new(),
-            set_cookies: Vec::new(),
-        }
-    }
-
-    async fn send(&mut self, req: reqwest::RequestBuilder) -> Answer {
-        let cookie: Vec<String> = self
-            .cookies
-            .iter()
-            .map(|(k, v)| format!("{k}={v}"))
-            .collect();
-        let r = req
-            .header("cookie", cookie.join("; "))
-            .send()
-            .await
-            .unwrap();
-        let set_cookies: Vec<String> = r
-            .headers()
-            .get_all("set-cookie")
-            .iter()
-            .map(|v| v.to_str().unwrap().to_string())
-            .collect();
-        for c in &set_cookies {
-            let (k, v) = c.split(';').next().unwrap().split_once('=').unwrap();
-            if v.is_empty() {
-                self.cookies.remove(k);
-            } else {
-                self.cookies.insert(k.into(), v.into());
-            }
-        }
-        self.set_cookies.extend(set_cookies);
-        Answer {
-            status: r.status().as_u16(),
-            location: r
-                .headers()
-                .get("location")
-                .map(|v| v.to_str().unwrap().to_string()),
-            body: r.text().await.unwrap(),
-        }
-    }
-
-    async fn get(&mut self, url: &str) -> Answer {
-        let req = self.http.get(url);
-        self.send(req).await
-    }
-
-    async fn post(&mut self, url: &str, form: &[(&str, &str)]) -> Answer {
-        let req = self.http.post(url).form(form);
-        self.send(req).await
-    }
-}
-
-fn attr(html: &str, marker: &str, attr: &str) -> String {
-    let at = html
-        .find(marker)
-        .unwrap_or_else(|| panic!("{marker} not in {html}"));
-    let tag_start = html[..at].rfind('<').unwrap();
-    let tag = &html[tag_start..at + html[at..].find('>').unwrap()];
-    let key = format!("{attr}=\"");
-    let v = &tag[tag.find(&key).unwrap() + key.len()..];
-    v[..v.find('"').unwrap()]
-        .replace("&#x2f;", "/")
-        .replace("&amp;", "&")
-}
-
-fn step(html: &str) -> String {
-    attr(html, "data-step", "data-step")
-}
-
-fn query(url: &str) -> HashMap<String, String> {
-    let q = url.split_once('?').map(|(_, q)| q).unwrap_or("");
-    form_urlencoded::parse(q.as_bytes()).into_owned().collect()
-}
-
-fn claims(jwt: &str) -> Value {
-    serde_json::from_slice(&b64url_decode(jwt.split('.').nth(1).unwrap()).unwrap()).unwrap()
-}
-
-struct Flow {
-    verifier: String,
-    state: String,
-    nonce: String,
-}
-
-fn authorize_url(s: &Server, client_id: &str, extra: &str) -> (String, Flow) {
-    let verifier = random_token() + "x";
-    let flow = Flow {
-        state: random_id(),
-        nonce: random_id(),
-        verifier: verifier.clone(),
-    };
-    let url = format!(
-        "{}/authorize?client_id={client_id}&redirect_uri={REDIRECT}&response_type=code&scope=openid%20email\
-         &state={}&nonce={}&code_challenge={}&code_challenge_method=S256{extra}",
-        s.base,
-        flow.state,
-        flow.nonce,
-        pkce_s256(&verifier)
-    );
-    (url, flow)
-}
-
-/// Walks the pages from the authorization request to the redirect back to the client.
-async fn walk(s: &Server, b: &mut Browser, url: &str, identifier: &str) -> (String, Vec<String>) {
-    let mut a = b.get(url).await;
-    let mut steps = Vec::new();
-    for _ in 0..10 {
-        if let Some(loc) = a.location.clone() {
-            if loc.starts_with(REDIRECT) {
-                return (loc, steps);
-            }
-            a = b.get(&format!("{}{loc}", s.base)).await;
-            continue;
-        }
-        let st = step(&a.body);
-        steps.push(st.clone());
-        let csrf = attr(&a.body, "name=\"csrf\"", "value");
-        let action = format!("{}{}", s.base, attr_action(&a.body));
-        // As a browser does: a pre-checked "stay signed in" box is sent as it is.
-        let remember = if a.body.contains("name=\"remember\" value=\"true\" checked") {
-            "true"
-        } else {
-            ""
-        };
-        a = match st.as_str() {
-            "identifier" => {
-                b.post(
-                    &action,
-                    &[
-                        ("csrf", &csrf),
-                        ("identifier", identifier),
-                        ("remember", remember),
-                    ],
-                )
-                .await
-            }
-            "password" => {
-                b.post(
-                    &action,
-                    &[
-                        ("csrf", &csrf),
-                        ("password", PASSWORD),
-                        ("remember", remember),
-                    ],
-                )
-                .await
-            }
-            "code" => {
-                let code = s.last_code(identifier);
-                b.post(
-                    &action,
-                    &[("csrf", &csrf), ("code", &code), ("remember", remember)],
-                )
-                .await
-            }
-            "set-password" => {
-                b.post(&action, &[("csrf", &csrf), ("new_password", PASSWORD)])
-                    .await
-            }
-            other => panic!("unexpected step {other}: {}", a.body),
-        };
-    }
-    panic!("sign-in did not finish: {steps:?}");
-}
-
-fn attr_action(html: &str) -> String {
-    let at = html.find("<form method=\"post\" action=\"").unwrap();
-    let v = &html[at + "<form method=\"post\" action=\"".len()..];
-    v[..v.find('"').unwrap()].replace("&#x2f;", "/")
-}
-
-async fn exchange(s: &Server, client: &Value, code: &str, verifier: &str) -> reqwest::Response {
-    reqwest::Client::new()
-        .post(format!("{}/token", s.base))
-        .basic_auth(
-            client["client_id"].as_str().unwrap(),
-            client["client_secret"].as_str(),
-        )
-        .form(&[
-            ("grant_type", "authorization_code"),
-            ("code", code),
-            ("redirect_uri", REDIRECT),
-            ("code_verifier", verifier),
-        ])
-        .send()
-        .await
-        .unwrap()
-}
+use support::*;
 
 #[tokio::test]
 async fn password_sign_in_then_tokens_refresh_revocation_and_logout() {
@@ -443,7 +21,7 @@ async fn password_sign_in_then_tokens_refresh_revocation_and_logout() {
 }
 
 async fn password_sign_in_then_tokens_refresh_revocation_and_logout_on(db: Db) {
-    let s = Server::start_on(db, "").await;
+    let s = Server::start_with("warn", db, "").await;
     // SSO above LoA1 needs the "stay signed in" checkbox (seed 003).
     let client = s.client(r#","sso":true,"stay_signed_in":{"visible":true,"default":true}"#);
     let cid = client["client_id"].as_str().unwrap();
@@ -456,7 +34,7 @@ async fn password_sign_in_then_tokens_refresh_revocation_and_logout_on(db: Db) {
     let q = query(&landed);
     assert_eq!(q["state"], flow.state);
     assert_eq!(q["iss"], s.base);
-    let r = exchange(&s, &client, &q["code"], &flow.verifier).await;
+    let r = exchange_response(&s, &client, &q["code"], &flow.verifier).await;
     assert_eq!(r.status(), 200);
     assert_eq!(r.headers()["cache-control"], "no-store");
     let tokens: Value = r.json().await.unwrap();
@@ -473,7 +51,7 @@ async fn password_sign_in_then_tokens_refresh_revocation_and_logout_on(db: Db) {
     );
 
     // The code works once; a second use revokes what the first issued.
-    let again = exchange(&s, &client, &q["code"], &flow.verifier).await;
+    let again = exchange_response(&s, &client, &q["code"], &flow.verifier).await;
     assert_eq!(again.status(), 400);
     assert_eq!(
         again.json::<Value>().await.unwrap()["error"],
@@ -492,7 +70,7 @@ async fn password_sign_in_then_tokens_refresh_revocation_and_logout_on(db: Db) {
     let (url, flow) = authorize_url(&s, cid, "&acr_values=2");
     let (landed, steps) = walk(&s, &mut b, &url, &email).await;
     assert!(steps.is_empty(), "SSO hit shows no page: {steps:?}");
-    let tokens: Value = exchange(&s, &client, &query(&landed)["code"], &flow.verifier)
+    let tokens: Value = exchange_response(&s, &client, &query(&landed)["code"], &flow.verifier)
         .await
         .json()
         .await
@@ -582,7 +160,7 @@ async fn sms_registration_and_step_up() {
 }
 
 async fn sms_registration_and_step_up_on(db: Db) {
-    let s = Server::start_on(db, "").await;
+    let s = Server::start_with("warn", db, "").await;
     let client = s.client(r#","sso":true,"stay_signed_in":{"visible":true,"default":false}"#);
     let cid = client["client_id"].as_str().unwrap();
     let digits: String = random_id()
@@ -595,7 +173,7 @@ async fn sms_registration_and_step_up_on(db: Db) {
     let (url, flow) = authorize_url(&s, cid, "");
     let (landed, steps) = walk(&s, &mut b, &url, &phone).await;
     assert_eq!(steps, ["identifier", "code"]);
-    let tokens: Value = exchange(&s, &client, &query(&landed)["code"], &flow.verifier)
+    let tokens: Value = exchange_response(&s, &client, &query(&landed)["code"], &flow.verifier)
         .await
         .json()
         .await
@@ -615,7 +193,7 @@ async fn sms_registration_and_step_up_on(db: Db) {
         ["set-password"],
         "no identifier or code step on step-up"
     );
-    let tokens: Value = exchange(&s, &client, &query(&landed)["code"], &flow.verifier)
+    let tokens: Value = exchange_response(&s, &client, &query(&landed)["code"], &flow.verifier)
         .await
         .json()
         .await
@@ -631,7 +209,7 @@ async fn bad_requests_get_clear_errors_and_change_nothing() {
 }
 
 async fn bad_requests_get_clear_errors_and_change_nothing_on(db: Db) {
-    let s = Server::start_on(db, "").await;
+    let s = Server::start_with("warn", db, "").await;
     let client = s.client("");
     let cid = client["client_id"].as_str().unwrap();
     let mut b = Browser::new();
@@ -806,7 +384,7 @@ async fn reauthentication_keeps_the_session_so_logout_ends_everything() {
 }
 
 async fn reauthentication_keeps_the_session_so_logout_ends_everything_on(db: Db) {
-    let s = Server::start_on(db, "").await;
+    let s = Server::start_with("warn", db, "").await;
     let client = s.client(r#","sso":true,"stay_signed_in":{"visible":true,"default":true}"#);
     let cid = client["client_id"].as_str().unwrap();
     let email = format!("r{}@example.com", random_id());
@@ -814,7 +392,7 @@ async fn reauthentication_keeps_the_session_so_logout_ends_everything_on(db: Db)
     let mut b = Browser::new();
     let (url, flow) = authorize_url(&s, cid, "&acr_values=2");
     let (landed, _) = walk(&s, &mut b, &url, &email).await;
-    let first: Value = exchange(&s, &client, &query(&landed)["code"], &flow.verifier)
+    let first: Value = exchange_response(&s, &client, &query(&landed)["code"], &flow.verifier)
         .await
         .json()
         .await
@@ -824,7 +402,7 @@ async fn reauthentication_keeps_the_session_so_logout_ends_everything_on(db: Db)
     let (url, flow) = authorize_url(&s, cid, "&acr_values=2&prompt=login");
     let (landed, steps) = walk(&s, &mut b, &url, &email).await;
     assert_eq!(steps, ["password"], "re-authentication of the same account");
-    let second: Value = exchange(&s, &client, &query(&landed)["code"], &flow.verifier)
+    let second: Value = exchange_response(&s, &client, &query(&landed)["code"], &flow.verifier)
         .await
         .json()
         .await
@@ -870,7 +448,7 @@ async fn forgot_password_notifies_ends_other_sessions_and_is_audited() {
 }
 
 async fn forgot_password_notifies_ends_other_sessions_and_is_audited_on(db: Db) {
-    let s = Server::start_on(db, "").await;
+    let s = Server::start_with("warn", db, "").await;
     let client = s.client(r#","sso":true,"stay_signed_in":{"visible":true,"default":true}"#);
     let cid = client["client_id"].as_str().unwrap();
     let email = format!("f{}@example.com", random_id());
@@ -890,7 +468,7 @@ async fn forgot_password_notifies_ends_other_sessions_and_is_audited_on(db: Db) 
         page = b.get(&format!("{}{loc}", s.base)).await;
     }
     let csrf = attr(&page.body, "name=\"csrf\"", "value");
-    let action = format!("{}{}", s.base, attr_action(&page.body));
+    let action = format!("{}{}", s.base, form_action(&page.body));
     let r = b
         .post(&action, &[("csrf", &csrf), ("identifier", &email)])
         .await;
@@ -913,7 +491,7 @@ async fn forgot_password_notifies_ends_other_sessions_and_is_audited_on(db: Db) 
         .await;
     let landed = r.location.unwrap();
     assert!(landed.starts_with(REDIRECT), "{landed}");
-    let tokens: Value = exchange(&s, &client, &query(&landed)["code"], &flow.verifier)
+    let tokens: Value = exchange_response(&s, &client, &query(&landed)["code"], &flow.verifier)
         .await
         .json()
         .await
@@ -974,7 +552,8 @@ async fn rate_limits_answer_429_and_a_wait_message() {
 }
 
 async fn rate_limits_answer_429_and_a_wait_message_on(db: Db) {
-    let s = Server::start_on(
+    let s = Server::start_with(
+        "warn",
         db,
         "[rate_limits]\nclient_auth_failures_per_client = { max = 2, per_secs = 600 }\n\
          password_per_identifier = { max = 2, per_secs = 600 }\n",
@@ -1012,7 +591,7 @@ async fn rate_limits_answer_429_and_a_wait_message_on(db: Db) {
         page = b.get(&format!("{}{loc}", s.base)).await;
     }
     let csrf = attr(&page.body, "name=\"csrf\"", "value");
-    let action = format!("{}{}", s.base, attr_action(&page.body));
+    let action = format!("{}{}", s.base, form_action(&page.body));
     b.post(&action, &[("csrf", &csrf), ("identifier", &email)])
         .await;
     for _ in 0..2 {
@@ -1058,7 +637,7 @@ async fn identifier_answer(
         page = b.get(&format!("{}{loc}", s.base)).await;
     }
     let csrf = attr(&page.body, "name=\"csrf\"", "value");
-    let action = format!("{}{}", s.base, attr_action(&page.body));
+    let action = format!("{}{}", s.base, form_action(&page.body));
     let mut r = b
         .post(&action, &[("csrf", &csrf), ("identifier", identifier)])
         .await;
@@ -1103,7 +682,8 @@ async fn sms_webhook_is_signed_and_retried() {
     let port = listener.local_addr().unwrap().port();
     tokio::spawn(async move { axum::serve(listener, app).await });
     let secret = "webhook-secret-0123456789";
-    let s = Server::start_on(
+    let s = Server::start_with(
+        "warn",
         Db::Sqlite,
         &format!(
             "[sms]\nprovider = \"webhook\"\nwebhook_url = \"http://127.0.0.1:{port}/sms\"\n\
@@ -1173,7 +753,8 @@ async fn codes_are_sent_off_the_request_path() {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let port = listener.local_addr().unwrap().port();
     tokio::spawn(async move { axum::serve(listener, app).await });
-    let s = Server::start_on(
+    let s = Server::start_with(
+        "warn",
         Db::Sqlite,
         &format!(
             "[sms]\nprovider = \"webhook\"\nwebhook_url = \"http://127.0.0.1:{port}/sms\"\n\
@@ -1287,7 +868,8 @@ async fn email_goes_out_over_smtp() {
             });
         }
     });
-    let s = Server::start_on(
+    let s = Server::start_with(
+        "warn",
         Db::Sqlite,
         &format!(
             "[email]\nprovider = \"smtp\"\nsmtp_url = \"smtp://127.0.0.1:{port}\"\n\
@@ -1321,14 +903,14 @@ async fn email_goes_out_over_smtp() {
 /// hit), tokens by grant type, and requests labelled by route template, never by raw path.
 #[tokio::test]
 async fn metrics_count_the_funnel_requests_and_tokens() {
-    let s = Server::start_on(Db::Sqlite, "").await;
+    let s = Server::start_with("warn", Db::Sqlite, "").await;
     let client = s.client(r#","sso":true"#);
     let cid = client["client_id"].as_str().unwrap();
     let mut b = Browser::new();
     let (url, flow) = authorize_url(&s, cid, "");
     let (landed, steps) = walk(&s, &mut b, &url, "+4791100003").await;
     assert_eq!(steps, ["identifier", "code"]);
-    let r = exchange(&s, &client, &query(&landed)["code"], &flow.verifier).await;
+    let r = exchange_response(&s, &client, &query(&landed)["code"], &flow.verifier).await;
     assert_eq!(r.status(), 200);
     // The same browser again: answered from the SSO session, no page.
     let (url, _) = authorize_url(&s, cid, "");
@@ -1377,7 +959,12 @@ async fn metrics_count_the_funnel_requests_and_tokens() {
 
     // With a token, Prometheus must present it.
     let token = "metrics-token-0123456789";
-    let s = Server::start_on(Db::Sqlite, &format!("[metrics]\ntoken = \"{token}\"\n")).await;
+    let s = Server::start_with(
+        "warn",
+        Db::Sqlite,
+        &format!("[metrics]\ntoken = \"{token}\"\n"),
+    )
+    .await;
     let http = reqwest::Client::new();
     let url = format!("{}/metrics", s.base);
     assert_eq!(http.get(&url).send().await.unwrap().status(), 401);
@@ -1392,7 +979,12 @@ async fn metrics_count_the_funnel_requests_and_tokens() {
 /// in (200 and headers) or 401; `/resolve/signin` goes back only to sites under the domain.
 #[tokio::test]
 async fn parent_domain_cookie_and_the_forward_auth_resolver() {
-    let s = Server::start_on(Db::Sqlite, "[session]\ncookie_domain = \"127.0.0.1\"\n").await;
+    let s = Server::start_with(
+        "warn",
+        Db::Sqlite,
+        "[session]\ncookie_domain = \"127.0.0.1\"\n",
+    )
+    .await;
     let client = s.client(r#","sso":true"#);
     let cid = client["client_id"].as_str().unwrap();
     let http = reqwest::Client::builder()
@@ -1427,7 +1019,7 @@ async fn parent_domain_cookie_and_the_forward_auth_resolver() {
         session_cookie.contains("; Domain=127.0.0.1"),
         "{session_cookie}"
     );
-    let tokens: Value = exchange(&s, &client, &query(&landed)["code"], &flow.verifier)
+    let tokens: Value = exchange_response(&s, &client, &query(&landed)["code"], &flow.verifier)
         .await
         .json()
         .await
@@ -1524,7 +1116,7 @@ async fn parent_domain_cookie_and_the_forward_auth_resolver() {
 /// refused at registration.
 #[tokio::test]
 async fn android_apps_get_sms_retriever_texts() {
-    let s = Server::start_on(Db::Sqlite, "").await;
+    let s = Server::start_with("warn", Db::Sqlite, "").await;
     let hash = "FA+9qCX9VSu";
     let app = s.client(&format!(
         r#","application_type":"native","token_endpoint_auth_method":"none","android_sms_hash":"{hash}""#
@@ -1597,7 +1189,8 @@ async fn android_apps_get_sms_retriever_texts() {
 /// a trusted proxy with the number can make one.
 #[tokio::test]
 async fn a_cellular_ticket_signs_in_an_app_on_wi_fi() {
-    let s = Server::start_on(
+    let s = Server::start_with(
+        "warn",
         Db::Sqlite,
         "[mobile_network]\ntrusted_proxies = [\"127.0.0.1/32\"]\n",
     )
@@ -1669,7 +1262,7 @@ async fn a_cellular_ticket_signs_in_an_app_on_wi_fi() {
         a.location,
         a.body
     );
-    let tokens: Value = exchange(&s, &client, &query(&landed)["code"], &flow.verifier)
+    let tokens: Value = exchange_response(&s, &client, &query(&landed)["code"], &flow.verifier)
         .await
         .json()
         .await

@@ -5,7 +5,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod helpers;
+mod support;
 
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
@@ -18,10 +18,10 @@ use axum::routing::{get, post};
 use connectid_core::client::SigningAlg;
 use connectid_core::crypto::{b64url_decode, random_id};
 use connectid_core::keys::{KeyCipher, LoadedKey, generate};
-use helpers::{Browser, Db, Server, authorize_url, backends, claims, now, query, sign_in, walk};
 use openidconnect::JsonWebKey;
 use openidconnect::core::{CoreJsonWebKeySet, CoreJwsSigningAlgorithm};
 use serde_json::{Value, json};
+use support::{Browser, Db, Server, authorize_url, backends, claims, now, query, sign_in, walk};
 use tokio::sync::mpsc;
 
 const LOGOUT_EVENT: &str = "http://schemas.openid.net/event/backchannel-logout";
@@ -141,7 +141,7 @@ async fn rp_initiated_logout_tells_every_client_that_got_tokens_in_the_session()
 }
 
 async fn rp_initiated_logout_tells_every_client_that_got_tokens_in_the_session_on(db: Db) {
-    let s = Server::start_on(db).await;
+    let s = Server::start_on("warn", db).await;
     let mut rx = Receiver::start().await;
     let a = s.client(&format!(
         r#","sso":true,"backchannel_logout_uri":"{}","backchannel_logout_session_required":true"#,
@@ -209,7 +209,7 @@ async fn bearer_logout_notifies_and_a_failing_client_is_retried() {
 }
 
 async fn bearer_logout_notifies_and_a_failing_client_is_retried_on(db: Db) {
-    let s = Server::start_on(db).await;
+    let s = Server::start_on("warn", db).await;
     let mut rx = Receiver::start().await;
     let app = s.client(&format!(
         r#","backchannel_logout_uri":"{}""#,
@@ -247,7 +247,7 @@ async fn revoking_an_accounts_sessions_notifies_for_each_session() {
 }
 
 async fn revoking_an_accounts_sessions_notifies_for_each_session_on(db: Db) {
-    let s = Server::start_on(db).await;
+    let s = Server::start_on("warn", db).await;
     let mut rx = Receiver::start().await;
     let app = s.client(&format!(
         r#","sso":true,"backchannel_logout_uri":"{}""#,
@@ -307,7 +307,7 @@ async fn private_key_jwt_with_keys_at_a_jwks_uri() {
 }
 
 async fn private_key_jwt_with_keys_at_a_jwks_uri_on(db: Db) {
-    let s = Server::start_on(db).await;
+    let s = Server::start_on("warn", db).await;
     let cipher = KeyCipher::new(None);
     let key = LoadedKey::load(&generate(SigningAlg::ES256, 0, &cipher).unwrap(), &cipher).unwrap();
     let stranger =
@@ -384,7 +384,7 @@ async fn introspection_of_rotated_and_revoked_refresh_tokens() {
 }
 
 async fn introspection_of_rotated_and_revoked_refresh_tokens_on(db: Db) {
-    let s = Server::start_on(db).await;
+    let s = Server::start_on("warn", db).await;
     let client = s.client("");
     let cid = client_id(&client).to_string();
     let secret = client["client_secret"].as_str().unwrap().to_string();
@@ -468,7 +468,7 @@ async fn basic_op_authorization_request_options() {
 }
 
 async fn basic_op_authorization_request_options_on(db: Db) {
-    let s = Server::start_on(db).await;
+    let s = Server::start_on("warn", db).await;
     let client = s.client(r#","sso":true,"token_endpoint_auth_method":"client_secret_post""#);
     let cid = client_id(&client).to_string();
     let secret = client["client_secret"].as_str().unwrap().to_string();
@@ -482,7 +482,7 @@ async fn basic_op_authorization_request_options_on(db: Db) {
                 .form(&[
                     ("grant_type", "authorization_code"),
                     ("code", code.as_str()),
-                    ("redirect_uri", helpers::REDIRECT),
+                    ("redirect_uri", support::REDIRECT),
                     ("code_verifier", verifier.as_str()),
                     ("client_id", cid.as_str()),
                     ("client_secret", secret.as_str()),
@@ -569,8 +569,8 @@ async fn basic_op_authorization_request_options_on(db: Db) {
     let a = b.get(&url).await;
     assert_eq!(a.status, 200);
     assert_eq!(
-        helpers::attr(&a.body, "id=\"form_post\"", "action"),
-        helpers::REDIRECT
+        support::attr(&a.body, "id=\"form_post\"", "action"),
+        support::REDIRECT
     );
     for field in ["code", "state", "iss"] {
         assert!(a.body.contains(&format!("name=\"{field}\"")), "{field}");
@@ -603,7 +603,7 @@ async fn basic_op_authorization_request_options_on(db: Db) {
 #[tokio::test]
 async fn rp_initiated_logout_test_plan() {
     const BYE: &str = "http://127.0.0.1:9/bye";
-    let s = Server::start().await;
+    let s = Server::start("warn").await;
     let client = s.client(r#","sso":true"#);
     let cid = client_id(&client).to_string();
     let email = format!("u{}@example.com", random_id());
@@ -642,7 +642,7 @@ async fn rp_initiated_logout_test_plan() {
         let a = b.get(&logout(q)).await;
         assert_eq!(a.status, 400, "{module}");
         assert!(a.location.is_none(), "{module}");
-        assert_eq!(helpers::step(&a.body), "error", "{module}");
+        assert_eq!(support::step(&a.body), "error", "{module}");
     }
     let (url, _) = authorize_url(&s, &cid, "&prompt=none");
     let a = b.get(&url).await;
@@ -654,7 +654,7 @@ async fn rp_initiated_logout_test_plan() {
     // no-params: a confirmation page.
     let a = b.get(&logout(String::new())).await;
     assert_eq!(a.status, 200);
-    assert_eq!(helpers::step(&a.body), "logout");
+    assert_eq!(support::step(&a.body), "logout");
 
     // no-id-token-hint: confirmation, then back to the client with its state.
     let a = b
@@ -662,8 +662,8 @@ async fn rp_initiated_logout_test_plan() {
             "client_id={cid}&post_logout_redirect_uri={BYE}&state=s2"
         )))
         .await;
-    assert_eq!(helpers::step(&a.body), "logout");
-    let csrf = helpers::attr(&a.body, "name=\"csrf\"", "value");
+    assert_eq!(support::step(&a.body), "logout");
+    let csrf = support::attr(&a.body, "name=\"csrf\"", "value");
     let a = b
         .post(
             &format!("{}/logout", s.base),
@@ -690,7 +690,7 @@ async fn rp_initiated_logout_test_plan() {
             .to_string();
         let a = b.get(&logout(format!("id_token_hint={hint}{q}"))).await;
         assert_eq!(a.status, 200);
-        assert_eq!(helpers::step(&a.body), "signed-out");
+        assert_eq!(support::step(&a.body), "signed-out");
     }
 
     // no-state: back to the client without a state.
@@ -722,7 +722,7 @@ async fn pkce_is_enforced_at_both_ends() {
 }
 
 async fn pkce_is_enforced_at_both_ends_on(db: Db) {
-    let s = Server::start_on(db).await;
+    let s = Server::start_on("warn", db).await;
     let public = s.client(r#","sso":true,"token_endpoint_auth_method":"none""#);
     let confidential = s.client(r#","sso":true"#);
     let email = format!("u{}@example.com", random_id());
@@ -735,7 +735,7 @@ async fn pkce_is_enforced_at_both_ends_on(db: Db) {
         "{}/authorize?client_id={}&redirect_uri={}&response_type=code&scope=openid&state=p",
         s.base,
         client_id(&public),
-        helpers::REDIRECT
+        support::REDIRECT
     );
     let a = b.get(&url).await;
     let q = query(a.location.as_deref().unwrap());
@@ -767,7 +767,7 @@ async fn pkce_is_enforced_at_both_ends_on(db: Db) {
         let mut form = vec![
             ("grant_type", "authorization_code".to_string()),
             ("code", code),
-            ("redirect_uri", helpers::REDIRECT.to_string()),
+            ("redirect_uri", support::REDIRECT.to_string()),
         ];
         if let Some(v) = verifier {
             form.push(("code_verifier", v));

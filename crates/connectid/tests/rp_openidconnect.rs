@@ -5,9 +5,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod helpers;
+mod support;
 
-use helpers::{Browser, Db, REDIRECT, Server, backends, query, walk};
 use openidconnect::core::{
     CoreAuthenticationFlow, CoreClient, CoreGenderClaim, CoreIdTokenClaims, CoreUserInfoClaims,
 };
@@ -18,6 +17,7 @@ use openidconnect::{
     RedirectUrl, Scope, TokenIntrospectionResponse, TokenResponse,
 };
 use serde_json::Value;
+use support::{Browser, Db, REDIRECT, Server, backends, query, walk};
 
 /// The crate's HTTP client, made of reqwest: no redirects (OAuth 2.0 endpoints answer
 /// directly).
@@ -47,7 +47,7 @@ async fn an_openidconnect_rp_needs_only_the_issuer_a_client_id_and_a_secret() {
 }
 
 async fn an_openidconnect_rp_needs_only_the_issuer_a_client_id_and_a_secret_on(db: Db) {
-    let s = Server::start_on(db).await;
+    let s = Server::start_on("warn", db).await;
     let registered = s.client("");
     let email = format!("rp{}@example.com", connectid_core::crypto::random_id());
     let sub = s.account(&email);
@@ -223,7 +223,7 @@ async fn discovery_is_complete_for_the_crate() {
 }
 
 async fn discovery_is_complete_for_the_crate_on(db: Db) {
-    let s = Server::start_on(db).await;
+    let s = Server::start_on("warn", db).await;
     let raw: Value = reqwest::get(format!("{}/.well-known/openid-configuration", s.base))
         .await
         .unwrap()

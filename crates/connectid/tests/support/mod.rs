@@ -1,6 +1,7 @@
-//! What the hostile-input tests share: the real binary on a free port with its own tempdir and
-//! SQLite database, a cookie-keeping browser, a snapshot of what the database holds, raw
-//! HTTP for requests a normal client refuses to send, and the case runner.
+//! What the integration suites share: the real binary on a free port with its own tempdir and
+//! database (SQLite, or a fresh PostgreSQL database), a cookie-keeping browser, the walk
+//! through the sign-in pages, a snapshot of what the database holds, raw HTTP for requests a
+//! normal client refuses to send, and the hostile-input case runner.
 
 #![allow(dead_code)]
 
@@ -42,9 +43,20 @@ pub enum Backend {
     },
 }
 
-/// SQLite always; PostgreSQL too when `TEST_DATABASE_URL` is set (always in CI).
+/// The name the older suites give [`Backend`].
+pub type Db = Backend;
+
+/// SQLite always; PostgreSQL too when `TEST_DATABASE_URL` is set (always in CI: there, its
+/// absence fails the test rather than skipping PostgreSQL in silence).
 pub fn backends() -> Vec<Backend> {
     let mut out = vec![Backend::Sqlite];
+    if std::env::var_os("TEST_DATABASE_URL").is_none() {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "TEST_DATABASE_URL is required in CI"
+        );
+        eprintln!("SKIPPED: PostgreSQL (set TEST_DATABASE_URL)");
+    }
     if let Ok(admin_url) = std::env::var("TEST_DATABASE_URL") {
         let name = format!("hostile_{}", random_id());
         let base = admin_url
@@ -125,15 +137,18 @@ impl Server {
                 url.clone()
             }
         };
-        std::fs::write(
-            &config,
-            format!(
-                "listen = \"127.0.0.1:{port}\"\nissuer = \"{base}\"\ndatabase_url = \"{database_url}\"\n\
-                 [admin]\ntoken = \"{admin}\"\n[sms]\noutbox = \"{ob}\"\n[email]\noutbox = \"{ob}\"\n{extra}",
-                ob = dir.join("outbox.jsonl").display()
-            ),
-        )
-        .unwrap();
+        // The outbox for SMS and email, unless `extra` configures that section itself.
+        let mut toml = format!(
+            "listen = \"127.0.0.1:{port}\"\nissuer = \"{base}\"\ndatabase_url = \"{database_url}\"\n\
+             [admin]\ntoken = \"{admin}\"\n"
+        );
+        for section in ["sms", "email"] {
+            if !extra.contains(&format!("[{section}]")) {
+                let ob = dir.join("outbox.jsonl");
+                toml.push_str(&format!("[{section}]\noutbox = \"{}\"\n", ob.display()));
+            }
+        }
+        std::fs::write(&config, toml + extra).unwrap();
         let out = std::fs::File::create(dir.join("stdout.log")).unwrap();
         let err = std::fs::File::create(dir.join("stderr.log")).unwrap();
         let child = Command::new(BIN)
@@ -358,6 +373,8 @@ impl Server {
 pub struct Browser {
     pub http: reqwest::Client,
     pub cookies: HashMap<String, String>,
+    /// Every `Set-Cookie` received, in order (for their attributes).
+    pub set_cookies: Vec<String>,
 }
 
 pub struct Answer {
@@ -384,6 +401,7 @@ impl Browser {
                 .build()
                 .unwrap(),
             cookies: HashMap::new(),
+            set_cookies: Vec::new(),
         }
     }
 
@@ -399,6 +417,7 @@ impl Browser {
             req.header("cookie", cookie.join("; "))
         };
         let a = answer(req.send().await.unwrap()).await;
+        self.set_cookies.extend(a.set_cookies.iter().cloned());
         for c in &a.set_cookies {
             let (k, v) = c.split(';').next().unwrap().split_once('=').unwrap();
             if v.is_empty() {
@@ -612,6 +631,88 @@ pub async fn sign_in_with_password(s: &Server, b: &mut Browser, url: &str, email
     let loc = a.location.unwrap_or_else(|| panic!("{}", a.body));
     assert!(loc.starts_with(REDIRECT), "{loc}");
     loc
+}
+
+/// The claims of a JWT (unchecked: the tests read what the server wrote).
+pub fn claims(jwt: &str) -> Value {
+    decode(jwt).1
+}
+
+/// Walks the pages from the authorization request to the redirect back to the client,
+/// answering each step as `identifier` with [`PASSWORD`] or the code from the outbox; returns
+/// the redirect and the steps seen.
+pub async fn walk(
+    s: &Server,
+    b: &mut Browser,
+    url: &str,
+    identifier: &str,
+) -> (String, Vec<String>) {
+    let mut a = b.get(url).await;
+    let mut steps = Vec::new();
+    for _ in 0..10 {
+        if let Some(loc) = a.location.clone() {
+            if loc.starts_with(REDIRECT) {
+                return (loc, steps);
+            }
+            a = b.get(&format!("{}{loc}", s.base)).await;
+            continue;
+        }
+        let st = step(&a.body);
+        steps.push(st.clone());
+        let csrf = attr(&a.body, "name=\"csrf\"", "value");
+        let action = format!("{}{}", s.base, form_action(&a.body));
+        // As a browser does: a pre-checked "stay signed in" box is sent as it is.
+        let remember = if a.body.contains("name=\"remember\" value=\"true\" checked") {
+            "true"
+        } else {
+            ""
+        };
+        let field = match st.as_str() {
+            "identifier" => ("identifier", identifier.to_string()),
+            "password" => ("password", PASSWORD.to_string()),
+            "code" => ("code", s.last_code(identifier)),
+            "set-password" => ("new_password", PASSWORD.to_string()),
+            other => panic!("unexpected step {other}: {}", a.body),
+        };
+        let mut form = vec![("csrf", csrf.as_str()), (field.0, field.1.as_str())];
+        if st != "set-password" {
+            form.push(("remember", remember));
+        }
+        a = b.post(&action, &form).await;
+    }
+    panic!("sign-in did not finish: {steps:?}");
+}
+
+/// Signs in (or rides the SSO session) to `client` and exchanges the code: the token response.
+pub async fn sign_in(s: &Server, b: &mut Browser, client: &Value, identifier: &str) -> Value {
+    let cid = client["client_id"].as_str().unwrap();
+    let (url, flow) = authorize_url(s, cid, "");
+    let (landed, _) = walk(s, b, &url, identifier).await;
+    exchange(s, client, &query(&landed)["code"], &flow.verifier).await
+}
+
+/// The token endpoint's answer to a code exchange, whatever it is.
+pub async fn exchange_response(
+    s: &Server,
+    client: &Value,
+    code: &str,
+    verifier: &str,
+) -> reqwest::Response {
+    reqwest::Client::new()
+        .post(format!("{}/token", s.base))
+        .basic_auth(
+            client["client_id"].as_str().unwrap(),
+            client["client_secret"].as_str(),
+        )
+        .form(&[
+            ("grant_type", "authorization_code"),
+            ("code", code),
+            ("redirect_uri", REDIRECT),
+            ("code_verifier", verifier),
+        ])
+        .send()
+        .await
+        .unwrap()
 }
 
 /// Exchanges a code at the token endpoint with HTTP Basic client authentication.
