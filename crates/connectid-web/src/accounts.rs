@@ -7,6 +7,8 @@ use connectid_core::crypto::random_uuid;
 use connectid_core::identifier::Identifier;
 use connectid_core::store::{NewAccount, SsoSession, StoreError};
 
+use crate::i18n::Arg;
+use crate::signin::AccountNotice;
 use crate::state::AppState;
 
 /// Who asked: recorded with the audit event.
@@ -85,6 +87,71 @@ pub async fn set_password(
     };
     crate::audit::record(state, kind, Some(&account.id), client_id, "success", None).await;
     Ok(changed)
+}
+
+/// Adds a proven identifier to the account (or marks it proven when the account already has
+/// it), records it and tells the owner on the identifiers they had, so that a takeover cannot
+/// go unnoticed. `StoreError::Conflict` when it belongs to another account.
+pub async fn add_identifier(
+    state: &AppState,
+    account: &Account,
+    identifier: &Identifier,
+    client_id: Option<&str>,
+    lang: &str,
+) -> Result<(), StoreError> {
+    if account
+        .identifiers
+        .iter()
+        .any(|i| &i.identifier == identifier)
+    {
+        state.store.set_identifier_verified(identifier).await?;
+    } else {
+        state
+            .store
+            .add_identifier(&account.id, identifier, true, state.now())
+            .await?;
+    }
+    crate::audit::record(
+        state,
+        "identifier_added",
+        Some(&account.id),
+        client_id,
+        "success",
+        None,
+    )
+    .await;
+    let args = [("identifier", Arg::Str(identifier.value.clone()))];
+    let notice = AccountNotice {
+        subject: "identifier-added-subject",
+        body: "identifier-added-body",
+        args: &args,
+        purpose: "identifier_added",
+    };
+    crate::signin::notify_account(state, account, lang, &notice).await;
+    Ok(())
+}
+
+/// Removes an identifier; `StoreError::Conflict` for the account's last one.
+pub async fn remove_identifier(
+    state: &AppState,
+    account: &Account,
+    identifier: &Identifier,
+    client_id: Option<&str>,
+) -> Result<(), StoreError> {
+    state
+        .store
+        .remove_identifier(&account.id, identifier)
+        .await?;
+    crate::audit::record(
+        state,
+        "identifier_removed",
+        Some(&account.id),
+        client_id,
+        "success",
+        None,
+    )
+    .await;
+    Ok(())
 }
 
 /// Deletes the account: every session ends and every grant is revoked first (services with

@@ -1829,7 +1829,14 @@ async fn a_follow_up_service_that_needs_an_email_asks_only_for_it() {
         let hit = id_token(&s, &needs_email, &back, &flow).await;
         assert_eq!(hit["sub"], id["sub"]);
         assert_eq!(hit["auth_time"], id["auth_time"]);
-        assert_eq!(s.messages_to(&e164).len(), 1, "no second SMS");
+        let to_phone = s.messages_to(&e164);
+        let codes = to_phone.iter().filter(|m| m["purpose"] == "signin").count();
+        assert_eq!(codes, 1, "no second code: {to_phone:?}");
+        // The owner is told on the phone, as when an email is added in My account.
+        assert!(
+            to_phone.iter().any(|m| m["purpose"] == "identifier_added"),
+            "{to_phone:?}"
+        );
         let account = s.show(id["sub"].as_str().unwrap());
         let ids = account["identifiers"].as_array().unwrap();
         assert!(

@@ -16,8 +16,8 @@ use std::net::SocketAddr;
 
 use super::{Me, render_overview, require, require_form, say, say_notice, see_other};
 use crate::error::{error_page, page_store_error};
-use crate::i18n::{Arg, Notice};
-use crate::signin::{AccountNotice, CodeTarget, OTP_TTL, check_code, notify_account, send_code_to};
+use crate::i18n::Notice;
+use crate::signin::{CodeTarget, OTP_TTL, check_code, send_code_to};
 use crate::state::AppState;
 
 const PURPOSE: &str = "account_add";
@@ -235,11 +235,15 @@ pub async fn verify(
     if let Err(e) = state.store.delete_interaction(&key).await {
         return page_store_error(&state, e);
     }
-    match state
-        .store
-        .add_identifier(&me.account.id, &identifier, true, state.now())
-        .await
-    {
+    let added = crate::accounts::add_identifier(
+        &state,
+        &me.account,
+        &identifier,
+        Some(super::CLIENT_ID),
+        crate::pages::request_lang(),
+    )
+    .await;
+    match added {
         Ok(()) => {}
         Err(StoreError::Conflict(_)) => {
             let msg = say(&state, "err-identifier-taken", &[]);
@@ -254,24 +258,6 @@ pub async fn verify(
         }
         Err(e) => return page_store_error(&state, e),
     }
-    crate::audit::record(
-        &state,
-        "identifier_added",
-        Some(&me.account.id),
-        Some(super::CLIENT_ID),
-        "success",
-        None,
-    )
-    .await;
-    // The owner hears of it on the identifiers they had, so a takeover cannot go unnoticed.
-    let args = [("identifier", Arg::Str(identifier.value.clone()))];
-    let notice = AccountNotice {
-        subject: "identifier-added-subject",
-        body: "identifier-added-body",
-        args: &args,
-        purpose: "identifier_added",
-    };
-    notify_account(&state, &me.account, crate::pages::request_lang(), &notice).await;
     done("identifier-added", &identifier.value)
 }
 
@@ -297,11 +283,14 @@ pub async fn remove(State(state): State<AppState>, headers: HeaderMap, body: Byt
     else {
         return error_page(&state, StatusCode::BAD_REQUEST, "error-form-expired");
     };
-    match state
-        .store
-        .remove_identifier(&me.account.id, &identifier)
-        .await
-    {
+    let removed = crate::accounts::remove_identifier(
+        &state,
+        &me.account,
+        &identifier,
+        Some(super::CLIENT_ID),
+    )
+    .await;
+    match removed {
         Ok(()) => {}
         Err(StoreError::Conflict(_)) => {
             let msg = say_notice(&state, &Notice::new("err-last-identifier"));
@@ -309,14 +298,5 @@ pub async fn remove(State(state): State<AppState>, headers: HeaderMap, body: Byt
         }
         Err(e) => return page_store_error(&state, e),
     }
-    crate::audit::record(
-        &state,
-        "identifier_removed",
-        Some(&me.account.id),
-        Some(super::CLIENT_ID),
-        "success",
-        None,
-    )
-    .await;
     done("identifier-removed", &identifier.value)
 }

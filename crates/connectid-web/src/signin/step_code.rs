@@ -4,7 +4,6 @@ use super::*;
 
 pub(super) async fn on_code(ctx: &mut Ctx<'_>, params: &Params, headers: &HeaderMap) -> StepResult {
     let state = ctx.state;
-    let now = state.now();
     let Some(identifier) = ctx.p.identifier.clone() else {
         ctx.p.step = Step::Identifier;
         return Ok(None);
@@ -29,30 +28,21 @@ pub(super) async fn on_code(ctx: &mut Ctx<'_>, params: &Params, headers: &Header
     if let Some(after) = ctx.p.after.take() {
         // The code proved an email added for a service that requires one.
         match state.store.find_account(&identifier).await? {
-            Some(a) if a.id == after.account_id => {
-                state.store.set_identifier_verified(&identifier).await?;
-            }
-            Some(_) => {
+            Some(a) if a.id != after.account_id => {
                 ctx.p.after = Some(after);
                 ctx.p.step = Step::AddEmail;
                 ctx.p.error = Some(Notice::new("err-email-taken"));
                 return Ok(None);
             }
-            None => {
-                state
-                    .store
-                    .add_identifier(&after.account_id, &identifier, true, now)
-                    .await?;
-            }
+            _ => {}
         }
-        audit(
-            state,
-            "identifier_added",
-            Some(&after.account_id),
-            Some(&ctx.client.client_id),
-            "success",
-        )
-        .await;
+        let Some(account) = state.store.get_account(&after.account_id).await? else {
+            ctx.p.step = Step::Identifier;
+            return Ok(None);
+        };
+        let client_id = Some(ctx.client.client_id.as_str());
+        crate::accounts::add_identifier(state, &account, &identifier, client_id, &ctx.p.locale)
+            .await?;
         // After an SSO hit the session stays as it was (auth_time is not renewed by adding
         // an email); after a real sign-in the session is made now.
         if let Some(auth) = ctx.p.auth.take() {
