@@ -9,7 +9,8 @@ mod support;
 use connectid_core::crypto::random_id;
 use serde_json::Value;
 use support::{
-    Answer, Browser, Db, PASSWORD, REDIRECT, Server, attr, backends, form_action, sign_in, step,
+    Answer, Browser, Db, PASSWORD, REDIRECT, Server, attr, backends, form_action, logout_receiver,
+    sign_in, step,
 };
 
 /// Follows redirects and fills in the sign-in pages (as `who`, with `password`) until a page
@@ -411,22 +412,7 @@ async fn connected_services_and_signing_out_everywhere() {
 async fn connected_services_and_signing_out_everywhere_on(db: Db) {
     let s = Server::start_on("warn", db).await;
     // The shop's back-channel logout endpoint: it must hear of the disconnection.
-    let (tx, mut told) = tokio::sync::mpsc::unbounded_channel::<String>();
-    let receiver = axum::Router::new().route(
-        "/bc",
-        axum::routing::post(
-            move |axum::Form(f): axum::Form<std::collections::HashMap<String, String>>| {
-                let tx = tx.clone();
-                async move {
-                    let _ = tx.send(f.get("logout_token").cloned().unwrap_or_default());
-                    axum::http::StatusCode::OK
-                }
-            },
-        ),
-    );
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let bc = format!("http://{}/bc", listener.local_addr().unwrap());
-    tokio::spawn(async move { axum::serve(listener, receiver).await });
+    let (bc, mut told) = logout_receiver().await;
     let shop = s.client(&format!(r#","sso":true,"backchannel_logout_uri":"{bc}""#));
     let news = s.client(r#","sso":true"#);
     let email = format!("c{}@example.com", random_id());

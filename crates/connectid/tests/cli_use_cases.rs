@@ -9,33 +9,12 @@ use connectid_core::crypto::random_id;
 use serde_json::Value;
 use support::*;
 
-/// A client's back-channel logout endpoint: every logout token it receives.
-async fn receiver() -> (String, tokio::sync::mpsc::UnboundedReceiver<String>) {
-    let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
-    let app = axum::Router::new().route(
-        "/bc",
-        axum::routing::post(
-            move |axum::Form(f): axum::Form<std::collections::HashMap<String, String>>| {
-                let tx = tx.clone();
-                async move {
-                    let _ = tx.send(f.get("logout_token").cloned().unwrap_or_default());
-                    axum::http::StatusCode::OK
-                }
-            },
-        ),
-    );
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let uri = format!("http://{}/bc", listener.local_addr().unwrap());
-    tokio::spawn(async move { axum::serve(listener, app).await });
-    (uri, rx)
-}
-
 /// The CLI blocks its worker while it runs; the receiver answers on the other one.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn cli_accounts_delete_tells_the_services_and_is_audited() {
     for backend in backends() {
         let s = Server::start_on("warn", backend).await;
-        let (bc, mut tokens) = receiver().await;
+        let (bc, mut tokens) = logout_receiver().await;
         let shop = s.client(&format!(r#","sso":true,"backchannel_logout_uri":"{bc}""#));
         let email = format!("d{}@example.com", random_id());
         let sub = s.account(&email);

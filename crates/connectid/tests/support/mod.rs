@@ -715,25 +715,32 @@ pub async fn exchange_response(
         .unwrap()
 }
 
-/// Exchanges a code at the token endpoint with HTTP Basic client authentication.
+/// Exchanges a code at the token endpoint with HTTP Basic client authentication: the tokens.
 pub async fn exchange(s: &Server, client: &Value, code: &str, verifier: &str) -> Value {
-    let r = reqwest::Client::new()
-        .post(format!("{}/token", s.base))
-        .basic_auth(
-            client["client_id"].as_str().unwrap(),
-            client["client_secret"].as_str(),
-        )
-        .form(&[
-            ("grant_type", "authorization_code"),
-            ("code", code),
-            ("redirect_uri", REDIRECT),
-            ("code_verifier", verifier),
-        ])
-        .send()
-        .await
-        .unwrap();
+    let r = exchange_response(s, client, code, verifier).await;
     assert_eq!(r.status(), 200);
     r.json().await.unwrap()
+}
+
+/// A client's back-channel logout endpoint on a free port: its URI, and every logout token
+/// it receives. (The CLI blocks its worker while it runs: a test that waits for a token sent
+/// by a command runs on the multi-threaded runtime.)
+pub async fn logout_receiver() -> (String, tokio::sync::mpsc::UnboundedReceiver<String>) {
+    let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+    let app = axum::Router::new().route(
+        "/bc",
+        axum::routing::post(move |axum::Form(f): axum::Form<HashMap<String, String>>| {
+            let tx = tx.clone();
+            async move {
+                let _ = tx.send(f.get("logout_token").cloned().unwrap_or_default());
+                axum::http::StatusCode::OK
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let uri = format!("http://{}/bc", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    (uri, rx)
 }
 
 /// A compact JWS with any header, claims and signature bytes.
