@@ -134,7 +134,7 @@ pub struct Branding {
 }
 
 /// Client metadata as registered: RFC 7591 / OpenID Dynamic Client Registration JSON and the
-/// connectid extensions (SPEC §3). Unknown fields are refused so a typo is never ignored.
+/// connectid extensions (README, "Per-service tuning"). Unknown fields are refused so a typo is never ignored.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ClientMetadata {
@@ -199,7 +199,7 @@ pub struct ClientMetadata {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub android_sms_hash: Option<String>,
     /// A first-party app that may approve other apps' authorization requests for the person
-    /// signed in to it (App2App, SPEC §7.3).
+    /// signed in to it (App2App, README).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub app2app_approver: bool,
     /// A native app whose authorization requests an `app2app_approver` may answer. Off by

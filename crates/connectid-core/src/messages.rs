@@ -9,7 +9,7 @@ pub enum Channel {
     Email,
 }
 
-/// One message, in the outbox's JSON-lines shape (SPEC §6).
+/// One message, in the outbox's JSON-lines shape (README, "Configuration").
 #[derive(Debug, Clone, Serialize)]
 pub struct Message {
     /// RFC 3339 UTC.

@@ -352,7 +352,7 @@ mod tests {
 
     #[test]
     fn the_contract_tests_password_is_accepted() {
-        // shared/contract and the e2e tests sign up with it
+        // the outside contract check and the e2e tests sign up with it
         assert!(check_policy("correct horse 42").is_ok());
         assert!(
             Policy::default()

@@ -63,7 +63,7 @@ impl ServiceSpec {
         format!("{}/demo/{}/", issuer.trim_end_matches('/'), self.slug)
     }
 
-    /// The client registration (SPEC §3 JSON) for this service, with the secret it will use.
+    /// The client registration (the JSON of `connectid clients create`) for this service, with the secret it will use.
     pub fn metadata(&self, issuer: &str, secret: &str) -> Value {
         json!({
             "client_id": self.slug,

@@ -1,4 +1,4 @@
-//! "My account" (SPEC §8): the overview, password, phones and emails, connected services,
+//! "My account" (README, "My account"): the overview, password, phones and emails, connected services,
 //! sign out everywhere and delete account, for the person behind the SSO session cookie.
 //!
 //! Signing in goes through the ordinary sign-in pages, as a built-in client ([`CLIENT_ID`])

@@ -61,7 +61,7 @@ pub async fn create(
 
 /// Gives the account a new password hash. A change (not a first password) ends every other
 /// session — all but `keep`, the one the person is using — revokes their grants and tells
-/// the owner on every verified phone and email (seed 001, "Security features"). Returns
+/// the owner on every verified phone and email. Returns
 /// whether it was a change.
 pub async fn set_password(
     state: &AppState,

@@ -1,4 +1,4 @@
-//! App2App (SPEC §7.3, seed 002): another app sends its authorization request to a first-party
+//! App2App (README, "App2App"): another app sends its authorization request to a first-party
 //! app the person is signed in to (a universal link / app link), and that app approves it in
 //! its own UI. The approving app (registered with `app2app_approver: true`) posts the request
 //! to `/app2app/approve` with its own access token and gets back the URL to open: the other

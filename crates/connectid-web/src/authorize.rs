@@ -116,7 +116,7 @@ fn session_fit(
     if !client.metadata.sso {
         return SessionFit::None;
     }
-    // Seed 003: SSO above LoA1 only for web clients that let people choose not to stay signed
+    // SSO above LoA1 only for web clients that let people choose not to stay signed
     // in; without the checkbox such a request always asks for credentials.
     let m = &client.metadata;
     if req.acr > Acr::Phone
@@ -320,7 +320,7 @@ mod tests {
         let phone_session = session(100, Acr::Phone);
         let loa2 = request("", None, Acr::Password);
         assert_eq!(fit(Some(&phone_session), true, &loa2, 101), "again");
-        // Seed 003: no SSO above LoA1 for a web client without the stay-signed-in checkbox.
+        // No SSO above LoA1 for a web client without the stay-signed-in checkbox.
         let mut hidden = client(true);
         hidden.metadata.stay_signed_in = None;
         assert!(matches!(

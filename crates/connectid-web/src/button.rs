@@ -1,4 +1,4 @@
-//! The "Sign in with CONNECT ID" button for services (seed 001, "Entry point"): three colour
+//! The "Sign in with CONNECT ID" button for services (docs/button.md): three colour
 //! schemes, the label in the asked language, as SVG, PNG and a CSS snippet.
 //!
 //! The SVG is made per request from the translation. The PNGs are pre-rendered from that SVG

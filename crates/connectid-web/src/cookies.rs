@@ -35,7 +35,7 @@ pub fn clear(name: &str, secure: bool) -> String {
 }
 
 /// The SSO session cookie: host-only, or on the parent domain the operator configured
-/// (`[session] cookie_domain`) so that sites under it share the sign-in (SPEC §7.1).
+/// (`[session] cookie_domain`) so that sites under it share the sign-in (README, "Sites under one domain").
 pub fn set_session(
     value: &str,
     max_age: Option<i64>,

@@ -36,7 +36,7 @@ macro_rules! locale {
     };
 }
 
-/// The 14 languages of seed 001, English first (the fallback).
+/// The 14 languages (README, "Languages"), English first (the fallback).
 pub static LOCALES: &[LocaleInfo] = &[
     locale!("en", "English", false, "en"),
     locale!("bn", "বাংলা", false, "bn"),

@@ -1,5 +1,5 @@
 //! Prometheus metrics at `/metrics` (text format 0.0.4): requests and latencies per route, the
-//! sign-in funnel per client (the conversion seed 001 cares about: how many who start a
+//! sign-in funnel per client (the conversion the product is judged by: how many who start a
 //! sign-in finish it, and how many never see a page thanks to SSO), tokens issued per grant,
 //! and the process's memory.
 //!

@@ -1,4 +1,4 @@
-//! Hotspots and Wi-Fi (seed 001, "Android and iOS SDKs"): an app whose sign-in page is on
+//! Hotspots and Wi-Fi: an app whose sign-in page is on
 //! Wi-Fi can still prove the phone number the way the operator's network does. It makes a
 //! random ticket, calls `/mobile-network/identify?ticket=…` over its cellular interface (the
 //! operator's proxy adds the number, as for any request from that network), then opens the

@@ -1,4 +1,4 @@
-//! Pre-authenticated URLs (SPEC §7.4, seed 002): a native app that holds a person's tokens
+//! Pre-authenticated URLs (README, "From an app to its web pages"): a native app that holds a person's tokens
 //! opens a web page of its publisher already signed in. It trades its access token at the
 //! token endpoint (RFC 8693, `requested_token_type` [`TOKEN_TYPE`], `resource` the page to
 //! open) for a URL of ours that works once, for a minute. Opening it asks "Continue as …?"

@@ -1,4 +1,4 @@
-//! The flow previewer (seed 001, "Try it out yourself"): a service's developer picks a
+//! The flow previewer: a service's developer picks a
 //! registered client or pastes client metadata, a language and a step, and sees that step as
 //! a person would, with no one signed in and nothing sent.
 //!

@@ -1,4 +1,4 @@
-//! Single sign-on for sites under one parent domain (SPEC §7.1, seed 002 "cookie-based"):
+//! Single sign-on for sites under one parent domain (README, "Sites under one domain"):
 //! with `[session] cookie_domain` the SSO cookie reaches every site under that domain, and
 //! their reverse proxy asks `/resolve` about each request (nginx `auth_request`, Traefik
 //! `forwardAuth`, Caddy `forward_auth`) and gets 200 with who is signed in, or 401.

@@ -8,7 +8,7 @@ impl ClientMetadata {
         serde_json::from_str(json).map_err(|e| ClientError::InvalidMetadata(e.to_string()))
     }
 
-    /// Checks every rule of SPEC §3 and RFC 7591 that JSON types alone do not express.
+    /// Checks every rule of the README and RFC 7591 that JSON types alone do not express.
     pub fn validate(&self) -> Result<(), ClientError> {
         let bad = |m: &str| Err(ClientError::InvalidMetadata(m.to_string()));
         if let Some(id) = &self.client_id
@@ -113,7 +113,7 @@ impl ClientMetadata {
         if self.stay_signed_in.is_some() && self.application_type == ApplicationType::Native {
             return bad("stay_signed_in is for web clients only");
         }
-        // Seed 003: a web client that wants SSO above LoA1 must let people choose not to stay
+        // A web client that wants SSO above LoA1 must let people choose not to stay
         // signed in (a public computer must not keep a password-level session).
         if self.sso
             && self.application_type == ApplicationType::Web

@@ -12,7 +12,7 @@ pub(crate) async fn notify_password_changed(state: &AppState, account: &Account,
     notify_account(state, account, lang, &notice).await;
 }
 
-/// A security notice to the owner of an account ("seed 001, Security features").
+/// A security notice to the owner of an account.
 pub(crate) struct AccountNotice<'a> {
     pub subject: &'static str,
     pub body: &'static str,
