@@ -192,6 +192,13 @@ async fn native_sso_between_apps_of_one_publisher_on(db: Db) {
         &format!(r#""authorization_code","{EXCHANGE}""#),
         r#","default_acr_values":["2"]"#,
     );
+    // A minimum, not a default: the same holds for an app that only sets `minimum_acr`.
+    let minimum2 = app(
+        &s,
+        Some("acme"),
+        &format!(r#""authorization_code","{EXCHANGE}""#),
+        r#","minimum_acr":"2""#,
+    );
     let other_email = format!("o{}@example.com", random_id());
     s.account(&other_email);
     let other = sign_in(
@@ -288,6 +295,18 @@ async fn native_sso_between_apps_of_one_publisher_on(db: Db) {
         (status, body["error"].as_str()),
         (400, Some("invalid_grant")),
         "{body}"
+    );
+    let (status, body) = trade(
+        &s,
+        &minimum2,
+        low["id_token"].as_str().unwrap(),
+        low["device_secret"].as_str().unwrap(),
+    )
+    .await;
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (400, Some("invalid_grant")),
+        "minimum_acr: {body}"
     );
 
     // Malformed exchange requests.

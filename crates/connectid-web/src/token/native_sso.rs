@@ -152,9 +152,16 @@ pub(super) async fn exchange(
     let scope = exchanged_scope(state, client, &origin, p).await?;
     let meta = &client.metadata;
     let now = state.now();
-    if let Some(least) = meta.default_acr_values.iter().map(|a| a.level()).min()
-        && origin.acr.level() < least
-    {
+    // The service's level: its default, raised to its `minimum_acr`, as at `/authorize`.
+    let least = meta
+        .default_acr_values
+        .iter()
+        .min()
+        .copied()
+        .into_iter()
+        .chain(meta.minimum_acr)
+        .max();
+    if least.is_some_and(|least| origin.acr < least) {
         return Err(invalid_grant(
             "this service needs a higher level of assurance: sign in through the browser",
         ));
