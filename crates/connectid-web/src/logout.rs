@@ -128,8 +128,9 @@ async fn handle(state: &AppState, headers: &HeaderMap, p: Params, is_post: bool)
         let cookie = cookies::get(headers, CSRF_COOKIE).unwrap_or_default();
         !form.is_empty() && constant_time_eq(form.as_bytes(), cookie.as_bytes())
     };
-    let session = match cookies::get(headers, cookies::SESSION) {
-        Some(c) => match state.store.get_session(&hash_secret(&c), state.now()).await {
+    let cookie_hash = cookies::get(headers, cookies::SESSION).map(|c| hash_secret(&c));
+    let session = match &cookie_hash {
+        Some(h) => match state.store.get_session(h, state.now()).await {
             Ok(s) => s,
             Err(e) => return page_store_error(state, e),
         },
@@ -168,8 +169,8 @@ async fn handle(state: &AppState, headers: &HeaderMap, p: Params, is_post: bool)
         return r;
     }
     let now = state.now();
-    if let Some(cookie) = cookies::get(headers, cookies::SESSION) {
-        match state.store.delete_session(&hash_secret(&cookie)).await {
+    if let Some(h) = &cookie_hash {
+        match state.store.delete_session(h).await {
             Ok(Some(s)) => {
                 if let Err(e) =
                     session_ended(state, &s.sid, &s.account_id, EndReason::RpInitiated).await

@@ -48,6 +48,16 @@ pub(crate) fn parse_since(v: &str, now: i64) -> Result<i64, Failure> {
     }
 }
 
+/// The state a command runs a use case with: the one `serve` builds, with one hashing thread.
+/// Its message queues are not drained: no command that uses it sends a message.
+async fn command_state(
+    cfg: &Config,
+    store: Arc<dyn Store>,
+    clock: Arc<dyn Clock>,
+) -> Result<AppState, Failure> {
+    app_state(cfg, store, clock, 1, &mut Vec::new()).await
+}
+
 /// `connectid clients …`: reads go to the store; changes are the use cases the admin API
 /// calls too (`connectid_web::clients`).
 pub(crate) async fn clients(
@@ -64,7 +74,7 @@ pub(crate) async fn clients(
         ClientsCommand::Create { file } => {
             let meta =
                 ClientMetadata::from_json(&read_input(file.as_ref())?).map_err(metadata_failure)?;
-            let state = app_state(cfg, store, clock, 1, &mut Vec::new()).await?;
+            let state = command_state(cfg, store, clock).await?;
             let (record, secret) = connectid_web::clients::create(&state, meta)
                 .await
                 .map_err(use_case)?;
@@ -85,14 +95,14 @@ pub(crate) async fn clients(
         ClientsCommand::Update { client_id, file } => {
             let meta =
                 ClientMetadata::from_json(&read_input(file.as_ref())?).map_err(metadata_failure)?;
-            let state = app_state(cfg, store, clock, 1, &mut Vec::new()).await?;
+            let state = command_state(cfg, store, clock).await?;
             let (record, secret) = connectid_web::clients::update(&state, &client_id, meta)
                 .await
                 .map_err(use_case)?;
             print_json(&client::to_json(&record, secret.as_deref()));
         }
         ClientsCommand::Delete { client_id } => {
-            let state = app_state(cfg, store, clock, 1, &mut Vec::new()).await?;
+            let state = command_state(cfg, store, clock).await?;
             connectid_web::clients::delete(&state, &client_id)
                 .await
                 .map_err(use_case)?;
@@ -105,6 +115,7 @@ pub(crate) async fn clients(
 pub(crate) async fn accounts(
     store: Arc<dyn Store>,
     cfg: &Config,
+    clock: Arc<dyn Clock>,
     command: AccountsCommand,
 ) -> Result<(), Failure> {
     match command {
@@ -134,6 +145,7 @@ pub(crate) async fn accounts(
                     "an account needs at least one --phone or --email".into(),
                 ));
             }
+            let state = command_state(cfg, store, clock).await?;
             let password_hash = if password_stdin {
                 let mut line = String::new();
                 std::io::stdin()
@@ -141,10 +153,9 @@ pub(crate) async fn accounts(
                     .map_err(|e| Failure::Usage(format!("cannot read stdin: {e}")))?;
                 let password = line.trim_end_matches(['\r', '\n']);
                 check_policy(password).map_err(|e| Failure::Usage(format!("password: {e}")))?;
-                let hasher =
-                    PasswordHasher::owasp(1).map_err(|e| Failure::Runtime(e.to_string()))?;
                 Some(
-                    hasher
+                    state
+                        .hasher
                         .hash(password)
                         .await
                         .map_err(|e| Failure::Runtime(e.to_string()))?,
@@ -152,7 +163,6 @@ pub(crate) async fn accounts(
             } else {
                 None
             };
-            let state = app_state(cfg, store, Arc::new(SystemClock), 1, &mut Vec::new()).await?;
             let account = connectid_web::accounts::create(
                 &state,
                 identifiers,
@@ -180,7 +190,7 @@ pub(crate) async fn accounts(
             })),
             None => return Err(Failure::Usage(format!("no account `{id}`"))),
         },
-        AccountsCommand::Delete { id } => delete_account(cfg, Arc::new(SystemClock), &id).await?,
+        AccountsCommand::Delete { id } => delete_account(cfg, store, clock, &id).await?,
     }
     Ok(())
 }
@@ -188,14 +198,13 @@ pub(crate) async fn accounts(
 /// `connectid accounts delete ID`: the same use case as "Delete account" in My account, so
 /// services hear of it (back-channel logout) and the audit log records it; the command waits
 /// (at most [`DELIVERY_DRAIN`]) for the logout tokens to be delivered before it exits.
-pub(crate) async fn delete_account(
+async fn delete_account(
     cfg: &Config,
+    store: Arc<dyn Store>,
     clock: Arc<dyn Clock>,
     id: &str,
 ) -> Result<(), Failure> {
-    let store = open_store(cfg).await?;
-    let mut queues = Vec::new();
-    let state = app_state(cfg, store, clock, 1, &mut queues).await?;
+    let state = command_state(cfg, store, clock).await?;
     let deleted =
         connectid_web::accounts::delete(&state, id, connectid_web::accounts::Actor::Operator)
             .await?;

@@ -24,7 +24,7 @@ use connectid_web::queue::DeliveryQueue;
 use connectid_web::{AppState, WebSettings};
 use serde_json::json;
 
-use crate::cli::{accounts, clients, delete_account, keys, parse_since};
+use crate::cli::{accounts, clients, keys, parse_since};
 use crate::config::{Config, ConfigError, Overrides};
 use crate::startup::{open_store, serve};
 
@@ -230,12 +230,9 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             Ok(())
         }
         Command::Clients { command } => clients(&cfg, Arc::new(clock), command).await,
-        Command::Accounts {
-            command: AccountsCommand::Delete { id },
-        } => delete_account(&cfg, Arc::new(clock), &id).await,
         Command::Accounts { command } => {
             let store = open_store(&cfg).await?;
-            accounts(store, &cfg, command).await
+            accounts(store, &cfg, Arc::new(clock), command).await
         }
         Command::Keys { command } => {
             let store = open_store(&cfg).await?;

@@ -152,6 +152,18 @@ pub(crate) async fn start_add_email(
     save_new(state, &p, set_cookie, new_cookie).await
 }
 
+/// The account of a number the operator's network proved (made on the way for a new one),
+/// counted in the funnel as a sign-in started and identified with no page.
+async fn network_account(
+    state: &AppState,
+    client: &ClientRecord,
+    phone: &Identifier,
+) -> Result<Account, StoreError> {
+    state.metrics.funnel(&client.client_id, Stage::Started);
+    state.metrics.funnel(&client.client_id, Stage::Identified);
+    find_or_create(state, phone, None).await
+}
+
 /// LoA1 with no page at all: the operator's network told us the number. A browser already
 /// signed in as somebody else is not switched without a word: it gets the code step for the
 /// detected number instead.
@@ -173,9 +185,7 @@ pub(crate) async fn network_signin(
             return start_detected(state, client, req, headers, phone, ip).await;
         }
     }
-    state.metrics.funnel(&client.client_id, Stage::Started);
-    state.metrics.funnel(&client.client_id, Stage::Identified);
-    let account = match find_or_create(state, &phone, None).await {
+    let account = match network_account(state, client, &phone).await {
         Ok(a) => a,
         Err(e) => return page_store_error(state, e),
     };
@@ -212,9 +222,7 @@ pub(crate) async fn ticket_signin(
             Err(e) => return page_store_error(state, e),
         }
     }
-    state.metrics.funnel(&client.client_id, Stage::Started);
-    state.metrics.funnel(&client.client_id, Stage::Identified);
-    let account = match find_or_create(state, &phone, None).await {
+    let account = match network_account(state, client, &phone).await {
         Ok(a) => a,
         Err(e) => return page_store_error(state, e),
     };
