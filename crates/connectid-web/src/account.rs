@@ -1,4 +1,4 @@
-//! "My account" (README, "My account"): the overview, password, phones and emails, connected services,
+//! "My account": the overview, password, phones and emails, connected services,
 //! sign out everywhere and delete account, for the person behind the SSO session cookie.
 //!
 //! Signing in goes through the ordinary sign-in pages, as a built-in client ([`CLIENT_ID`])
@@ -29,7 +29,7 @@ use serde_json::{Value, json};
 use std::collections::HashMap;
 
 use crate::cookies;
-use crate::error::{error_page, page_store_error};
+use crate::error::PageError;
 use crate::i18n::{Arg, Notice};
 use crate::params::Params;
 use crate::state::AppState;
@@ -84,15 +84,12 @@ pub async fn overview(
     headers: HeaderMap,
     uri: Uri,
     Query(q): Query<HashMap<String, String>>,
-) -> Response {
+) -> Result<Response, PageError> {
     let here = uri.path_and_query().map_or("/account", |p| p.as_str());
-    let me = match require(&state, &headers, here, false).await {
-        Ok(m) => m,
-        Err(r) => return r,
-    };
+    let me = require(&state, &headers, here, false).await?;
     let notice = done_notice(&state, &me, &q);
     let back = back_link(&state, &q).await;
-    render_overview(&state, &me, notice, None, back)
+    Ok(render_overview(&state, &me, notice, None, back))
 }
 
 /// The "done" notice after a change (POST, then a redirect here): from a fixed list, with

@@ -8,16 +8,20 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use connectid_core::client::{self, ClientError, ClientMetadata};
 use connectid_core::crypto::{constant_time_eq, hash_secret};
-use connectid_core::store::{AuditEvent, StoreError};
+use connectid_core::store::StoreError;
 use serde_json::json;
 
 use crate::clients::ClientsError;
 use crate::error::OAuthError;
 use crate::state::AppState;
 
-fn authorize(state: &AppState, headers: &HeaderMap) -> Result<(), Response> {
+fn not_found(what: &str) -> OAuthError {
+    OAuthError::new(StatusCode::NOT_FOUND, "not_found", what)
+}
+
+fn authorize(state: &AppState, headers: &HeaderMap) -> Result<(), OAuthError> {
     let Some(expected) = state.settings.admin_token.as_deref() else {
-        return Err(StatusCode::NOT_FOUND.into_response());
+        return Err(not_found("the admin API is off (no [admin] token)"));
     };
     let given = headers
         .get(header::AUTHORIZATION)
@@ -36,12 +40,11 @@ fn authorize(state: &AppState, headers: &HeaderMap) -> Result<(), Response> {
             StatusCode::UNAUTHORIZED,
             "invalid_token",
             "a valid admin bearer token is required",
-        )
-        .into_response())
+        ))
     }
 }
 
-fn metadata_error(e: ClientError) -> Response {
+fn metadata_error(e: ClientError) -> OAuthError {
     OAuthError::bad_request(
         match e {
             ClientError::InvalidMetadata(_) => "invalid_client_metadata",
@@ -49,93 +52,68 @@ fn metadata_error(e: ClientError) -> Response {
         },
         e.description(),
     )
-    .into_response()
+}
+
+fn taken() -> OAuthError {
+    OAuthError::bad_request(
+        "invalid_client_metadata",
+        "a client with this client_id already exists",
+    )
 }
 
 /// A use case's refusal as the admin API answers it (RFC 7591 errors for metadata).
-fn clients_error(e: ClientsError) -> Response {
-    match e {
-        ClientsError::Metadata(e) => metadata_error(e),
-        ClientsError::Taken(_) => OAuthError::bad_request(
-            "invalid_client_metadata",
-            "a client with this client_id already exists",
-        )
-        .into_response(),
-        ClientsError::NotFound(_) => StatusCode::NOT_FOUND.into_response(),
-        ClientsError::BuiltIn(_) => OAuthError::bad_request(
-            "invalid_request",
-            "this is the built-in client of the account pages; the server manages it",
-        )
-        .into_response(),
-        ClientsError::Store(e) => store_error(e),
+impl From<ClientsError> for OAuthError {
+    fn from(e: ClientsError) -> Self {
+        match e {
+            ClientsError::Metadata(e) => metadata_error(e),
+            ClientsError::Taken(_) | ClientsError::Store(StoreError::Conflict(_)) => taken(),
+            ClientsError::NotFound(_) | ClientsError::Store(StoreError::NotFound) => {
+                not_found("no such client")
+            }
+            ClientsError::BuiltIn(_) => OAuthError::bad_request(
+                "invalid_request",
+                "this is the built-in client of the account pages; the server manages it",
+            ),
+            ClientsError::Store(e) => e.into(),
+        }
     }
 }
 
-fn store_error(e: StoreError) -> Response {
-    match e {
-        StoreError::Conflict(_) => OAuthError::bad_request(
-            "invalid_client_metadata",
-            "a client with this client_id already exists",
-        )
-        .into_response(),
-        StoreError::NotFound => StatusCode::NOT_FOUND.into_response(),
-        other => OAuthError::from(other).into_response(),
-    }
-}
-
-fn parse(body: &Bytes) -> Result<ClientMetadata, Response> {
+fn parse(body: &Bytes) -> Result<ClientMetadata, OAuthError> {
     let text = std::str::from_utf8(body).map_err(|_| {
         metadata_error(ClientError::InvalidMetadata("the body is not UTF-8".into()))
     })?;
     ClientMetadata::from_json(text).map_err(metadata_error)
 }
 
-pub async fn list(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    if let Err(r) = authorize(&state, &headers) {
-        return r;
-    }
-    match state.store.list_clients().await {
-        Ok(cs) => Json(json!(
-            cs.iter()
-                .map(|c| client::to_json(c, None))
-                .collect::<Vec<_>>()
-        ))
-        .into_response(),
-        Err(e) => store_error(e),
-    }
+type Answer = Result<Response, OAuthError>;
+
+pub async fn list(State(state): State<AppState>, headers: HeaderMap) -> Answer {
+    authorize(&state, &headers)?;
+    let clients = state.store.list_clients().await?;
+    let list: Vec<_> = clients.iter().map(|c| client::to_json(c, None)).collect();
+    Ok(Json(json!(list)).into_response())
 }
 
-pub async fn create(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
-    if let Err(r) = authorize(&state, &headers) {
-        return r;
-    }
-    let meta = match parse(&body) {
-        Ok(m) => m,
-        Err(r) => return r,
-    };
-    match crate::clients::create(&state, meta).await {
-        Ok((record, secret)) => (
-            StatusCode::CREATED,
-            Json(client::to_json(&record, secret.as_deref())),
-        )
-            .into_response(),
-        Err(e) => clients_error(e),
-    }
+pub async fn create(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Answer {
+    authorize(&state, &headers)?;
+    let (record, secret) = crate::clients::create(&state, parse(&body)?).await?;
+    let json = client::to_json(&record, secret.as_deref());
+    Ok((StatusCode::CREATED, Json(json)).into_response())
 }
 
 pub async fn show(
     State(state): State<AppState>,
     headers: HeaderMap,
     Path(id): Path<String>,
-) -> Response {
-    if let Err(r) = authorize(&state, &headers) {
-        return r;
-    }
-    match state.store.get_client(&id).await {
-        Ok(Some(c)) => Json(client::to_json(&c, None)).into_response(),
-        Ok(None) => StatusCode::NOT_FOUND.into_response(),
-        Err(e) => store_error(e),
-    }
+) -> Answer {
+    authorize(&state, &headers)?;
+    let c = state
+        .store
+        .get_client(&id)
+        .await?
+        .ok_or_else(|| not_found("no such client"))?;
+    Ok(Json(client::to_json(&c, None)).into_response())
 }
 
 pub async fn update(
@@ -143,32 +121,20 @@ pub async fn update(
     headers: HeaderMap,
     Path(id): Path<String>,
     body: Bytes,
-) -> Response {
-    if let Err(r) = authorize(&state, &headers) {
-        return r;
-    }
-    let meta = match parse(&body) {
-        Ok(m) => m,
-        Err(r) => return r,
-    };
-    match crate::clients::update(&state, &id, meta).await {
-        Ok((record, secret)) => Json(client::to_json(&record, secret.as_deref())).into_response(),
-        Err(e) => clients_error(e),
-    }
+) -> Answer {
+    authorize(&state, &headers)?;
+    let (record, secret) = crate::clients::update(&state, &id, parse(&body)?).await?;
+    Ok(Json(client::to_json(&record, secret.as_deref())).into_response())
 }
 
 pub async fn delete(
     State(state): State<AppState>,
     headers: HeaderMap,
     Path(id): Path<String>,
-) -> Response {
-    if let Err(r) = authorize(&state, &headers) {
-        return r;
-    }
-    match crate::clients::delete(&state, &id).await {
-        Ok(()) => StatusCode::NO_CONTENT.into_response(),
-        Err(e) => clients_error(e),
-    }
+) -> Answer {
+    authorize(&state, &headers)?;
+    crate::clients::delete(&state, &id).await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
 }
 
 /// Ends every SSO session of an account; its clients hear of it by back-channel logout.
@@ -176,26 +142,17 @@ pub async fn end_sessions(
     State(state): State<AppState>,
     headers: HeaderMap,
     Path(account_id): Path<String>,
-) -> Response {
-    if let Err(r) = authorize(&state, &headers) {
-        return r;
-    }
-    match crate::sessions::end_all_but(&state, &account_id, None).await {
-        Ok(ended) => {
-            let e = AuditEvent {
-                at: state.now(),
-                kind: "sessions_revoked".into(),
-                account_id: Some(account_id),
-                client_id: None,
-                ip: crate::audit::request_ip(),
-                outcome: "success".into(),
-                detail: Some(format!("{ended} sessions")),
-            };
-            if let Err(e) = state.store.audit(&e).await {
-                tracing::error!(error = %e, "audit event not stored");
-            }
-            Json(json!({ "ended": ended })).into_response()
-        }
-        Err(e) => store_error(e),
-    }
+) -> Answer {
+    authorize(&state, &headers)?;
+    let ended = crate::sessions::end_all_but(&state, &account_id, None).await?;
+    crate::audit::record(
+        &state,
+        "sessions_revoked",
+        Some(&account_id),
+        None,
+        "success",
+        Some(format!("{ended} sessions")),
+    )
+    .await;
+    Ok(Json(json!({ "ended": ended })).into_response())
 }

@@ -31,12 +31,18 @@ use connectid_core::oidc::{ResponseMode, Scope};
 use serde_json::json;
 
 use crate::authorize::{AuthRequest, parse_request};
+use crate::error::OAuthError;
 use crate::finish::{Authenticated, mint, query_location};
 use crate::params::Params;
 use crate::state::AppState;
 use crate::token::{authenticate_client, verify_access_token};
 
-fn for_the_app(state: &AppState, req: &AuthRequest, code: &str, description: &str) -> Response {
+fn for_the_app(
+    state: &AppState,
+    req: &AuthRequest,
+    code: &'static str,
+    description: &str,
+) -> OAuthError {
     to_the_app(
         state,
         &req.redirect_uri,
@@ -46,22 +52,14 @@ fn for_the_app(state: &AppState, req: &AuthRequest, code: &str, description: &st
     )
 }
 
-fn error(status: StatusCode, code: &str, description: &str) -> Response {
-    (
-        status,
-        Json(json!({"error": code, "error_description": description})),
-    )
-        .into_response()
-}
-
 /// An error for the other app, with the URL that hands it over (its registered redirect URI).
 fn to_the_app(
     state: &AppState,
     redirect_uri: &str,
     app_state: Option<&str>,
-    code: &str,
+    code: &'static str,
     description: &str,
-) -> Response {
+) -> OAuthError {
     let mut fields = vec![
         ("error", code.to_string()),
         ("error_description", description.to_string()),
@@ -71,11 +69,7 @@ fn to_the_app(
     }
     fields.push(("iss", state.settings.issuer.clone()));
     let to = query_location(redirect_uri, &fields);
-    (
-        StatusCode::BAD_REQUEST,
-        Json(json!({"error": code, "error_description": description, "redirect_to": to})),
-    )
-        .into_response()
+    OAuthError::bad_request(code, description).redirect_to(to)
 }
 
 /// `POST /app2app/approve`, `Authorization: Bearer <the approving app's access token>` (or the
@@ -87,7 +81,7 @@ pub async fn approve(
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     body: Bytes,
-) -> Response {
+) -> Result<Response, OAuthError> {
     let outer = Params::parse(&body);
     let token = headers
         .get(header::AUTHORIZATION)
@@ -96,146 +90,135 @@ pub async fn approve(
         .or_else(|| outer.get("access_token"))
         .unwrap_or("");
     let denied = || {
-        error(
+        OAuthError::new(
             StatusCode::UNAUTHORIZED,
             "invalid_token",
             "the approving app's access token is missing, invalid or revoked",
         )
     };
-    let grant = match verify_access_token(&state, token).await {
-        Ok(Some(v)) => match v.grant {
-            Some(g) => g,
-            None => return denied(),
-        },
-        Ok(None) => return denied(),
-        Err(e) => return e.into_response(),
-    };
-    let approver = match state.store.get_client(&grant.client_id).await {
-        Ok(Some(c)) if c.metadata.app2app_approver => c,
-        Ok(_) => {
-            return error(
+    let grant = verify_access_token(&state, token)
+        .await?
+        .and_then(|v| v.grant)
+        .ok_or_else(denied)?;
+    let approver = match state.store.get_client(&grant.client_id).await? {
+        Some(c) if c.metadata.app2app_approver => c,
+        _ => {
+            return Err(OAuthError::new(
                 StatusCode::FORBIDDEN,
                 "access_denied",
                 "this app is not registered to approve other apps' requests",
-            );
+            ));
         }
-        Err(e) => return crate::error::OAuthError::from(e).into_response(),
     };
-    let bad = |d: &str| error(StatusCode::BAD_REQUEST, "invalid_request", d);
+    let bad = |d: &str| OAuthError::new(StatusCode::BAD_REQUEST, "invalid_request", d);
     if outer.duplicate.is_some() {
-        return bad("a parameter appears more than once");
+        return Err(bad("a parameter appears more than once"));
     }
     // Whoever holds a copy of the approver's access token is not the approver: the call must
     // also prove the approver's own credentials, which a public client does not have.
     if approver.metadata.token_endpoint_auth_method == TokenEndpointAuthMethod::None {
-        return error(
+        return Err(OAuthError::new(
             StatusCode::FORBIDDEN,
             "access_denied",
             "an approver must be a confidential client and authenticate itself",
-        );
+        ));
     }
     let ip = crate::signin::ip_of(&state, peer, &headers);
-    match authenticate_client(&state, &headers, &outer, &ip).await {
-        Ok(c) if c.client_id == approver.client_id => {}
-        Ok(_) => {
-            return error(
-                StatusCode::UNAUTHORIZED,
-                "invalid_client",
-                "the client authentication is not the approving app's",
-            );
-        }
-        Err(e) => return e.into_response(),
+    let authenticated = authenticate_client(&state, &headers, &outer, &ip).await?;
+    if authenticated.client_id != approver.client_id {
+        return Err(OAuthError::invalid_client(
+            "the client authentication is not the approving app's",
+        ));
     }
     let Some(request) = outer.get("authorization_request") else {
-        return bad("authorization_request is missing");
+        return Err(bad("authorization_request is missing"));
     };
     let p = Params::parse(request.trim_start_matches('?').as_bytes());
     if let Some(dup) = &p.duplicate {
-        return bad(&format!(
+        return Err(bad(&format!(
             "{dup} appears more than once in the authorization request"
-        ));
+        )));
     }
     let client = match p.get("client_id") {
-        Some(id) => match state.store.get_client(id).await {
-            Ok(Some(c)) => c,
-            Ok(None) => return bad("the authorization request names an unknown client"),
-            Err(e) => return crate::error::OAuthError::from(e).into_response(),
+        Some(id) => match state.store.get_client(id).await? {
+            Some(c) => c,
+            None => return Err(bad("the authorization request names an unknown client")),
         },
-        None => return bad("the authorization request has no client_id"),
+        None => return Err(bad("the authorization request has no client_id")),
     };
     if client.client_id == approver.client_id {
-        return bad("an app does not approve its own requests");
+        return Err(bad("an app does not approve its own requests"));
     }
     if client.metadata.application_type != ApplicationType::Native || !client.metadata.app2app {
-        return error(
+        return Err(OAuthError::new(
             StatusCode::BAD_REQUEST,
             "unauthorized_client",
             "that app has not registered for App2App (a native app with \"app2app\": true)",
-        );
+        ));
     }
     let Some(redirect_uri) = p
         .get("redirect_uri")
         .filter(|u| client.metadata.has_redirect_uri(u))
     else {
-        return bad("the redirect_uri is not registered for that client");
+        return Err(bad("the redirect_uri is not registered for that client"));
     };
     if p.get("response_mode").is_some_and(|m| m != "query") {
-        return bad("App2App answers in the query of the redirect URI only");
+        return Err(bad("App2App answers in the query of the redirect URI only"));
     }
     let region = state.settings.default_phone_region;
-    let req = match parse_request(&client, &p, redirect_uri, ResponseMode::Query, region) {
-        Ok(r) => r,
-        Err((code, desc)) => return to_the_app(&state, redirect_uri, p.get("state"), code, &desc),
-    };
+    let req = parse_request(&client, &p, redirect_uri, ResponseMode::Query, region)
+        .map_err(|(code, desc)| to_the_app(&state, redirect_uri, p.get("state"), code, &desc))?;
     let now = state.now();
     let meta = &client.metadata;
     if !meta.sso {
-        return for_the_app(
+        return Err(for_the_app(
             &state,
             &req,
             "login_required",
             "this app asks for a sign-in every time (sso is off)",
-        );
+        ));
     }
     if req.prompt.login || req.max_age.is_some_and(|m| now - grant.auth_time > m) {
-        return for_the_app(&state, &req, "login_required", "a fresh sign-in is needed");
+        return Err(for_the_app(
+            &state,
+            &req,
+            "login_required",
+            "a fresh sign-in is needed",
+        ));
     }
     if grant.acr < req.acr {
-        return for_the_app(
+        return Err(for_the_app(
             &state,
             &req,
             "interaction_required",
             "a higher level of assurance is needed",
-        );
+        ));
     }
-    let account = match state.store.get_account(&grant.account_id).await {
-        Ok(Some(a)) => a,
-        Ok(None) => return denied(),
-        Err(e) => return crate::error::OAuthError::from(e).into_response(),
-    };
+    let account = state
+        .store
+        .get_account(&grant.account_id)
+        .await?
+        .ok_or_else(denied)?;
     if meta.require_email && !account.has_verified_email() {
-        return for_the_app(
+        return Err(for_the_app(
             &state,
             &req,
             "interaction_required",
             "a verified email is needed",
-        );
+        ));
     }
     if meta.consent == Consent::Explicit {
         let asked = Scope::from_stored(&req.scope);
-        let covered = match crate::finish::consent_covers(
-            &state,
-            &grant.account_id,
-            &client.client_id,
-            &asked,
-        )
-        .await
-        {
-            Ok(c) => c,
-            Err(e) => return crate::error::OAuthError::from(e).into_response(),
-        };
+        let covered =
+            crate::finish::consent_covers(&state, &grant.account_id, &client.client_id, &asked)
+                .await?;
         if req.prompt.consent || !covered {
-            return for_the_app(&state, &req, "consent_required", "consent is needed");
+            return Err(for_the_app(
+                &state,
+                &req,
+                "consent_required",
+                "consent is needed",
+            ));
         }
     }
     let auth = Authenticated {
@@ -246,10 +229,7 @@ pub async fn approve(
         sid: grant.sid.clone(),
         td_sls: grant.td_sls,
     };
-    let fields = match mint(&state, &req, auth).await {
-        Ok(f) => f,
-        Err(e) => return crate::error::OAuthError::from(e).into_response(),
-    };
+    let fields = mint(&state, &req, auth).await?;
     crate::audit::record(
         &state,
         "app2app",
@@ -264,5 +244,5 @@ pub async fn approve(
         header::CACHE_CONTROL,
         axum::http::HeaderValue::from_static("no-store"),
     );
-    r
+    Ok(r)
 }

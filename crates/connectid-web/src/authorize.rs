@@ -13,7 +13,7 @@ use connectid_core::oidc::{Acr, ClaimsRequest, Prompt, ResponseMode, lowest_supp
 use connectid_core::store::{ClientRecord, SsoSession};
 use serde::{Deserialize, Serialize};
 
-use crate::error::{bad_request_page, page_store_error};
+use crate::error::PageError;
 use crate::finish::{self, Authenticated, redirect_error};
 use crate::params::Params;
 use crate::state::AppState;
@@ -28,7 +28,7 @@ pub async fn get(
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     RawQuery(query): RawQuery,
-) -> Response {
+) -> Result<Response, PageError> {
     let params = Params::parse(query.unwrap_or_default().as_bytes());
     handle(state, peer, headers, params).await
 }
@@ -38,7 +38,7 @@ pub async fn post(
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     body: Bytes,
-) -> Response {
+) -> Result<Response, PageError> {
     handle(state, peer, headers, Params::parse(&body)).await
 }
 
@@ -49,20 +49,24 @@ pub struct ErrorTarget<'a> {
     pub mode: ResponseMode,
 }
 
-async fn handle(state: AppState, peer: SocketAddr, headers: HeaderMap, p: Params) -> Response {
-    let bad_page = |detail: &str| bad_request_page(&state, "error-bad-request", detail);
+async fn handle(
+    state: AppState,
+    peer: SocketAddr,
+    headers: HeaderMap,
+    p: Params,
+) -> Result<Response, PageError> {
+    let bad_page = |detail: &str| Err(PageError::malformed("error-bad-request", detail));
     if let Some(dup) = &p.duplicate {
         return bad_page(&format!("The parameter \"{dup}\" appears more than once."));
     }
     let Some(client_id) = p.get("client_id") else {
         return bad_page("The request does not name a client (client_id is missing).");
     };
-    let client = match state.store.get_client(client_id).await {
-        Ok(Some(c)) => c,
-        Ok(None) => {
-            return bad_request_page(&state, "error-unknown-client", "unknown client_id");
-        }
-        Err(e) => return page_store_error(&state, e),
+    let Some(client) = state.store.get_client(client_id).await? else {
+        return Err(PageError::malformed(
+            "error-unknown-client",
+            "unknown client_id",
+        ));
     };
     let Some(redirect_uri) = p.get("redirect_uri") else {
         return bad_page("The request has no redirect_uri.");
@@ -80,7 +84,12 @@ async fn handle(state: AppState, peer: SocketAddr, headers: HeaderMap, p: Params
                     state: p.get("state"),
                     mode: ResponseMode::Query,
                 };
-                return redirect_error(&state, &t, "invalid_request", "unsupported response_mode");
+                return Ok(redirect_error(
+                    &state,
+                    &t,
+                    "invalid_request",
+                    "unsupported response_mode",
+                ));
             }
         },
     };
@@ -92,7 +101,7 @@ async fn handle(state: AppState, peer: SocketAddr, headers: HeaderMap, p: Params
     let region = state.settings.default_phone_region;
     match parse_request(&client, &p, redirect_uri, mode, region) {
         Ok(req) => decide(state, peer, headers, client, req).await,
-        Err((code, desc)) => redirect_error(&state, &target, code, &desc),
+        Err((code, desc)) => Ok(redirect_error(&state, &target, code, &desc)),
     }
 }
 
@@ -139,7 +148,7 @@ async fn decide(
     headers: HeaderMap,
     client: ClientRecord,
     req: AuthRequest,
-) -> Response {
+) -> Result<Response, PageError> {
     let now = state.now();
     let target = ErrorTarget {
         redirect_uri: &req.redirect_uri,
@@ -147,34 +156,29 @@ async fn decide(
         mode: req.response_mode,
     };
     let session = match cookies::get(&headers, cookies::SESSION) {
-        Some(c) => match state
-            .store
-            .get_session(&connectid_core::crypto::hash_secret(&c), now)
-            .await
-        {
-            Ok(s) => s,
-            Err(e) => return page_store_error(&state, e),
-        },
+        Some(c) => {
+            state
+                .store
+                .get_session(&connectid_core::crypto::hash_secret(&c), now)
+                .await?
+        }
         None => None,
     };
     // A locked login_hint names the only person who may sign in: a session of anyone else
     // neither answers nor is re-authenticated (its owner's phone would get the code).
     let session = match session {
-        Some(s) if req.login_hint_locked => match hinted_account(&state, &req).await {
-            Ok(owner) if owner.as_deref() == Some(s.account_id.as_str()) => Some(s),
-            Ok(_) => None,
-            Err(e) => return page_store_error(&state, e),
-        },
+        Some(s) if req.login_hint_locked => {
+            let owner = hinted_account(&state, &req).await?;
+            (owner.as_deref() == Some(s.account_id.as_str())).then_some(s)
+        }
         other => other,
     };
     match session_fit(session.as_ref(), &client, &req, now) {
         SessionFit::Fits => {
             let Some(s) = session else {
-                return page_store_error(&state, connectid_core::store::StoreError::NotFound);
+                return Err(connectid_core::store::StoreError::NotFound.into());
             };
-            if let Err(e) = crate::sessions::touch(&state, &s).await {
-                return page_store_error(&state, e);
-            }
+            crate::sessions::touch(&state, &s).await?;
             state
                 .metrics
                 .funnel(&client.client_id, crate::metrics::Stage::SsoHit);
@@ -182,11 +186,16 @@ async fn decide(
             return finish::complete(&state, &client, &req, auth, None, &headers).await;
         }
         _ if req.prompt.none => {
-            return redirect_error(&state, &target, "login_required", "the person must sign in");
+            return Ok(redirect_error(
+                &state,
+                &target,
+                "login_required",
+                "the person must sign in",
+            ));
         }
         SessionFit::Reauthenticate => {
             let Some(s) = session else {
-                return page_store_error(&state, connectid_core::store::StoreError::NotFound);
+                return Err(connectid_core::store::StoreError::NotFound.into());
             };
             let ip = signin::ip_of(&state, peer, &headers);
             return signin::start(&state, &client, req, &headers, Some(&s), &ip).await;
@@ -194,10 +203,8 @@ async fn decide(
         SessionFit::None => {}
     }
     let ip = signin::ip_of(&state, peer, &headers);
-    let detected = match network_phone(&state, &req, peer, &headers) {
-        Ok(p) => p,
-        Err(e) => return bad_request_page(&state, "error-bad-request", &e.to_string()),
-    };
+    let detected = network_phone(&state, &req, peer, &headers)
+        .map_err(|e| PageError::malformed("error-bad-request", e.to_string()))?;
     // LoA1 on the operator's network needs no page at all; a password (LoA2), a forced SMS or
     // a fresh sign-in start from the detected number instead of asking for it.
     let no_page =
@@ -219,14 +226,12 @@ async fn decide(
     }
     if !req.mobile_network_off && req.mobile_network_ticket.is_some() {
         let ticket = req.mobile_network_ticket.as_deref();
-        match crate::mobile_network::redeem(&state, ticket, req.code_challenge.as_deref()).await {
-            // A ticket answers only the app's own request, and only where no page is needed:
-            // it proves the number to the app, never to whichever browser opened the URL.
-            Ok(Some(phone)) if no_page => {
-                return signin::ticket_signin(&state, &client, req, phone, &headers, &ip).await;
-            }
-            Ok(_) => {}
-            Err(e) => return page_store_error(&state, e),
+        let redeemed =
+            crate::mobile_network::redeem(&state, ticket, req.code_challenge.as_deref()).await?;
+        // A ticket answers only the app's own request, and only where no page is needed:
+        // it proves the number to the app, never to whichever browser opened the URL.
+        if let Some(phone) = redeemed.filter(|_| no_page) {
+            return signin::ticket_signin(&state, &client, req, phone, &headers, &ip).await;
         }
     }
     signin::start(&state, &client, req, &headers, None, &ip).await

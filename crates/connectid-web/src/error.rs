@@ -1,7 +1,15 @@
-//! Where errors become responses: an HTML error page for people, RFC 6749 JSON for clients.
+//! Where errors become responses: an HTML error page for people ([`PageError`]), RFC 6749
+//! JSON for clients ([`OAuthError`]). Handlers return `Result<Response, PageError>` or
+//! `Result<Response, OAuthError>` and use `?`; nothing else builds an error answer.
+//!
+//! A page needs the templates and the request's language, which an `IntoResponse` does not
+//! have: a `PageError` becomes a bare status carrying [`ErrorPage`], and [`render_pages`],
+//! a layer inside the language's scope, turns it into the page.
 
 use axum::Json;
+use axum::extract::{Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
+use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use connectid_core::store::StoreError;
 use serde_json::json;
@@ -16,6 +24,10 @@ pub struct OAuthError {
     pub description: String,
     /// Seconds for `Retry-After` (429 answers).
     pub retry_after: Option<u64>,
+    /// A bearer-token endpoint's 401 challenges with `Bearer` (RFC 6750), others with `Basic`.
+    pub bearer: bool,
+    /// Where the other app's error goes (App2App): its redirect URI with the error.
+    pub redirect_to: Option<String>,
 }
 
 impl OAuthError {
@@ -25,7 +37,18 @@ impl OAuthError {
             error,
             description: description.into(),
             retry_after: None,
+            bearer: false,
+            redirect_to: None,
         }
+    }
+    /// The answer of a resource endpoint (UserInfo), whose challenge names the error.
+    pub fn bearer(mut self) -> Self {
+        self.bearer = true;
+        self
+    }
+    pub fn redirect_to(mut self, to: String) -> Self {
+        self.redirect_to = Some(to);
+        self
     }
     /// Too many attempts: `429` with `Retry-After` (RFC 6585).
     pub fn too_many(retry_after: std::time::Duration) -> Self {
@@ -63,11 +86,11 @@ impl From<StoreError> for OAuthError {
 
 impl IntoResponse for OAuthError {
     fn into_response(self) -> Response {
-        let mut r = (
-            self.status,
-            Json(json!({"error": self.error, "error_description": self.description})),
-        )
-            .into_response();
+        let mut body = json!({"error": self.error, "error_description": self.description});
+        if let Some(to) = &self.redirect_to {
+            body["redirect_to"] = json!(to);
+        }
+        let mut r = (self.status, Json(body)).into_response();
         r.headers_mut()
             .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
         r.headers_mut()
@@ -77,7 +100,15 @@ impl IntoResponse for OAuthError {
         {
             r.headers_mut().insert(header::RETRY_AFTER, v);
         }
-        if self.status == StatusCode::UNAUTHORIZED {
+        if self.bearer {
+            let challenge = format!(
+                "Bearer error=\"{}\", error_description=\"{}\"",
+                self.error, self.description
+            );
+            if let Ok(v) = HeaderValue::from_str(&challenge) {
+                r.headers_mut().insert(header::WWW_AUTHENTICATE, v);
+            }
+        } else if self.status == StatusCode::UNAUTHORIZED {
             r.headers_mut().insert(
                 header::WWW_AUTHENTICATE,
                 HeaderValue::from_static("Basic realm=\"connectid\""),
@@ -88,29 +119,115 @@ impl IntoResponse for OAuthError {
 }
 
 /// An error shown to a person as a page (`data-step="error"`), never a redirect.
-/// `message` is a message id (`error-…` in the locales).
-pub fn error_page(state: &AppState, status: StatusCode, message: &'static str) -> Response {
-    state.pages.page(
-        status,
-        "error.html",
-        json!({"step": "error", "message": message,
-               "request_id": crate::request_id::current()}),
-    )
+pub enum PageError {
+    /// `message` is a message id (`error-…` in the locales); `detail`, for a malformed
+    /// request from a service, is the technical reason (in English) for its developers.
+    Page {
+        status: StatusCode,
+        message: &'static str,
+        detail: Option<String>,
+    },
+    /// Storage failed: logged once with detail, shown without any.
+    Store(StoreError),
+    /// Not an error page but an answer that ends the handler early: the redirect to sign in
+    /// of a page that needs a session, a protocol error sent back to the service.
+    Answer(Response),
 }
 
-/// An error page for a malformed request from a service: a translated explanation for the
-/// person, and the technical detail (in English) for the service's developers.
-pub fn bad_request_page(state: &AppState, message: &'static str, detail: &str) -> Response {
-    state.pages.page(
-        StatusCode::BAD_REQUEST,
-        "error.html",
-        json!({"step": "error", "message": message, "detail": detail,
-               "request_id": crate::request_id::current()}),
-    )
+impl PageError {
+    pub fn new(status: StatusCode, message: &'static str) -> Self {
+        Self::Page {
+            status,
+            message,
+            detail: None,
+        }
+    }
+    pub fn bad_request(message: &'static str) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, message)
+    }
+    /// A malformed request from a service: a translated explanation for the person and the
+    /// detail for the service's developers.
+    pub fn malformed(message: &'static str, detail: impl Into<String>) -> Self {
+        Self::Page {
+            status: StatusCode::BAD_REQUEST,
+            message,
+            detail: Some(detail.into()),
+        }
+    }
 }
 
-/// A storage failure on a page: logged once with detail, shown without any.
-pub fn page_store_error(state: &AppState, e: StoreError) -> Response {
-    tracing::error!(error = %e, "storage error");
-    error_page(state, StatusCode::INTERNAL_SERVER_ERROR, "error-server")
+impl std::fmt::Debug for PageError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Page {
+                status, message, ..
+            } => write!(f, "PageError({status}, {message})"),
+            Self::Store(e) => write!(f, "PageError(store: {e})"),
+            Self::Answer(r) => write!(f, "PageError(answer {})", r.status()),
+        }
+    }
+}
+
+impl From<StoreError> for PageError {
+    fn from(e: StoreError) -> Self {
+        Self::Store(e)
+    }
+}
+
+impl From<Response> for PageError {
+    fn from(r: Response) -> Self {
+        Self::Answer(r)
+    }
+}
+
+/// What [`render_pages`] needs to draw an error page; travels in the response's extensions.
+#[derive(Clone)]
+struct ErrorPage {
+    message: &'static str,
+    detail: Option<String>,
+}
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        let (status, page) = match self {
+            Self::Answer(r) => return r,
+            Self::Page {
+                status,
+                message,
+                detail,
+            } => (status, ErrorPage { message, detail }),
+            Self::Store(e) => {
+                tracing::error!(error = %e, "storage error");
+                let page = ErrorPage {
+                    message: "error-server",
+                    detail: None,
+                };
+                (StatusCode::INTERNAL_SERVER_ERROR, page)
+            }
+        };
+        let mut r = status.into_response();
+        r.extensions_mut().insert(page);
+        r
+    }
+}
+
+/// Draws the error page of a [`PageError`] answer, in the request's language and with its
+/// request id, keeping the headers the handler set (a cookie it cleared, say).
+pub async fn render_pages(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let mut r = next.run(req).await;
+    let Some(page) = r.extensions_mut().remove::<ErrorPage>() else {
+        return r;
+    };
+    let mut out = state.pages.page(
+        r.status(),
+        "error.html",
+        json!({"step": "error", "message": page.message, "detail": page.detail,
+               "request_id": crate::request_id::current()}),
+    );
+    for (name, value) in r.headers() {
+        if name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH {
+            out.headers_mut().append(name, value.clone());
+        }
+    }
+    out
 }

@@ -10,7 +10,7 @@ use connectid_core::store::{AuthCode, ClientRecord, Grant, SsoSession};
 use serde_json::json;
 
 use crate::authorize::{AuthRequest, ErrorTarget};
-use crate::error::page_store_error;
+use crate::error::PageError;
 use crate::signin;
 use crate::state::AppState;
 
@@ -20,7 +20,7 @@ pub const CODE_TTL: i64 = 60;
 pub const GRANT_TTL: i64 = 30 * 86_400;
 
 /// Who signed in and how: what the ID token will say.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Authenticated {
     pub account_id: String,
     pub acr: Acr,
@@ -51,16 +51,13 @@ pub async fn complete(
     auth: Authenticated,
     set_cookie: Option<String>,
     headers: &HeaderMap,
-) -> Response {
+) -> Result<Response, PageError> {
     if client.metadata.require_email {
-        let account = match state.store.get_account(&auth.account_id).await {
-            Ok(a) => a,
-            Err(e) => return page_store_error(state, e),
-        };
+        let account = state.store.get_account(&auth.account_id).await?;
         if account.is_some_and(|a| !a.has_verified_email()) {
             if req.prompt.none {
                 let t = target(req);
-                return with_cookie(
+                return Ok(with_cookie(
                     redirect_error(
                         state,
                         &t,
@@ -68,7 +65,7 @@ pub async fn complete(
                         "the service needs a verified email",
                     ),
                     set_cookie,
-                );
+                ));
             }
             return signin::start_add_email(state, client, req.clone(), auth, headers, set_cookie)
                 .await;
@@ -76,18 +73,14 @@ pub async fn complete(
     }
     if client.metadata.consent == Consent::Explicit {
         let asked = Scope::from_stored(&req.scope);
-        let covered = match consent_covers(state, &auth.account_id, &client.client_id, &asked).await
-        {
-            Ok(c) => c,
-            Err(e) => return page_store_error(state, e),
-        };
+        let covered = consent_covers(state, &auth.account_id, &client.client_id, &asked).await?;
         if req.prompt.consent || !covered {
             if req.prompt.none {
                 let t = target(req);
-                return with_cookie(
+                return Ok(with_cookie(
                     redirect_error(state, &t, "consent_required", "consent is needed"),
                     set_cookie,
-                );
+                ));
             }
             return signin::start_consent(state, client, req.clone(), auth, headers, set_cookie)
                 .await;
@@ -121,14 +114,12 @@ pub async fn issue(
     req: &AuthRequest,
     auth: Authenticated,
     set_cookie: Option<String>,
-) -> Response {
-    match mint(state, req, auth).await {
-        Ok(fields) => with_cookie(
-            respond(state, &req.redirect_uri, req.response_mode, &fields),
-            set_cookie,
-        ),
-        Err(e) => page_store_error(state, e),
-    }
+) -> Result<Response, PageError> {
+    let fields = mint(state, req, auth).await?;
+    Ok(with_cookie(
+        respond(state, &req.redirect_uri, req.response_mode, &fields),
+        set_cookie,
+    ))
 }
 
 /// Makes the grant and its code for `req`; returns the answer's fields (`code`, `state`,
@@ -223,11 +214,9 @@ fn respond(
                     r.headers_mut().insert(header::LOCATION, v);
                     r
                 }
-                Err(_) => crate::error::error_page(
-                    state,
-                    StatusCode::BAD_REQUEST,
-                    "error-answer-not-sent",
-                ),
+                Err(_) => {
+                    crate::error::PageError::bad_request("error-answer-not-sent").into_response()
+                }
             }
         }
         ResponseMode::FormPost => {

@@ -1,10 +1,12 @@
 //! The HTTP face of connectid: OpenID Connect endpoints, the sign-in pages, the admin API.
 //!
-//! Handlers are thin: they parse a request into core types, call the store and the core, and
-//! render a page or a protocol answer. Errors become responses in `error.rs` only.
+//! Handlers are thin: they parse a request into core types, call the use cases (`accounts`,
+//! `clients`, `sessions`, the sign-in steps) and render a page or a protocol answer. They
+//! return `Result<Response, PageError>` or `Result<Response, OAuthError>` and use `?`;
+//! errors become responses in `error.rs` only.
 
-// Handlers return `Result<_, Response>` so that an early answer is a plain `?`; the size of
-// `Response` in the error path costs nothing that matters here.
+// `PageError::Answer` carries a whole `Response` (a redirect to sign in ends a handler
+// early); its size in the error path costs nothing that matters here.
 #![allow(clippy::result_large_err)]
 
 pub mod account;
@@ -71,7 +73,11 @@ pub fn router_with(state: AppState, extra: Router) -> Router {
         .route("/resolve", get(resolve::resolve))
         .route("/mobile-network/identify", get(mobile_network::identify))
         .route("/app2app/approve", post(app2app::approve))
-        .with_state(state.clone());
+        .with_state(state.clone())
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            error::render_pages,
+        ));
     // Pages for people, and the endpoints whose events go to the audit log.
     let pages = Router::new()
         .route("/authorize", get(authorize::get).post(authorize::post))
@@ -140,12 +146,19 @@ pub fn router_with(state: AppState, extra: Router) -> Router {
         .with_state(state.clone())
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
+            error::render_pages,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
             audit::client_ip_layer,
         ))
         .layer(axum::middleware::from_fn(pages::locale_layer));
     protocol
         .merge(pages)
-        .merge(extra)
+        .merge(extra.layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            error::render_pages,
+        )))
         .layer(axum::middleware::from_fn_with_state(
             state,
             headers::security_headers,

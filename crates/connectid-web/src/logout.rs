@@ -13,7 +13,7 @@ use serde_json::{Map, Value, json};
 
 use self::backchannel::{EndReason, session_ended};
 use crate::cookies;
-use crate::error::{bad_request_page, page_store_error};
+use crate::error::{OAuthError, PageError};
 use crate::params::Params;
 use crate::state::AppState;
 use crate::token::verify_access_token;
@@ -25,7 +25,7 @@ pub async fn get(
     State(state): State<AppState>,
     headers: HeaderMap,
     RawQuery(q): RawQuery,
-) -> Response {
+) -> Result<Response, PageError> {
     handle(
         &state,
         &headers,
@@ -37,45 +37,40 @@ pub async fn get(
 
 pub async fn post(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
     if let Some(token) = bearer(&headers) {
-        return native(&state, &token).await;
+        return native(&state, &token).await.into_response();
     }
-    handle(&state, &headers, Params::parse(&body), true).await
+    handle(&state, &headers, Params::parse(&body), true)
+        .await
+        .into_response()
 }
 
 /// A native app signs the person out with its access token.
-async fn native(state: &AppState, token: &str) -> Response {
+async fn native(state: &AppState, token: &str) -> Result<Response, OAuthError> {
     let now = state.now();
-    let v = match verify_access_token(state, token).await {
-        Ok(Some(v)) => v,
-        Ok(None) => {
-            return crate::error::OAuthError::new(
-                StatusCode::UNAUTHORIZED,
-                "invalid_token",
-                "the access token is invalid, expired or revoked",
-            )
-            .into_response();
-        }
-        Err(e) => return e.into_response(),
+    let Some(v) = verify_access_token(state, token).await? else {
+        return Err(OAuthError::new(
+            StatusCode::UNAUTHORIZED,
+            "invalid_token",
+            "the access token is invalid, expired or revoked",
+        ));
     };
-    let result = async {
-        if let Some(g) = &v.grant {
-            state.store.revoke_grant(&g.id, now).await?;
-            if let Some(sid) = &g.sid {
-                state.store.delete_session_by_sid(sid).await?;
-                session_ended(state, sid, &g.account_id, EndReason::Bearer).await?;
-            }
+    if let Some(g) = &v.grant {
+        state.store.revoke_grant(&g.id, now).await?;
+        if let Some(sid) = &g.sid {
+            state.store.delete_session_by_sid(sid).await?;
+            session_ended(state, sid, &g.account_id, EndReason::Bearer).await?;
         }
-        Ok::<_, connectid_core::store::StoreError>(())
     }
-    .await;
-    match result {
-        Ok(()) => StatusCode::NO_CONTENT.into_response(),
-        Err(e) => crate::error::OAuthError::from(e).into_response(),
-    }
+    Ok(StatusCode::NO_CONTENT.into_response())
 }
 
-async fn handle(state: &AppState, headers: &HeaderMap, p: Params, is_post: bool) -> Response {
-    let bad = |detail: &str| bad_request_page(state, "error-bad-request", detail);
+async fn handle(
+    state: &AppState,
+    headers: &HeaderMap,
+    p: Params,
+    is_post: bool,
+) -> Result<Response, PageError> {
+    let bad = |detail: &str| Err(PageError::malformed("error-bad-request", detail));
     if let Some(dup) = &p.duplicate {
         return bad(&format!("The parameter \"{dup}\" appears more than once."));
     }
@@ -109,10 +104,8 @@ async fn handle(state: &AppState, headers: &HeaderMap, p: Params, is_post: bool)
         let Some(client_id) = &client_id else {
             return bad("post_logout_redirect_uri needs client_id or id_token_hint.");
         };
-        let client = match state.store.get_client(client_id).await {
-            Ok(Some(c)) => c,
-            Ok(None) => return bad("This service is not registered."),
-            Err(e) => return page_store_error(state, e),
+        let Some(client) = state.store.get_client(client_id).await? else {
+            return bad("This service is not registered.");
         };
         if !client.metadata.has_post_logout_redirect_uri(uri) {
             return bad("The post_logout_redirect_uri is not registered for this service.");
@@ -130,10 +123,7 @@ async fn handle(state: &AppState, headers: &HeaderMap, p: Params, is_post: bool)
     };
     let cookie_hash = cookies::get(headers, cookies::SESSION).map(|c| hash_secret(&c));
     let session = match &cookie_hash {
-        Some(h) => match state.store.get_session(h, state.now()).await {
-            Ok(s) => s,
-            Err(e) => return page_store_error(state, e),
-        },
+        Some(h) => state.store.get_session(h, state.now()).await?,
         None => None,
     };
     let hint_is_this_session = match (&hint, &session) {
@@ -166,33 +156,21 @@ async fn handle(state: &AppState, headers: &HeaderMap, p: Params, is_post: bool)
         if let Ok(v) = HeaderValue::from_str(&c) {
             r.headers_mut().append(header::SET_COOKIE, v);
         }
-        return r;
+        return Ok(r);
     }
-    let now = state.now();
-    if let Some(h) = &cookie_hash {
-        match state.store.delete_session(h).await {
-            Ok(Some(s)) => {
-                if let Err(e) =
-                    session_ended(state, &s.sid, &s.account_id, EndReason::RpInitiated).await
-                {
-                    return page_store_error(state, e);
-                }
-                let ev = connectid_core::store::AuditEvent {
-                    at: now,
-                    kind: "logout".into(),
-                    account_id: Some(s.account_id),
-                    client_id: client_id.clone(),
-                    ip: crate::audit::request_ip(),
-                    outcome: "success".into(),
-                    detail: None,
-                };
-                if let Err(e) = state.store.audit(&ev).await {
-                    tracing::error!(error = %e, "audit event not stored");
-                }
-            }
-            Ok(None) => {}
-            Err(e) => return page_store_error(state, e),
-        }
+    if let Some(h) = &cookie_hash
+        && let Some(s) = state.store.delete_session(h).await?
+    {
+        session_ended(state, &s.sid, &s.account_id, EndReason::RpInitiated).await?;
+        crate::audit::record(
+            state,
+            "logout",
+            Some(&s.account_id),
+            client_id.as_deref(),
+            "success",
+            None,
+        )
+        .await;
     }
     let secure = state.settings.secure_cookies();
     let mut r = match redirect {
@@ -223,5 +201,5 @@ async fn handle(state: &AppState, headers: &HeaderMap, p: Params, is_post: bool)
             r.headers_mut().append(header::SET_COOKIE, v);
         }
     }
-    r
+    Ok(r)
 }

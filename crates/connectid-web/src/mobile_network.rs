@@ -15,7 +15,6 @@
 use std::collections::HashMap;
 use std::net::SocketAddr;
 
-use axum::Json;
 use axum::extract::{ConnectInfo, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -24,8 +23,8 @@ use connectid_core::crypto::hash_secret;
 use connectid_core::identifier::Identifier;
 use connectid_core::store::StoreError;
 use serde::{Deserialize, Serialize};
-use serde_json::json;
 
+use crate::error::OAuthError;
 use crate::state::AppState;
 
 /// The header the app's own call carries (any value): browsers cannot add it cross-site.
@@ -54,48 +53,38 @@ fn key(ticket: &str) -> String {
     hash_secret(&format!("mobile-network-ticket:{ticket}"))
 }
 
-fn error(status: StatusCode, code: &str, description: &str) -> Response {
-    (
-        status,
-        Json(json!({"error": code, "error_description": description})),
-    )
-        .into_response()
-}
-
 /// `GET /mobile-network/identify?ticket=…`: 204 when the operator's network said the number.
 pub async fn identify(
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     Query(q): Query<HashMap<String, String>>,
-) -> Response {
+) -> Result<Response, OAuthError> {
     let Some(ticket) = q.get("ticket").filter(|t| valid_ticket(t)) else {
-        return error(
+        return Err(OAuthError::new(
             StatusCode::BAD_REQUEST,
             "invalid_request",
             "ticket must be 32 to 128 characters of A-Z, a-z, 0-9, - and _",
-        );
+        ));
     };
     let Some(challenge) = q
         .get("code_challenge")
         .filter(|c| crate::authorize::valid_pkce_value(c))
     else {
-        return error(
+        return Err(OAuthError::new(
             StatusCode::BAD_REQUEST,
             "invalid_request",
             "code_challenge (S256, as in the authorization request that will use the ticket) is required",
-        );
+        ));
     };
-    let phone = match crate::authorize::asserted_phone(&state, peer, &headers) {
-        Ok(p) => p,
-        Err(e) => return error(StatusCode::BAD_REQUEST, "invalid_request", &e.to_string()),
-    };
+    let phone = crate::authorize::asserted_phone(&state, peer, &headers)
+        .map_err(|e| OAuthError::bad_request("invalid_request", e.to_string()))?;
     let Some(phone) = phone else {
-        return error(
+        return Err(OAuthError::new(
             StatusCode::FORBIDDEN,
             "not_on_mobile_network",
             "this request did not come through the operator's network",
-        );
+        ));
     };
     // A web page must not be able to make the phone's browser (on the operator's network)
     // identify the number for a ticket the page chose: that would sign the page's owner in as
@@ -106,11 +95,11 @@ pub async fn identify(
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v != "none" && v != "same-origin");
     if cross_site || !headers.contains_key(APP_HEADER) {
-        return error(
+        return Err(OAuthError::new(
             StatusCode::BAD_REQUEST,
             "invalid_request",
             "identify is called by the app itself, with the X-Connectid-App header",
-        );
+        ));
     }
     let now = state.now();
     let bound = Bound {
@@ -118,11 +107,11 @@ pub async fn identify(
         challenge: challenge.clone(),
     };
     let Ok(value) = serde_json::to_string(&bound) else {
-        return error(
+        return Err(OAuthError::new(
             StatusCode::INTERNAL_SERVER_ERROR,
             "server_error",
             "try again",
-        );
+        ));
     };
     if let Err(e) = state
         .store
@@ -130,13 +119,13 @@ pub async fn identify(
         .await
     {
         tracing::error!(error = %e, "ticket not stored");
-        return error(
+        return Err(OAuthError::new(
             StatusCode::SERVICE_UNAVAILABLE,
             "temporarily_unavailable",
             "try again",
-        );
+        ));
     }
-    StatusCode::NO_CONTENT.into_response()
+    Ok(StatusCode::NO_CONTENT.into_response())
 }
 
 /// The number a ticket was identified with, when the request carries the challenge the

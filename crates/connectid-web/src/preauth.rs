@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use crate::cookies;
-use crate::error::{OAuthError, error_page, page_store_error};
+use crate::error::{OAuthError, PageError};
 use crate::params::Params;
 use crate::sessions;
 use crate::state::AppState;
@@ -157,17 +157,16 @@ async fn load(
     Ok(Some((w, grant, account.display_name())))
 }
 
-fn gone(state: &AppState) -> Response {
-    error_page(state, StatusCode::GONE, "error-link-used")
+fn gone() -> PageError {
+    PageError::new(StatusCode::GONE, "error-link-used")
 }
 
 /// `GET /preauth/{secret}`: "Continue as …?", with a CSRF cookie for the button.
-pub async fn show(State(state): State<AppState>, Path(secret): Path<String>) -> Response {
-    let (w, _, shown) = match load(&state, &secret).await {
-        Ok(Some(v)) => v,
-        Ok(None) => return gone(&state),
-        Err(e) => return page_store_error(&state, e),
-    };
+pub async fn show(
+    State(state): State<AppState>,
+    Path(secret): Path<String>,
+) -> Result<Response, PageError> {
+    let (w, _, shown) = load(&state, &secret).await?.ok_or_else(gone)?;
     let csrf = random_token();
     let mut r = state.pages.page(
         StatusCode::OK,
@@ -179,7 +178,7 @@ pub async fn show(State(state): State<AppState>, Path(secret): Path<String>) -> 
     if let Ok(v) = HeaderValue::from_str(&c) {
         r.headers_mut().append(header::SET_COOKIE, v);
     }
-    r
+    Ok(r)
 }
 
 /// `POST /preauth/{secret}`: the button. The URL is used up, a session made, and on to the page.
@@ -188,7 +187,7 @@ pub async fn confirm(
     Path(secret): Path<String>,
     headers: HeaderMap,
     body: Bytes,
-) -> Response {
+) -> Result<Response, PageError> {
     let p = Params::parse(&body);
     let form = p.get("csrf").unwrap_or("");
     let cookie = cookies::get(&headers, CSRF_COOKIE).unwrap_or_default();
@@ -196,34 +195,24 @@ pub async fn confirm(
         || form.is_empty()
         || !constant_time_eq(form.as_bytes(), cookie.as_bytes())
     {
-        return error_page(&state, StatusCode::FORBIDDEN, "error-form-expired");
+        return Err(PageError::new(StatusCode::FORBIDDEN, "error-form-expired"));
     }
-    let (w, grant, _) = match load(&state, &secret).await {
-        Ok(Some(v)) => v,
-        Ok(None) => return gone(&state),
-        Err(e) => return page_store_error(&state, e),
-    };
-    if let Err(e) = state.store.delete_interaction(&key(&secret)).await {
-        return page_store_error(&state, e);
-    }
-    match start_session(&state, &headers, &grant).await {
-        Ok(set_cookie) => {
-            let mut r = StatusCode::SEE_OTHER.into_response();
-            for v in [
-                set_cookie,
-                cookies::clear(CSRF_COOKIE, state.settings.secure_cookies()),
-            ] {
-                if let Ok(v) = HeaderValue::from_str(&v) {
-                    r.headers_mut().append(header::SET_COOKIE, v);
-                }
-            }
-            if let Ok(v) = HeaderValue::from_str(&w.target) {
-                r.headers_mut().insert(header::LOCATION, v);
-            }
-            r
+    let (w, grant, _) = load(&state, &secret).await?.ok_or_else(gone)?;
+    state.store.delete_interaction(&key(&secret)).await?;
+    let set_cookie = start_session(&state, &headers, &grant).await?;
+    let mut r = StatusCode::SEE_OTHER.into_response();
+    for v in [
+        set_cookie,
+        cookies::clear(CSRF_COOKIE, state.settings.secure_cookies()),
+    ] {
+        if let Ok(v) = HeaderValue::from_str(&v) {
+            r.headers_mut().append(header::SET_COOKIE, v);
         }
-        Err(e) => page_store_error(&state, e),
     }
+    if let Ok(v) = HeaderValue::from_str(&w.target) {
+        r.headers_mut().insert(header::LOCATION, v);
+    }
+    Ok(r)
 }
 
 /// A browser session for the grant's person, as the app's sign-in left it: level, methods,

@@ -16,11 +16,11 @@ use axum::response::{IntoResponse, Response};
 use connectid_core::client::{ClientMetadata, IdentifierFirst, Identifiers};
 use serde_json::{Value, json};
 
-use crate::error::page_store_error;
+use crate::error::PageError;
 use crate::i18n;
 use crate::pages::{Pages, header_css, request_lang};
 use crate::params::Params;
-use crate::signin::{Step, View, page_context};
+use crate::signin::{Page, View, page_context};
 use crate::state::AppState;
 
 const PATH: &str = "/flow-previewer";
@@ -36,14 +36,14 @@ const SAMPLE_SCOPE: &str = "openid profile email phone";
 /// The steps a person can see: the sign-in pages, an error page and the signed-out page.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PreviewStep {
-    Page(Step),
+    Page(Page),
     Error,
     SignedOut,
 }
 
 impl PreviewStep {
     pub fn all() -> impl Iterator<Item = PreviewStep> {
-        Step::ALL
+        Page::ALL
             .into_iter()
             .map(Self::Page)
             .chain([Self::Error, Self::SignedOut])
@@ -148,15 +148,15 @@ pub async fn get(
     State(state): State<AppState>,
     RawQuery(query): RawQuery,
     headers: axum::http::HeaderMap,
-) -> Response {
+) -> Result<Response, PageError> {
     if !state.settings.previewer_enabled {
-        return crate::pages::not_found().await;
+        return Ok(crate::pages::not_found().await);
     }
     let params = Params::parse(query.unwrap_or_default().as_bytes());
     // A link may carry pasted metadata (the language switcher's do); from another site's
     // page it would show any name, message and logo on our address, as a POST would.
     if params.has("metadata") && cross_site(&headers) {
-        return crate::error::error_page(&state, StatusCode::FORBIDDEN, "error-form-expired");
+        return Err(PageError::new(StatusCode::FORBIDDEN, "error-form-expired"));
     }
     handle(&state, &Settings::from_params(&params), false).await
 }
@@ -175,15 +175,15 @@ pub async fn post(
     RawQuery(query): RawQuery,
     headers: axum::http::HeaderMap,
     body: Bytes,
-) -> Response {
+) -> Result<Response, PageError> {
     // Pasted metadata may carry any name, logo and message: a page elsewhere must not be able
     // to post it here and show a person a sign-in page on our address with someone else's
     // branding. Browsers say where a form came from; only our own page may send one.
     if !state.settings.previewer_enabled {
-        return crate::pages::not_found().await;
+        return Ok(crate::pages::not_found().await);
     }
     if cross_site(&headers) {
-        return crate::error::error_page(&state, StatusCode::FORBIDDEN, "error-form-expired");
+        return Err(PageError::new(StatusCode::FORBIDDEN, "error-form-expired"));
     }
     let mut raw = body.to_vec();
     if let Some(q) = query.filter(|q| !q.is_empty()) {
@@ -198,10 +198,10 @@ pub async fn form_sink() -> StatusCode {
     StatusCode::NO_CONTENT
 }
 
-async fn handle(state: &AppState, s: &Settings, posted: bool) -> Response {
+async fn handle(state: &AppState, s: &Settings, posted: bool) -> Result<Response, PageError> {
     let pages = &state.pages;
     let Some(step) = s.step.filter(|_| !s.edit) else {
-        return form_page(pages, s, None);
+        return Ok(form_page(pages, s, None));
     };
     let (metadata, brand_css) = if let Some(json) = &s.metadata {
         match pasted(json) {
@@ -209,7 +209,7 @@ async fn handle(state: &AppState, s: &Settings, posted: bool) -> Response {
                 let css = preview_css(&m);
                 (m, css)
             }
-            Err(p) => return form_page(pages, s, Some(p)),
+            Err(p) => return Ok(form_page(pages, s, Some(p))),
         }
     } else if let Some(id) = &s.client_id {
         if posted {
@@ -218,22 +218,21 @@ async fn handle(state: &AppState, s: &Settings, posted: bool) -> Response {
             if let Ok(v) = HeaderValue::from_str(&format!("{PATH}?{}", s.query(true))) {
                 r.headers_mut().insert(header::LOCATION, v);
             }
-            return r;
+            return Ok(r);
         }
-        match state.store.get_client(id).await {
-            Ok(Some(c)) => {
+        match state.store.get_client(id).await? {
+            Some(c) => {
                 let css = format!("/assets/brand/{}.css?v={}", c.client_id, c.updated_at);
                 (c.metadata, css)
             }
-            Ok(None) => {
+            None => {
                 let p = Problem {
                     status: StatusCode::NOT_FOUND,
                     message: "previewer-unknown-client",
                     detail: None,
                 };
-                return form_page(pages, s, Some(p));
+                return Ok(form_page(pages, s, Some(p)));
             }
-            Err(e) => return page_store_error(state, e),
         }
     } else {
         let p = Problem {
@@ -241,13 +240,13 @@ async fn handle(state: &AppState, s: &Settings, posted: bool) -> Response {
             message: "previewer-need-client",
             detail: None,
         };
-        return form_page(pages, s, Some(p));
+        return Ok(form_page(pages, s, Some(p)));
     };
     let (template, ctx) = preview(&metadata, s, step, brand_css);
     let mut r = pages.page(StatusCode::OK, template, ctx);
     r.headers_mut()
         .insert("x-robots-tag", HeaderValue::from_static("noindex"));
-    r
+    Ok(r)
 }
 
 /// Pasted metadata, checked exactly as a registration checks it.
@@ -317,7 +316,7 @@ pub fn preview(
     let (template, mut ctx) = match step {
         PreviewStep::Page(step) => {
             let identifier = match step {
-                Step::Identifier => s.login_hint.as_deref(),
+                Page::Identifier => s.login_hint.as_deref(),
                 _ => Some(s.login_hint.as_deref().unwrap_or(sample)),
             };
             let view = View {
@@ -448,7 +447,7 @@ mod tests {
         let pages = Pages::new();
         let m = pasted(META).map_err(|p| p.detail).unwrap();
         let s = settings("nb", "identifier");
-        let html = render_preview(&pages, &m, &s, PreviewStep::Page(Step::Identifier));
+        let html = render_preview(&pages, &m, &s, PreviewStep::Page(Page::Identifier));
         assert!(html.contains("Velkommen"), "message per language");
         assert!(html.contains("inputmode=\"email\""));
         assert!(html.contains("type=\"email\""));
@@ -466,7 +465,7 @@ mod tests {
             .unwrap();
         let q = "lang=en&step=identifier&login_hint=%2B4790000000&locked=true";
         let s = Settings::from_params(&Params::parse(q.as_bytes()));
-        let html = render_preview(&pages, &m, &s, PreviewStep::Page(Step::Identifier));
+        let html = render_preview(&pages, &m, &s, PreviewStep::Page(Page::Identifier));
         assert!(html.contains("value=\"+4790000000\""));
         assert!(html.contains("readonly"));
         assert!(!html.contains("name=\"remember\""), "hidden by default");
@@ -475,7 +474,7 @@ mod tests {
             "no header colour, no stylesheet"
         );
         let s = settings("en", "password");
-        let html = render_preview(&pages, &m, &s, PreviewStep::Page(Step::Password));
+        let html = render_preview(&pages, &m, &s, PreviewStep::Page(Page::Password));
         assert!(html.contains(SAMPLE_PHONE));
     }
 

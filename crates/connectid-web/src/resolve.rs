@@ -18,7 +18,7 @@ use connectid_core::identifier::IdentifierKind;
 use connectid_core::oidc::Acr;
 
 use crate::cookies;
-use crate::error::error_page;
+use crate::error::PageError;
 use crate::state::AppState;
 
 fn answer(status: StatusCode, headers: Vec<(&'static str, String)>) -> Response {
@@ -109,15 +109,19 @@ pub async fn resolve(
 pub async fn signin(
     State(state): State<AppState>,
     Query(q): Query<HashMap<String, String>>,
-) -> Response {
+) -> Result<Response, PageError> {
     let rd = q.get("rd").map(String::as_str).unwrap_or("");
     if !state.settings.shares_cookie(rd) || rd.len() > 2048 {
-        return error_page(&state, StatusCode::BAD_REQUEST, "error-bad-request");
+        return Err(PageError::new(StatusCode::BAD_REQUEST, "error-bad-request"));
     }
-    let acr = match q.get("acr").map(|a| a.parse::<Acr>()) {
-        None => None,
-        Some(Ok(a)) => Some(a),
-        Some(Err(_)) => return error_page(&state, StatusCode::BAD_REQUEST, "error-bad-request"),
-    };
-    crate::account::sign_in_first(&state, rd, acr.filter(|a| *a > Acr::Phone))
+    let acr = q
+        .get("acr")
+        .map(|a| a.parse::<Acr>())
+        .transpose()
+        .map_err(|_| PageError::bad_request("error-bad-request"))?;
+    Ok(crate::account::sign_in_first(
+        &state,
+        rd,
+        acr.filter(|a| *a > Acr::Phone),
+    ))
 }

@@ -9,7 +9,7 @@ use axum::extract::{ConnectInfo, Path, RawQuery, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use connectid_core::account::Account;
-use connectid_core::client::{ClientMetadata, IdentifierFirst, Identifiers, SmsPin};
+use connectid_core::client::{ClientMetadata, IdentifierFirst, Identifiers};
 use connectid_core::crypto::{
     constant_time_eq, hash_secret, random_digits, random_id, random_token,
 };
@@ -24,7 +24,7 @@ use serde_json::json;
 
 use crate::authorize::AuthRequest;
 use crate::cookies;
-use crate::error::{error_page, page_store_error};
+use crate::error::PageError;
 use crate::finish::{self, Authenticated, redirect_error, with_cookie};
 use crate::i18n::{self, Arg, Notice};
 use crate::metrics::Stage;
@@ -34,6 +34,7 @@ use crate::state::AppState;
 
 mod codes;
 mod entry;
+mod machine;
 mod notices;
 mod pending;
 mod routes;
@@ -47,6 +48,8 @@ use entry::*;
 pub(crate) use entry::{
     network_signin, start, start_add_email, start_consent, start_detected, ticket_signin,
 };
+pub(crate) use machine::Page;
+use machine::{CodeFor, Done, Finished, Known, Next, Policy, Proof, Step};
 pub(crate) use notices::{AccountNotice, notify_account, notify_password_changed};
 use pending::*;
 pub(crate) use routes::{forgot, resend, restart, strength, submit};
@@ -61,53 +64,8 @@ const PENDING_TTL: i64 = 30 * 60;
 pub(crate) const OTP_TTL: i64 = 5 * 60;
 pub(crate) const OTP_MAX_TRIES: i64 = 5;
 pub(crate) const RESEND_COOLDOWN: i64 = 30;
-/// How long an SMS sign-in counts as proof of the phone for choosing a first password.
-const STEP_UP_PROOF_SECS: i64 = 10 * 60;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub(crate) enum Step {
-    Identifier,
-    Password,
-    Code,
-    SetPassword,
-    AddEmail,
-    Consent,
-}
-
-impl Step {
-    pub(crate) const ALL: [Step; 6] = [
-        Self::Identifier,
-        Self::Password,
-        Self::Code,
-        Self::SetPassword,
-        Self::AddEmail,
-        Self::Consent,
-    ];
-
-    pub(crate) fn name(self) -> &'static str {
-        match self {
-            Self::Identifier => "identifier",
-            Self::Password => "password",
-            Self::Code => "code",
-            Self::SetPassword => "set-password",
-            Self::AddEmail => "add-email",
-            Self::Consent => "consent",
-        }
-    }
-    pub(crate) fn template(self) -> &'static str {
-        match self {
-            Self::Identifier => "identifier.html",
-            Self::Password => "password.html",
-            Self::Code => "code.html",
-            Self::SetPassword => "set_password.html",
-            Self::AddEmail => "add_email.html",
-            Self::Consent => "consent.html",
-        }
-    }
-}
-
-/// A sign-in in progress.
+/// A sign-in in progress: where it stands ([`Step`]) and what holds at every step.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 struct Pending {
     req: AuthRequest,
@@ -115,38 +73,12 @@ struct Pending {
     browser: String,
     csrf: String,
     step: Step,
-    identifier: Option<Identifier>,
-    account_id: Option<String>,
     /// Re-authentication or step-up: only this account may sign in.
     lock: Option<String>,
     remember: bool,
-    /// The identifier was proven with a code.
-    verified: bool,
     /// The page language: `ui_locales`, the browser, the service's default, or the switcher.
-    #[serde(default = "default_locale")]
     locale: String,
     error: Option<Notice>,
-    /// Strength (0–4) of the last password offered on set-password, shown next to the field.
-    #[serde(default)]
-    strength: Option<u8>,
-    /// Set once authenticated, while consent is asked.
-    auth: Option<Authenticated>,
-    /// Authenticated, but the service needs a verified email first (`require_email`).
-    #[serde(default)]
-    after: Option<Finished>,
-    /// "Forgot your password?": the code proves the identifier, then a new password is set.
-    #[serde(default)]
-    resetting: bool,
-    /// The phone was detected on the operator's network (amr `mca`), not typed.
-    #[serde(default)]
-    network: bool,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
-struct Finished {
-    account_id: String,
-    acr: Acr,
-    amr: Vec<String>,
 }
 
 struct Ctx<'a> {
@@ -156,6 +88,21 @@ struct Ctx<'a> {
     p: Pending,
     /// The person's address as rate limits see it (IPv6 by /64).
     ip: String,
+}
+
+impl Ctx<'_> {
+    fn policy(&self) -> Policy {
+        policy(&self.client, &self.p.req)
+    }
+}
+
+fn policy(client: &ClientRecord, req: &AuthRequest) -> Policy {
+    Policy {
+        acr: req.acr,
+        sms: client.metadata.sms_pin,
+        login: req.prompt.login,
+        max_age: req.max_age,
+    }
 }
 
 /// The rate-limit subject for a request's client address.
@@ -196,11 +143,7 @@ fn redirect_to(location: &str, cookies: &[String]) -> Response {
     r
 }
 
-type StepResult = Result<Option<Response>, StoreError>;
-
-fn default_locale() -> String {
-    i18n::DEFAULT.to_string()
-}
+type StepResult = Result<Option<Response>, PageError>;
 
 pub(crate) fn password_notice(e: &PasswordError) -> Notice {
     match e {

@@ -8,22 +8,10 @@ use axum::response::{IntoResponse, Response};
 use connectid_core::oidc::{ClaimsRequest, Scope};
 use serde_json::{Value, json};
 
+use crate::error::OAuthError;
 use crate::params::Params;
 use crate::state::AppState;
 use crate::token::{user_claims, verify_access_token};
-
-fn bearer_error(status: StatusCode, error: &str, description: &str) -> Response {
-    let mut r = (
-        status,
-        Json(json!({"error": error, "error_description": description})),
-    )
-        .into_response();
-    let challenge = format!("Bearer error=\"{error}\", error_description=\"{description}\"");
-    if let Ok(v) = HeaderValue::from_str(&challenge) {
-        r.headers_mut().insert(header::WWW_AUTHENTICATE, v);
-    }
-    r
-}
 
 pub fn bearer(headers: &HeaderMap) -> Option<String> {
     headers
@@ -34,71 +22,76 @@ pub fn bearer(headers: &HeaderMap) -> Option<String> {
         .map(|t| t.trim().to_string())
 }
 
-pub async fn get(State(state): State<AppState>, headers: HeaderMap) -> Response {
+pub async fn get(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> Result<Response, OAuthError> {
     answer(&state, bearer(&headers)).await
 }
 
-pub async fn post(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
+pub async fn post(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, OAuthError> {
     let form = Params::parse(&body);
     if form.duplicate.is_some() {
         // A fixed text: the description also goes into the WWW-Authenticate header, where a
         // parameter name chosen by the caller has no place.
-        return bearer_error(
+        return Err(OAuthError::new(
             StatusCode::BAD_REQUEST,
             "invalid_request",
             "a parameter appears more than once",
-        );
+        )
+        .bearer());
     }
     let from_form = form.get("access_token").map(str::to_string);
     let token = match (bearer(&headers), from_form) {
         (Some(_), Some(_)) => {
-            return bearer_error(
+            return Err(OAuthError::new(
                 StatusCode::BAD_REQUEST,
                 "invalid_request",
                 "send the token in one place only",
-            );
+            )
+            .bearer());
         }
         (a, b) => a.or(b),
     };
     answer(&state, token).await
 }
 
-async fn answer(state: &AppState, token: Option<String>) -> Response {
+async fn answer(state: &AppState, token: Option<String>) -> Result<Response, OAuthError> {
     let Some(token) = token else {
-        return bearer_error(
+        return Err(OAuthError::new(
             StatusCode::UNAUTHORIZED,
             "invalid_request",
             "no access token",
-        );
+        )
+        .bearer());
     };
-    let verified = match verify_access_token(state, &token).await {
-        Ok(Some(v)) => v,
-        Ok(None) => {
-            return bearer_error(
-                StatusCode::UNAUTHORIZED,
-                "invalid_token",
-                "the access token is invalid, expired or revoked",
-            );
-        }
-        Err(e) => return e.into_response(),
+    let Some(verified) = verify_access_token(state, &token).await? else {
+        return Err(OAuthError::new(
+            StatusCode::UNAUTHORIZED,
+            "invalid_token",
+            "the access token is invalid, expired or revoked",
+        )
+        .bearer());
     };
     let Some(grant) = verified.grant else {
-        return bearer_error(
+        return Err(OAuthError::new(
             StatusCode::UNAUTHORIZED,
             "invalid_token",
             "this token does not belong to a person",
-        );
+        )
+        .bearer());
     };
-    let account = match state.store.get_account(&grant.account_id).await {
-        Ok(Some(a)) => a,
-        Ok(None) => {
-            return bearer_error(
-                StatusCode::UNAUTHORIZED,
-                "invalid_token",
-                "the account no longer exists",
-            );
-        }
-        Err(e) => return crate::error::OAuthError::from(e).into_response(),
+    let Some(account) = state.store.get_account(&grant.account_id).await? else {
+        return Err(OAuthError::new(
+            StatusCode::UNAUTHORIZED,
+            "invalid_token",
+            "the account no longer exists",
+        )
+        .bearer());
     };
     let scope = Scope::from_stored(
         verified
@@ -118,5 +111,5 @@ async fn answer(state: &AppState, token: Option<String>) -> Response {
     let mut r = Json(Value::Object(claims)).into_response();
     r.headers_mut()
         .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    r
+    Ok(r)
 }

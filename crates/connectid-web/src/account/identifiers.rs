@@ -15,7 +15,7 @@ use std::collections::HashMap;
 use std::net::SocketAddr;
 
 use super::{Me, render_overview, require, require_form, say, say_notice, see_other};
-use crate::error::{error_page, page_store_error};
+use crate::error::PageError;
 use crate::i18n::Notice;
 use crate::signin::{CodeTarget, OTP_TTL, check_code, send_code_to};
 use crate::state::AppState;
@@ -77,18 +77,16 @@ pub async fn get(
     State(state): State<AppState>,
     headers: HeaderMap,
     Query(q): Query<HashMap<String, String>>,
-) -> Response {
+) -> Result<Response, PageError> {
     let Some(kind) = q.get("kind").and_then(|k| kind_of(k)) else {
-        return error_page(&state, StatusCode::NOT_FOUND, "error-not-found");
+        return Err(PageError::new(StatusCode::NOT_FOUND, "error-not-found"));
     };
     let here = match kind {
         IdentifierKind::Phone => "/account/add?kind=phone",
         IdentifierKind::Email => "/account/add?kind=email",
     };
-    match require(&state, &headers, here, true).await {
-        Ok(me) => page(&state, &me, kind, None, None, None),
-        Err(r) => r,
-    }
+    let me = require(&state, &headers, here, true).await?;
+    Ok(page(&state, &me, kind, None, None, None))
 }
 
 /// `POST /account/add`: checks the identifier and sends it a code.
@@ -97,13 +95,13 @@ pub async fn post(
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     body: Bytes,
-) -> Response {
-    let (me, p) = match require_form(&state, &headers, &body, "/account", true).await {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
+) -> Result<Response, PageError> {
+    let (me, p) = require_form(&state, &headers, &body, "/account", true).await?;
     let Some(kind) = p.get("kind").and_then(kind_of) else {
-        return error_page(&state, StatusCode::BAD_REQUEST, "error-form-expired");
+        return Err(PageError::new(
+            StatusCode::BAD_REQUEST,
+            "error-form-expired",
+        ));
     };
     let input = p.get("identifier").unwrap_or("");
     let shown: String = input.chars().take(254).collect();
@@ -120,10 +118,10 @@ pub async fn post(
     let identifier = match Identifier::parse(input, state.settings.default_phone_region) {
         Ok(i) if i.kind == kind => i,
         _ => {
-            return refuse(match kind {
+            return Ok(refuse(match kind {
                 IdentifierKind::Phone => "err-identifier-phone",
                 IdentifierKind::Email => "err-identifier-email",
-            });
+            }));
         }
     };
     if me
@@ -132,7 +130,7 @@ pub async fn post(
         .iter()
         .any(|a| a.identifier == identifier)
     {
-        return refuse("err-identifier-known");
+        return Ok(refuse("err-identifier-known"));
     }
     // An identifier of another account gets its code too, and is refused only once the code
     // proves it is yours: otherwise this form would tell anyone which numbers have accounts.
@@ -145,19 +143,18 @@ pub async fn post(
         client_id: None,
         android_sms_hash: None,
     };
-    match send_code_to(&state, &to, false).await {
-        Ok(Ok(())) => {}
-        Ok(Err(n)) => {
-            return page(
+    match send_code_to(&state, &to, false).await? {
+        Ok(()) => {}
+        Err(n) => {
+            return Ok(page(
                 &state,
                 &me,
                 kind,
                 Some(&shown),
                 None,
                 Some(say_notice(&state, &n)),
-            );
+            ));
         }
-        Err(e) => return page_store_error(&state, e),
     }
     let pending = random_token();
     let data = PendingAdd {
@@ -175,17 +172,15 @@ pub async fn post(
         }
         Err(e) => Err(StoreError::Corrupt(e.to_string())),
     };
-    if let Err(e) = saved {
-        return page_store_error(&state, e);
-    }
-    page(
+    saved?;
+    Ok(page(
         &state,
         &me,
         kind,
         Some(&identifier.value),
         Some(&pending),
         None,
-    )
+    ))
 }
 
 /// `POST /account/add/verify`: the right code adds the identifier, verified.
@@ -194,47 +189,41 @@ pub async fn verify(
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     body: Bytes,
-) -> Response {
-    let (me, p) = match require_form(&state, &headers, &body, "/account", true).await {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
+) -> Result<Response, PageError> {
+    let (me, p) = require_form(&state, &headers, &body, "/account", true).await?;
     let pending = p.get("pending").unwrap_or("");
     let key = hash_secret(pending);
-    let data = match state.store.get_interaction(&key, state.now()).await {
-        Ok(Some(json)) => serde_json::from_str::<PendingAdd>(&json).ok(),
-        Ok(None) => None,
-        Err(e) => return page_store_error(&state, e),
-    };
+    let data = state
+        .store
+        .get_interaction(&key, state.now())
+        .await?
+        .and_then(|json| serde_json::from_str::<PendingAdd>(&json).ok());
     let Some(data) = data.filter(|d| d.account_id == me.account.id && d.sid == me.session.sid)
     else {
-        return error_page(&state, StatusCode::BAD_REQUEST, "error-form-expired");
+        return Err(PageError::new(
+            StatusCode::BAD_REQUEST,
+            "error-form-expired",
+        ));
     };
-    let identifier = match Identifier::parse(&data.identifier, state.settings.default_phone_region)
-    {
-        Ok(i) => i,
-        Err(_) => return error_page(&state, StatusCode::BAD_REQUEST, "error-form-expired"),
-    };
+    let identifier = Identifier::parse(&data.identifier, state.settings.default_phone_region)
+        .map_err(|_| PageError::bad_request("error-form-expired"))?;
     let ip = crate::signin::ip_of(&state, peer, &headers);
     let code = p.get("code").unwrap_or("");
-    match check_code(&state, PURPOSE, &identifier, code, &ip).await {
-        Ok(Ok(())) => {}
-        Ok(Err(refused)) => {
+    match check_code(&state, PURPOSE, &identifier, code, &ip).await? {
+        Ok(()) => {}
+        Err(refused) => {
             let msg = say_notice(&state, &refused.notice());
-            return page(
+            return Ok(page(
                 &state,
                 &me,
                 data.kind,
                 Some(&identifier.value),
                 Some(pending),
                 Some(msg),
-            );
+            ));
         }
-        Err(e) => return page_store_error(&state, e),
     }
-    if let Err(e) = state.store.delete_interaction(&key).await {
-        return page_store_error(&state, e);
-    }
+    state.store.delete_interaction(&key).await?;
     let added = crate::accounts::add_identifier(
         &state,
         &me.account,
@@ -243,22 +232,19 @@ pub async fn verify(
         crate::pages::request_lang(),
     )
     .await;
-    match added {
-        Ok(()) => {}
-        Err(StoreError::Conflict(_)) => {
-            let msg = say(&state, "err-identifier-taken", &[]);
-            return page(
-                &state,
-                &me,
-                data.kind,
-                Some(&identifier.value),
-                None,
-                Some(msg),
-            );
-        }
-        Err(e) => return page_store_error(&state, e),
+    if let Err(StoreError::Conflict(_)) = added {
+        let msg = say(&state, "err-identifier-taken", &[]);
+        return Ok(page(
+            &state,
+            &me,
+            data.kind,
+            Some(&identifier.value),
+            None,
+            Some(msg),
+        ));
     }
-    done("identifier-added", &identifier.value)
+    added?;
+    Ok(done("identifier-added", &identifier.value))
 }
 
 fn done(what: &str, identifier: &str) -> Response {
@@ -268,11 +254,12 @@ fn done(what: &str, identifier: &str) -> Response {
 }
 
 /// `POST /account/remove`: never the last identifier.
-pub async fn remove(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
-    let (me, p) = match require_form(&state, &headers, &body, "/account", true).await {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
+pub async fn remove(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, PageError> {
+    let (me, p) = require_form(&state, &headers, &body, "/account", true).await?;
     let parsed = Identifier::parse(
         p.get("identifier").unwrap_or(""),
         state.settings.default_phone_region,
@@ -281,7 +268,10 @@ pub async fn remove(State(state): State<AppState>, headers: HeaderMap, body: Byt
         .ok()
         .filter(|i| me.account.identifiers.iter().any(|a| &a.identifier == i))
     else {
-        return error_page(&state, StatusCode::BAD_REQUEST, "error-form-expired");
+        return Err(PageError::new(
+            StatusCode::BAD_REQUEST,
+            "error-form-expired",
+        ));
     };
     let removed = crate::accounts::remove_identifier(
         &state,
@@ -290,13 +280,10 @@ pub async fn remove(State(state): State<AppState>, headers: HeaderMap, body: Byt
         Some(super::CLIENT_ID),
     )
     .await;
-    match removed {
-        Ok(()) => {}
-        Err(StoreError::Conflict(_)) => {
-            let msg = say_notice(&state, &Notice::new("err-last-identifier"));
-            return render_overview(&state, &me, None, Some(msg), None);
-        }
-        Err(e) => return page_store_error(&state, e),
+    if let Err(StoreError::Conflict(_)) = removed {
+        let msg = say_notice(&state, &Notice::new("err-last-identifier"));
+        return Ok(render_overview(&state, &me, None, Some(msg), None));
     }
-    done("identifier-removed", &identifier.value)
+    removed?;
+    Ok(done("identifier-removed", &identifier.value))
 }

@@ -58,15 +58,11 @@ pub(crate) async fn require(
     headers: &HeaderMap,
     here: &str,
     sensitive: bool,
-) -> Result<Me, Response> {
-    let me = match me(state, headers).await {
-        Ok(m) => m,
-        Err(e) => return Err(page_store_error(state, e)),
-    };
-    match me {
+) -> Result<Me, PageError> {
+    match me(state, headers).await? {
         Some(m) if !sensitive || m.is_recent(state.now()) => Ok(m),
-        Some(m) => Err(sign_in_first(state, here, Some(m.needed()))),
-        None => Err(sign_in_first(state, here, None)),
+        Some(m) => Err(sign_in_first(state, here, Some(m.needed())).into()),
+        None => Err(sign_in_first(state, here, None).into()),
     }
 }
 
@@ -77,15 +73,11 @@ pub(crate) async fn require_form(
     body: &Bytes,
     back: &str,
     sensitive: bool,
-) -> Result<(Me, Params), Response> {
+) -> Result<(Me, Params), PageError> {
     let me = require(state, headers, back, sensitive).await?;
     let p = Params::parse(body);
     if p.duplicate.is_some() || !me.csrf_ok(&p) {
-        return Err(error_page(
-            state,
-            StatusCode::FORBIDDEN,
-            "error-form-expired",
-        ));
+        return Err(PageError::new(StatusCode::FORBIDDEN, "error-form-expired"));
     }
     Ok((me, p))
 }
@@ -123,27 +115,23 @@ pub(super) fn safe_return(path: &str) -> Option<&str> {
 pub async fn callback(
     State(state): State<AppState>,
     Query(q): Query<HashMap<String, String>>,
-) -> Response {
-    let Some(code) = q.get("code") else {
-        return error_page(&state, StatusCode::BAD_REQUEST, "error-signin-expired");
-    };
+) -> Result<Response, PageError> {
+    let expired = || PageError::bad_request("error-signin-expired");
+    let code = q.get("code").ok_or_else(expired)?;
     match state
         .store
         .consume_code(&hash_secret(code), state.now())
-        .await
+        .await?
     {
-        Ok(CodeUse::Fresh(c)) if c.client_id == CLIENT_ID => {
-            if let Err(e) = state.store.revoke_grant(&c.grant_id, state.now()).await {
-                return page_store_error(&state, e);
-            }
+        CodeUse::Fresh(c) if c.client_id == CLIENT_ID => {
+            state.store.revoke_grant(&c.grant_id, state.now()).await?;
         }
-        Ok(_) => return error_page(&state, StatusCode::BAD_REQUEST, "error-signin-expired"),
-        Err(e) => return page_store_error(&state, e),
+        _ => return Err(expired()),
     }
     // Back to an account page, or to a site under the cookie domain (`/resolve/signin`).
     let back = q
         .get("state")
         .filter(|s| safe_return(s).is_some() || state.settings.shares_cookie(s))
         .map_or("/account", String::as_str);
-    see_other(back)
+    Ok(see_other(back))
 }

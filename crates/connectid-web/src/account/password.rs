@@ -10,7 +10,7 @@ use connectid_core::password::{self, MAX_BYTES, MIN_LEN};
 use serde_json::json;
 
 use super::{Me, require, require_form, say_notice, see_other};
-use crate::error::page_store_error;
+use crate::error::PageError;
 use crate::state::AppState;
 
 const HERE: &str = "/account/password";
@@ -40,18 +40,17 @@ fn form(state: &AppState, me: &Me, error: Option<String>, strength: Option<u8>) 
     )
 }
 
-pub async fn get(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    match require(&state, &headers, HERE, true).await {
-        Ok(me) => form(&state, &me, None, None),
-        Err(r) => r,
-    }
+pub async fn get(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, PageError> {
+    let me = require(&state, &headers, HERE, true).await?;
+    Ok(form(&state, &me, None, None))
 }
 
-pub async fn post(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
-    let (me, p) = match require_form(&state, &headers, &body, HERE, true).await {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
+pub async fn post(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, PageError> {
+    let (me, p) = require_form(&state, &headers, &body, HERE, true).await?;
     let new = p.get("new_password").unwrap_or("");
     let ids: Vec<&str> = me
         .account
@@ -62,17 +61,17 @@ pub async fn post(State(state): State<AppState>, headers: HeaderMap, body: Bytes
     if let Err(e) = state.settings.password_policy.check(new, &ids) {
         let strength = (new.len() <= MAX_BYTES).then(|| password::strength(new, &ids).score);
         let msg = say_notice(&state, &crate::signin::password_notice(&e));
-        return form(&state, &me, Some(msg), strength);
+        return Ok(form(&state, &me, Some(msg), strength));
     }
     let hash = match state.hasher.hash(new).await {
         Ok(h) => h,
         Err(e) => {
             tracing::error!(error = %e, "password hashing failed");
             let msg = super::say(&state, "error-server", &[]);
-            return form(&state, &me, Some(msg), None);
+            return Ok(form(&state, &me, Some(msg), None));
         }
     };
-    let set = crate::accounts::set_password(
+    crate::accounts::set_password(
         &state,
         &me.account,
         &hash,
@@ -80,23 +79,21 @@ pub async fn post(State(state): State<AppState>, headers: HeaderMap, body: Bytes
         Some(super::CLIENT_ID),
         crate::pages::request_lang(),
     )
-    .await;
-    match set {
-        Ok(_) => see_other("/account?done=password-changed"),
-        Err(e) => page_store_error(&state, e),
-    }
+    .await?;
+    Ok(see_other("/account?done=password-changed"))
 }
 
 /// `POST /account/password/strength`: the live meter's score as the person types (the same
 /// score the page shows without JavaScript after a submit).
-pub async fn strength(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
-    let (me, p) = match require_form(&state, &headers, &body, HERE, false).await {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
+pub async fn strength(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, PageError> {
+    let (me, p) = require_form(&state, &headers, &body, HERE, false).await?;
     let new = p.get("new_password").unwrap_or("");
     if new.len() > MAX_BYTES {
-        return StatusCode::PAYLOAD_TOO_LARGE.into_response();
+        return Ok(StatusCode::PAYLOAD_TOO_LARGE.into_response());
     }
     let ids: Vec<&str> = me
         .account
@@ -115,5 +112,5 @@ pub async fn strength(State(state): State<AppState>, headers: HeaderMap, body: B
         axum::http::header::CACHE_CONTROL,
         axum::http::HeaderValue::from_static("no-store"),
     );
-    r
+    Ok(r)
 }

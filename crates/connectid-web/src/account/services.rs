@@ -7,19 +7,12 @@ pub async fn services(
     State(state): State<AppState>,
     headers: HeaderMap,
     Query(q): Query<HashMap<String, String>>,
-) -> Response {
-    let me = match require(&state, &headers, "/account/services", false).await {
-        Ok(m) => m,
-        Err(r) => return r,
-    };
-    let clients = match state
+) -> Result<Response, PageError> {
+    let me = require(&state, &headers, "/account/services", false).await?;
+    let clients = state
         .store
         .connected_clients(&me.account.id, state.now())
-        .await
-    {
-        Ok(c) => c,
-        Err(e) => return page_store_error(&state, e),
-    };
+        .await?;
     let name = |c: &connectid_core::store::ClientRecord| c.display_name().to_string();
     let notice = match (q.get("done").map(String::as_str), q.get("client")) {
         (Some("disconnected"), Some(id)) => match state.store.get_client(id).await {
@@ -38,11 +31,11 @@ pub async fn services(
         .filter(|c| c.client_id != CLIENT_ID)
         .map(|c| json!({"client_id": c.client_id, "name": name(c)}))
         .collect();
-    state.pages.page(
+    Ok(state.pages.page(
         StatusCode::OK,
         "account_services.html",
         json!({"step": "account-services", "csrf": me.csrf(), "services": list, "notice": notice}),
-    )
+    ))
 }
 
 /// `POST /account/services/disconnect`: revokes the service's tokens and consent. Not a
@@ -51,29 +44,26 @@ pub async fn disconnect(
     State(state): State<AppState>,
     headers: HeaderMap,
     body: Bytes,
-) -> Response {
-    let (me, p) = match require_form(&state, &headers, &body, "/account/services", false).await {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
+) -> Result<Response, PageError> {
+    let (me, p) = require_form(&state, &headers, &body, "/account/services", false).await?;
     let client_id = p.get("client_id").unwrap_or("");
     if client_id.is_empty() || client_id.len() > 256 {
-        return error_page(&state, StatusCode::BAD_REQUEST, "error-form-expired");
+        return Err(PageError::new(
+            StatusCode::BAD_REQUEST,
+            "error-form-expired",
+        ));
     }
     // The sessions in which this service got tokens, to tell it (back-channel logout).
-    let told = match sessions_with(&state, &me.account.id, client_id).await {
-        Ok(v) => v,
-        Err(e) => return page_store_error(&state, e),
-    };
+    let told = sessions_with(&state, &me.account.id, client_id).await?;
     match state
         .store
         .disconnect_client(&me.account.id, client_id, state.now())
-        .await
+        .await?
     {
         // Only a real disconnection is an event; an unknown or already disconnected service
         // leaves no trace (nor a way to fill the audit log).
-        Ok(0) => {}
-        Ok(_) => {
+        0 => {}
+        _ => {
             if let Some((client, sids)) = &told {
                 crate::logout::backchannel::tell_client(&state, client, &me.account.id, sids);
             }
@@ -87,12 +77,11 @@ pub async fn disconnect(
             )
             .await;
         }
-        Err(e) => return page_store_error(&state, e),
     }
     let mut q = form_urlencoded::Serializer::new(String::new());
     q.append_pair("done", "disconnected")
         .append_pair("client", client_id);
-    see_other(&format!("/account/services?{}", q.finish()))
+    Ok(see_other(&format!("/account/services?{}", q.finish())))
 }
 
 /// The client and the live sessions of the account in which it got tokens.
@@ -124,14 +113,9 @@ pub async fn signout_everywhere(
     State(state): State<AppState>,
     headers: HeaderMap,
     body: Bytes,
-) -> Response {
-    let (me, _) = match require_form(&state, &headers, &body, "/account", false).await {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
-    if let Err(e) = end_everything(&state, &me.account.id).await {
-        return page_store_error(&state, e);
-    }
+) -> Result<Response, PageError> {
+    let (me, _) = require_form(&state, &headers, &body, "/account", false).await?;
+    end_everything(&state, &me.account.id).await?;
     crate::audit::record(
         &state,
         "signout_everywhere",
@@ -147,7 +131,7 @@ pub async fn signout_everywhere(
         json!({"step": "signed-out"}),
     );
     clear_session_cookie(&state, &mut r);
-    r
+    Ok(r)
 }
 
 /// Ends every session (telling the services) and revokes every grant, also those of native
@@ -165,36 +149,35 @@ pub(super) fn clear_session_cookie(state: &AppState, r: &mut Response) {
 }
 
 /// `GET /account/delete`: what deleting means, and the button (after a fresh sign-in).
-pub async fn delete_page(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    let me = match require(&state, &headers, "/account/delete", true).await {
-        Ok(m) => m,
-        Err(r) => return r,
-    };
-    state.pages.page(
+pub async fn delete_page(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> Result<Response, PageError> {
+    let me = require(&state, &headers, "/account/delete", true).await?;
+    Ok(state.pages.page(
         StatusCode::OK,
         "account_delete.html",
         json!({"step": "account-delete", "csrf": me.csrf(), "signed_in_as": me.account.display_name()}),
-    )
+    ))
 }
 
 /// `POST /account/delete`: the account, its identifiers, sessions and grants are gone.
-pub async fn delete(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
-    let (me, p) = match require_form(&state, &headers, &body, "/account/delete", true).await {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
+pub async fn delete(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, PageError> {
+    let (me, p) = require_form(&state, &headers, &body, "/account/delete", true).await?;
     if p.get("confirm") != Some("yes") {
-        return see_other("/account/delete");
+        return Ok(see_other("/account/delete"));
     }
     let id = me.account.id.clone();
-    if let Err(e) = crate::accounts::delete(&state, &id, crate::accounts::Actor::Person).await {
-        return page_store_error(&state, e);
-    }
+    crate::accounts::delete(&state, &id, crate::accounts::Actor::Person).await?;
     let mut r = state.pages.page(
         StatusCode::OK,
         "account_deleted.html",
         json!({"step": "signed-out"}),
     );
     clear_session_cookie(&state, &mut r);
-    r
+    Ok(r)
 }

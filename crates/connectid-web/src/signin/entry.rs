@@ -11,61 +11,56 @@ pub(crate) async fn start(
     headers: &HeaderMap,
     lock: Option<&SsoSession>,
     ip: &str,
-) -> Response {
+) -> Result<Response, PageError> {
     state.metrics.funnel(&client.client_id, Stage::Started);
     let (mut p, new_cookie) = fresh(state, client, req, headers);
     p.lock = lock.map(|s| s.account_id.clone());
     // Step-up and re-authentication keep the choice made at sign-in ("stay signed in" or
     // not): the checkbox is not shown again, so nobody has chosen otherwise.
-    if let Some(session) = lock {
-        p.remember = session.remember;
+    let Some(session) = lock else {
+        return save_new(state, &p, None, new_cookie).await;
+    };
+    p.remember = session.remember;
+    let Some(account) = state.store.get_account(&session.account_id).await? else {
+        return save_new(state, &p, None, new_cookie).await;
+    };
+    let signed = machine::Signed {
+        auth_time: session.auth_time,
+        amr: &session.amr,
+    };
+    let next = machine::step_up(
+        Known::of(&account),
+        signed,
+        &policy(client, &p.req),
+        state.now(),
+    );
+    if !matches!(next, Next::Go(Step::SetPassword { .. } | Step::Identifier)) {
+        state.metrics.funnel(&client.client_id, Stage::Identified);
     }
-    if let Some(session) = lock {
-        let account = match state.store.get_account(&session.account_id).await {
-            Ok(a) => a,
-            Err(e) => return page_store_error(state, e),
-        };
-        if let Some(account) = account {
-            let wants_phone =
-                p.req.acr == Acr::Phone && client.metadata.sms_pin != SmsPin::Disallow;
-            let pick = if wants_phone {
-                account.phone().or(account.email())
-            } else {
-                account.email().or(account.phone())
-            };
-            // Step-up right after an SMS code: the phone was just proven in this browser, so
-            // choosing the first password needs no second code (as in registration).
-            let now = state.now();
-            let fresh_phone_proof = now - session.auth_time <= STEP_UP_PROOF_SECS
-                && !p.req.prompt.login
-                && p.req.max_age.is_none_or(|m| now - session.auth_time <= m)
-                && session.amr.iter().any(|m| m == "sms" || m == "mca");
-            let phone = account.phone().map(|i| i.identifier.clone());
-            if p.req.acr == Acr::Password
-                && !account.has_password()
-                && fresh_phone_proof
-                && let Some(phone) = phone
-            {
-                p.identifier = Some(phone);
-                p.account_id = Some(account.id.clone());
-                p.verified = true;
-                p.step = Step::SetPassword;
-            } else if let Some(identifier) = pick.map(|i| i.identifier.clone()) {
-                let mut ctx = Ctx {
-                    state,
-                    client: client.clone(),
-                    id: String::new(),
-                    p,
-                    ip: ip.to_string(),
-                };
-                if let Err(e) = route_identifier(&mut ctx, identifier, Some(account)).await {
-                    return page_store_error(state, e);
-                }
-                p = ctx.p;
-            }
-        }
+    begin(state, client, p, ip, headers, next, new_cookie).await
+}
+
+/// Saves a new pending sign-in at the step the machine chose and sends the browser there.
+async fn begin(
+    state: &AppState,
+    client: &ClientRecord,
+    p: Pending,
+    ip: &str,
+    headers: &HeaderMap,
+    next: Next,
+    new_cookie: Option<String>,
+) -> Result<Response, PageError> {
+    let mut ctx = Ctx {
+        state,
+        client: client.clone(),
+        id: String::new(),
+        p,
+        ip: ip.to_string(),
+    };
+    if let Some(r) = apply(&mut ctx, headers, next).await? {
+        return Ok(r);
     }
-    save_new(state, &p, None, new_cookie).await
+    save_new(state, &ctx.p, None, new_cookie).await
 }
 
 /// After authentication, for a client that needs consent first.
@@ -76,12 +71,9 @@ pub(crate) async fn start_consent(
     auth: Authenticated,
     headers: &HeaderMap,
     set_cookie: Option<String>,
-) -> Response {
+) -> Result<Response, PageError> {
     let (mut p, new_cookie) = fresh(state, client, req, headers);
-    p.step = Step::Consent;
-    p.account_id = Some(auth.account_id.clone());
-    p.verified = true;
-    p.auth = Some(auth);
+    p.step = Step::Consent { auth };
     save_new(state, &p, set_cookie, new_cookie).await
 }
 
@@ -95,39 +87,17 @@ pub(crate) async fn start_detected(
     headers: &HeaderMap,
     phone: Identifier,
     ip: &str,
-) -> Response {
+) -> Result<Response, PageError> {
     state.metrics.funnel(&client.client_id, Stage::Started);
-    let (mut p, new_cookie) = fresh(state, client, req, headers);
-    p.network = true;
-    let mut ctx = Ctx {
-        state,
-        client: client.clone(),
-        id: String::new(),
-        p,
-        ip: ip.to_string(),
-    };
-    let account = match state.store.find_account(&phone).await {
-        Ok(a) => a,
-        Err(e) => return page_store_error(state, e),
-    };
-    let forced = client.metadata.sms_pin == SmsPin::Force || ctx.p.req.prompt.login;
-    if ctx.p.req.acr == Acr::Password && !forced {
-        state.metrics.funnel(&client.client_id, Stage::Identified);
-        ctx.p.identifier = Some(phone);
-        ctx.p.account_id = account.as_ref().map(|a| a.id.clone());
-        if account.as_ref().is_some_and(Account::has_password) {
-            ctx.p.step = Step::Password;
-        } else {
-            ctx.p.verified = true;
-            ctx.p.step = Step::SetPassword;
-        }
-    } else {
-        ctx.p.network = false;
-        if let Err(e) = route_identifier(&mut ctx, phone, account).await {
-            return page_store_error(state, e);
-        }
-    }
-    save_new(state, &ctx.p, None, new_cookie).await
+    let (p, new_cookie) = fresh(state, client, req, headers);
+    let account = state.store.find_account(&phone).await?;
+    state.metrics.funnel(&client.client_id, Stage::Identified);
+    let next = machine::detected(
+        phone,
+        account.as_ref().map(Known::of),
+        &policy(client, &p.req),
+    );
+    begin(state, client, p, ip, headers, next, new_cookie).await
 }
 
 /// Already authenticated (an SSO hit), but the service needs a verified email first.
@@ -138,17 +108,16 @@ pub(crate) async fn start_add_email(
     auth: Authenticated,
     headers: &HeaderMap,
     set_cookie: Option<String>,
-) -> Response {
+) -> Result<Response, PageError> {
     let (mut p, new_cookie) = fresh(state, client, req, headers);
-    p.step = Step::AddEmail;
-    p.account_id = Some(auth.account_id.clone());
     p.lock = Some(auth.account_id.clone());
-    p.after = Some(Finished {
+    let finished = Finished {
         account_id: auth.account_id.clone(),
         acr: auth.acr,
         amr: auth.amr.clone(),
-    });
-    p.auth = Some(auth);
+        session: Some(auth),
+    };
+    p.step = Step::AddEmail { finished };
     save_new(state, &p, set_cookie, new_cookie).await
 }
 
@@ -175,32 +144,21 @@ pub(crate) async fn network_signin(
     headers: &HeaderMap,
     current: Option<&SsoSession>,
     ip: &str,
-) -> Response {
+) -> Result<Response, PageError> {
     if let Some(session) = current {
-        let owner = match state.store.find_account(&phone).await {
-            Ok(a) => a,
-            Err(e) => return page_store_error(state, e),
-        };
+        let owner = state.store.find_account(&phone).await?;
         if owner.is_none_or(|a| a.id != session.account_id) {
             return start_detected(state, client, req, headers, phone, ip).await;
         }
     }
-    let account = match network_account(state, client, &phone).await {
-        Ok(a) => a,
-        Err(e) => return page_store_error(state, e),
-    };
+    let account = network_account(state, client, &phone).await?;
     let remember = client.metadata.stay_signed_in().default;
-    establish(
-        state,
-        client,
-        &req,
-        headers,
-        &account.id,
-        Acr::Phone,
-        vec!["mca".into()],
-        remember,
-    )
-    .await
+    let signed_in = Done {
+        account_id: account.id,
+        acr: Acr::Phone,
+        amr: vec![Proof::Network.amr().into()],
+    };
+    establish(state, client, &req, headers, signed_in, remember).await
 }
 
 /// LoA1 for an app on Wi-Fi whose cellular ticket matched its own request: a code for the app
@@ -213,19 +171,15 @@ pub(crate) async fn ticket_signin(
     phone: Identifier,
     headers: &HeaderMap,
     ip: &str,
-) -> Response {
+) -> Result<Response, PageError> {
     if client.metadata.require_email {
         // Adding an email takes pages, and pages end in a browser session: ask as usual.
-        match state.store.find_account(&phone).await {
-            Ok(Some(a)) if a.has_verified_email() => {}
-            Ok(_) => return start(state, client, req, headers, None, ip).await,
-            Err(e) => return page_store_error(state, e),
+        let account = state.store.find_account(&phone).await?;
+        if !account.is_some_and(|a| a.has_verified_email()) {
+            return start(state, client, req, headers, None, ip).await;
         }
     }
-    let account = match network_account(state, client, &phone).await {
-        Ok(a) => a,
-        Err(e) => return page_store_error(state, e),
-    };
+    let account = network_account(state, client, &phone).await?;
     audit(
         state,
         "signin",
@@ -237,7 +191,7 @@ pub(crate) async fn ticket_signin(
     let auth = Authenticated {
         account_id: account.id,
         acr: Acr::Phone,
-        amr: vec!["mca".into()],
+        amr: vec![Proof::Network.amr().into()],
         auth_time: state.now(),
         sid: None,
         td_sls: !client.metadata.stay_signed_in().default,
@@ -277,30 +231,25 @@ pub(super) async fn audit(
 }
 
 /// Begins the browser session (see `sessions::establish`) and answers the request.
-#[allow(clippy::too_many_arguments)]
 pub(super) async fn establish(
     state: &AppState,
     client: &ClientRecord,
     req: &AuthRequest,
     headers: &HeaderMap,
-    account_id: &str,
-    acr: Acr,
-    amr: Vec<String>,
+    signed_in: Done,
     remember: bool,
-) -> Response {
+) -> Result<Response, PageError> {
+    let account_id = signed_in.account_id.as_str();
     let begin = sessions::Begin {
         account_id,
-        acr,
-        amr,
+        acr: signed_in.acr,
+        amr: signed_in.amr.clone(),
         auth_time: state.now(),
         remember,
         sid: None,
         not_after: None,
     };
-    let begun = match sessions::establish(state, headers, begin).await {
-        Ok(b) => b,
-        Err(e) => return page_store_error(state, e),
-    };
+    let begun = sessions::establish(state, headers, begin).await?;
     audit(
         state,
         "signin",

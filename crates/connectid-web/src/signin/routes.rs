@@ -9,11 +9,8 @@ pub(crate) async fn submit(
     Path(id): Path<String>,
     headers: HeaderMap,
     body: Bytes,
-) -> Response {
-    let (p, client, params) = match checked(&state, &id, &headers, &body).await {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
+) -> Result<Response, PageError> {
+    let (p, client, params) = checked(&state, &id, &headers, &body).await?;
     let ip = ip_of(&state, peer, &headers);
     let mut ctx = Ctx {
         state: &state,
@@ -25,22 +22,35 @@ pub(crate) async fn submit(
     ctx.p.error = None;
     if ctx.client.metadata.stay_signed_in().visible
         && ctx.p.lock.is_none()
-        && matches!(ctx.p.step, Step::Identifier | Step::Password | Step::Code)
+        && matches!(
+            ctx.p.step.page(),
+            Page::Identifier | Page::Password | Page::Code
+        )
     {
         ctx.p.remember = params.get("remember") == Some("true");
     }
-    let result = match ctx.p.step {
-        Step::Identifier => on_identifier(&mut ctx, &params).await,
-        Step::Password => on_password(&mut ctx, &params, &headers).await,
-        Step::Code => on_code(&mut ctx, &params, &headers).await,
-        Step::SetPassword => on_set_password(&mut ctx, &params, &headers).await,
-        Step::AddEmail => on_add_email(&mut ctx, &params).await,
-        Step::Consent => on_consent(&mut ctx, &params).await,
+    let h = &headers;
+    let result = match ctx.p.step.clone() {
+        Step::Identifier => on_identifier(&mut ctx, &params, h).await,
+        Step::Password {
+            identifier,
+            account_id,
+            proof,
+        } => on_password(&mut ctx, &params, h, (identifier, account_id, proof)).await,
+        Step::Code {
+            identifier,
+            account_id,
+            purpose,
+        } => on_code(&mut ctx, &params, h, (identifier, account_id, purpose)).await,
+        Step::SetPassword {
+            identifier, proof, ..
+        } => on_set_password(&mut ctx, &params, h, (identifier, proof)).await,
+        Step::AddEmail { finished } => on_add_email(&mut ctx, &params, h, finished).await,
+        Step::Consent { auth } => on_consent(&mut ctx, &params, auth).await,
     };
-    match result {
-        Ok(Some(done)) => done,
-        Ok(None) => save_and_show(ctx).await,
-        Err(e) => page_store_error(&state, e),
+    match result? {
+        Some(done) => Ok(done),
+        None => save_and_show(ctx).await,
     }
 }
 
@@ -50,20 +60,10 @@ pub(crate) async fn restart(
     Path(id): Path<String>,
     headers: HeaderMap,
     body: Bytes,
-) -> Response {
-    let (mut p, client, _) = match checked(&state, &id, &headers, &body).await {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
+) -> Result<Response, PageError> {
+    let (mut p, client, _) = checked(&state, &id, &headers, &body).await?;
     p.step = Step::Identifier;
-    p.identifier = None;
-    p.account_id = None;
     p.lock = None;
-    p.verified = false;
-    p.after = None;
-    p.auth = None;
-    p.resetting = false;
-    p.network = false;
     p.req.login_hint = None;
     save_and_show(Ctx {
         state: &state,
@@ -81,11 +81,8 @@ pub(crate) async fn resend(
     Path(id): Path<String>,
     headers: HeaderMap,
     body: Bytes,
-) -> Response {
-    let (p, client, _) = match checked(&state, &id, &headers, &body).await {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
+) -> Result<Response, PageError> {
+    let (p, client, _) = checked(&state, &id, &headers, &body).await?;
     let ip = ip_of(&state, peer, &headers);
     let mut ctx = Ctx {
         state: &state,
@@ -94,13 +91,11 @@ pub(crate) async fn resend(
         p,
         ip,
     };
-    if ctx.p.step == Step::Code
-        && let Some(identifier) = ctx.p.identifier.clone()
-    {
-        match send_code(&ctx, &identifier, true).await {
-            Ok(Ok(())) => {}
-            Ok(Err(msg)) => ctx.p.error = Some(msg),
-            Err(e) => return page_store_error(&state, e),
+    if let Step::Code { identifier, .. } = &ctx.p.step {
+        let identifier = identifier.clone();
+        match send_code(&ctx, &identifier, true).await? {
+            Ok(()) => {}
+            Err(msg) => ctx.p.error = Some(msg),
         }
     }
     save_and_show(ctx).await
@@ -115,11 +110,8 @@ pub(crate) async fn forgot(
     Path(id): Path<String>,
     headers: HeaderMap,
     body: Bytes,
-) -> Response {
-    let (p, client, _) = match checked(&state, &id, &headers, &body).await {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
+) -> Result<Response, PageError> {
+    let (p, client, _) = checked(&state, &id, &headers, &body).await?;
     let ip = ip_of(&state, peer, &headers);
     let mut ctx = Ctx {
         state: &state,
@@ -128,22 +120,10 @@ pub(crate) async fn forgot(
         p,
         ip,
     };
-    if ctx.p.step == Step::Password
-        && let Some(identifier) = ctx.p.identifier.clone()
+    if let Some(next) = machine::forgot(&ctx.p.step, &ctx.policy())
+        && let Some(r) = apply(&mut ctx, &headers, next).await?
     {
-        if identifier.is_phone() && ctx.client.metadata.sms_pin == SmsPin::Disallow {
-            ctx.p.error = Some(Notice::new("err-no-sms"));
-        } else {
-            match send_code(&ctx, &identifier, true).await {
-                Ok(Ok(())) => {
-                    ctx.p.step = Step::Code;
-                    ctx.p.verified = false;
-                    ctx.p.resetting = true;
-                }
-                Ok(Err(n)) => ctx.p.error = Some(n),
-                Err(e) => return page_store_error(&state, e),
-            }
-        }
+        return Ok(r);
     }
     save_and_show(ctx).await
 }
@@ -155,20 +135,18 @@ pub(crate) async fn strength(
     Path(id): Path<String>,
     headers: HeaderMap,
     body: Bytes,
-) -> Response {
-    let (p, _, params) = match checked(&state, &id, &headers, &body).await {
-        Ok(v) => v,
-        Err(r) => return r,
+) -> Result<Response, PageError> {
+    let (p, _, params) = checked(&state, &id, &headers, &body).await?;
+    let Step::SetPassword { identifier, .. } = &p.step else {
+        return Ok(StatusCode::CONFLICT.into_response());
     };
-    if p.step != Step::SetPassword {
-        return StatusCode::CONFLICT.into_response();
-    }
     let password = params.get("new_password").unwrap_or("");
     if password.len() > MAX_BYTES {
-        return StatusCode::PAYLOAD_TOO_LARGE.into_response();
+        return Ok(StatusCode::PAYLOAD_TOO_LARGE.into_response());
     }
-    let inputs: Vec<&str> = p.identifier.iter().map(|i| i.value.as_str()).collect();
-    let score = password::strength(password, &inputs).score.min(4);
+    let score = password::strength(password, &[identifier.value.as_str()])
+        .score
+        .min(4);
     let t = &state.pages.translations;
     let mut r = axum::Json(json!({
         "score": score,
@@ -178,5 +156,5 @@ pub(crate) async fn strength(
     .into_response();
     r.headers_mut()
         .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    r
+    Ok(r)
 }

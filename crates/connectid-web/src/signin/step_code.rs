@@ -2,19 +2,20 @@
 
 use super::*;
 
-pub(super) async fn on_code(ctx: &mut Ctx<'_>, params: &Params, headers: &HeaderMap) -> StepResult {
+pub(super) async fn on_code(
+    ctx: &mut Ctx<'_>,
+    params: &Params,
+    headers: &HeaderMap,
+    (identifier, account_id, purpose): (Identifier, Option<String>, CodeFor),
+) -> StepResult {
     let state = ctx.state;
-    let Some(identifier) = ctx.p.identifier.clone() else {
-        ctx.p.step = Step::Identifier;
-        return Ok(None);
-    };
     let code = params.get("code").unwrap_or("");
     if let Err(refused) = check_code(state, "signin", &identifier, code, &ctx.ip).await? {
         if matches!(refused, codes::CodeRefused::Wrong) {
             audit(
                 state,
                 "code",
-                ctx.p.account_id.as_deref(),
+                account_id.as_deref(),
                 Some(&ctx.client.client_id),
                 "wrong_code",
             )
@@ -23,39 +24,15 @@ pub(super) async fn on_code(ctx: &mut Ctx<'_>, params: &Params, headers: &Header
         ctx.p.error = Some(refused.notice());
         return Ok(None);
     }
-    ctx.p.verified = true;
     state.metrics.funnel(&ctx.client.client_id, Stage::Verified);
-    if let Some(after) = ctx.p.after.take() {
-        // The code proved an email added for a service that requires one.
-        match state.store.find_account(&identifier).await? {
-            Some(a) if a.id != after.account_id => {
-                ctx.p.after = Some(after);
-                ctx.p.step = Step::AddEmail;
-                ctx.p.error = Some(Notice::new("err-email-taken"));
-                return Ok(None);
-            }
-            _ => {}
+    let reset = match purpose {
+        CodeFor::AddEmail(finished) => {
+            return email_added(ctx, headers, identifier, finished).await;
         }
-        let Some(account) = state.store.get_account(&after.account_id).await? else {
-            ctx.p.step = Step::Identifier;
-            return Ok(None);
-        };
-        let client_id = Some(ctx.client.client_id.as_str());
-        crate::accounts::add_identifier(state, &account, &identifier, client_id, &ctx.p.locale)
-            .await?;
-        // After an SSO hit the session stays as it was (auth_time is not renewed by adding
-        // an email); after a real sign-in the session is made now.
-        if let Some(auth) = ctx.p.auth.take() {
-            state
-                .store
-                .delete_interaction(&hash_secret(&ctx.id))
-                .await?;
-            let r = finish::complete(state, &ctx.client, &ctx.p.req, auth, None, headers).await;
-            return Ok(Some(r));
-        }
-        return done(ctx, headers, &after.account_id, after.acr, after.amr).await;
-    }
-    let account = match &ctx.p.account_id {
+        CodeFor::Reset => true,
+        CodeFor::SignIn => false,
+    };
+    let account = match &account_id {
         Some(id) => state.store.get_account(id).await?,
         None => None,
     };
@@ -68,38 +45,53 @@ pub(super) async fn on_code(ctx: &mut Ctx<'_>, params: &Params, headers: &Header
         ctx.p.step = Step::Identifier;
         return Ok(None);
     }
-    let needs_password = ctx.p.req.acr == Acr::Password || !identifier.is_phone();
-    match account {
-        Some(_) if ctx.p.resetting => {
-            state.store.set_identifier_verified(&identifier).await?;
-            ctx.p.step = Step::SetPassword;
-            Ok(None)
-        }
-        Some(account) => {
-            state.store.set_identifier_verified(&identifier).await?;
-            if needs_password {
-                ctx.p.step = if account.has_password() {
-                    Step::Password
-                } else {
-                    Step::SetPassword
-                };
-                Ok(None)
-            } else {
-                done(ctx, headers, &account.id, Acr::Phone, vec!["sms".into()]).await
-            }
-        }
-        None if needs_password => {
-            ctx.p.step = Step::SetPassword;
-            Ok(None)
-        }
-        None => match find_or_create(state, &identifier, None).await {
-            Ok(account) => done(ctx, headers, &account.id, Acr::Phone, vec!["sms".into()]).await,
-            Err(StoreError::Conflict(_)) => {
-                ctx.p.error = Some(Notice::new("err-conflict"));
-                ctx.p.step = Step::Identifier;
-                Ok(None)
-            }
-            Err(e) => Err(e),
-        },
+    if account.is_some() {
+        state.store.set_identifier_verified(&identifier).await?;
     }
+    let next = machine::code_verified(
+        identifier,
+        reset,
+        account.as_ref().map(Known::of),
+        &ctx.policy(),
+    );
+    apply(ctx, headers, next).await
+}
+
+/// The code proved an email added for a service that requires one.
+async fn email_added(
+    ctx: &mut Ctx<'_>,
+    headers: &HeaderMap,
+    email: Identifier,
+    finished: Finished,
+) -> StepResult {
+    let state = ctx.state;
+    if let Some(other) = state.store.find_account(&email).await?
+        && other.id != finished.account_id
+    {
+        ctx.p.step = Step::AddEmail { finished };
+        ctx.p.error = Some(Notice::new("err-email-taken"));
+        return Ok(None);
+    }
+    let Some(account) = state.store.get_account(&finished.account_id).await? else {
+        ctx.p.step = Step::Identifier;
+        return Ok(None);
+    };
+    let client_id = Some(ctx.client.client_id.as_str());
+    crate::accounts::add_identifier(state, &account, &email, client_id, &ctx.p.locale).await?;
+    // After an SSO hit the session stays as it was (auth_time is not renewed by adding an
+    // email); after a real sign-in the session is made now.
+    if let Some(auth) = finished.session {
+        state
+            .store
+            .delete_interaction(&hash_secret(&ctx.id))
+            .await?;
+        let r = finish::complete(state, &ctx.client, &ctx.p.req, auth, None, headers).await?;
+        return Ok(Some(r));
+    }
+    let signed_in = Done {
+        account_id: finished.account_id,
+        acr: finished.acr,
+        amr: finished.amr,
+    };
+    done(ctx, headers, signed_in).await
 }

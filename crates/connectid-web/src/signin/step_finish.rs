@@ -2,23 +2,60 @@
 
 use super::*;
 
-pub(super) async fn done(
-    ctx: &mut Ctx<'_>,
-    headers: &HeaderMap,
-    account_id: &str,
-    acr: Acr,
-    amr: Vec<String>,
-) -> StepResult {
+/// Carries out what the machine decided (`machine.rs`).
+pub(super) async fn apply(ctx: &mut Ctx<'_>, headers: &HeaderMap, next: Next) -> StepResult {
+    match next {
+        Next::Go(step) => ctx.p.step = step,
+        Next::Tell(step, notice) => {
+            ctx.p.step = step;
+            ctx.p.error = Some(notice);
+        }
+        Next::Send { code, resend, or } => {
+            let Some(identifier) = code.identifier().cloned() else {
+                ctx.p.step = or;
+                return Ok(None);
+            };
+            match send_code(ctx, &identifier, resend).await? {
+                Ok(()) => ctx.p.step = code,
+                Err(notice) => {
+                    ctx.p.step = or;
+                    ctx.p.error = Some(notice);
+                }
+            }
+        }
+        Next::Register(phone) => match find_or_create(ctx.state, &phone, None).await {
+            Ok(account) => {
+                let signed_in = Done {
+                    account_id: account.id,
+                    acr: Acr::Phone,
+                    amr: vec![Proof::of_code(&phone).amr().into()],
+                };
+                return done(ctx, headers, signed_in).await;
+            }
+            Err(StoreError::Conflict(_)) => {
+                ctx.p.error = Some(Notice::new("err-conflict"));
+                ctx.p.step = Step::Identifier;
+            }
+            Err(e) => return Err(e.into()),
+        },
+        Next::Done(signed_in) => return done(ctx, headers, signed_in).await,
+    }
+    Ok(None)
+}
+
+/// Authenticated: the email the service requires first, else the browser session and the
+/// answer to the service.
+pub(super) async fn done(ctx: &mut Ctx<'_>, headers: &HeaderMap, signed_in: Done) -> StepResult {
     if ctx.client.metadata.require_email {
-        let account = ctx.state.store.get_account(account_id).await?;
+        let account = ctx.state.store.get_account(&signed_in.account_id).await?;
         if account.is_some_and(|a| !a.has_verified_email()) {
-            ctx.p.after = Some(Finished {
-                account_id: account_id.to_string(),
-                acr,
-                amr,
-            });
-            ctx.p.step = Step::AddEmail;
-            ctx.p.identifier = None;
+            let finished = Finished {
+                account_id: signed_in.account_id,
+                acr: signed_in.acr,
+                amr: signed_in.amr,
+                session: None,
+            };
+            ctx.p.step = Step::AddEmail { finished };
             return Ok(None);
         }
     }
@@ -31,20 +68,19 @@ pub(super) async fn done(
         &ctx.client,
         &ctx.p.req,
         headers,
-        account_id,
-        acr,
-        amr,
+        signed_in,
         ctx.p.remember,
     )
-    .await;
+    .await?;
     Ok(Some(r))
 }
 
-pub(super) async fn on_add_email(ctx: &mut Ctx<'_>, params: &Params) -> StepResult {
-    let Some(after) = ctx.p.after.clone() else {
-        ctx.p.step = Step::Identifier;
-        return Ok(None);
-    };
+pub(super) async fn on_add_email(
+    ctx: &mut Ctx<'_>,
+    params: &Params,
+    headers: &HeaderMap,
+    finished: Finished,
+) -> StepResult {
     let input = params.get("email").unwrap_or("");
     let email = match Identifier::parse(input, ctx.state.settings.default_phone_region) {
         Ok(i) if i.kind == IdentifierKind::Email => i,
@@ -54,27 +90,29 @@ pub(super) async fn on_add_email(ctx: &mut Ctx<'_>, params: &Params) -> StepResu
         }
     };
     if let Some(other) = ctx.state.store.find_account(&email).await?
-        && other.id != after.account_id
+        && other.id != finished.account_id
     {
         ctx.p.error = Some(Notice::new("err-email-taken"));
         return Ok(None);
     }
-    match send_code(ctx, &email, false).await? {
-        Ok(()) => {
-            ctx.p.identifier = Some(email);
-            ctx.p.step = Step::Code;
-        }
-        Err(n) => ctx.p.error = Some(n),
-    }
-    Ok(None)
+    let next = Next::Send {
+        code: Step::Code {
+            identifier: email,
+            account_id: Some(finished.account_id.clone()),
+            purpose: CodeFor::AddEmail(finished.clone()),
+        },
+        resend: false,
+        or: Step::AddEmail { finished },
+    };
+    apply(ctx, headers, next).await
 }
 
-pub(super) async fn on_consent(ctx: &mut Ctx<'_>, params: &Params) -> StepResult {
+pub(super) async fn on_consent(
+    ctx: &mut Ctx<'_>,
+    params: &Params,
+    auth: Authenticated,
+) -> StepResult {
     let state = ctx.state;
-    let Some(auth) = ctx.p.auth.clone() else {
-        ctx.p.step = Step::Identifier;
-        return Ok(None);
-    };
     state
         .store
         .delete_interaction(&hash_secret(&ctx.id))
@@ -98,7 +136,7 @@ pub(super) async fn on_consent(ctx: &mut Ctx<'_>, params: &Params) -> StepResult
                 "allow",
             )
             .await;
-            Ok(Some(finish::issue(state, &ctx.p.req, auth, None).await))
+            Ok(Some(finish::issue(state, &ctx.p.req, auth, None).await?))
         }
         _ => {
             audit(

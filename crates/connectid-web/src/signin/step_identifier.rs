@@ -1,8 +1,12 @@
-//! The identifier step: which account, and which proof comes next.
+//! The identifier step: which account, and which proof comes next (`machine::identified`).
 
 use super::*;
 
-pub(super) async fn on_identifier(ctx: &mut Ctx<'_>, params: &Params) -> StepResult {
+pub(super) async fn on_identifier(
+    ctx: &mut Ctx<'_>,
+    params: &Params,
+    headers: &HeaderMap,
+) -> StepResult {
     let input = params.get("identifier").unwrap_or("");
     let region = ctx.state.settings.default_phone_region;
     let identifier = match Identifier::parse(input, region) {
@@ -48,50 +52,13 @@ pub(super) async fn on_identifier(ctx: &mut Ctx<'_>, params: &Params) -> StepRes
         ctx.p.error = Some(Notice::new("err-locked"));
         return Ok(None);
     }
-    route_identifier(ctx, identifier, account).await?;
-    Ok(None)
-}
-
-/// Decides the next step for an identifier: password, code, or (new accounts) code first.
-pub(super) async fn route_identifier(
-    ctx: &mut Ctx<'_>,
-    identifier: Identifier,
-    account: Option<Account>,
-) -> Result<(), StoreError> {
     ctx.state
         .metrics
         .funnel(&ctx.client.client_id, Stage::Identified);
-    let sms_pin = ctx.client.metadata.sms_pin;
-    let is_phone = identifier.is_phone();
-    ctx.p.identifier = Some(identifier.clone());
-    ctx.p.account_id = account.as_ref().map(|a| a.id.clone());
-    ctx.p.verified = false;
-    let has_password = account.as_ref().is_some_and(Account::has_password);
-    let wants_password = ctx.p.req.acr == Acr::Password || !is_phone;
-    let can_sms = !(is_phone && sms_pin == SmsPin::Disallow);
-    if wants_password && has_password {
-        ctx.p.step = Step::Password;
-        return Ok(());
-    }
-    if !can_sms {
-        if has_password {
-            ctx.p.step = Step::Password;
-        } else {
-            ctx.p.error = Some(Notice::new("err-no-sms"));
-            ctx.p.step = Step::Identifier;
-        }
-        return Ok(());
-    }
     // A new identifier is counted against `account_creation_per_ip` when its code is
     // verified (`on_code`), not here: a known and an unknown number get the same answer.
-    match send_code(ctx, &identifier, false).await? {
-        Ok(()) => ctx.p.step = Step::Code,
-        Err(msg) => {
-            ctx.p.error = Some(msg);
-            ctx.p.step = Step::Identifier;
-        }
-    }
-    Ok(())
+    let next = machine::identified(identifier, account.as_ref().map(Known::of), &ctx.policy());
+    apply(ctx, headers, next).await
 }
 
 /// Sends a one-time code; an inner `Err` is a message for the person (rate limits).

@@ -7,22 +7,16 @@ pub(super) async fn on_password(
     ctx: &mut Ctx<'_>,
     params: &Params,
     headers: &HeaderMap,
+    (identifier, account_id, proof): (Identifier, String, Option<Proof>),
 ) -> StepResult {
     let password = params.get("password").unwrap_or("");
     let state = ctx.state;
     let now = state.now();
-    let account = match &ctx.p.account_id {
-        Some(id) => state.store.get_account(id).await?,
-        None => None,
-    };
+    let account = state.store.get_account(&account_id).await?;
     // Keyed by what was typed, account or not: no shared bucket for unknown identifiers.
-    let subject = ctx
-        .p
-        .identifier
-        .as_ref()
-        .map_or_else(String::new, |i| i.value.clone());
+    let subject = identifier.value.as_str();
     let limits = [
-        (Limit::PasswordPerIdentifier, subject.as_str()),
+        (Limit::PasswordPerIdentifier, subject),
         (Limit::PasswordPerIp, ctx.ip.as_str()),
     ];
     for (limit, key) in limits {
@@ -46,7 +40,7 @@ pub(super) async fn on_password(
         audit(
             state,
             "signin",
-            ctx.p.account_id.as_deref(),
+            Some(&account_id),
             Some(&ctx.client.client_id),
             "wrong_password",
         )
@@ -56,7 +50,7 @@ pub(super) async fn on_password(
     };
     if let Err(e) = state
         .limits
-        .reset(Limit::PasswordPerIdentifier, &subject)
+        .reset(Limit::PasswordPerIdentifier, subject)
         .await
     {
         tracing::warn!(error = %e, "rate limit not reset");
@@ -68,51 +62,41 @@ pub(super) async fn on_password(
             Err(e) => tracing::warn!(error = %e, "password not rehashed"),
         }
     }
-    let mut amr = vec!["pwd".to_string()];
-    if ctx.p.verified {
-        amr.push(proof_amr(&ctx.p));
-    }
-    done(ctx, headers, &account.id, Acr::Password, amr).await
-}
-
-/// How the identifier was proven: the operator's network, or a code by SMS or email.
-pub(super) fn proof_amr(p: &Pending) -> String {
-    if p.network {
-        "mca".into()
-    } else {
-        otp_amr(p.identifier.as_ref())
-    }
-}
-
-pub(super) fn otp_amr(identifier: Option<&Identifier>) -> String {
-    match identifier.map(|i| i.kind) {
-        Some(IdentifierKind::Phone) => "sms".into(),
-        _ => "otp".into(),
-    }
+    let amr = std::iter::once("pwd")
+        .chain(proof.map(Proof::amr))
+        .map(String::from)
+        .collect();
+    let signed_in = Done {
+        account_id: account.id,
+        acr: Acr::Password,
+        amr,
+    };
+    done(ctx, headers, signed_in).await
 }
 
 pub(super) async fn on_set_password(
     ctx: &mut Ctx<'_>,
     params: &Params,
     headers: &HeaderMap,
+    (identifier, proof): (Identifier, Proof),
 ) -> StepResult {
     let state = ctx.state;
-    let (Some(identifier), true) = (ctx.p.identifier.clone(), ctx.p.verified) else {
-        ctx.p.step = Step::Identifier;
-        return Ok(None);
-    };
     let password = params.get("new_password").unwrap_or("");
     let identifiers = [identifier.value.as_str()];
     if let Err(e) = state.settings.password_policy.check(password, &identifiers) {
-        ctx.p.strength =
+        let shown =
             (password.len() <= MAX_BYTES).then(|| password::strength(password, &identifiers).score);
+        if let Step::SetPassword { strength, .. } = &mut ctx.p.step {
+            *strength = shown;
+        }
         ctx.p.error = Some(password_notice(&e));
         return Ok(None);
     }
-    let hash = match state.hasher.hash(password).await {
-        Ok(h) => h,
-        Err(_) => return Err(StoreError::Database("password hashing failed".into())),
-    };
+    let hash = state
+        .hasher
+        .hash(password)
+        .await
+        .map_err(|_| StoreError::Database("password hashing failed".into()))?;
     let client_id = Some(ctx.client.client_id.as_str());
     let account = match state.store.find_account(&identifier).await? {
         Some(account) => {
@@ -134,7 +118,10 @@ pub(super) async fn on_set_password(
             account
         }
     };
-    ctx.p.resetting = false;
-    let amr = vec!["pwd".to_string(), proof_amr(&ctx.p)];
-    done(ctx, headers, &account.id, Acr::Password, amr).await
+    let signed_in = Done {
+        account_id: account.id,
+        acr: Acr::Password,
+        amr: vec!["pwd".into(), proof.amr().into()],
+    };
+    done(ctx, headers, signed_in).await
 }

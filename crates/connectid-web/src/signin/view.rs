@@ -8,11 +8,8 @@ pub(crate) async fn show(
     Path(id): Path<String>,
     headers: HeaderMap,
     RawQuery(query): RawQuery,
-) -> Response {
-    let (mut p, client) = match load(&state, &id, &headers).await {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
+) -> Result<Response, PageError> {
+    let (mut p, client) = load(&state, &id, &headers).await?;
     // The language switcher: remembered for the rest of this sign-in.
     let asked = form_urlencoded::parse(query.unwrap_or_default().as_bytes())
         .find(|(k, _)| k == "lang")
@@ -21,22 +18,15 @@ pub(crate) async fn show(
         && lang != p.locale
     {
         p.locale = lang.to_string();
-        if let Ok(data) = serde_json::to_string(&p)
-            && let Err(e) = state
-                .store
-                .put_interaction(&hash_secret(&id), &data, state.now() + PENDING_TTL)
-                .await
-        {
-            return page_store_error(&state, e);
-        }
+        put(&state, &id, &p).await?;
     }
-    render(&Ctx {
+    Ok(render(&Ctx {
         state: &state,
         client,
         id,
         p,
         ip: String::new(),
-    })
+    }))
 }
 
 /// The page language for a new sign-in: `ui_locales`, the browser, the service's default.
@@ -56,21 +46,24 @@ pub(super) fn render(ctx: &Ctx<'_>) -> Response {
     let p = &ctx.p;
     let base = format!("/signin/{}", ctx.id);
     let view = View {
-        step: p.step,
+        step: p.step.page(),
         locale: &p.locale,
         error: p
             .error
             .as_ref()
             .map(|n| ctx.state.pages.translations.notice(&p.locale, n)),
         identifier: p
-            .identifier
-            .as_ref()
+            .step
+            .identifier()
             .map(|i| i.value.as_str())
             .or(p.req.login_hint.as_deref()),
         login_hint_locked: p.req.login_hint_locked,
         remember: p.remember,
         reauthentication: p.lock.is_some(),
-        strength: p.strength,
+        strength: match &p.step {
+            Step::SetPassword { strength, .. } => *strength,
+            _ => None,
+        },
         scope: &p.req.scope,
         csrf: &p.csrf,
         base: &base,
@@ -86,7 +79,7 @@ pub(super) fn render(ctx: &Ctx<'_>) -> Response {
     };
     ctx.state.pages.page(
         status,
-        p.step.template(),
+        p.step.page().template(),
         page_context(&ctx.client.metadata, &view),
     )
 }
@@ -95,7 +88,7 @@ pub(super) fn render(ctx: &Ctx<'_>) -> Response {
 /// where the forms go. The sign-in builds it from the pending state, the flow previewer from
 /// sample values, and both render through `page_context`, so a preview is the real page.
 pub(crate) struct View<'a> {
-    pub step: Step,
+    pub step: Page,
     pub locale: &'a str,
     /// Already translated.
     pub error: Option<String>,
@@ -162,7 +155,7 @@ pub(crate) fn page_context(m: &ClientMetadata, v: &View<'_>) -> serde_json::Valu
         "placeholder": placeholder,
         "inputmode": inputmode,
         "input_type": input_type,
-        "locked": v.login_hint_locked && v.step == Step::Identifier,
+        "locked": v.login_hint_locked && v.step == Page::Identifier,
         "min_length": MIN_LEN,
         "strength": v.strength,
         "identifier": v.identifier,
