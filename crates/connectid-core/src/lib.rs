@@ -5,6 +5,7 @@
 //! types and the store crate implements [`store::Store`] for SQLite and PostgreSQL.
 
 pub mod account;
+pub mod audit;
 pub mod client;
 pub mod clock;
 pub mod crypto;

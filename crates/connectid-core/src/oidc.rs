@@ -13,6 +13,38 @@ pub enum Acr {
     Password = 2,
 }
 
+/// How the person authenticated, as the ID token's `amr` lists it (RFC 8176): a password,
+/// a code by SMS, a code by email, or the operator's network (multiple-channel).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Amr {
+    Pwd,
+    Sms,
+    Otp,
+    Mca,
+}
+
+impl Amr {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Pwd => "pwd",
+            Self::Sms => "sms",
+            Self::Otp => "otp",
+            Self::Mca => "mca",
+        }
+    }
+    /// The methods that prove possession of the phone.
+    pub fn proves_phone(self) -> bool {
+        matches!(self, Self::Sms | Self::Mca)
+    }
+}
+
+impl fmt::Display for Amr {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 impl Acr {
     pub fn as_str(self) -> &'static str {
         match self {

@@ -10,7 +10,7 @@ use crate::account::Account;
 use crate::client::ClientMetadata;
 use crate::identifier::Identifier;
 use crate::keys::StoredKey;
-use crate::oidc::Acr;
+use crate::oidc::{Acr, Amr};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -70,7 +70,7 @@ pub struct SsoSession {
     pub sid: String,
     pub account_id: String,
     pub acr: Acr,
-    pub amr: Vec<String>,
+    pub amr: Vec<Amr>,
     /// Time of the last real authentication (never of an SSO hit).
     pub auth_time: i64,
     /// "Stay signed in" was chosen; otherwise a browser-session cookie and a short idle time.
@@ -93,7 +93,7 @@ pub struct Grant {
     pub sid: Option<String>,
     pub auth_time: i64,
     pub acr: Acr,
-    pub amr: Vec<String>,
+    pub amr: Vec<Amr>,
     pub td_sls: bool,
     pub created_at: i64,
     pub expires_at: i64,

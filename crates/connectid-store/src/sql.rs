@@ -8,7 +8,7 @@ use connectid_core::account::{Account, AccountIdentifier};
 use connectid_core::client::{ClientMetadata, SigningAlg};
 use connectid_core::identifier::{Identifier, IdentifierKind};
 use connectid_core::keys::StoredKey;
-use connectid_core::oidc::Acr;
+use connectid_core::oidc::{Acr, Amr};
 use connectid_core::store::{
     AuditEvent, AuditQuery, AuthCode, ClientRecord, CodeUse, DeviceSecretRecord, Grant, NewAccount,
     Otp, RefreshTokenRecord, RefreshUse, SsoSession, Store, StoreError, StoreResult,
@@ -113,128 +113,29 @@ async fn pg(opts: PgConnectOptions) -> StoreResult<Database> {
     })
 }
 
-fn json_vec(v: &[String]) -> String {
+/// The `amr` column: the methods as the JSON array the ID token shows.
+fn json_vec(v: &[Amr]) -> String {
     serde_json::to_string(v).unwrap_or_else(|_| "[]".into())
-}
-
-fn parse_vec(s: &str) -> StoreResult<Vec<String>> {
-    serde_json::from_str(s).map_err(|e| StoreError::Corrupt(e.to_string()))
-}
-
-fn acr(level: i64) -> StoreResult<Acr> {
-    Acr::from_level(level).ok_or_else(|| StoreError::Corrupt(format!("acr {level}")))
-}
-
-type ClientRow = (String, Option<String>, String, i64, i64);
-
-fn client_from_row(r: ClientRow) -> StoreResult<ClientRecord> {
-    let metadata: ClientMetadata =
-        serde_json::from_str(&r.2).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-    Ok(ClientRecord {
-        client_id: r.0,
-        secret_hash: r.1,
-        metadata,
-        created_at: r.3,
-        updated_at: r.4,
-    })
-}
-
-type SessionRow = (
-    String,
-    String,
-    String,
-    i64,
-    String,
-    i64,
-    bool,
-    i64,
-    i64,
-    i64,
-);
-
-fn session_from_row(r: SessionRow) -> StoreResult<SsoSession> {
-    Ok(SsoSession {
-        id_hash: r.0,
-        sid: r.1,
-        account_id: r.2,
-        acr: acr(r.3)?,
-        amr: parse_vec(&r.4)?,
-        auth_time: r.5,
-        remember: r.6,
-        created_at: r.7,
-        last_seen: r.8,
-        expires_at: r.9,
-    })
-}
-
-type GrantRow = (
-    String,
-    String,
-    String,
-    String,
-    Option<String>,
-    Option<String>,
-    i64,
-    i64,
-    String,
-    bool,
-    i64,
-    i64,
-    Option<i64>,
-);
-
-fn grant_from_row(r: GrantRow) -> StoreResult<Grant> {
-    Ok(Grant {
-        id: r.0,
-        account_id: r.1,
-        client_id: r.2,
-        scope: r.3,
-        claims: r.4,
-        sid: r.5,
-        auth_time: r.6,
-        acr: acr(r.7)?,
-        amr: parse_vec(&r.8)?,
-        td_sls: r.9,
-        created_at: r.10,
-        expires_at: r.11,
-        revoked_at: r.12,
-    })
-}
-
-fn alg_from_str(s: &str) -> StoreResult<SigningAlg> {
-    match s {
-        "RS256" => Ok(SigningAlg::RS256),
-        "ES256" => Ok(SigningAlg::ES256),
-        "EdDSA" => Ok(SigningAlg::EdDSA),
-        other => Err(StoreError::Corrupt(format!("key algorithm {other}"))),
-    }
 }
 
 impl Database {
     async fn account_by_id(&self, id: &str) -> StoreResult<Option<Account>> {
-        let row: Option<(String, Option<String>, i64, i64)> = on!(self, p => sqlx::query_as(
+        let row: Option<AccountRow> = on!(self, p => sqlx::query_as(
             "SELECT id, password_hash, created_at, updated_at FROM accounts WHERE id = $1")
             .bind(id).fetch_optional(p).await.map_err(db_err)?);
         let Some(row) = row else { return Ok(None) };
-        let ids: Vec<(String, String, bool)> = on!(self, p => sqlx::query_as(
+        let ids: Vec<IdentifierRow> = on!(self, p => sqlx::query_as(
             "SELECT kind, value, verified FROM identifiers WHERE account_id = $1 ORDER BY created_at, value")
             .bind(id).fetch_all(p).await.map_err(db_err)?);
         let identifiers = ids
             .into_iter()
-            .map(|(kind, value, verified)| {
-                let kind = IdentifierKind::from_str(&kind)
-                    .map_err(|_| StoreError::Corrupt(format!("identifier kind {kind}")))?;
-                Ok(AccountIdentifier {
-                    identifier: Identifier::from_stored(kind, value),
-                    verified,
-                })
-            })
+            .map(AccountIdentifier::try_from)
             .collect::<StoreResult<Vec<_>>>()?;
         Ok(Some(Account {
-            id: row.0,
-            password_hash: row.1,
-            created_at: row.2,
-            updated_at: row.3,
+            id: row.id,
+            password_hash: row.password_hash,
+            created_at: row.created_at,
+            updated_at: row.updated_at,
             identifiers,
         }))
     }
@@ -291,4 +192,6 @@ mod clients;
 mod grants;
 mod keys;
 mod otps;
+mod rows;
 mod sessions;
+use rows::*;

@@ -10,7 +10,7 @@ use connectid_core::client::{ClientMetadata, SigningAlg};
 use connectid_core::crypto::{hash_secret, random_id};
 use connectid_core::identifier::{Identifier, PhoneRegion};
 use connectid_core::keys::{KeyCipher, generate};
-use connectid_core::oidc::Acr;
+use connectid_core::oidc::{Acr, Amr};
 use connectid_core::store::{
     AuditEvent, AuditQuery, AuthCode, ClientRecord, CodeUse, DeviceSecretRecord, Grant, NewAccount,
     Otp, RefreshTokenRecord, RefreshUse, SsoSession, Store, StoreError,
@@ -101,7 +101,7 @@ fn grant(id: &str, account: &str) -> Grant {
         sid: Some("sid1".into()),
         auth_time: 100,
         acr: Acr::Password,
-        amr: vec!["pwd".into()],
+        amr: vec![Amr::Pwd],
         td_sls: true,
         created_at: 100,
         expires_at: 10_000,
@@ -477,7 +477,7 @@ async fn sessions_of_an_account_are_listed(s: Arc<dyn Store>) {
         sid: format!("sid-{cookie}"),
         account_id: account.into(),
         acr: Acr::Password,
-        amr: vec!["pwd".into()],
+        amr: vec![Amr::Pwd],
         auth_time: created_at,
         remember: true,
         created_at,
@@ -519,7 +519,7 @@ async fn sessions_expire_and_delete(s: Arc<dyn Store>) {
         sid: random_id(),
         account_id: a.clone(),
         acr: Acr::Phone,
-        amr: vec!["sms".into()],
+        amr: vec![Amr::Sms],
         auth_time: 100,
         remember: false,
         created_at: 100,

@@ -3,6 +3,7 @@
 //! hear of it by back-channel logout and the audit log records it whoever did it.
 
 use connectid_core::account::Account;
+use connectid_core::audit::AuditKind;
 use connectid_core::crypto::random_uuid;
 use connectid_core::identifier::Identifier;
 use connectid_core::store::{NewAccount, SsoSession, StoreError};
@@ -49,7 +50,7 @@ pub async fn create(
         .await?;
     crate::audit::record(
         state,
-        "registration",
+        AuditKind::Registration,
         Some(&account.id),
         None,
         "success",
@@ -81,9 +82,9 @@ pub async fn set_password(
         crate::signin::notify_password_changed(state, account, lang).await;
     }
     let kind = if changed {
-        "password_changed"
+        AuditKind::PasswordChanged
     } else {
-        "password_set"
+        AuditKind::PasswordSet
     };
     crate::audit::record(state, kind, Some(&account.id), client_id, "success", None).await;
     Ok(changed)
@@ -113,7 +114,7 @@ pub async fn add_identifier(
     }
     crate::audit::record(
         state,
-        "identifier_added",
+        AuditKind::IdentifierAdded,
         Some(&account.id),
         client_id,
         "success",
@@ -144,7 +145,7 @@ pub async fn remove_identifier(
         .await?;
     crate::audit::record(
         state,
-        "identifier_removed",
+        AuditKind::IdentifierRemoved,
         Some(&account.id),
         client_id,
         "success",
@@ -167,7 +168,7 @@ pub async fn delete(state: &AppState, account_id: &str, by: Actor) -> Result<boo
     }
     crate::audit::record(
         state,
-        "account_deleted",
+        AuditKind::AccountDeleted,
         Some(account_id),
         None,
         "success",

@@ -6,6 +6,7 @@ use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use connectid_core::audit::AuditKind;
 use connectid_core::client::{self, ClientError, ClientMetadata};
 use connectid_core::crypto::{constant_time_eq, hash_secret};
 use connectid_core::store::StoreError;
@@ -137,6 +138,17 @@ pub async fn delete(
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
+/// `POST /admin/clients/{id}/secret`: a new secret, shown this once.
+pub async fn rotate_secret(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Answer {
+    authorize(&state, &headers)?;
+    let (record, secret) = crate::clients::rotate_secret(&state, &id).await?;
+    Ok(Json(client::to_json(&record, Some(&secret))).into_response())
+}
+
 /// Ends every SSO session of an account; its clients hear of it by back-channel logout.
 pub async fn end_sessions(
     State(state): State<AppState>,
@@ -147,7 +159,7 @@ pub async fn end_sessions(
     let ended = crate::sessions::end_all_but(&state, &account_id, None).await?;
     crate::audit::record(
         &state,
-        "sessions_revoked",
+        AuditKind::SessionsRevoked,
         Some(&account_id),
         None,
         "success",

@@ -21,6 +21,7 @@
 
 use axum::Json;
 use axum::body::Bytes;
+use connectid_core::audit::AuditKind;
 use std::net::SocketAddr;
 
 use axum::extract::{ConnectInfo, State};
@@ -232,7 +233,7 @@ pub async fn approve(
     let fields = mint(&state, &req, auth).await?;
     crate::audit::record(
         &state,
-        "app2app",
+        AuditKind::App2App,
         Some(&grant.account_id),
         Some(&client.client_id),
         "success",

@@ -4,6 +4,7 @@
 //! handler records it without passing it around. A failure to store an event is logged and
 //! does not fail the request: the person's sign-in matters more than its record.
 
+use connectid_core::audit::AuditKind;
 use std::net::SocketAddr;
 
 use axum::extract::{ConnectInfo, Request, State};
@@ -38,7 +39,7 @@ pub async fn client_ip_layer(State(state): State<AppState>, req: Request, next: 
 /// Records one event; `detail` is never a secret (ids, key ids, reasons).
 pub async fn record(
     state: &AppState,
-    kind: &str,
+    kind: AuditKind,
     account: Option<&str>,
     client: Option<&str>,
     outcome: &str,
@@ -46,7 +47,7 @@ pub async fn record(
 ) {
     let e = AuditEvent {
         at: state.now(),
-        kind: kind.into(),
+        kind: kind.as_str().into(),
         account_id: account.map(str::to_string),
         client_id: client.map(str::to_string),
         ip: request_ip(),
@@ -54,6 +55,6 @@ pub async fn record(
         detail,
     };
     if let Err(err) = state.store.audit(&e).await {
-        tracing::error!(error = %err, kind, "audit event not stored");
+        tracing::error!(error = %err, kind = kind.as_str(), "audit event not stored");
     }
 }

@@ -289,7 +289,7 @@ mod tests {
             sid: "s".into(),
             account_id: "a".into(),
             acr,
-            amr: vec!["pwd".into()],
+            amr: vec![connectid_core::oidc::Amr::Pwd],
             auth_time,
             remember: true,
             created_at: auth_time,

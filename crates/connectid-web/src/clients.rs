@@ -3,6 +3,7 @@
 //! same audit event, whoever asks. Each caller only turns [`ClientsError`] into its own
 //! answer (exit code 2 and a line, or an RFC 7591 JSON error).
 
+use connectid_core::audit::AuditKind;
 use connectid_core::client::{self, ClientError, ClientMetadata};
 use connectid_core::store::{ClientRecord, StoreError};
 
@@ -30,7 +31,7 @@ fn not_built_in(client_id: &str) -> Result<(), ClientsError> {
     Ok(())
 }
 
-async fn audit(state: &AppState, kind: &str, client_id: &str) {
+async fn audit(state: &AppState, kind: AuditKind, client_id: &str) {
     crate::audit::record(state, kind, None, Some(client_id), "success", None).await;
 }
 
@@ -48,7 +49,7 @@ pub async fn create(
             StoreError::Conflict(_) => ClientsError::Taken(record.client_id.clone()),
             other => ClientsError::Store(other),
         })?;
-    audit(state, "client_created", &record.client_id).await;
+    audit(state, AuditKind::ClientCreated, &record.client_id).await;
     Ok((record, secret))
 }
 
@@ -71,7 +72,30 @@ pub async fn update(
         .update_client(&record)
         .await
         .map_err(ClientsError::Store)?;
-    audit(state, "client_updated", &record.client_id).await;
+    audit(state, AuditKind::ClientUpdated, &record.client_id).await;
+    Ok((record, secret))
+}
+
+/// A new client secret (the old one stops working at once); returns the client and the
+/// secret, shown this once.
+pub async fn rotate_secret(
+    state: &AppState,
+    client_id: &str,
+) -> Result<(ClientRecord, String), ClientsError> {
+    not_built_in(client_id)?;
+    let existing = state
+        .store
+        .get_client(client_id)
+        .await
+        .map_err(ClientsError::Store)?
+        .ok_or_else(|| ClientsError::NotFound(client_id.to_string()))?;
+    let (record, secret) = client::rotate_secret(&existing, state.now())?;
+    state
+        .store
+        .update_client(&record)
+        .await
+        .map_err(ClientsError::Store)?;
+    audit(state, AuditKind::ClientSecretRotated, client_id).await;
     Ok((record, secret))
 }
 
@@ -86,6 +110,6 @@ pub async fn delete(state: &AppState, client_id: &str) -> Result<(), ClientsErro
     {
         return Err(ClientsError::NotFound(client_id.to_string()));
     }
-    audit(state, "client_deleted", client_id).await;
+    audit(state, AuditKind::ClientDeleted, client_id).await;
     Ok(())
 }

@@ -5,7 +5,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use connectid_core::client::Consent;
 use connectid_core::crypto::{hash_secret, random_id, random_token};
-use connectid_core::oidc::{Acr, ResponseMode, Scope};
+use connectid_core::oidc::{Acr, Amr, ResponseMode, Scope};
 use connectid_core::store::{AuthCode, ClientRecord, Grant, SsoSession};
 use serde_json::json;
 
@@ -24,7 +24,7 @@ pub const GRANT_TTL: i64 = 30 * 86_400;
 pub struct Authenticated {
     pub account_id: String,
     pub acr: Acr,
-    pub amr: Vec<String>,
+    pub amr: Vec<Amr>,
     pub auth_time: i64,
     pub sid: Option<String>,
     pub td_sls: bool,

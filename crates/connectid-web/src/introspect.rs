@@ -2,6 +2,7 @@
 
 use axum::Json;
 use axum::body::Bytes;
+use connectid_core::audit::AuditKind;
 use std::net::SocketAddr;
 
 use axum::extract::{ConnectInfo, State};
@@ -75,7 +76,7 @@ fn refuse_duplicates(p: &Params) -> Result<(), OAuthError> {
 async fn audit(state: &AppState, client_id: &str, what: &str) {
     let e = connectid_core::store::AuditEvent {
         at: state.now(),
-        kind: "token_revocation".into(),
+        kind: AuditKind::TokenRevocation.as_str().into(),
         account_id: None,
         client_id: Some(client_id.into()),
         ip: crate::audit::request_ip(),

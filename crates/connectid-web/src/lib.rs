@@ -125,6 +125,7 @@ pub fn router_with(state: AppState, extra: Router) -> Router {
             "/admin/clients/{id}",
             get(admin::show).put(admin::update).delete(admin::delete),
         )
+        .route("/admin/clients/{id}/secret", post(admin::rotate_secret))
         .route(
             "/admin/accounts/{id}/sessions",
             axum::routing::delete(admin::end_sessions),

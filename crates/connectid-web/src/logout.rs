@@ -8,6 +8,7 @@ use axum::body::Bytes;
 use axum::extract::{RawQuery, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use connectid_core::audit::AuditKind;
 use connectid_core::crypto::{constant_time_eq, hash_secret, random_token};
 use serde_json::{Map, Value, json};
 
@@ -164,7 +165,7 @@ async fn handle(
         session_ended(state, &s.sid, &s.account_id, EndReason::RpInitiated).await?;
         crate::audit::record(
             state,
-            "logout",
+            AuditKind::Logout,
             Some(&s.account_id),
             client_id.as_deref(),
             "success",

@@ -12,6 +12,7 @@ use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use connectid_core::audit::AuditKind;
 use connectid_core::crypto::{constant_time_eq, hash_secret, random_token};
 use connectid_core::store::{ClientRecord, StoreError};
 use serde::{Deserialize, Serialize};
@@ -110,7 +111,7 @@ pub(crate) async fn exchange(
         .await?;
     crate::audit::record(
         state,
-        "preauth_url",
+        AuditKind::PreauthUrl,
         Some(&grant.account_id),
         Some(&client.client_id),
         "success",
@@ -247,7 +248,7 @@ async fn start_session(
     let begun = sessions::establish(state, headers, begin).await?;
     crate::audit::record(
         state,
-        "signin",
+        AuditKind::Signin,
         Some(&grant.account_id),
         Some(&grant.client_id),
         "preauth_url",

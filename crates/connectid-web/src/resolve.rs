@@ -85,7 +85,15 @@ pub async fn resolve(
         ("x-connectid-sub", account.id.clone()),
         ("x-connectid-sid", session.sid.clone()),
         ("x-connectid-acr", session.acr.as_str().to_string()),
-        ("x-connectid-amr", session.amr.join(" ")),
+        (
+            "x-connectid-amr",
+            session
+                .amr
+                .iter()
+                .map(|m| m.as_str())
+                .collect::<Vec<_>>()
+                .join(" "),
+        ),
         ("x-connectid-auth-time", session.auth_time.to_string()),
     ];
     let verified = |kind: IdentifierKind| {

@@ -7,7 +7,7 @@
 
 use axum::http::HeaderMap;
 use connectid_core::crypto::{hash_secret, random_id, random_token};
-use connectid_core::oidc::Acr;
+use connectid_core::oidc::{Acr, Amr};
 use connectid_core::store::{SsoSession, StoreError};
 
 use crate::cookies;
@@ -26,7 +26,7 @@ const TOUCH_EVERY: i64 = 60;
 pub struct Begin<'a> {
     pub account_id: &'a str,
     pub acr: Acr,
-    pub amr: Vec<String>,
+    pub amr: Vec<Amr>,
     pub auth_time: i64,
     /// "Stay signed in": a cookie with `Max-Age` and a long life, else a browser cookie that
     /// ends after [`BROWSER_SESSION_IDLE`] without use.

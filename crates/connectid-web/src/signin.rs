@@ -9,13 +9,14 @@ use axum::extract::{ConnectInfo, Path, RawQuery, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use connectid_core::account::Account;
+use connectid_core::audit::AuditKind;
 use connectid_core::client::{ClientMetadata, IdentifierFirst, Identifiers};
 use connectid_core::crypto::{
     constant_time_eq, hash_secret, random_digits, random_id, random_token,
 };
 use connectid_core::identifier::{Identifier, IdentifierError, IdentifierKind};
 use connectid_core::messages::{Channel, Message, rfc3339};
-use connectid_core::oidc::Acr;
+use connectid_core::oidc::{Acr, Amr};
 use connectid_core::password::{self, MAX_BYTES, MIN_LEN, PasswordError};
 use connectid_core::ratelimit::{Decision, Limit, RateLimitError, ip_subject};
 use connectid_core::store::{ClientRecord, Otp, SsoSession, StoreError};

@@ -244,7 +244,9 @@ pub(crate) async fn keys(
             store.retire_keys(&kids, now).await?;
             let ev = connectid_core::store::AuditEvent {
                 at: now,
-                kind: "key_rotation".into(),
+                kind: connectid_core::audit::AuditKind::KeyRotation
+                    .as_str()
+                    .into(),
                 account_id: None,
                 client_id: None,
                 ip: None,

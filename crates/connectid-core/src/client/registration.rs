@@ -67,6 +67,26 @@ pub fn update(
     ))
 }
 
+/// A new secret for a client that authenticates with one; the old one stops working at once.
+/// Returns the record to store and the secret in clear (shown once).
+pub fn rotate_secret(
+    existing: &crate::store::ClientRecord,
+    now: i64,
+) -> Result<(crate::store::ClientRecord, String), ClientError> {
+    if !existing.metadata.token_endpoint_auth_method.uses_secret() {
+        return Err(ClientError::InvalidMetadata(
+            "this client does not authenticate with a client_secret".into(),
+        ));
+    }
+    let secret = crate::crypto::random_token();
+    let record = crate::store::ClientRecord {
+        secret_hash: Some(crate::crypto::hash_secret(&secret)),
+        updated_at: now,
+        ..existing.clone()
+    };
+    Ok((record, secret))
+}
+
 /// The JSON shown for a client: its metadata with `client_id`, and the secret when just made.
 pub fn to_json(record: &crate::store::ClientRecord, secret: Option<&str>) -> serde_json::Value {
     let mut v = serde_json::to_value(&record.metadata).unwrap_or_default();

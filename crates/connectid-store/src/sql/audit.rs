@@ -14,34 +14,14 @@ impl AuditStore for Database {
     }
 
     async fn list_audit(&self, q: &AuditQuery) -> StoreResult<Vec<AuditEvent>> {
-        type Row = (
-            i64,
-            String,
-            Option<String>,
-            Option<String>,
-            Option<String>,
-            String,
-            Option<String>,
-        );
-        let rows: Vec<Row> = on!(self, p => sqlx::query_as(
+        let rows: Vec<AuditRow> = on!(self, p => sqlx::query_as(
             "SELECT at, kind, account_id, client_id, ip, outcome, detail FROM audit_events \
              WHERE ($1 IS NULL OR account_id = $1) AND ($2 IS NULL OR client_id = $2) \
                AND ($3 IS NULL OR kind = $3) AND ($4 IS NULL OR at >= $4) \
              ORDER BY id DESC LIMIT $5")
             .bind(&q.account_id).bind(&q.client_id).bind(&q.kind).bind(q.since).bind(q.limit)
             .fetch_all(p).await.map_err(db_err)?);
-        Ok(rows
-            .into_iter()
-            .map(|r| AuditEvent {
-                at: r.0,
-                kind: r.1,
-                account_id: r.2,
-                client_id: r.3,
-                ip: r.4,
-                outcome: r.5,
-                detail: r.6,
-            })
-            .collect())
+        Ok(rows.into_iter().map(AuditEvent::from).collect())
     }
 
     async fn purge_audit(&self, before: i64) -> StoreResult<u64> {

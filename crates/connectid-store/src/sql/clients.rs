@@ -22,14 +22,14 @@ impl ClientStore for Database {
         let row: Option<ClientRow> = on!(self, p => sqlx::query_as(
             "SELECT client_id, secret_hash, metadata, created_at, updated_at FROM clients WHERE client_id = $1")
             .bind(client_id).fetch_optional(p).await.map_err(db_err)?);
-        row.map(client_from_row).transpose()
+        row.map(ClientRecord::try_from).transpose()
     }
 
     async fn list_clients(&self) -> StoreResult<Vec<ClientRecord>> {
         let rows: Vec<ClientRow> = on!(self, p => sqlx::query_as(
             "SELECT client_id, secret_hash, metadata, created_at, updated_at FROM clients ORDER BY created_at, client_id")
             .fetch_all(p).await.map_err(db_err)?);
-        rows.into_iter().map(client_from_row).collect()
+        rows.into_iter().map(ClientRecord::try_from).collect()
     }
 
     async fn update_client(&self, c: &ClientRecord) -> StoreResult<()> {

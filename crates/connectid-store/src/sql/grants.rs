@@ -21,7 +21,7 @@ impl GrantStore for Database {
             "SELECT id, account_id, client_id, scope, claims, sid, auth_time, acr, amr, td_sls, created_at, expires_at, revoked_at \
              FROM grants WHERE id = $1")
             .bind(id).fetch_optional(p).await.map_err(db_err)?);
-        row.map(grant_from_row).transpose()
+        row.map(Grant::try_from).transpose()
     }
 
     async fn revoke_grant(&self, id: &str, now: i64) -> StoreResult<()> {
@@ -67,7 +67,7 @@ impl GrantStore for Database {
              WHERE client_id IN (SELECT client_id FROM grants WHERE sid = $1 AND issued_at IS NOT NULL) \
              ORDER BY client_id")
             .bind(sid).fetch_all(p).await.map_err(db_err)?);
-        rows.into_iter().map(client_from_row).collect()
+        rows.into_iter().map(ClientRecord::try_from).collect()
     }
 
     async fn insert_code(&self, c: &AuthCode) -> StoreResult<()> {
@@ -81,27 +81,29 @@ impl GrantStore for Database {
     }
 
     async fn consume_code(&self, code_hash: &str, now: i64) -> StoreResult<CodeUse> {
-        type Row = (String, String, String, Option<String>, Option<String>, i64);
-        let fresh: Option<Row> = on!(self, p => sqlx::query_as(
+        let fresh: Option<CodeRow> = on!(self, p => sqlx::query_as(
             "UPDATE auth_codes SET used_at = $2 WHERE code_hash = $1 AND used_at IS NULL AND expires_at > $2 \
              RETURNING grant_id, client_id, redirect_uri, code_challenge, nonce, expires_at")
             .bind(code_hash).bind(now).fetch_optional(p).await.map_err(db_err)?);
         if let Some(r) = fresh {
             return Ok(CodeUse::Fresh(AuthCode {
                 code_hash: code_hash.to_string(),
-                grant_id: r.0,
-                client_id: r.1,
-                redirect_uri: r.2,
-                code_challenge: r.3,
-                nonce: r.4,
-                expires_at: r.5,
+                grant_id: r.grant_id,
+                client_id: r.client_id,
+                redirect_uri: r.redirect_uri,
+                code_challenge: r.code_challenge,
+                nonce: r.nonce,
+                expires_at: r.expires_at,
             }));
         }
-        let used: Option<(String, Option<i64>)> = on!(self, p => sqlx::query_as(
+        let used: Option<UsedRow> = on!(self, p => sqlx::query_as(
             "SELECT grant_id, used_at FROM auth_codes WHERE code_hash = $1")
             .bind(code_hash).fetch_optional(p).await.map_err(db_err)?);
         Ok(match used {
-            Some((grant_id, Some(_))) => CodeUse::Reused { grant_id },
+            Some(UsedRow {
+                grant_id,
+                used_at: Some(_),
+            }) => CodeUse::Reused { grant_id },
             _ => CodeUse::Unknown,
         })
     }
@@ -128,11 +130,14 @@ impl GrantStore for Database {
         if let Some((grant_id,)) = fresh {
             return Ok(RefreshUse::Rotated { grant_id });
         }
-        let used: Option<(String, Option<i64>)> = on!(self, p => sqlx::query_as(
+        let used: Option<UsedRow> = on!(self, p => sqlx::query_as(
             "SELECT grant_id, used_at FROM refresh_tokens WHERE token_hash = $1")
             .bind(token_hash).fetch_optional(p).await.map_err(db_err)?);
         Ok(match used {
-            Some((grant_id, Some(_))) => RefreshUse::Reused { grant_id },
+            Some(UsedRow {
+                grant_id,
+                used_at: Some(_),
+            }) => RefreshUse::Reused { grant_id },
             _ => RefreshUse::Unknown,
         })
     }
@@ -145,14 +150,14 @@ impl GrantStore for Database {
     }
 
     async fn get_refresh_token(&self, token_hash: &str) -> StoreResult<Option<RefreshTokenRecord>> {
-        let row: Option<(String, i64, i64, Option<i64>)> = on!(self, p => sqlx::query_as(
+        let row: Option<RefreshRow> = on!(self, p => sqlx::query_as(
             "SELECT grant_id, created_at, expires_at, used_at FROM refresh_tokens WHERE token_hash = $1")
             .bind(token_hash).fetch_optional(p).await.map_err(db_err)?);
         Ok(row.map(|r| RefreshTokenRecord {
-            grant_id: r.0,
-            created_at: r.1,
-            expires_at: r.2,
-            used_at: r.3,
+            grant_id: r.grant_id,
+            created_at: r.created_at,
+            expires_at: r.expires_at,
+            used_at: r.used_at,
         }))
     }
 
@@ -166,7 +171,7 @@ impl GrantStore for Database {
              (SELECT client_id FROM grants WHERE account_id = $1 AND revoked_at IS NULL AND expires_at > $2 \
               AND issued_at IS NOT NULL) ORDER BY client_id")
             .bind(account_id).bind(now).fetch_all(p).await.map_err(db_err)?);
-        rows.into_iter().map(client_from_row).collect()
+        rows.into_iter().map(ClientRecord::try_from).collect()
     }
 
     async fn disconnect_client(
@@ -207,15 +212,15 @@ impl GrantStore for Database {
         secret_hash: &str,
         now: i64,
     ) -> StoreResult<Option<DeviceSecretRecord>> {
-        let row: Option<(String, String, i64, i64)> = on!(self, p => sqlx::query_as(
+        let row: Option<DeviceSecretRow> = on!(self, p => sqlx::query_as(
             "SELECT grant_id, publisher, created_at, expires_at FROM device_secrets \
              WHERE secret_hash = $1 AND expires_at > $2")
             .bind(secret_hash).bind(now).fetch_optional(p).await.map_err(db_err)?);
         Ok(row.map(|r| DeviceSecretRecord {
-            grant_id: r.0,
-            publisher: r.1,
-            created_at: r.2,
-            expires_at: r.3,
+            grant_id: r.grant_id,
+            publisher: r.publisher,
+            created_at: r.created_at,
+            expires_at: r.expires_at,
         }))
     }
 

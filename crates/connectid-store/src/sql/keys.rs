@@ -14,21 +14,11 @@ impl KeyStore for Database {
     }
 
     async fn list_keys(&self, now: i64, keep_secs: i64) -> StoreResult<Vec<StoredKey>> {
-        let rows: Vec<(String, String, Vec<u8>, i64, Option<i64>)> = on!(self, p => sqlx::query_as(
+        let rows: Vec<KeyRow> = on!(self, p => sqlx::query_as(
             "SELECT kid, alg, private_key, created_at, retired_at FROM signing_keys \
              WHERE retired_at IS NULL OR retired_at > $1 ORDER BY created_at, kid")
             .bind(now - keep_secs).fetch_all(p).await.map_err(db_err)?);
-        rows.into_iter()
-            .map(|r| {
-                Ok(StoredKey {
-                    kid: r.0,
-                    alg: alg_from_str(&r.1)?,
-                    private_key: r.2,
-                    created_at: r.3,
-                    retired_at: r.4,
-                })
-            })
-            .collect()
+        rows.into_iter().map(StoredKey::try_from).collect()
     }
 
     async fn retire_keys(&self, except_kids: &[String], now: i64) -> StoreResult<()> {

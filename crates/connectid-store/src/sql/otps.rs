@@ -14,20 +14,12 @@ impl OtpStore for Database {
     }
 
     async fn latest_otp(&self, purpose: &str, target: &str, now: i64) -> StoreResult<Option<Otp>> {
-        let row: Option<(String, String, String, String, i64, i64, i64)> = on!(self, p => sqlx::query_as(
+        let row: Option<OtpRow> = on!(self, p => sqlx::query_as(
             "SELECT id, purpose, target, code_hash, attempts, created_at, expires_at FROM otps \
              WHERE target = $1 AND purpose = $2 AND consumed_at IS NULL AND expires_at > $3 \
              ORDER BY created_at DESC, id DESC LIMIT 1")
             .bind(target).bind(purpose).bind(now).fetch_optional(p).await.map_err(db_err)?);
-        Ok(row.map(|r| Otp {
-            id: r.0,
-            purpose: r.1,
-            target: r.2,
-            code_hash: r.3,
-            attempts: r.4,
-            created_at: r.5,
-            expires_at: r.6,
-        }))
+        Ok(row.map(Otp::from))
     }
 
     async fn add_otp_attempt(&self, id: &str) -> StoreResult<()> {

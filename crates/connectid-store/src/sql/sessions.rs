@@ -20,7 +20,7 @@ impl SessionStore for Database {
             "SELECT id_hash, sid, account_id, acr, amr, auth_time, remember, created_at, last_seen, expires_at \
              FROM sso_sessions WHERE id_hash = $1 AND expires_at > $2")
             .bind(id_hash).bind(now).fetch_optional(p).await.map_err(db_err)?);
-        row.map(session_from_row).transpose()
+        row.map(SsoSession::try_from).transpose()
     }
 
     async fn touch_session(&self, id_hash: &str, now: i64, expires_at: i64) -> StoreResult<()> {
@@ -34,7 +34,7 @@ impl SessionStore for Database {
             "DELETE FROM sso_sessions WHERE id_hash = $1 \
              RETURNING id_hash, sid, account_id, acr, amr, auth_time, remember, created_at, last_seen, expires_at")
             .bind(id_hash).fetch_optional(p).await.map_err(db_err)?);
-        row.map(session_from_row).transpose()
+        row.map(SsoSession::try_from).transpose()
     }
 
     async fn delete_session_by_sid(&self, sid: &str) -> StoreResult<bool> {
@@ -59,7 +59,7 @@ impl SessionStore for Database {
             "SELECT id_hash, sid, account_id, acr, amr, auth_time, remember, created_at, last_seen, expires_at \
              FROM sso_sessions WHERE account_id = $1 AND expires_at > $2 ORDER BY created_at DESC, sid")
             .bind(account_id).bind(now).fetch_all(p).await.map_err(db_err)?);
-        rows.into_iter().map(session_from_row).collect()
+        rows.into_iter().map(SsoSession::try_from).collect()
     }
 
     async fn put_interaction(&self, id_hash: &str, data: &str, expires_at: i64) -> StoreResult<()> {

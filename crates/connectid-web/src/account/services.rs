@@ -1,6 +1,7 @@
 //! Connected services (see and disconnect), "sign out everywhere" and deleting the account.
 
 use super::*;
+use connectid_core::audit::AuditKind;
 
 /// `GET /account/services`: the services holding tokens of this account.
 pub async fn services(
@@ -69,7 +70,7 @@ pub async fn disconnect(
             }
             crate::audit::record(
                 &state,
-                "service_disconnected",
+                AuditKind::ServiceDisconnected,
                 Some(&me.account.id),
                 Some(client_id),
                 "success",
@@ -118,7 +119,7 @@ pub async fn signout_everywhere(
     end_everything(&state, &me.account.id).await?;
     crate::audit::record(
         &state,
-        "signout_everywhere",
+        AuditKind::SignoutEverywhere,
         Some(&me.account.id),
         None,
         "success",

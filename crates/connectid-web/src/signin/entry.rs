@@ -156,7 +156,7 @@ pub(crate) async fn network_signin(
     let signed_in = Done {
         account_id: account.id,
         acr: Acr::Phone,
-        amr: vec![Proof::Network.amr().into()],
+        amr: vec![Proof::Network.amr()],
     };
     establish(state, client, &req, headers, signed_in, remember).await
 }
@@ -182,7 +182,7 @@ pub(crate) async fn ticket_signin(
     let account = network_account(state, client, &phone).await?;
     audit(
         state,
-        "signin",
+        AuditKind::Signin,
         Some(&account.id),
         Some(&client.client_id),
         "success",
@@ -191,7 +191,7 @@ pub(crate) async fn ticket_signin(
     let auth = Authenticated {
         account_id: account.id,
         acr: Acr::Phone,
-        amr: vec![Proof::Network.amr().into()],
+        amr: vec![Proof::Network.amr()],
         auth_time: state.now(),
         sid: None,
         td_sls: !client.metadata.stay_signed_in().default,
@@ -222,7 +222,7 @@ pub(super) async fn find_or_create(
 
 pub(super) async fn audit(
     state: &AppState,
-    kind: &str,
+    kind: AuditKind,
     account: Option<&str>,
     client: Option<&str>,
     outcome: &str,
@@ -252,7 +252,7 @@ pub(super) async fn establish(
     let begun = sessions::establish(state, headers, begin).await?;
     audit(
         state,
-        "signin",
+        AuditKind::Signin,
         Some(account_id),
         Some(&client.client_id),
         "success",

@@ -10,7 +10,7 @@
 use connectid_core::account::Account;
 use connectid_core::client::SmsPin;
 use connectid_core::identifier::Identifier;
-use connectid_core::oidc::Acr;
+use connectid_core::oidc::{Acr, Amr};
 use serde::{Deserialize, Serialize};
 
 use crate::finish::Authenticated;
@@ -39,11 +39,11 @@ impl Proof {
             Self::Otp
         }
     }
-    pub(crate) fn amr(self) -> &'static str {
+    pub(crate) fn amr(self) -> Amr {
         match self {
-            Self::Sms => "sms",
-            Self::Otp => "otp",
-            Self::Network => "mca",
+            Self::Sms => Amr::Sms,
+            Self::Otp => Amr::Otp,
+            Self::Network => Amr::Mca,
         }
     }
 }
@@ -53,7 +53,7 @@ impl Proof {
 pub(crate) struct Finished {
     pub account_id: String,
     pub acr: Acr,
-    pub amr: Vec<String>,
+    pub amr: Vec<Amr>,
     /// After an SSO hit, the session as it was: adding an email does not renew `auth_time`.
     pub session: Option<Authenticated>,
 }
@@ -213,7 +213,7 @@ impl Known {
 pub(crate) struct Done {
     pub account_id: String,
     pub acr: Acr,
-    pub amr: Vec<String>,
+    pub amr: Vec<Amr>,
 }
 
 /// What a handler does next.
@@ -292,7 +292,7 @@ pub(crate) fn code_verified(
         Some(a) => Next::Done(Done {
             account_id: a.id,
             acr: Acr::Phone,
-            amr: vec![proof.amr().into()],
+            amr: vec![proof.amr()],
         }),
         None if policy.wants_password(&identifier) => set_password(identifier),
         None => Next::Register(identifier),
@@ -349,7 +349,7 @@ pub(crate) fn detected(phone: Identifier, account: Option<Known>, policy: &Polic
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Signed<'a> {
     pub auth_time: i64,
-    pub amr: &'a [String],
+    pub amr: &'a [Amr],
 }
 
 /// Step-up or re-authentication of a signed-in account. Right after an SMS code (or the
@@ -360,7 +360,7 @@ pub(crate) fn step_up(account: Known, signed: Signed<'_>, policy: &Policy, now: 
     let fresh_phone_proof = age <= STEP_UP_PROOF_SECS
         && !policy.login
         && policy.max_age.is_none_or(|m| age <= m)
-        && signed.amr.iter().any(|m| m == "sms" || m == "mca");
+        && signed.amr.iter().any(|m| m.proves_phone());
     if policy.acr == Acr::Password
         && !account.has_password
         && fresh_phone_proof

@@ -88,7 +88,7 @@ fn a_right_code_signs_in_registers_or_asks_for_a_password() {
         Next::Done(Done {
             account_id: "acc-1".into(),
             acr: Acr::Phone,
-            amr: vec!["sms".into()],
+            amr: vec![Amr::Sms],
         })
     );
     assert_eq!(
@@ -158,7 +158,7 @@ fn a_detected_number_skips_the_code_at_loa2_unless_forced() {
 #[test]
 fn a_first_password_right_after_an_sms_sign_in_needs_no_second_code() {
     let clock = FakeClock::new(1_800_000_000);
-    let amr = vec!["sms".to_string()];
+    let amr = vec![Amr::Sms];
     let signed = Signed {
         auth_time: clock.now(),
         amr: &amr,
@@ -181,8 +181,8 @@ fn a_first_password_right_after_an_sms_sign_in_needs_no_second_code() {
 #[test]
 fn a_fresh_sms_does_not_count_against_prompt_login_max_age_or_a_password_sign_in() {
     let clock = FakeClock::new(1_800_000_000);
-    let sms = vec!["sms".to_string()];
-    let pwd = vec!["pwd".to_string()];
+    let sms = vec![Amr::Sms];
+    let pwd = vec![Amr::Pwd];
     let at = clock.now();
     clock.advance(60);
     let mut login = policy(Acr::Password);
@@ -229,7 +229,7 @@ fn a_step_is_stored_and_read_back_as_it_was() {
             purpose: CodeFor::AddEmail(Finished {
                 account_id: "acc-1".into(),
                 acr: Acr::Password,
-                amr: vec!["pwd".into()],
+                amr: vec![Amr::Pwd],
                 session: None,
             }),
         },

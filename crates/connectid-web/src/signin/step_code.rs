@@ -14,7 +14,7 @@ pub(super) async fn on_code(
         if matches!(refused, codes::CodeRefused::Wrong) {
             audit(
                 state,
-                "code",
+                AuditKind::Code,
                 account_id.as_deref(),
                 Some(&ctx.client.client_id),
                 "wrong_code",

@@ -28,7 +28,7 @@ pub(super) async fn apply(ctx: &mut Ctx<'_>, headers: &HeaderMap, next: Next) ->
                 let signed_in = Done {
                     account_id: account.id,
                     acr: Acr::Phone,
-                    amr: vec![Proof::of_code(&phone).amr().into()],
+                    amr: vec![Proof::of_code(&phone).amr()],
                 };
                 return done(ctx, headers, signed_in).await;
             }
@@ -130,7 +130,7 @@ pub(super) async fn on_consent(
                 .await?;
             audit(
                 state,
-                "consent",
+                AuditKind::Consent,
                 Some(&auth.account_id),
                 Some(&ctx.client.client_id),
                 "allow",
@@ -141,7 +141,7 @@ pub(super) async fn on_consent(
         _ => {
             audit(
                 state,
-                "consent",
+                AuditKind::Consent,
                 Some(&auth.account_id),
                 Some(&ctx.client.client_id),
                 "deny",

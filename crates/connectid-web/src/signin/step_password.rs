@@ -39,7 +39,7 @@ pub(super) async fn on_password(
     let Some(account) = account.filter(|_| ok) else {
         audit(
             state,
-            "signin",
+            AuditKind::Signin,
             Some(&account_id),
             Some(&ctx.client.client_id),
             "wrong_password",
@@ -62,9 +62,8 @@ pub(super) async fn on_password(
             Err(e) => tracing::warn!(error = %e, "password not rehashed"),
         }
     }
-    let amr = std::iter::once("pwd")
+    let amr = std::iter::once(Amr::Pwd)
         .chain(proof.map(Proof::amr))
-        .map(String::from)
         .collect();
     let signed_in = Done {
         account_id: account.id,
@@ -109,7 +108,7 @@ pub(super) async fn on_set_password(
             let account = find_or_create(state, &identifier, Some(hash)).await?;
             audit(
                 state,
-                "password_set",
+                AuditKind::PasswordSet,
                 Some(&account.id),
                 client_id,
                 "success",
@@ -121,7 +120,7 @@ pub(super) async fn on_set_password(
     let signed_in = Done {
         account_id: account.id,
         acr: Acr::Password,
-        amr: vec!["pwd".into(), proof.amr().into()],
+        amr: vec![Amr::Pwd, proof.amr()],
     };
     done(ctx, headers, signed_in).await
 }

@@ -10,6 +10,7 @@
 //! issued to, together with an ID token of the same session that hashes it.
 
 use axum::response::Response;
+use connectid_core::audit::AuditKind;
 use connectid_core::client::{Consent, SigningAlg};
 use connectid_core::crypto::{constant_time_eq, hash_secret, random_id, random_token};
 use connectid_core::keys::at_hash;
@@ -199,7 +200,7 @@ pub(super) async fn exchange(
     state.store.mark_grant_issued(&grant.id, now).await?;
     crate::audit::record(
         state,
-        "native_sso",
+        AuditKind::NativeSso,
         Some(&grant.account_id),
         Some(&client.client_id),
         "success",
