@@ -94,7 +94,7 @@ async fn native_sso_between_apps_of_one_publisher() {
 }
 
 async fn native_sso_between_apps_of_one_publisher_on(db: Db) {
-    let s = Server::start_on("warn", db).await;
+    let s = Server::start_on(db).await;
     let first = app(
         &s,
         Some("acme"),
@@ -408,7 +408,7 @@ async fn pre_authenticated_urls_open_the_publishers_web_pages_signed_in() {
 }
 
 async fn pre_authenticated_urls_open_the_publishers_web_pages_signed_in_on(db: Db) {
-    let s = Server::start_on("warn", db).await;
+    let s = Server::start_on(db).await;
     let app_id = app(
         &s,
         Some("acme"),
@@ -558,7 +558,7 @@ async fn app2app_a_first_party_app_approves_another_apps_request() {
 }
 
 async fn app2app_a_first_party_app_approves_another_apps_request_on(db: Db) {
-    let s = Server::start_on("warn", db).await;
+    let s = Server::start_on(db).await;
     // The approver authenticates itself (security review, finding 2): a confidential app.
     let (code, out, err) = s.cli(
         &["clients", "create"],
