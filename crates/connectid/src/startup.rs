@@ -268,7 +268,9 @@ impl Running {
             Some(server) => joined(server.await),
             None => Ok(()),
         };
-        tracing::info!("connectid stopped");
+        if result.is_ok() {
+            tracing::info!("connectid stopped");
+        }
         result
     }
 }

@@ -1,4 +1,4 @@
-//! "My account" through the real binary, on SQLite and PostgreSQL: signing in through the
+//! "My account" through the server (the test kit's), on SQLite and PostgreSQL: signing in through the
 //! ordinary pages, the overview, password, phones and emails, connected services, sign out
 //! everywhere and delete account, with what each must refuse.
 

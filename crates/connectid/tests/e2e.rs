@@ -1,5 +1,6 @@
-//! End-to-end tests: the real binary on a free port, driven over HTTP as a browser and as a
-//! relying party would, through the real sign-in pages (no test-only back door).
+//! End-to-end tests: the server as `connectid serve` builds it (the test kit's, in-process),
+//! driven over HTTP as a browser and as a relying party would, through the real sign-in pages
+//! (no test-only back door).
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 

@@ -1,8 +1,9 @@
-//! Hostile input against the real binary: every endpoint and form gets malformed, oversized,
+//! Hostile input against the server (the test kit's, in-process): every endpoint and form gets malformed, oversized,
 //! injected, forged and replayed input, and each case must get a clear refusal (an OAuth
 //! error with its code, an error page with `role="alert"`, or an error sent back to the
 //! registered redirect URI), change nothing in the database, and leave the server serving.
-//! The last test runs full flows with debug logging and looks for every secret in the logs.
+//! The last test runs full flows through the real binary (`Server::binary`) with debug
+//! logging and looks for every secret in its logs.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 

@@ -1,6 +1,7 @@
-//! OpenID Connect Native SSO 1.0 through the real binary, on SQLite and PostgreSQL: one app of
-//! a publisher signs in with `device_sso`, another app of the same publisher trades the ID
-//! token and device secret for tokens of its own, and everything that should refuse does.
+//! OpenID Connect Native SSO 1.0 through the server (the test kit's), on SQLite and
+//! PostgreSQL: one app of a publisher signs in with `device_sso`, another app of the same
+//! publisher trades the ID token and device secret for tokens of its own, and everything that
+//! should refuse does.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 

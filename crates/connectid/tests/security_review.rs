@@ -1,5 +1,5 @@
 //! The findings of the outside security review (issue 22), each replayed as the reviewer did
-//! against the real binary, on SQLite and PostgreSQL: each test failed before its fix.
+//! against the server (the test kit's), on SQLite and PostgreSQL: each test failed before its fix.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
@@ -429,7 +429,9 @@ async fn refresh(s: &Server, client: &Value, token: &str) -> u16 {
 }
 
 /// The tokens of a sign-in whose browser session then idled out and was purged: what only
-/// time would otherwise make. Its refresh token lives on, as a native app's does.
+/// time would otherwise make. Its refresh token lives on, as a native app's does. The row is
+/// deleted rather than the clock moved past the idle time and the purge: the test makes one in
+/// the middle of a password reset, whose code and pending sign-in would expire with it.
 async fn idled_out(s: &Server, client: &Value, email: &str) -> Value {
     let tokens = signed_in(s, &mut Browser::new(), client, email).await;
     let sid = claims(tokens["id_token"].as_str().unwrap())["sid"]
