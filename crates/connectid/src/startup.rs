@@ -119,10 +119,41 @@ pub(crate) async fn config_clients(
     Ok(())
 }
 
-pub(crate) async fn serve(mut cfg: Config, demo: bool) -> Result<(), Failure> {
+/// `connectid serve`: logs to standard error, builds the server on the configured address and
+/// runs it until SIGINT or SIGTERM.
+pub(crate) async fn serve(cfg: Config, demo: bool) -> Result<(), Failure> {
     init_tracing();
     let addr = cfg.listen_addr()?;
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+    build(cfg, clock, Listen::Bind(addr), demo)
+        .await?
+        .run_until(shutdown_signal())
+        .await
+}
+
+/// Where the server listens: a listener its caller bound (port 0 in the tests: no race for
+/// a free port), or an address it binds itself once the database is ready.
+pub enum Listen {
+    On(tokio::net::TcpListener),
+    Bind(std::net::SocketAddr),
+}
+
+impl From<tokio::net::TcpListener> for Listen {
+    fn from(l: tokio::net::TcpListener) -> Self {
+        Listen::On(l)
+    }
+}
+
+/// The one start-up path, for `connectid serve` and the in-process tests alike: opens the
+/// database, makes the registrations of every start, builds the application state with
+/// `clock`, starts its maintenance, and serves on `listen` in a spawned task. The returned
+/// [`Running`] stops the server when it is shut down or dropped.
+pub async fn build(
+    mut cfg: Config,
+    clock: Arc<dyn Clock>,
+    listen: Listen,
+    demo: bool,
+) -> Result<Running, Failure> {
     let db = open_database(&cfg).await?;
     let limiter = rate_limiter(&cfg, db.clone()).await?;
     let store: Arc<dyn Store> = db;
@@ -145,25 +176,116 @@ pub(crate) async fn serve(mut cfg: Config, demo: bool) -> Result<(), Failure> {
     let state = app_state(&cfg, store.clone(), clock.clone(), hashers, &mut queues)
         .await?
         .with_limits(limits);
-    spawn_maintenance(state.clone(), cfg.audit.retention_days);
-    let listener = tokio::net::TcpListener::bind(addr)
-        .await
-        .map_err(|e| Failure::Runtime(format!("cannot listen on {addr}: {e}")))?;
+    let maintenance = spawn_maintenance(state.clone(), cfg.audit.retention_days);
+    let listener = match listen {
+        Listen::On(l) => l,
+        Listen::Bind(addr) => tokio::net::TcpListener::bind(addr)
+            .await
+            .map_err(|e| Failure::Runtime(format!("cannot listen on {addr}: {e}")))?,
+    };
+    let addr = listener
+        .local_addr()
+        .map_err(|e| Failure::Runtime(format!("cannot listen: {e}")))?;
     tracing::info!(%addr, issuer = %cfg.issuer, "connectid is listening");
     if demo {
         tracing::info!("demo services at {}/demo", cfg.issuer.trim_end_matches('/'));
     }
-    let app = connectid_web::router_with(state, extra)
+    let app = connectid_web::router_with(state.clone(), extra)
         .into_make_service_with_connect_info::<std::net::SocketAddr>();
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .map_err(|e| Failure::Runtime(e.to_string()))?;
-    for q in &queues {
-        q.drain(DELIVERY_DRAIN).await;
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(async move {
+        let served = axum::serve(listener, app)
+            .with_graceful_shutdown(async move {
+                let _ = stopped.await;
+            })
+            .await
+            .map_err(|e| Failure::Runtime(e.to_string()));
+        if served.is_ok() {
+            for q in &queues {
+                q.drain(DELIVERY_DRAIN).await;
+            }
+        }
+        served
+    });
+    Ok(Running {
+        addr,
+        state,
+        stop: Some(stop),
+        server: Some(server),
+        maintenance,
+    })
+}
+
+/// A server [`build`] started: it serves until [`Running::shutdown`], or until it is dropped
+/// (then it stops accepting at once, without waiting for the message queues).
+pub struct Running {
+    addr: std::net::SocketAddr,
+    state: AppState,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    server: Option<tokio::task::JoinHandle<Result<(), Failure>>>,
+    maintenance: tokio::task::JoinHandle<()>,
+}
+
+impl Running {
+    /// The address it listens on (with the port the system chose for port 0).
+    pub fn local_addr(&self) -> std::net::SocketAddr {
+        self.addr
     }
-    tracing::info!("connectid stopped");
-    Ok(())
+
+    /// The application state it answers requests with.
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    /// Serves until `signal`, then shuts down; an error of the server ends it sooner.
+    pub async fn run_until(
+        mut self,
+        signal: impl std::future::Future<Output = ()>,
+    ) -> Result<(), Failure> {
+        let Some(mut server) = self.server.take() else {
+            return Ok(());
+        };
+        tokio::select! {
+            () = signal => {
+                self.server = Some(server);
+                self.shutdown().await
+            }
+            ended = &mut server => {
+                self.maintenance.abort();
+                joined(ended)
+            }
+        }
+    }
+
+    /// Stops accepting, lets the requests in flight finish and the accepted messages go
+    /// out (at most [`DELIVERY_DRAIN`]).
+    pub async fn shutdown(mut self) -> Result<(), Failure> {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        self.maintenance.abort();
+        let result = match self.server.take() {
+            Some(server) => joined(server.await),
+            None => Ok(()),
+        };
+        if result.is_ok() {
+            tracing::info!("connectid stopped");
+        }
+        result
+    }
+}
+
+fn joined(r: Result<Result<(), Failure>, tokio::task::JoinError>) -> Result<(), Failure> {
+    r.map_err(|e| Failure::Runtime(format!("the server task failed: {e}")))?
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        self.maintenance.abort();
+        if let Some(server) = self.server.take() {
+            server.abort();
+        }
+    }
 }
 
 /// The application's state for this config: what `serve` answers requests with, and what a
@@ -268,7 +390,10 @@ pub(crate) async fn demo_services(
 }
 
 /// Reloads keys (a rotation elsewhere reaches this node) and purges expired rows.
-pub(crate) fn spawn_maintenance(state: AppState, retention_days: u32) {
+pub(crate) fn spawn_maintenance(
+    state: AppState,
+    retention_days: u32,
+) -> tokio::task::JoinHandle<()> {
     let retention = i64::from(retention_days) * 86_400;
     tokio::spawn(async move {
         let mut ticks: u64 = 0;
@@ -289,7 +414,7 @@ pub(crate) fn spawn_maintenance(state: AppState, retention_days: u32) {
                 }
             }
         }
-    });
+    })
 }
 
 pub(crate) async fn shutdown_signal() {

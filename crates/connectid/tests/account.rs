@@ -1,4 +1,4 @@
-//! "My account" through the real binary, on SQLite and PostgreSQL: signing in through the
+//! "My account" through the server (the test kit's), on SQLite and PostgreSQL: signing in through the
 //! ordinary pages, the overview, password, phones and emails, connected services, sign out
 //! everywhere and delete account, with what each must refuse.
 
@@ -9,7 +9,7 @@ mod support;
 use connectid_core::crypto::random_id;
 use serde_json::Value;
 use support::{
-    Answer, Browser, Db, PASSWORD, REDIRECT, Server, attr, backends, form_action, logout_receiver,
+    Answer, Browser, Db, PASSWORD, REDIRECT, Receiver, Server, attr, backends, form_action,
     sign_in, step,
 };
 
@@ -90,7 +90,7 @@ async fn my_account_signs_in_and_changes_password_and_identifiers() {
 }
 
 async fn my_account_signs_in_and_changes_password_and_identifiers_on(db: Db) {
-    let s = Server::start_on("warn", db).await;
+    let s = Server::start_on(db).await;
     let email = format!("a{}@example.com", random_id());
     s.account(&email);
 
@@ -331,7 +331,7 @@ async fn sensitive_pages_ask_for_the_password_after_a_code_sign_in() {
 }
 
 async fn sensitive_pages_ask_for_the_password_after_a_code_sign_in_on(db: Db) {
-    let s = Server::start_on("warn", db).await;
+    let s = Server::start_on(db).await;
     let phone = unique_phone();
     let (code, out, err) = s.cli(
         &["accounts", "create", "--phone", &phone, "--password-stdin"],
@@ -410,9 +410,10 @@ async fn connected_services_and_signing_out_everywhere() {
 }
 
 async fn connected_services_and_signing_out_everywhere_on(db: Db) {
-    let s = Server::start_on("warn", db).await;
+    let s = Server::start_on(db).await;
     // The shop's back-channel logout endpoint: it must hear of the disconnection.
-    let (bc, mut told) = logout_receiver().await;
+    let mut told = Receiver::start().await;
+    let bc = told.uri("bc");
     let shop = s.client(&format!(r#","sso":true,"backchannel_logout_uri":"{bc}""#));
     let news = s.client(r#","sso":true"#);
     let email = format!("c{}@example.com", random_id());
@@ -477,10 +478,13 @@ async fn connected_services_and_signing_out_everywhere_on(db: Db) {
             .send()
     };
     assert_eq!(userinfo(&shop_tokens).await.unwrap().status(), 401);
-    let token = tokio::time::timeout(std::time::Duration::from_secs(10), told.recv())
+    let token = told
+        .next_within(
+            std::time::Duration::from_secs(10),
+            "a logout token for the disconnected service",
+        )
         .await
-        .expect("a logout token for the disconnected service")
-        .unwrap();
+        .1;
     let c = support::claims(&token);
     assert_eq!(c["aud"], cid);
     assert_eq!(

@@ -1,5 +1,6 @@
-//! Real-browser tests: the binary with `--demo` on a free port, Debian's Chromium driven
-//! over WebDriver (chromedriver), through the demo services exactly as a person would click.
+//! Real-browser tests: the server with the demo services (`--demo`), in-process on the test
+//! kit's listener, Debian's Chromium driven over WebDriver (`support::chromium`), through
+//! the demo services exactly as a person would click.
 //! Screenshots of every step go to `$CARGO_TARGET_TMPDIR/browser-screenshots/`.
 //!
 //! Needs `chromium` and `chromium-driver` (Debian) and, for the accessibility check,
@@ -8,422 +9,86 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+mod support;
+
 use std::time::Duration;
 
-use connectid_core::crypto::random_id;
-use fantoccini::{Client, ClientBuilder, Locator};
-use serde_json::{Value, json};
+use fantoccini::Locator;
+use serde_json::Value;
+use support::chromium::Chromium;
+use support::{Server, Setup};
 
-const BIN: &str = env!("CARGO_BIN_EXE_connectid");
 const PASSWORD: &str = "plum tree harbour 77";
 
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
+/// The server with `--demo`, in-process; its issuer on `localhost`, not 127.0.0.1: the
+/// cookies are not Secure there (SPEC §5).
+async fn demo() -> Server {
+    Server::launch(Setup {
+        demo: true,
+        host: "localhost",
+        ..Setup::default()
+    })
+    .await
+}
+
+/// The code of the newest message: its run of six digits.
+fn latest_code(demo: &Server) -> String {
+    let msgs = demo.outbox();
+    let to = msgs.last().expect("a message was sent")["to"]
+        .as_str()
         .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
+        .to_string();
+    demo.last_code(&to)
 }
 
-struct Proc(Child);
-
-impl Drop for Proc {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-struct Demo {
-    dir: PathBuf,
-    config: PathBuf,
-    base: String,
-    _server: Proc,
-}
-
-impl Demo {
-    async fn start() -> Demo {
-        let dir = std::env::temp_dir().join(format!("connectid-browser-{}", random_id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let port = free_port();
-        // localhost, not 127.0.0.1: the cookies are not Secure there (SPEC §5).
-        let base = format!("http://localhost:{port}");
-        let config = dir.join("connectid.toml");
-        std::fs::write(
-            &config,
-            format!(
-                "listen = \"127.0.0.1:{port}\"\nissuer = \"{base}\"\ndatabase_url = \"sqlite://{db}\"\n\
-                 [sms]\noutbox = \"{ob}\"\n[email]\noutbox = \"{ob}\"\n",
-                db = dir.join("c.db").display(),
-                ob = dir.join("outbox.jsonl").display()
-            ),
-        )
-        .unwrap();
-        let child = Command::new(BIN)
-            .args(["--config", config.to_str().unwrap(), "serve", "--demo"])
-            .env("RUST_LOG", "warn")
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let server = Proc(child);
-        for _ in 0..200 {
-            if let Ok(r) = reqwest::get(format!("http://127.0.0.1:{port}/readyz")).await
-                && r.status() == 200
-            {
-                return Demo {
-                    dir,
-                    config,
-                    base,
-                    _server: server,
-                };
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-        panic!("server did not start");
-    }
-
-    fn messages(&self) -> Vec<Value> {
-        std::fs::read_to_string(self.dir.join("outbox.jsonl"))
-            .unwrap_or_default()
-            .lines()
-            .map(|l| serde_json::from_str(l).unwrap())
-            .collect()
-    }
-
-    /// The code of the newest message: the first run of six digits in its body.
-    fn latest_code(&self) -> String {
-        let msgs = self.messages();
-        let body = msgs.last().expect("a message was sent")["body"]
-            .as_str()
-            .unwrap()
-            .to_string();
-        let chars: Vec<char> = body.chars().collect();
-        for w in chars.windows(6) {
-            if w.iter().all(char::is_ascii_digit) {
-                return w.iter().collect();
-            }
-        }
-        panic!("no code in {body}");
-    }
-
-    fn account_with_password(&self, phone: &str) {
-        let mut child = Command::new(BIN)
-            .arg("--config")
-            .arg(&self.config)
-            .args(["accounts", "create", "--phone", phone, "--password-stdin"])
-            .stdin(Stdio::piped())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        use std::io::Write;
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(PASSWORD.as_bytes())
-            .unwrap();
-        assert!(child.wait().unwrap().success());
-    }
-}
-
-struct Browser {
-    c: Client,
-    shots: PathBuf,
-    name: &'static str,
-    n: usize,
-    _driver: Proc,
-}
-
-impl Drop for Browser {
-    /// Ends the WebDriver session so that chromedriver quits Chromium: killing the driver
-    /// alone leaves Chromium running, and its processes piled up by the hundred over a few
-    /// runs. (Browser tests run on the multi-threaded runtime, where this may block.)
-    fn drop(&mut self) {
-        let c = self.c.clone();
-        tokio::task::block_in_place(|| {
-            let _ = tokio::runtime::Handle::current().block_on(c.close());
-        });
-    }
-}
-
-fn chromedriver() -> Option<PathBuf> {
-    ["/usr/bin/chromedriver", "/usr/lib/chromium/chromedriver"]
-        .iter()
-        .map(PathBuf::from)
-        .find(|p| p.exists())
+fn account_with_password(demo: &Server, phone: &str) {
+    let (code, _, err) = demo.cli(
+        &["accounts", "create", "--phone", phone, "--password-stdin"],
+        PASSWORD,
+    );
+    assert_eq!(code, 0, "{err}");
 }
 
 /// Starts chromedriver and a headless Chromium; `None` (with a loud message) only outside CI.
-async fn browser(name: &'static str, width: u32, height: u32) -> Option<Browser> {
-    let Some(driver) = chromedriver() else {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "chromedriver is missing: install chromium and chromium-driver"
-        );
-        eprintln!(
-            "SKIPPED: browser test {name}: chromedriver not installed (apt install chromium chromium-driver)"
-        );
-        return None;
-    };
-    let port = free_port();
-    let child = Command::new(driver)
-        .arg(format!("--port={port}"))
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let proc = Proc(child);
-    let url = format!("http://127.0.0.1:{port}");
-    for _ in 0..100 {
-        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
-            break;
+async fn browser(name: &'static str, width: u32, height: u32) -> Option<Chromium> {
+    Chromium::start(name, width, height).await
+}
+
+/// On a demo service's page: who it says is signed in (empty when nobody). Waits until the
+/// redirects have settled on a service page (read in one script: no stale elements).
+async fn signed_in_as(b: &Chromium) -> String {
+    let script = "if (document.readyState !== 'complete') return null;
+        if (!document.querySelector('[data-demo=service]')) return null;
+        const w = document.querySelector('[data-signed-in-as]');
+        return w ? w.getAttribute('data-signed-in-as') : '';";
+    for _ in 0..200 {
+        if let Ok(Value::String(who)) = b.c.execute(script, vec![]).await {
+            return who;
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    let caps = json!({
-        "browserName": "chrome",
-        "goog:chromeOptions": {
-            "binary": "/usr/bin/chromium",
-            "args": ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
-                     format!("--window-size={width},{height}"), "--lang=en-US",
-                     "--hide-scrollbars"],
-        }
-    });
-    let caps = caps.as_object().unwrap().clone().into_iter().collect();
-    let connector = hyper_util::client::legacy::connect::HttpConnector::new();
-    let c = ClientBuilder::new(connector)
-        .capabilities(caps)
-        .connect(&url)
-        .await
-        .expect("a WebDriver session");
-    let shots = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("browser-screenshots");
-    std::fs::create_dir_all(&shots).unwrap();
-    Some(Browser {
-        c,
-        shots,
-        name,
-        n: 0,
-        _driver: proc,
-    })
-}
-
-impl Browser {
-    async fn go(&self, url: &str) {
-        self.c.goto(url).await.unwrap();
-    }
-
-    async fn shot(&mut self, label: &str) {
-        self.n += 1;
-        let png = self.c.screenshot().await.unwrap();
-        let path = self
-            .shots
-            .join(format!("{}-{:02}-{label}.png", self.name, self.n));
-        eprintln!("screenshot {}", path.display());
-        std::fs::write(path, png).unwrap();
-    }
-
-    /// The `data-step` of the sign-in page shown (empty on other pages).
-    async fn step(&self) -> String {
-        match self.c.find(Locator::Css("main[data-step]")).await {
-            Ok(e) => e.attr("data-step").await.unwrap().unwrap_or_default(),
-            Err(_) => String::new(),
-        }
-    }
-
-    async fn wait_step(&self, want: &str) {
-        for _ in 0..100 {
-            if self.step().await == want {
-                return;
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-        let src = self.c.source().await.unwrap_or_default();
-        panic!("expected step {want}, got {:?}\n{src}", self.step().await);
-    }
-
-    async fn fill(&self, css: &str, text: &str) {
-        let e = self.c.find(Locator::Css(css)).await.unwrap();
-        e.clear().await.unwrap();
-        e.send_keys(text).await.unwrap();
-    }
-
-    /// Clicks and waits until a new document has replaced this one (so nothing after reads
-    /// the old page while redirects are still running).
-    async fn click(&self, css: &str) {
-        self.c
-            .execute("document.documentElement.dataset.old = '1';", vec![])
-            .await
-            .unwrap();
-        self.c
-            .find(Locator::Css(css))
-            .await
-            .unwrap()
-            .click()
-            .await
-            .unwrap();
-        self.wait_new_document().await;
-    }
-
-    async fn mark(&self) {
-        self.c
-            .execute("document.documentElement.dataset.old = '1';", vec![])
-            .await
-            .unwrap();
-    }
-
-    async fn wait_new_document(&self) {
-        let script =
-            "return document.readyState === 'complete' && !document.documentElement.dataset.old;";
-        for _ in 0..200 {
-            if let Ok(Value::Bool(true)) = self.c.execute(script, vec![]).await {
-                return;
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-        panic!(
-            "no new page after a click: {}",
-            self.c.current_url().await.unwrap()
-        );
-    }
-
-    async fn submit(&self) {
-        self.click("main form:not(.link) button[type=submit]").await;
-    }
-
-    async fn text(&self, css: &str) -> String {
-        self.c
-            .find(Locator::Css(css))
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap()
-    }
-
-    /// On a demo service's page: who it says is signed in (empty when nobody). Waits until
-    /// the redirects have settled on a service page (read in one script: no stale elements).
-    async fn signed_in_as(&self) -> String {
-        let script = "if (document.readyState !== 'complete') return null;
-            if (!document.querySelector('[data-demo=service]')) return null;
-            const w = document.querySelector('[data-signed-in-as]');
-            return w ? w.getAttribute('data-signed-in-as') : '';";
-        for _ in 0..200 {
-            if let Ok(Value::String(who)) = self.c.execute(script, vec![]).await {
-                return who;
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-        panic!(
-            "not on a demo service page: {}",
-            self.c.current_url().await.unwrap()
-        );
-    }
-
-    async fn no_horizontal_scroll(&self) {
-        let v = self
-            .c
-            .execute(
-                "return [document.documentElement.scrollWidth, window.innerWidth];",
-                vec![],
-            )
-            .await
-            .unwrap();
-        let (scroll, inner) = (v[0].as_i64().unwrap(), v[1].as_i64().unwrap());
-        assert!(
-            scroll <= inner,
-            "horizontal scrolling on {}: {scroll} > {inner}",
-            self.c.current_url().await.unwrap()
-        );
-    }
-
-    /// axe-core in the page: no serious or critical violations.
-    async fn accessible(&self) {
-        let axe = axe_source();
-        self.c.execute(&axe, vec![]).await.unwrap();
-        let result = self
-            .c
-            .execute_async(
-                "const done = arguments[arguments.length - 1];
-                 axe.run(document, {resultTypes: ['violations']})
-                    .then(r => done(r.violations.map(v => ({id: v.id, impact: v.impact,
-                        nodes: v.nodes.map(n => n.target.join(' ')).slice(0, 3)}))))
-                    .catch(e => done([{id: 'axe-error', impact: 'critical', nodes: [String(e)]}]));",
-                vec![],
-            )
-            .await
-            .unwrap();
-        let bad: Vec<&Value> = result
-            .as_array()
-            .unwrap()
-            .iter()
-            .filter(|v| matches!(v["impact"].as_str(), Some("serious" | "critical")))
-            .collect();
-        assert!(
-            bad.is_empty(),
-            "accessibility violations on {} ({}): {bad:?}",
-            self.c.current_url().await.unwrap(),
-            self.step().await
-        );
-    }
-
-    async fn every_input_has_a_label(&self) {
-        let unlabeled = self
-            .c
-            .execute(
-                "return [...document.querySelectorAll('input:not([type=hidden]):not([hidden])')]
-                    .filter(i => !(i.labels && i.labels.length) && !i.getAttribute('aria-label'))
-                    .map(i => i.name);",
-                vec![],
-            )
-            .await
-            .unwrap();
-        assert_eq!(unlabeled, json!([]), "inputs without a label");
-    }
-
-    async fn cookie_expires(&self, name: &str) -> Option<bool> {
-        let cookies = self.c.get_all_cookies().await.unwrap();
-        cookies
-            .iter()
-            .find(|c| c.name() == name)
-            .map(|c| c.expires().is_some())
-    }
-}
-
-fn axe_source() -> String {
-    let path = std::env::var_os("AXE_JS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            Path::new(env!("CARGO_MANIFEST_DIR"))
-                .join("tests/browser/node_modules/axe-core/axe.min.js")
-        });
-    std::fs::read_to_string(&path).unwrap_or_else(|_| {
-        panic!(
-            "axe-core not found at {}: run `npm ci --prefix crates/connectid/tests/browser`",
-            path.display()
-        )
-    })
+    panic!(
+        "not on a demo service page: {}",
+        b.c.current_url().await.unwrap()
+    );
 }
 
 /// Signs in on the identifier page with a phone and the SMS code from the outbox.
-async fn phone_and_code(b: &mut Browser, demo: &Demo, phone: &str, label: &str) {
+async fn phone_and_code(b: &mut Chromium, demo: &Server, phone: &str, label: &str) {
     b.wait_step("identifier").await;
     b.shot(&format!("{label}-identifier")).await;
     b.fill("#identifier", phone).await;
     b.submit().await;
     b.wait_step("code").await;
     b.shot(&format!("{label}-code")).await;
-    let code = demo.latest_code();
+    let code = latest_code(demo);
     b.fill("#code", &code).await;
     b.submit().await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn sso_across_two_services_with_one_code_then_step_up() {
-    let demo = Demo::start().await;
+    let demo = demo().await;
     let Some(mut b) = browser("sso", 1280, 900).await else {
         return;
     };
@@ -431,10 +96,10 @@ async fn sso_across_two_services_with_one_code_then_step_up() {
     b.go(&format!("{}/demo", demo.base)).await;
     b.shot("demo-index").await;
     b.go(&format!("{}/demo/hipstagram/", demo.base)).await;
-    assert_eq!(b.signed_in_as().await, "");
+    assert_eq!(signed_in_as(&b).await, "");
     b.click("[data-action=signin]").await;
     phone_and_code(&mut b, &demo, phone, "hipstagram").await;
-    assert_eq!(b.signed_in_as().await, phone);
+    assert_eq!(signed_in_as(&b).await, phone);
     assert_eq!(b.text("[data-acr]").await, "1");
     b.shot("hipstagram-signed-in").await;
 
@@ -466,18 +131,18 @@ async fn sso_across_two_services_with_one_code_then_step_up() {
     );
     b.shot("allthenews-step-up").await;
     b.submit().await;
-    assert_eq!(b.signed_in_as().await, phone);
+    assert_eq!(signed_in_as(&b).await, phone);
     assert_eq!(b.text("[data-acr]").await, "2");
     b.shot("allthenews-signed-in").await;
-    assert_eq!(demo.messages().len(), 1, "one SMS code in all");
+    assert_eq!(demo.outbox().len(), 1, "one SMS code in all");
 
     // Sign out of Hipstagram only, sign in again: single sign-on, no page at all.
     b.go(&format!("{}/demo/hipstagram/", demo.base)).await;
     b.click("form[action$='/logout'] button").await;
-    assert_eq!(b.signed_in_as().await, "");
+    assert_eq!(signed_in_as(&b).await, "");
     b.click("[data-action=signin]").await;
-    assert_eq!(b.signed_in_as().await, phone);
-    assert_eq!(demo.messages().len(), 1, "SSO sent no code");
+    assert_eq!(signed_in_as(&b).await, phone);
+    assert_eq!(demo.outbox().len(), 1, "SSO sent no code");
 
     // Strusic never uses SSO: it asks again, and wants an email.
     b.go(&format!("{}/demo/strusic/", demo.base)).await;
@@ -493,26 +158,26 @@ async fn sso_across_two_services_with_one_code_then_step_up() {
     b.fill("#email", "Listener@Example.com").await;
     b.submit().await;
     b.wait_step("code").await;
-    let code = demo.latest_code();
-    assert_eq!(demo.messages().last().unwrap()["channel"], "email");
+    let code = latest_code(&demo);
+    assert_eq!(demo.outbox().last().unwrap()["channel"], "email");
     b.fill("#code", &code).await;
     b.submit().await;
-    assert_eq!(b.signed_in_as().await, phone);
+    assert_eq!(signed_in_as(&b).await, phone);
     b.shot("strusic-signed-in").await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn step_up_asks_only_for_the_password_of_the_same_account() {
-    let demo = Demo::start().await;
+    let demo = demo().await;
     let Some(mut b) = browser("stepup", 1280, 900).await else {
         return;
     };
     let phone = "+4790000002";
-    demo.account_with_password(phone);
+    account_with_password(&demo, phone);
     b.go(&format!("{}/demo/hipstagram/", demo.base)).await;
     b.click("[data-action=signin]").await;
     phone_and_code(&mut b, &demo, phone, "hipstagram").await;
-    assert_eq!(b.signed_in_as().await, phone);
+    assert_eq!(signed_in_as(&b).await, phone);
     assert_eq!(b.text("[data-acr]").await, "1");
     b.click("a[href$='login?acr=2']").await;
     b.wait_step("password").await;
@@ -524,14 +189,14 @@ async fn step_up_asks_only_for_the_password_of_the_same_account() {
     assert!(!b.text("[role=alert]").await.is_empty());
     b.fill("#password", PASSWORD).await;
     b.submit().await;
-    assert_eq!(b.signed_in_as().await, phone);
+    assert_eq!(signed_in_as(&b).await, phone);
     assert_eq!(b.text("[data-acr]").await, "2");
-    assert_eq!(demo.messages().len(), 1);
+    assert_eq!(demo.outbox().len(), 1);
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn not_staying_signed_in_leaves_only_browser_session_cookies() {
-    let demo = Demo::start().await;
+    let demo = demo().await;
     let Some(mut b) = browser("stay", 1280, 900).await else {
         return;
     };
@@ -557,9 +222,9 @@ async fn not_staying_signed_in_leaves_only_browser_session_cookies() {
             .await
             .unwrap();
     assert_eq!(checked.as_deref(), Some("false"));
-    b.fill("#code", &demo.latest_code()).await;
+    b.fill("#code", &latest_code(&demo)).await;
     b.submit().await;
-    assert_eq!(b.signed_in_as().await, "+4790000003");
+    assert_eq!(signed_in_as(&b).await, "+4790000003");
     b.shot("td-sls").await;
     assert!(b.c.source().await.unwrap().contains("td_sls"));
     assert_eq!(b.cookie_expires("cid_session").await, Some(false));
@@ -575,7 +240,7 @@ async fn not_staying_signed_in_leaves_only_browser_session_cookies() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn sign_out_of_connectid_ends_single_sign_on() {
-    let demo = Demo::start().await;
+    let demo = demo().await;
     let Some(mut b) = browser("signout", 1280, 900).await else {
         return;
     };
@@ -585,7 +250,7 @@ async fn sign_out_of_connectid_ends_single_sign_on() {
     assert_eq!(b.cookie_expires("cid_session").await, Some(true));
     b.click("form[action$='/logout-everywhere'] button").await;
     // RP-initiated logout with id_token_hint returns straight to the service.
-    assert_eq!(b.signed_in_as().await, "");
+    assert_eq!(signed_in_as(&b).await, "");
     b.shot("signed-out").await;
     assert_eq!(b.cookie_expires("cid_session").await, None);
     b.go(&format!("{}/demo/hipstagram/", demo.base)).await;
@@ -595,7 +260,7 @@ async fn sign_out_of_connectid_ends_single_sign_on() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn urdu_is_right_to_left_and_the_switcher_changes_language() {
-    let demo = Demo::start().await;
+    let demo = demo().await;
     let Some(mut b) = browser("urdu", 1280, 900).await else {
         return;
     };
@@ -623,7 +288,7 @@ async fn urdu_is_right_to_left_and_the_switcher_changes_language() {
     b.submit().await;
     b.wait_step("code").await;
     b.shot("urdu-code").await;
-    let body = demo.messages().last().unwrap()["body"]
+    let body = demo.outbox().last().unwrap()["body"]
         .as_str()
         .unwrap()
         .to_string();
@@ -635,7 +300,7 @@ async fn urdu_is_right_to_left_and_the_switcher_changes_language() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn phone_viewport_accessibility_and_keyboard_only() {
-    let demo = Demo::start().await;
+    let demo = demo().await;
     let Some(mut b) = browser("mobile", 375, 667).await else {
         return;
     };
@@ -674,7 +339,7 @@ async fn phone_viewport_accessibility_and_keyboard_only() {
     let active = b.c.active_element().await.unwrap();
     b.mark().await;
     active
-        .send_keys(&format!("{}{enter}", demo.latest_code()))
+        .send_keys(&format!("{}{enter}", latest_code(&demo)))
         .await
         .unwrap();
     b.wait_new_document().await;
@@ -712,7 +377,7 @@ async fn phone_viewport_accessibility_and_keyboard_only() {
 /// and the link back to the service.
 #[tokio::test(flavor = "multi_thread")]
 async fn my_account_from_a_service_and_back() {
-    let demo = Demo::start().await;
+    let demo = demo().await;
     let Some(mut b) = browser("account", 1280, 900).await else {
         return;
     };
@@ -720,7 +385,7 @@ async fn my_account_from_a_service_and_back() {
     b.go(&format!("{}/demo/hipstagram/", demo.base)).await;
     b.click("[data-action=signin]").await;
     phone_and_code(&mut b, &demo, phone, "hipstagram").await;
-    assert_eq!(b.signed_in_as().await, phone);
+    assert_eq!(signed_in_as(&b).await, phone);
     b.click("[data-action=account]").await;
     b.wait_step("account").await;
     assert!(b.text("main").await.contains(phone));
@@ -738,7 +403,7 @@ async fn my_account_from_a_service_and_back() {
     b.fill("#identifier", email).await;
     b.submit().await;
     b.wait_step("code").await;
-    b.fill("#code", &demo.latest_code()).await;
+    b.fill("#code", &latest_code(&demo)).await;
     b.submit().await;
     b.wait_step("account").await;
     assert!(b.text("[role=status]").await.contains(email));
@@ -758,5 +423,5 @@ async fn my_account_from_a_service_and_back() {
     .await;
     b.wait_step("account").await;
     b.click("a.back").await;
-    assert_eq!(b.signed_in_as().await, phone);
+    assert_eq!(signed_in_as(&b).await, phone);
 }

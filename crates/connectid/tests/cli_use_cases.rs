@@ -13,8 +13,9 @@ use support::*;
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn cli_accounts_delete_tells_the_services_and_is_audited() {
     for backend in backends() {
-        let s = Server::start_on("warn", backend).await;
-        let (bc, mut tokens) = logout_receiver().await;
+        let s = Server::start_on(backend).await;
+        let mut tokens = Receiver::start().await;
+        let bc = tokens.uri("bc");
         let shop = s.client(&format!(r#","sso":true,"backchannel_logout_uri":"{bc}""#));
         let email = format!("d{}@example.com", random_id());
         let sub = s.account(&email);
@@ -29,10 +30,13 @@ async fn cli_accounts_delete_tells_the_services_and_is_audited() {
         assert!(out.contains(&sub), "{out}");
 
         // The service got a logout token for the session, signed by the issuer.
-        let token = tokio::time::timeout(std::time::Duration::from_secs(10), tokens.recv())
+        let token = tokens
+            .next_within(
+                std::time::Duration::from_secs(10),
+                "no back-channel logout token",
+            )
             .await
-            .expect("no back-channel logout token")
-            .unwrap();
+            .1;
         let (header, claims) = decode(&token);
         assert_eq!(header["typ"], "logout+jwt");
         assert_eq!(claims["sub"], sub.as_str());
@@ -83,7 +87,7 @@ fn leaked(text: &str) -> Vec<&'static str> {
 
 #[tokio::test]
 async fn no_secret_of_the_config_is_ever_shown() {
-    let s = Server::start("warn").await;
+    let s = Server::start().await;
     let dir = s.dir.join("secrets");
     std::fs::create_dir_all(&dir).unwrap();
     let config = dir.join("connectid.toml");
@@ -147,36 +151,25 @@ async fn no_secret_of_the_config_is_ever_shown() {
     // A server that starts (SQLite, no Redis) and is used, at debug level.
     let sqlite = format!("sqlite://{}", dir.join("c.db").display());
     std::fs::write(&config, with_database(&sqlite, "")).unwrap();
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let log = std::fs::File::create(dir.join("serve.log")).unwrap();
-    let mut child = std::process::Command::new(BIN)
-        .arg("--config")
-        .arg(&config)
-        .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
-        .env("RUST_LOG", "debug")
-        .env("NO_COLOR", "1")
-        .stdout(log.try_clone().unwrap())
-        .stderr(log)
-        .spawn()
-        .unwrap();
+    let log_path = dir.join("serve.log");
+    let logs = || std::fs::read_to_string(&log_path).unwrap_or_default();
+    let serve = |port: u16| {
+        let log = std::fs::File::create(&log_path).unwrap();
+        let mut c = std::process::Command::new(BIN);
+        c.arg("--config")
+            .arg(&config)
+            .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
+            .env("RUST_LOG", "debug")
+            .env("NO_COLOR", "1")
+            .stdout(log.try_clone().unwrap())
+            .stderr(log);
+        c
+    };
+    let Some((mut child, port)) = spawn_serving(serve, SECRETS[0], &log_path).await else {
+        panic!("the server did not start: {}", logs());
+    };
     let base = format!("http://127.0.0.1:{port}");
     let http = reqwest::Client::new();
-    let mut up = false;
-    for _ in 0..200 {
-        if let Ok(r) = http.get(format!("{base}/readyz")).send().await
-            && r.status() == 200
-        {
-            up = true;
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
-    let logs = || std::fs::read_to_string(dir.join("serve.log")).unwrap_or_default();
-    assert!(up, "{}", logs());
     let r = http
         .get(format!("{base}/admin/clients"))
         .bearer_auth(SECRETS[0])

@@ -1,5 +1,6 @@
-//! End-to-end tests: the real binary on a free port, driven over HTTP as a browser and as a
-//! relying party would, through the real sign-in pages (no test-only back door).
+//! End-to-end tests: the server as `connectid serve` builds it (the test kit's, in-process),
+//! driven over HTTP as a browser and as a relying party would, through the real sign-in pages
+//! (no test-only back door).
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
@@ -21,7 +22,7 @@ async fn password_sign_in_then_tokens_refresh_revocation_and_logout() {
 }
 
 async fn password_sign_in_then_tokens_refresh_revocation_and_logout_on(db: Db) {
-    let s = Server::start_with("warn", db, "").await;
+    let s = Server::start_with(db, "").await;
     // SSO above LoA1 needs the "stay signed in" checkbox (seed 003).
     let client = s.client(r#","sso":true,"stay_signed_in":{"visible":true,"default":true}"#);
     let cid = client["client_id"].as_str().unwrap();
@@ -160,7 +161,7 @@ async fn sms_registration_and_step_up() {
 }
 
 async fn sms_registration_and_step_up_on(db: Db) {
-    let s = Server::start_with("warn", db, "").await;
+    let s = Server::start_with(db, "").await;
     let client = s.client(r#","sso":true,"stay_signed_in":{"visible":true,"default":false}"#);
     let cid = client["client_id"].as_str().unwrap();
     let digits: String = random_id()
@@ -209,7 +210,7 @@ async fn bad_requests_get_clear_errors_and_change_nothing() {
 }
 
 async fn bad_requests_get_clear_errors_and_change_nothing_on(db: Db) {
-    let s = Server::start_with("warn", db, "").await;
+    let s = Server::start_with(db, "").await;
     let client = s.client("");
     let cid = client["client_id"].as_str().unwrap();
     let mut b = Browser::new();
@@ -384,7 +385,7 @@ async fn reauthentication_keeps_the_session_so_logout_ends_everything() {
 }
 
 async fn reauthentication_keeps_the_session_so_logout_ends_everything_on(db: Db) {
-    let s = Server::start_with("warn", db, "").await;
+    let s = Server::start_with(db, "").await;
     let client = s.client(r#","sso":true,"stay_signed_in":{"visible":true,"default":true}"#);
     let cid = client["client_id"].as_str().unwrap();
     let email = format!("r{}@example.com", random_id());
@@ -448,7 +449,7 @@ async fn forgot_password_notifies_ends_other_sessions_and_is_audited() {
 }
 
 async fn forgot_password_notifies_ends_other_sessions_and_is_audited_on(db: Db) {
-    let s = Server::start_with("warn", db, "").await;
+    let s = Server::start_with(db, "").await;
     let client = s.client(r#","sso":true,"stay_signed_in":{"visible":true,"default":true}"#);
     let cid = client["client_id"].as_str().unwrap();
     let email = format!("f{}@example.com", random_id());
@@ -553,7 +554,6 @@ async fn rate_limits_answer_429_and_a_wait_message() {
 
 async fn rate_limits_answer_429_and_a_wait_message_on(db: Db) {
     let s = Server::start_with(
-        "warn",
         db,
         "[rate_limits]\nclient_auth_failures_per_client = { max = 2, per_secs = 600 }\n\
          password_per_identifier = { max = 2, per_secs = 600 }\n",
@@ -683,7 +683,6 @@ async fn sms_webhook_is_signed_and_retried() {
     tokio::spawn(async move { axum::serve(listener, app).await });
     let secret = "webhook-secret-0123456789";
     let s = Server::start_with(
-        "warn",
         Db::Sqlite,
         &format!(
             "[sms]\nprovider = \"webhook\"\nwebhook_url = \"http://127.0.0.1:{port}/sms\"\n\
@@ -754,7 +753,6 @@ async fn codes_are_sent_off_the_request_path() {
     let port = listener.local_addr().unwrap().port();
     tokio::spawn(async move { axum::serve(listener, app).await });
     let s = Server::start_with(
-        "warn",
         Db::Sqlite,
         &format!(
             "[sms]\nprovider = \"webhook\"\nwebhook_url = \"http://127.0.0.1:{port}/sms\"\n\
@@ -869,7 +867,6 @@ async fn email_goes_out_over_smtp() {
         }
     });
     let s = Server::start_with(
-        "warn",
         Db::Sqlite,
         &format!(
             "[email]\nprovider = \"smtp\"\nsmtp_url = \"smtp://127.0.0.1:{port}\"\n\
@@ -903,7 +900,7 @@ async fn email_goes_out_over_smtp() {
 /// hit), tokens by grant type, and requests labelled by route template, never by raw path.
 #[tokio::test]
 async fn metrics_count_the_funnel_requests_and_tokens() {
-    let s = Server::start_with("warn", Db::Sqlite, "").await;
+    let s = Server::start_with(Db::Sqlite, "").await;
     let client = s.client(r#","sso":true"#);
     let cid = client["client_id"].as_str().unwrap();
     let mut b = Browser::new();
@@ -959,12 +956,7 @@ async fn metrics_count_the_funnel_requests_and_tokens() {
 
     // With a token, Prometheus must present it.
     let token = "metrics-token-0123456789";
-    let s = Server::start_with(
-        "warn",
-        Db::Sqlite,
-        &format!("[metrics]\ntoken = \"{token}\"\n"),
-    )
-    .await;
+    let s = Server::start_with(Db::Sqlite, &format!("[metrics]\ntoken = \"{token}\"\n")).await;
     let http = reqwest::Client::new();
     let url = format!("{}/metrics", s.base);
     assert_eq!(http.get(&url).send().await.unwrap().status(), 401);
@@ -979,12 +971,7 @@ async fn metrics_count_the_funnel_requests_and_tokens() {
 /// in (200 and headers) or 401; `/resolve/signin` goes back only to sites under the domain.
 #[tokio::test]
 async fn parent_domain_cookie_and_the_forward_auth_resolver() {
-    let s = Server::start_with(
-        "warn",
-        Db::Sqlite,
-        "[session]\ncookie_domain = \"127.0.0.1\"\n",
-    )
-    .await;
+    let s = Server::start_with(Db::Sqlite, "[session]\ncookie_domain = \"127.0.0.1\"\n").await;
     let client = s.client(r#","sso":true"#);
     let cid = client["client_id"].as_str().unwrap();
     let http = reqwest::Client::builder()
@@ -1116,7 +1103,7 @@ async fn parent_domain_cookie_and_the_forward_auth_resolver() {
 /// refused at registration.
 #[tokio::test]
 async fn android_apps_get_sms_retriever_texts() {
-    let s = Server::start_with("warn", Db::Sqlite, "").await;
+    let s = Server::start_with(Db::Sqlite, "").await;
     let hash = "FA+9qCX9VSu";
     let app = s.client(&format!(
         r#","application_type":"native","token_endpoint_auth_method":"none","android_sms_hash":"{hash}""#
@@ -1190,7 +1177,6 @@ async fn android_apps_get_sms_retriever_texts() {
 #[tokio::test]
 async fn a_cellular_ticket_signs_in_an_app_on_wi_fi() {
     let s = Server::start_with(
-        "warn",
         Db::Sqlite,
         "[mobile_network]\ntrusted_proxies = [\"127.0.0.1/32\"]\n",
     )

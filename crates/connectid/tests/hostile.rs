@@ -1,8 +1,9 @@
-//! Hostile input against the real binary: every endpoint and form gets malformed, oversized,
+//! Hostile input against the server (the test kit's, in-process): every endpoint and form gets malformed, oversized,
 //! injected, forged and replayed input, and each case must get a clear refusal (an OAuth
 //! error with its code, an error page with `role="alert"`, or an error sent back to the
 //! registered redirect URI), change nothing in the database, and leave the server serving.
-//! The last test runs full flows with debug logging and looks for every secret in the logs.
+//! The last test runs full flows through the real binary (`Server::binary`) with debug
+//! logging and looks for every secret in its logs.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
@@ -46,7 +47,7 @@ fn authz_to(cid: &str, redirect: &str) -> String {
 async fn authorize_refuses_hostile_requests() {
     use Expect::*;
     for backend in backends() {
-        let s = Server::start_on("warn", backend).await;
+        let s = Server::start_on(backend).await;
         let conf = s.client(r#","sso":true"#);
         let cid = conf["client_id"].as_str().unwrap().to_string();
         let public = s.client(r#","token_endpoint_auth_method":"none""#);
@@ -452,7 +453,7 @@ async fn next_page(s: &Server, b: &mut Browser, p: &Pending, fields: &[(&str, &s
 async fn sign_in_forms_refuse_hostile_input() {
     use Expect::*;
     for backend in backends() {
-        let s = Server::start_on("warn", backend).await;
+        let s = Server::start_on(backend).await;
         let conf = s.client(r#","sso":true"#);
         let cid = conf["client_id"].as_str().unwrap().to_string();
         let email = format!("u{}@example.com", random_id());
@@ -883,7 +884,7 @@ fn es256(kp: &EcdsaKeyPair, header: &Value, claims: &Value) -> String {
 async fn token_endpoint_refuses_hostile_requests() {
     use Expect::*;
     for backend in backends() {
-        let s = Server::start_on("warn", backend).await;
+        let s = Server::start_on(backend).await;
         let conf = s.client(r#","sso":true"#);
         let cid = conf["client_id"].as_str().unwrap().to_string();
         let secret = conf["client_secret"].as_str().unwrap().to_string();
@@ -917,7 +918,7 @@ async fn token_endpoint_refuses_hostile_requests() {
         let ac = |code: &str| code_body(code, Some(&flow.verifier), REDIRECT);
 
         // Client assertions: one good one is used, then every forgery and the replay.
-        let claims = |aud: &str, exp: i64, jti: &str| json!({"iss": aid, "sub": aid, "aud": aud, "exp": exp, "iat": now(), "jti": jti});
+        let claims = |aud: &str, exp: i64, jti: &str| json!({"iss": aid, "sub": aid, "aud": aud, "exp": exp, "iat": s.now(), "jti": jti});
         let tok_ep = format!("{}/token", s.base);
         let assertion_body = |jwt: &str| {
             format!(
@@ -927,7 +928,7 @@ async fn token_endpoint_refuses_hostile_requests() {
             )
         };
         let good = key
-            .sign_jwt("JWT", &claims(&tok_ep, now() + 60, &random_id()))
+            .sign_jwt("JWT", &claims(&tok_ep, s.now() + 60, &random_id()))
             .unwrap();
         let r = reqwest::Client::new()
             .post(format!("{}/token", s.base))
@@ -939,7 +940,7 @@ async fn token_endpoint_refuses_hostile_requests() {
         assert_eq!(r.status(), 200, "{}", r.text().await.unwrap());
         let (akp, ajwk) = attacker_key();
         let kid = key.kid.clone();
-        let fresh = || claims(&tok_ep, now() + 60, &random_id());
+        let fresh = || claims(&tok_ep, s.now() + 60, &random_id());
         let none = jws(&json!({"alg":"none","kid":kid}), &fresh(), b"");
         let hs = hs256(
             &json!({"alg":"HS256","kid":kid}),
@@ -998,7 +999,7 @@ async fn token_endpoint_refuses_hostile_requests() {
         case("Basic client_id NUL", post(token, ac(&code[0])).basic("%00", "x"), OAuth(401, "invalid_client", bad_client)),
         case("client_secret_post client_id NUL", post(token, format!("{}&client_id=a%00&client_secret=x", ac(&code[0]))), OAuth(401, "invalid_client", bad_client)),
         case("public client_id NUL", post(token, format!("{}&client_id=%00", ac(&code[0]))), OAuth(401, "invalid_client", bad_client)),
-        case("client assertion with NUL subject", post(token, assertion_body(&key.sign_jwt("JWT", &json!({"iss": "a\u{0}", "sub": "a\u{0}", "aud": tok_ep, "exp": now() + 60, "jti": random_id()})).unwrap())), OAuth(401, "invalid_client", bad_client)),
+        case("client assertion with NUL subject", post(token, assertion_body(&key.sign_jwt("JWT", &json!({"iss": "a\u{0}", "sub": "a\u{0}", "aud": tok_ep, "exp": s.now() + 60, "jti": random_id()})).unwrap())), OAuth(401, "invalid_client", bad_client)),
         case("Basic and client_secret", post(token, format!("{}&client_secret={}", ac(&code[0]), enc(&secret))).basic(&cid, &secret), OAuth(400, "invalid_request", "exactly one")),
         case("client_secret_post for a Basic client", post(token, format!("{}&client_id={cid}&client_secret={}", ac(&code[0]), enc(&secret))), OAuth(401, "invalid_client", bad_client)),
         case("client_id differs from Basic", post(token, format!("{}&client_id={oid}", ac(&code[0]))).basic(&cid, &secret), OAuth(401, "invalid_client", bad_client)),
@@ -1031,11 +1032,11 @@ async fn token_endpoint_refuses_hostile_requests() {
         case("client assertion signed by an unregistered key", post(token, assertion_body(&foreign)), OAuth(401, "invalid_client", "bad signature")),
         case("client assertion with an embedded jwk", post(token, assertion_body(&embedded)), OAuth(401, "invalid_client", "bad signature")),
         case("client assertion with a jku", post(token, assertion_body(&jku)), OAuth(401, "invalid_client", "bad signature")),
-        case("client assertion for another audience", post(token, assertion_body(&key.sign_jwt("JWT", &claims("https://evil.example", now() + 60, &random_id())).unwrap())), OAuth(401, "invalid_client", "aud")),
-        case("client assertion expired", post(token, assertion_body(&key.sign_jwt("JWT", &claims(&tok_ep, now() - 10, &random_id())).unwrap())), OAuth(401, "invalid_client", "expired")),
-        case("client assertion valid for a day", post(token, assertion_body(&key.sign_jwt("JWT", &claims(&tok_ep, now() + 86_400, &random_id())).unwrap())), OAuth(401, "invalid_client", "long-lived")),
-        case("client assertion without jti", post(token, assertion_body(&key.sign_jwt("JWT", &json!({"iss": aid, "sub": aid, "aud": tok_ep, "exp": now() + 60})).unwrap())), OAuth(401, "invalid_client", "jti")),
-        case("client assertion for another client", post(token, assertion_body(&key.sign_jwt("JWT", &json!({"iss": cid, "sub": cid, "aud": tok_ep, "exp": now() + 60, "jti": random_id()})).unwrap())), OAuth(401, "invalid_client", bad_client)),
+        case("client assertion for another audience", post(token, assertion_body(&key.sign_jwt("JWT", &claims("https://evil.example", s.now() + 60, &random_id())).unwrap())), OAuth(401, "invalid_client", "aud")),
+        case("client assertion expired", post(token, assertion_body(&key.sign_jwt("JWT", &claims(&tok_ep, s.now() - 10, &random_id())).unwrap())), OAuth(401, "invalid_client", "expired")),
+        case("client assertion valid for a day", post(token, assertion_body(&key.sign_jwt("JWT", &claims(&tok_ep, s.now() + 86_400, &random_id())).unwrap())), OAuth(401, "invalid_client", "long-lived")),
+        case("client assertion without jti", post(token, assertion_body(&key.sign_jwt("JWT", &json!({"iss": aid, "sub": aid, "aud": tok_ep, "exp": s.now() + 60})).unwrap())), OAuth(401, "invalid_client", "jti")),
+        case("client assertion for another client", post(token, assertion_body(&key.sign_jwt("JWT", &json!({"iss": cid, "sub": cid, "aud": tok_ep, "exp": s.now() + 60, "jti": random_id()})).unwrap())), OAuth(401, "invalid_client", bad_client)),
         case("client assertion of wrong type", post(token, assertion_body(&good).replace("jwt-bearer", "saml2-bearer")), OAuth(401, "invalid_client", bad_client)),
         case("client assertion garbage", post(token, assertion_body("a.b.c")), OAuth(401, "invalid_client", bad_client)),
         case("body of 3 MB", post(token, format!("grant_type={}", big(3 << 20))).basic(&cid, &secret), Status(413)),
@@ -1161,7 +1162,7 @@ fn forgeries(real: &str, jwks: &Value, typ: &str) -> Vec<(&'static str, String)>
 async fn resource_endpoints_and_logout_refuse_forged_tokens() {
     use Expect::*;
     for backend in backends() {
-        let s = Server::start_on("warn", backend).await;
+        let s = Server::start_on(backend).await;
         let conf = s.client(r#","sso":true"#);
         let cid = conf["client_id"].as_str().unwrap().to_string();
         let secret = conf["client_secret"].as_str().unwrap().to_string();
@@ -1439,7 +1440,7 @@ async fn resource_endpoints_and_logout_refuse_forged_tokens() {
 async fn admin_api_and_transport_refuse_hostile_input() {
     use Expect::*;
     for backend in backends() {
-        let s = Server::start_on("warn", backend).await;
+        let s = Server::start_on(backend).await;
         let conf = s.client("");
         let cid = conf["client_id"].as_str().unwrap().to_string();
         let admin = s.admin.clone();
@@ -1522,7 +1523,7 @@ async fn admin_api_and_transport_refuse_hostile_input() {
 async fn account_pages_resolver_ticket_and_exchange_refuse_hostile_input() {
     use Expect::*;
     for backend in backends() {
-        let s = Server::start_on("warn", backend).await;
+        let s = Server::start_on(backend).await;
         let conf = s.client(r#","sso":true"#);
         let cid = conf["client_id"].as_str().unwrap().to_string();
         let email = format!("h{}@example.com", random_id());
@@ -2018,7 +2019,6 @@ async fn the_operator_network_refuses_hostile_assertions() {
     use Expect::*;
     for backend in backends() {
         let s = Server::start_with(
-            "warn",
             backend,
             "[mobile_network]\ntrusted_proxies = [\"127.0.0.1/32\"]\n",
         )
@@ -2138,7 +2138,7 @@ async fn the_operator_network_refuses_hostile_assertions() {
 #[tokio::test]
 async fn session_fixation_and_prompt_none_abuse_fail() {
     for backend in backends() {
-        let s = Server::start_on("warn", backend).await;
+        let s = Server::start_on(backend).await;
         let conf = s.client(r#","sso":true,"stay_signed_in":{"visible":true,"default":true}"#);
         let cid = conf["client_id"].as_str().unwrap().to_string();
         let explicit = s.client_json(&format!(
@@ -2263,7 +2263,7 @@ async fn session_fixation_and_prompt_none_abuse_fail() {
 
 #[tokio::test]
 async fn secrets_never_reach_the_logs_or_the_database() {
-    let s = Server::start("debug").await;
+    let s = Server::binary("debug", Backend::Sqlite, "").await;
     let conf = s.client(r#","sso":true"#);
     let cid = conf["client_id"].as_str().unwrap().to_string();
     let secret = conf["client_secret"].as_str().unwrap().to_string();

@@ -1,6 +1,7 @@
-//! OpenID Connect Native SSO 1.0 through the real binary, on SQLite and PostgreSQL: one app of
-//! a publisher signs in with `device_sso`, another app of the same publisher trades the ID
-//! token and device secret for tokens of its own, and everything that should refuse does.
+//! OpenID Connect Native SSO 1.0 through the server (the test kit's), on SQLite and
+//! PostgreSQL: one app of a publisher signs in with `device_sso`, another app of the same
+//! publisher trades the ID token and device secret for tokens of its own, and everything that
+//! should refuse does.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
@@ -94,7 +95,7 @@ async fn native_sso_between_apps_of_one_publisher() {
 }
 
 async fn native_sso_between_apps_of_one_publisher_on(db: Db) {
-    let s = Server::start_on("warn", db).await;
+    let s = Server::start_on(db).await;
     let first = app(
         &s,
         Some("acme"),
@@ -408,7 +409,7 @@ async fn pre_authenticated_urls_open_the_publishers_web_pages_signed_in() {
 }
 
 async fn pre_authenticated_urls_open_the_publishers_web_pages_signed_in_on(db: Db) {
-    let s = Server::start_on("warn", db).await;
+    let s = Server::start_on(db).await;
     let app_id = app(
         &s,
         Some("acme"),
@@ -558,7 +559,7 @@ async fn app2app_a_first_party_app_approves_another_apps_request() {
 }
 
 async fn app2app_a_first_party_app_approves_another_apps_request_on(db: Db) {
-    let s = Server::start_on("warn", db).await;
+    let s = Server::start_on(db).await;
     // The approver authenticates itself (security review, finding 2): a confidential app.
     let (code, out, err) = s.cli(
         &["clients", "create"],

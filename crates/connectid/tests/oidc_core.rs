@@ -1,4 +1,4 @@
-//! The real binary, seen from clients: back-channel logout for every way an SSO session ends,
+//! The server, seen from clients: back-channel logout for every way an SSO session ends,
 //! `private_key_jwt` with keys at a `jwks_uri`, and introspection of rotated and revoked
 //! refresh tokens. Logout tokens are checked with the `openidconnect` crate's JWK code, not
 //! with connectid's own.
@@ -7,94 +7,22 @@
 
 mod support;
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
 use axum::Router;
-use axum::extract::{Form, Path};
-use axum::http::StatusCode;
-use axum::routing::{get, post};
+use axum::routing::get;
 use connectid_core::client::SigningAlg;
 use connectid_core::crypto::{b64url_decode, random_id};
 use connectid_core::keys::{KeyCipher, LoadedKey, generate};
 use openidconnect::JsonWebKey;
 use openidconnect::core::{CoreJsonWebKeySet, CoreJwsSigningAlgorithm};
 use serde_json::{Value, json};
-use support::{Browser, Db, Server, authorize_url, backends, claims, now, query, sign_in, walk};
-use tokio::sync::mpsc;
+use support::{
+    Browser, Db, Receiver, Server, authorize_url, backends, claims, query, serve_app, sign_in, walk,
+};
 
 const LOGOUT_EVENT: &str = "http://schemas.openid.net/event/backchannel-logout";
-
-/// Serves `app` on a free loopback port; returns its base URL.
-async fn serve(app: Router) -> String {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-    base
-}
-
-/// Clients' back-channel logout endpoints at `/bc/{name}`. `flaky` fails its first call.
-struct Receiver {
-    base: String,
-    tokens: mpsc::UnboundedReceiver<(String, String)>,
-    calls: Arc<Mutex<HashMap<String, usize>>>,
-}
-
-impl Receiver {
-    async fn start() -> Self {
-        let (tx, tokens) = mpsc::unbounded_channel();
-        let calls = Arc::new(Mutex::new(HashMap::<String, usize>::new()));
-        let counted = calls.clone();
-        let app = Router::new().route(
-            "/bc/{name}",
-            post(
-                move |Path(name): Path<String>, Form(form): Form<HashMap<String, String>>| {
-                    let n = {
-                        let mut c = counted.lock().unwrap();
-                        let n = c.entry(name.clone()).or_default();
-                        *n += 1;
-                        *n
-                    };
-                    let tx = tx.clone();
-                    async move {
-                        if name == "flaky" && n == 1 {
-                            return StatusCode::SERVICE_UNAVAILABLE;
-                        }
-                        tx.send((name, form["logout_token"].clone())).unwrap();
-                        StatusCode::OK
-                    }
-                },
-            ),
-        );
-        Self {
-            base: serve(app).await,
-            tokens,
-            calls,
-        }
-    }
-
-    fn uri(&self, name: &str) -> String {
-        format!("{}/bc/{name}", self.base)
-    }
-
-    /// The next logout token to arrive, by receiver name. The timeout only stops a hang.
-    async fn next(&mut self) -> (String, String) {
-        tokio::time::timeout(Duration::from_secs(60), self.tokens.recv())
-            .await
-            .expect("no logout token arrived")
-            .unwrap()
-    }
-
-    async fn collect(&mut self, n: usize) -> HashMap<String, Vec<String>> {
-        let mut got: HashMap<String, Vec<String>> = HashMap::new();
-        for _ in 0..n {
-            let (name, token) = self.next().await;
-            got.entry(name).or_default().push(token);
-        }
-        got
-    }
-}
 
 /// Checks a logout token as a client must (Back-Channel Logout 1.0 §2.6): signature by a key
 /// of the OP's JWKS, `typ`, `iss`, `aud`, time claims, the event, no nonce. Returns claims.
@@ -141,7 +69,7 @@ async fn rp_initiated_logout_tells_every_client_that_got_tokens_in_the_session()
 }
 
 async fn rp_initiated_logout_tells_every_client_that_got_tokens_in_the_session_on(db: Db) {
-    let s = Server::start_on("warn", db).await;
+    let s = Server::start_on(db).await;
     let mut rx = Receiver::start().await;
     let a = s.client(&format!(
         r#","sso":true,"backchannel_logout_uri":"{}","backchannel_logout_session_required":true"#,
@@ -209,7 +137,7 @@ async fn bearer_logout_notifies_and_a_failing_client_is_retried() {
 }
 
 async fn bearer_logout_notifies_and_a_failing_client_is_retried_on(db: Db) {
-    let s = Server::start_on("warn", db).await;
+    let s = Server::start_on(db).await;
     let mut rx = Receiver::start().await;
     let app = s.client(&format!(
         r#","backchannel_logout_uri":"{}""#,
@@ -232,11 +160,7 @@ async fn bearer_logout_notifies_and_a_failing_client_is_retried_on(db: Db) {
         c["sid"],
         claims(tokens["id_token"].as_str().unwrap())["sid"]
     );
-    assert_eq!(
-        rx.calls.lock().unwrap()["flaky"],
-        2,
-        "a 503 is retried, then delivered"
-    );
+    assert_eq!(rx.calls("flaky"), 2, "a 503 is retried, then delivered");
 }
 
 #[tokio::test]
@@ -247,7 +171,7 @@ async fn revoking_an_accounts_sessions_notifies_for_each_session() {
 }
 
 async fn revoking_an_accounts_sessions_notifies_for_each_session_on(db: Db) {
-    let s = Server::start_on("warn", db).await;
+    let s = Server::start_on(db).await;
     let mut rx = Receiver::start().await;
     let app = s.client(&format!(
         r#","sso":true,"backchannel_logout_uri":"{}""#,
@@ -307,7 +231,7 @@ async fn private_key_jwt_with_keys_at_a_jwks_uri() {
 }
 
 async fn private_key_jwt_with_keys_at_a_jwks_uri_on(db: Db) {
-    let s = Server::start_on("warn", db).await;
+    let s = Server::start_on(db).await;
     let cipher = KeyCipher::new(None);
     let key = LoadedKey::load(&generate(SigningAlg::ES256, 0, &cipher).unwrap(), &cipher).unwrap();
     let stranger =
@@ -315,7 +239,7 @@ async fn private_key_jwt_with_keys_at_a_jwks_uri_on(db: Db) {
     let hits = Arc::new(Mutex::new(0usize));
     let counted = hits.clone();
     let jwks = json!({"keys": [key.public_jwk()]});
-    let jwks_base = serve(Router::new().route(
+    let jwks_base = serve_app(Router::new().route(
         "/jwks",
         get(move || {
             *counted.lock().unwrap() += 1;
@@ -340,7 +264,7 @@ async fn private_key_jwt_with_keys_at_a_jwks_uri_on(db: Db) {
         k.sign_jwt(
             "JWT",
             &json!({"iss": cid, "sub": cid, "aud": format!("{}/token", s.base),
-                    "exp": now() + 60, "jti": random_id()}),
+                    "exp": s.now() + 60, "jti": random_id()}),
         )
         .unwrap()
     };
@@ -384,7 +308,7 @@ async fn introspection_of_rotated_and_revoked_refresh_tokens() {
 }
 
 async fn introspection_of_rotated_and_revoked_refresh_tokens_on(db: Db) {
-    let s = Server::start_on("warn", db).await;
+    let s = Server::start_on(db).await;
     let client = s.client("");
     let cid = client_id(&client).to_string();
     let secret = client["client_secret"].as_str().unwrap().to_string();
@@ -468,7 +392,7 @@ async fn basic_op_authorization_request_options() {
 }
 
 async fn basic_op_authorization_request_options_on(db: Db) {
-    let s = Server::start_on("warn", db).await;
+    let s = Server::start_on(db).await;
     let client = s.client(r#","sso":true,"token_endpoint_auth_method":"client_secret_post""#);
     let cid = client_id(&client).to_string();
     let secret = client["client_secret"].as_str().unwrap().to_string();
@@ -603,7 +527,7 @@ async fn basic_op_authorization_request_options_on(db: Db) {
 #[tokio::test]
 async fn rp_initiated_logout_test_plan() {
     const BYE: &str = "http://127.0.0.1:9/bye";
-    let s = Server::start("warn").await;
+    let s = Server::start().await;
     let client = s.client(r#","sso":true"#);
     let cid = client_id(&client).to_string();
     let email = format!("u{}@example.com", random_id());
@@ -722,7 +646,7 @@ async fn pkce_is_enforced_at_both_ends() {
 }
 
 async fn pkce_is_enforced_at_both_ends_on(db: Db) {
-    let s = Server::start_on("warn", db).await;
+    let s = Server::start_on(db).await;
     let public = s.client(r#","sso":true,"token_endpoint_auth_method":"none""#);
     let confidential = s.client(r#","sso":true"#);
     let email = format!("u{}@example.com", random_id());

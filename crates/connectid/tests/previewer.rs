@@ -1,20 +1,17 @@
-//! The flow previewer and the sign-in button assets, against the real binary on a free port:
-//! over HTTP (reqwest), and in Debian's Chromium over WebDriver with axe-core, as in
-//! `browser.rs` (same needs: `chromium`, `chromium-driver`, and
+//! The flow previewer and the sign-in button assets, against the server in-process (the test
+//! kit's): over HTTP (reqwest), and in Debian's Chromium over WebDriver with axe-core
+//! (`support::chromium`, as in `browser.rs`: same needs, `chromium`, `chromium-driver`, and
 //! `npm ci --prefix crates/connectid/tests/browser`). Without chromedriver the browser test
 //! says SKIPPED loudly; with `CI` set it fails instead.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::time::Duration;
+mod support;
 
-use connectid_core::crypto::random_id;
-use fantoccini::{Client, ClientBuilder, Locator};
-use serde_json::{Value, json};
-
-const BIN: &str = env!("CARGO_BIN_EXE_connectid");
+use fantoccini::Locator;
+use serde_json::json;
+use support::chromium::Chromium;
+use support::{Server, Setup};
 
 /// A registered service with every option the previewer shows.
 const SHOP: &str = r##"
@@ -32,76 +29,15 @@ branding = { header_color = "#1d4ed8", message = { en = "Welcome to the shop", n
 const PASTED: &str = r##"{"client_name":"Pasted <i>app</i>","redirect_uris":["https://p.example/cb"],
   "identifiers":"phone","branding":{"header_color":"#fafafa","message":"Hei <script>alert(1)</script>"}}"##;
 
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-struct Proc(Child);
-
-impl Drop for Proc {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-struct Server {
-    base: String,
-    _dir: TempDir,
-    _proc: Proc,
-}
-
-struct TempDir(PathBuf);
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-impl Server {
-    async fn start() -> Server {
-        let dir = std::env::temp_dir().join(format!("connectid-previewer-{}", random_id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let port = free_port();
-        let base = format!("http://localhost:{port}");
-        let config = dir.join("connectid.toml");
-        std::fs::write(
-            &config,
-            format!(
-                "listen = \"127.0.0.1:{port}\"\nissuer = \"{base}\"\ndatabase_url = \"sqlite://{db}\"\n\
-                 [sms]\noutbox = \"{ob}\"\n[email]\noutbox = \"{ob}\"\n{SHOP}",
-                db = dir.join("c.db").display(),
-                ob = dir.join("outbox.jsonl").display()
-            ),
-        )
-        .unwrap();
-        let child = Command::new(BIN)
-            .args(["--config", config.to_str().unwrap(), "serve"])
-            .env("RUST_LOG", "warn")
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let proc = Proc(child);
-        for _ in 0..200 {
-            if let Ok(r) = reqwest::get(format!("http://127.0.0.1:{port}/readyz")).await
-                && r.status() == 200
-            {
-                return Server {
-                    base,
-                    _dir: TempDir(dir),
-                    _proc: proc,
-                };
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-        panic!("server did not start");
-    }
+/// The server with [`SHOP`] registered, in-process; its issuer on `localhost`, as in
+/// `browser.rs`.
+async fn server() -> Server {
+    Server::launch(Setup {
+        host: "localhost",
+        extra: SHOP,
+        ..Setup::default()
+    })
+    .await
 }
 
 fn http() -> reqwest::Client {
@@ -118,7 +54,7 @@ async fn text(r: reqwest::Response) -> String {
 
 #[tokio::test]
 async fn button_assets_answer_in_every_scheme_and_fall_back_to_english() {
-    let s = Server::start().await;
+    let s = server().await;
     let c = http();
     for scheme in ["dark", "light", "blue"] {
         for lang in ["en", "ur", "zh-Hans"] {
@@ -213,7 +149,7 @@ async fn button_assets_answer_in_every_scheme_and_fall_back_to_english() {
 
 #[tokio::test]
 async fn previewer_shows_steps_over_http_and_changes_nothing() {
-    let s = Server::start().await;
+    let s = server().await;
     let c = http();
     let get = |path: String| c.get(format!("{}{path}", s.base)).send();
 
@@ -407,220 +343,22 @@ async fn previewer_shows_steps_over_http_and_changes_nothing() {
     }
 }
 
-struct Browser {
-    c: Client,
-    shots: PathBuf,
-    n: usize,
-    _driver: Proc,
-}
-
-impl Drop for Browser {
-    /// Ends the WebDriver session so that chromedriver quits Chromium: killing the driver
-    /// alone leaves Chromium running, and its processes piled up by the hundred over a few
-    /// runs. (Browser tests run on the multi-threaded runtime, where this may block.)
-    fn drop(&mut self) {
-        let c = self.c.clone();
-        tokio::task::block_in_place(|| {
-            let _ = tokio::runtime::Handle::current().block_on(c.close());
-        });
-    }
-}
-
-fn chromedriver() -> Option<PathBuf> {
-    ["/usr/bin/chromedriver", "/usr/lib/chromium/chromedriver"]
-        .iter()
-        .map(PathBuf::from)
-        .find(|p| p.exists())
-}
-
 /// Starts chromedriver and a headless Chromium; `None` (with a loud message) only outside CI.
-async fn browser(width: u32, height: u32) -> Option<Browser> {
-    let Some(driver) = chromedriver() else {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "chromedriver is missing: install chromium and chromium-driver"
-        );
-        eprintln!(
-            "SKIPPED: previewer browser test: chromedriver not installed (apt install chromium chromium-driver)"
-        );
-        return None;
-    };
-    let port = free_port();
-    let child = Command::new(driver)
-        .arg(format!("--port={port}"))
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let proc = Proc(child);
-    let url = format!("http://127.0.0.1:{port}");
-    for _ in 0..100 {
-        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    let caps = json!({
-        "browserName": "chrome",
-        "goog:chromeOptions": {
-            "binary": "/usr/bin/chromium",
-            "args": ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
-                     format!("--window-size={width},{height}"), "--lang=en-US",
-                     "--hide-scrollbars"],
-        }
-    });
-    let caps = caps.as_object().unwrap().clone().into_iter().collect();
-    let connector = hyper_util::client::legacy::connect::HttpConnector::new();
-    let c = ClientBuilder::new(connector)
-        .capabilities(caps)
-        .connect(&url)
-        .await
-        .expect("a WebDriver session");
-    let shots = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("browser-screenshots");
-    std::fs::create_dir_all(&shots).unwrap();
-    Some(Browser {
-        c,
-        shots,
-        n: 0,
-        _driver: proc,
-    })
-}
-
-impl Browser {
-    /// Navigates and checks it happened: a form answered with 204 just before can still be
-    /// settling in Chromium and cancel the next navigation, so it is tried again.
-    async fn go(&self, url: &str) {
-        for _ in 0..5 {
-            self.c.goto(url).await.unwrap();
-            if self.c.current_url().await.unwrap().as_str() == url {
-                return;
-            }
-            tokio::time::sleep(Duration::from_millis(200)).await;
-        }
-        panic!("could not navigate to {url}");
-    }
-
-    async fn shot(&mut self, label: &str) {
-        self.n += 1;
-        let png = self.c.screenshot().await.unwrap();
-        let path = self
-            .shots
-            .join(format!("previewer-{:02}-{label}.png", self.n));
-        eprintln!("screenshot {}", path.display());
-        std::fs::write(path, png).unwrap();
-    }
-
-    async fn step(&self) -> String {
-        match self.c.find(Locator::Css("main[data-step]")).await {
-            Ok(e) => e.attr("data-step").await.unwrap().unwrap_or_default(),
-            Err(_) => String::new(),
-        }
-    }
-
-    /// Marks the document, so that a new one (after a navigation) can be told apart.
-    async fn mark(&self) {
-        self.c
-            .execute("document.documentElement.dataset.old = '1';", vec![])
-            .await
-            .unwrap();
-    }
-
-    async fn wait_step(&self, want: &str) {
-        let script = "return document.readyState === 'complete' && !document.documentElement.dataset.old
-            && document.querySelector('main[data-step]') ? document.querySelector('main').dataset.step : null;";
-        // A generous bound: the machine running the tests may be busy.
-        for _ in 0..600 {
-            if let Ok(Value::String(s)) = self.c.execute(script, vec![]).await
-                && s == want
-            {
-                return;
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-        let src = self.c.source().await.unwrap_or_default();
-        let url = self.c.current_url().await.unwrap();
-        panic!(
-            "expected step {want} at {url}, got {:?}\n{src:.3000}",
-            self.step().await
-        );
-    }
-
-    async fn fill(&self, css: &str, text: &str) {
-        let e = self.c.find(Locator::Css(css)).await.unwrap();
-        e.clear().await.unwrap();
-        e.send_keys(text).await.unwrap();
-    }
-
-    async fn select(&self, css: &str, value: &str) {
-        self.c
-            .find(Locator::Css(css))
-            .await
-            .unwrap()
-            .select_by_value(value)
-            .await
-            .unwrap();
-    }
-
-    async fn js(&self, script: &str) -> Value {
-        self.c.execute(script, vec![]).await.unwrap()
-    }
-
-    /// axe-core in the page: no serious or critical violations.
-    async fn accessible(&self) {
-        let axe = axe_source();
-        self.c.execute(&axe, vec![]).await.unwrap();
-        let result = self
-            .c
-            .execute_async(
-                "const done = arguments[arguments.length - 1];
-                 axe.run(document, {resultTypes: ['violations']})
-                    .then(r => done(r.violations.map(v => ({id: v.id, impact: v.impact,
-                        nodes: v.nodes.map(n => n.target.join(' ')).slice(0, 3)}))))
-                    .catch(e => done([{id: 'axe-error', impact: 'critical', nodes: [String(e)]}]));",
-                vec![],
-            )
-            .await
-            .unwrap();
-        let bad: Vec<&Value> = result
-            .as_array()
-            .unwrap()
-            .iter()
-            .filter(|v| matches!(v["impact"].as_str(), Some("serious" | "critical")))
-            .collect();
-        assert!(
-            bad.is_empty(),
-            "accessibility violations on {} ({}): {bad:?}",
-            self.c.current_url().await.unwrap(),
-            self.step().await
-        );
-    }
-}
-
-fn axe_source() -> String {
-    let path = std::env::var_os("AXE_JS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            Path::new(env!("CARGO_MANIFEST_DIR"))
-                .join("tests/browser/node_modules/axe-core/axe.min.js")
-        });
-    std::fs::read_to_string(&path).unwrap_or_else(|_| {
-        panic!(
-            "axe-core not found at {}: run `npm ci --prefix crates/connectid/tests/browser`",
-            path.display()
-        )
-    })
+async fn browser(width: u32, height: u32) -> Option<Chromium> {
+    Chromium::start("previewer", width, height).await
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn previewer_in_a_browser_shows_the_step_sends_nothing_and_is_accessible() {
-    let s = Server::start().await;
+    let s = server().await;
     let Some(mut b) = browser(1280, 900).await else {
         return;
     };
 
     // The settings form: a registered client, a language, a step.
-    b.go(&format!("{}/flow-previewer?lang=en", s.base)).await;
-    b.wait_step("flow-previewer").await;
+    b.go_exactly(&format!("{}/flow-previewer?lang=en", s.base))
+        .await;
+    b.wait_new_step("flow-previewer").await;
     b.accessible().await;
     b.fill("#client_id", "shop").await;
     b.select("#preview_lang", "en").await;
@@ -633,7 +371,7 @@ async fn previewer_in_a_browser_shows_the_step_sends_nothing_and_is_accessible()
         .click()
         .await
         .unwrap();
-    b.wait_step("identifier").await;
+    b.wait_new_step("identifier").await;
     let url = b.c.current_url().await.unwrap();
     assert_eq!(url.path(), "/flow-previewer");
     assert!(url.query().unwrap().contains("client_id=shop"), "{url}");
@@ -686,12 +424,12 @@ async fn previewer_in_a_browser_shows_the_step_sends_nothing_and_is_accessible()
         "error",
         "signed-out",
     ] {
-        b.go(&format!(
+        b.go_exactly(&format!(
             "{}/flow-previewer?client_id=shop&lang=ur&step={step}",
             s.base
         ))
         .await;
-        b.wait_step(step).await;
+        b.wait_new_step(step).await;
         let dir = b.js("return document.documentElement.dir;").await;
         assert_eq!(dir, "rtl");
         b.accessible().await;
@@ -706,7 +444,7 @@ async fn previewer_in_a_browser_shows_the_step_sends_nothing_and_is_accessible()
         .click()
         .await
         .unwrap();
-    b.wait_step("flow-previewer").await;
+    b.wait_new_step("flow-previewer").await;
     b.fill("#client_id", "").await;
     b.fill("#metadata", PASTED).await;
     b.select("#preview_lang", "th").await;
@@ -718,7 +456,7 @@ async fn previewer_in_a_browser_shows_the_step_sends_nothing_and_is_accessible()
         .click()
         .await
         .unwrap();
-    b.wait_step("code").await;
+    b.wait_new_step("code").await;
     b.shot("pasted-th-code").await;
     let v = b
         .js("return [document.documentElement.lang, document.querySelector('header .service').textContent,
@@ -728,9 +466,9 @@ async fn previewer_in_a_browser_shows_the_step_sends_nothing_and_is_accessible()
     b.accessible().await;
 
     // Invalid metadata: the reason in an alert, the form still accessible.
-    b.go(&format!("{}/flow-previewer?lang=en&edit=1", s.base))
+    b.go_exactly(&format!("{}/flow-previewer?lang=en&edit=1", s.base))
         .await;
-    b.wait_step("flow-previewer").await;
+    b.wait_new_step("flow-previewer").await;
     b.fill("#metadata", r#"{"redirect_uris":[],"colour":1}"#)
         .await;
     b.mark().await;
@@ -740,7 +478,7 @@ async fn previewer_in_a_browser_shows_the_step_sends_nothing_and_is_accessible()
         .click()
         .await
         .unwrap();
-    b.wait_step("flow-previewer").await;
+    b.wait_new_step("flow-previewer").await;
     let alert = b
         .js("return document.querySelector('[role=alert]').textContent;")
         .await;
@@ -757,7 +495,7 @@ async fn previewer_in_a_browser_shows_the_step_sends_nothing_and_is_accessible()
             s.base
         ),
     ] {
-        b.go(&url).await;
+        b.go_exactly(&url).await;
         let v = b
             .js("return [document.documentElement.scrollWidth, window.innerWidth];")
             .await;

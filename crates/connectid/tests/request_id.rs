@@ -9,7 +9,7 @@ use support::*;
 
 #[tokio::test]
 async fn every_answer_has_a_request_id_that_leads_to_its_logs() {
-    let s = Server::start_with("info", Backend::Sqlite, "").await;
+    let s = Server::binary("info", Backend::Sqlite, "").await;
     let http = reqwest::Client::new();
     let mut seen = Vec::new();
     for path in [
@@ -41,7 +41,7 @@ async fn every_answer_has_a_request_id_that_leads_to_its_logs() {
     // Behind a reverse proxy in `[http] forwarded_proxies`, the proxy's id is kept; the
     // request's log lines (the store's queries at debug level) carry it.
     drop(s);
-    let s = Server::start_with(
+    let s = Server::binary(
         "debug",
         Backend::Sqlite,
         "[http]\nforwarded_proxies = [\"127.0.0.1/32\"]\n",

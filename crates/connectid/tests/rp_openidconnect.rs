@@ -47,7 +47,7 @@ async fn an_openidconnect_rp_needs_only_the_issuer_a_client_id_and_a_secret() {
 }
 
 async fn an_openidconnect_rp_needs_only_the_issuer_a_client_id_and_a_secret_on(db: Db) {
-    let s = Server::start_on("warn", db).await;
+    let s = Server::start_on(db).await;
     let registered = s.client("");
     let email = format!("rp{}@example.com", connectid_core::crypto::random_id());
     let sub = s.account(&email);
@@ -223,7 +223,7 @@ async fn discovery_is_complete_for_the_crate() {
 }
 
 async fn discovery_is_complete_for_the_crate_on(db: Db) {
-    let s = Server::start_on("warn", db).await;
+    let s = Server::start_on(db).await;
     let raw: Value = reqwest::get(format!("{}/.well-known/openid-configuration", s.base))
         .await
         .unwrap()

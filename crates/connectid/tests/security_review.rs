@@ -1,5 +1,5 @@
 //! The findings of the outside security review (issue 22), each replayed as the reviewer did
-//! against the real binary, on SQLite and PostgreSQL: each test failed before its fix.
+//! against the server (the test kit's), on SQLite and PostgreSQL: each test failed before its fix.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
@@ -67,7 +67,7 @@ async fn identify(s: &Server, ticket: &str, challenge: Option<&str>, msisdn: &st
 #[tokio::test]
 async fn a_cellular_ticket_never_signs_a_browser_in() {
     for backend in backends() {
-        let s = Server::start_with("warn", backend, OPERATOR).await;
+        let s = Server::start_with(backend, OPERATOR).await;
         let sso = s.client(r#","sso":true"#);
         // A service without SSO: the browser's session does not answer its request.
         let client = s.client("");
@@ -137,7 +137,7 @@ async fn a_cellular_ticket_never_signs_a_browser_in() {
 #[tokio::test]
 async fn the_network_never_switches_a_signed_in_browser_silently() {
     for backend in backends() {
-        let s = Server::start_with("warn", backend, OPERATOR).await;
+        let s = Server::start_with(backend, OPERATOR).await;
         let sso = s.client(r#","sso":true"#);
         let plain = s.client("");
         let email = format!("v{}@example.com", random_id());
@@ -188,7 +188,7 @@ async fn approve(s: &Server, bearer: &str, form: &[(&str, &str)]) -> (u16, Value
 #[tokio::test]
 async fn app2app_needs_the_approver_itself_and_an_app_that_opted_in() {
     for backend in backends() {
-        let s = Server::start_on("warn", backend).await;
+        let s = Server::start_on(backend).await;
         let (approver, target) = app2app_clients(&s);
         let email = format!("w{}@example.com", random_id());
         s.account(&email);
@@ -307,7 +307,7 @@ async fn app2app_needs_the_approver_itself_and_an_app_that_opted_in() {
 #[tokio::test]
 async fn a_repeated_msisdn_header_is_refused() {
     for backend in backends() {
-        let s = Server::start_with("warn", backend, OPERATOR).await;
+        let s = Server::start_with(backend, OPERATOR).await;
         let client = s.client("");
         let (url, _) = authorize_url(&s, client["client_id"].as_str().unwrap(), "");
         let path = url.strip_prefix(&s.base).unwrap();
@@ -361,7 +361,6 @@ fn last_signin_ip(s: &Server) -> String {
 async fn forwarded_for_and_msisdn_are_trusted_apart() {
     for backend in backends() {
         let s = Server::start_with(
-            "warn",
             backend.clone(),
             "[http]\nforwarded_proxies = [\"127.0.0.1/32\"]\n",
         )
@@ -404,7 +403,7 @@ async fn forwarded_for_and_msisdn_are_trusted_apart() {
         drop(s);
 
         // The operator's proxy asserts numbers, and its X-Forwarded-For is not believed.
-        let s = Server::start_with("warn", backend, OPERATOR).await;
+        let s = Server::start_with(backend, OPERATOR).await;
         let email = format!("g{}@example.com", random_id());
         s.account(&email);
         let client = s.client("");
@@ -430,7 +429,9 @@ async fn refresh(s: &Server, client: &Value, token: &str) -> u16 {
 }
 
 /// The tokens of a sign-in whose browser session then idled out and was purged: what only
-/// time would otherwise make. Its refresh token lives on, as a native app's does.
+/// time would otherwise make. Its refresh token lives on, as a native app's does. The row is
+/// deleted rather than the clock moved past the idle time and the purge: the test makes one in
+/// the middle of a password reset, whose code and pending sign-in would expire with it.
 async fn idled_out(s: &Server, client: &Value, email: &str) -> Value {
     let tokens = signed_in(s, &mut Browser::new(), client, email).await;
     let sid = claims(tokens["id_token"].as_str().unwrap())["sid"]
@@ -447,7 +448,7 @@ async fn idled_out(s: &Server, client: &Value, email: &str) -> Value {
 #[tokio::test]
 async fn a_new_password_or_a_revocation_ends_every_other_grant() {
     for backend in backends() {
-        let s = Server::start_on("warn", backend).await;
+        let s = Server::start_on(backend).await;
         let client = s.client(r#","sso":true"#);
         let cid = client["client_id"].as_str().unwrap();
         let email = format!("r{}@example.com", random_id());
@@ -508,7 +509,7 @@ async fn a_new_password_or_a_revocation_ends_every_other_grant() {
 #[tokio::test]
 async fn step_up_keeps_the_choice_not_to_stay_signed_in() {
     for backend in backends() {
-        let s = Server::start_on("warn", backend).await;
+        let s = Server::start_on(backend).await;
         let client = s.client(r#","sso":true,"stay_signed_in":{"visible":true,"default":true}"#);
         let cid = client["client_id"].as_str().unwrap();
         let phone = "+4791100021";
@@ -577,7 +578,6 @@ async fn at_code_step(s: &Server, cid: &str, identifier: &str) -> (Browser, Pend
 async fn known_and_unknown_numbers_get_the_same_answer() {
     for backend in backends() {
         let s = Server::start_with(
-            "warn",
             backend,
             "[rate_limits]\naccount_creation_per_ip = { max = 2, per_secs = 3600 }\n",
         )
@@ -618,7 +618,7 @@ async fn known_and_unknown_numbers_get_the_same_answer() {
 #[tokio::test]
 async fn a_locked_hint_is_never_answered_by_another_session() {
     for backend in backends() {
-        let s = Server::start_on("warn", backend).await;
+        let s = Server::start_on(backend).await;
         let client = s.client(r#","sso":true"#);
         let cid = client["client_id"].as_str().unwrap();
         let a_email = format!("a{}@example.com", random_id());
@@ -663,7 +663,7 @@ async fn a_locked_hint_is_never_answered_by_another_session() {
 #[tokio::test]
 async fn a_foreign_id_token_hint_does_not_sign_anyone_out() {
     for backend in backends() {
-        let s = Server::start_on("warn", backend).await;
+        let s = Server::start_on(backend).await;
         let client = s.client(r#","sso":true"#);
         let email = format!("v{}@example.com", random_id());
         let victim = s.account(&email);
@@ -704,7 +704,7 @@ async fn a_foreign_id_token_hint_does_not_sign_anyone_out() {
 async fn the_previewer_refuses_cross_site_branding_and_can_be_off() {
     let metadata = enc(r#"{"client_name":"Your bank","redirect_uris":["https://x.example/cb"]}"#);
     let path = format!("/flow-previewer?metadata={metadata}&step=identifier");
-    let s = Server::start("warn").await;
+    let s = Server::start().await;
     let mut b = Browser::new();
     let a = b
         .send(
@@ -725,7 +725,7 @@ async fn the_previewer_refuses_cross_site_branding_and_can_be_off() {
     assert_eq!(a.status, 200);
     assert!(a.body.contains("Your bank"));
     drop(s);
-    let s = Server::start_with("warn", Backend::Sqlite, "[previewer]\nenabled = false\n").await;
+    let s = Server::start_with(Backend::Sqlite, "[previewer]\nenabled = false\n").await;
     let a = b.get(&format!("{}/flow-previewer", s.base)).await;
     assert_eq!(a.status, 404);
 }
@@ -735,7 +735,7 @@ async fn the_previewer_refuses_cross_site_branding_and_can_be_off() {
 #[tokio::test]
 async fn minimum_acr_raises_what_the_request_asks_for() {
     for backend in backends() {
-        let s = Server::start_on("warn", backend).await;
+        let s = Server::start_on(backend).await;
         let client = s.client(r#","minimum_acr":"2","default_acr_values":["2"]"#);
         let cid = client["client_id"].as_str().unwrap();
         let phone = "+4791100040";

@@ -1,409 +1,29 @@
 //! Every sign-in scenario of the product (issue 4; seeds 000, 001 and 003; SPEC §5), end to
-//! end: the real binary on a free port with its own tempdir and database, clients and accounts
-//! registered with the CLI, the HTML pages driven over HTTP with a cookie-keeping browser,
-//! codes read from the outbox file, ID tokens verified with the `openidconnect` crate.
+//! end: the server in-process (the test kit's, with its own tempdir and database, and a clock
+//! the tests move), clients and accounts registered with the CLI, the HTML pages driven over
+//! HTTP with the kit's cookie-keeping browser, codes read from the outbox file, ID tokens
+//! verified with the `openidconnect` crate.
 //!
 //! Each test runs on SQLite, and on PostgreSQL too when `TEST_DATABASE_URL` names a server
 //! (a database of its own is created per server and dropped afterwards).
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod support;
+
 use std::collections::HashMap;
-use std::future::Future;
-use std::io::Write;
-use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
-use std::time::Duration;
 
 use connectid_core::crypto::{b64url_decode, pkce_s256, random_digits, random_id, random_token};
 use openidconnect::core::{CoreIdToken, CoreIdTokenVerifier, CoreJsonWebKeySet};
 use openidconnect::{ClientId, ClientSecret, IssuerUrl, Nonce};
 use serde_json::Value;
+use support::{Answer, BYE, Browser, PASSWORD, REDIRECT, Server, enc, on_each_backend, query};
 
-const BIN: &str = env!("CARGO_BIN_EXE_connectid");
-const REDIRECT: &str = "http://127.0.0.1:9/cb";
-const BYE: &str = "http://127.0.0.1:9/bye";
-const PASSWORD: &str = "correct horse 42";
 /// The trusted-proxy configuration under which requests from this test (127.0.0.1) are the
 /// operator's network.
 const TRUSTED_HERE: &str = "[mobile_network]\ntrusted_proxies = [\"127.0.0.1/32\"]\n";
 /// A client whose SSO may be used above LoA1 (seed 003: the checkbox must be shown).
 const SSO_STAY: &str = r#","sso":true,"stay_signed_in":{"visible":true,"default":true}"#;
-
-// ---------------------------------------------------------------------------------------
-// The server
-
-/// Where a server keeps its data.
-#[derive(Debug, Clone)]
-enum Backend {
-    Sqlite,
-    /// A new database on the PostgreSQL server this admin URL names.
-    Postgres(String),
-}
-
-/// SQLite always; PostgreSQL too when `TEST_DATABASE_URL` is set.
-fn backends() -> Vec<Backend> {
-    let mut out = vec![Backend::Sqlite];
-    if let Ok(url) = std::env::var("TEST_DATABASE_URL") {
-        out.push(Backend::Postgres(url));
-    }
-    out
-}
-
-/// Runs a scenario once per backend.
-async fn on_each_backend<F, Fut>(scenario: F)
-where
-    F: Fn(Backend) -> Fut,
-    Fut: Future<Output = ()>,
-{
-    for b in backends() {
-        scenario(b).await;
-    }
-}
-
-enum Db {
-    Sqlite(PathBuf),
-    Postgres {
-        admin_url: String,
-        url: String,
-        name: String,
-    },
-}
-
-struct Server {
-    dir: PathBuf,
-    config: PathBuf,
-    base: String,
-    db: Db,
-    child: Child,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-        let _ = std::fs::remove_dir_all(&self.dir);
-        if let Db::Postgres {
-            admin_url, name, ..
-        } = &self.db
-        {
-            // Best effort: a database left behind is harmless, only untidy.
-            let _ = Command::new("psql")
-                .args([
-                    admin_url.as_str(),
-                    "-qc",
-                    &format!("DROP DATABASE IF EXISTS {name}"),
-                ])
-                .stdout(Stdio::null())
-                .stderr(Stdio::null())
-                .status();
-        }
-    }
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-impl Server {
-    /// Starts the binary; `extra` is appended to the config file (whole `[sections]` only).
-    async fn start(backend: &Backend, extra: &str) -> Server {
-        let dir = std::env::temp_dir().join(format!("connectid-flows-{}", random_id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let port = free_port();
-        let base = format!("http://127.0.0.1:{port}");
-        let db = match backend {
-            Backend::Sqlite => Db::Sqlite(dir.join("c.db")),
-            Backend::Postgres(admin_url) => {
-                let name = format!("flows_{}", random_id());
-                let mut c = <sqlx::PgConnection as sqlx::Connection>::connect(admin_url)
-                    .await
-                    .unwrap();
-                sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
-                    .execute(&mut c)
-                    .await
-                    .unwrap();
-                let root = admin_url
-                    .rsplit_once('/')
-                    .map_or(admin_url.as_str(), |(r, _)| r);
-                Db::Postgres {
-                    url: format!("{root}/{name}"),
-                    admin_url: admin_url.clone(),
-                    name,
-                }
-            }
-        };
-        let database_url = match &db {
-            Db::Sqlite(path) => format!("sqlite://{}", path.display()),
-            Db::Postgres { url, .. } => url.clone(),
-        };
-        let config = dir.join("connectid.toml");
-        std::fs::write(
-            &config,
-            format!(
-                "listen = \"127.0.0.1:{port}\"\nissuer = \"{base}\"\ndatabase_url = \"{database_url}\"\n\
-                 default_phone_region = \"NO\"\n\
-                 [sms]\nprovider = \"outbox\"\noutbox = \"{ob}\"\n\
-                 [email]\nprovider = \"outbox\"\noutbox = \"{ob}\"\n{extra}",
-                ob = dir.join("outbox.jsonl").display()
-            ),
-        )
-        .unwrap();
-        let log = std::fs::File::create(dir.join("server.log")).unwrap();
-        let child = Command::new(BIN)
-            .args(["--config", config.to_str().unwrap(), "serve"])
-            .env("RUST_LOG", "warn")
-            .env("NO_COLOR", "1")
-            .stdout(Stdio::null())
-            .stderr(Stdio::from(log))
-            .spawn()
-            .unwrap();
-        let s = Server {
-            dir,
-            config,
-            base,
-            db,
-            child,
-        };
-        for _ in 0..400 {
-            if let Ok(r) = reqwest::get(format!("{}/readyz", s.base)).await
-                && r.status() == 200
-            {
-                return s;
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-        panic!(
-            "server did not start: {}",
-            std::fs::read_to_string(s.dir.join("server.log")).unwrap_or_default()
-        );
-    }
-
-    fn cli(&self, args: &[&str], input: &str) -> (i32, String, String) {
-        let mut child = Command::new(BIN)
-            .arg("--config")
-            .arg(&self.config)
-            .args(args)
-            .env("RUST_LOG", "warn")
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(input.as_bytes())
-            .unwrap();
-        let out = child.wait_with_output().unwrap();
-        (
-            out.status.code().unwrap_or(-1),
-            String::from_utf8_lossy(&out.stdout).into(),
-            String::from_utf8_lossy(&out.stderr).into(),
-        )
-    }
-
-    /// Registers a web client (implicit consent unless `extra` says otherwise).
-    fn client(&self, extra: &str) -> Value {
-        let consent = if extra.contains("\"consent\"") {
-            ""
-        } else {
-            r#","consent":"implicit""#
-        };
-        let json = format!(
-            r#"{{"client_name":"Shop","redirect_uris":["{REDIRECT}"],"post_logout_redirect_uris":["{BYE}"],"grant_types":["authorization_code","refresh_token"]{consent}{extra}}}"#
-        );
-        let (code, out, err) = self.cli(&["clients", "create"], &json);
-        assert_eq!(code, 0, "{json}: {err}");
-        serde_json::from_str(&out).unwrap()
-    }
-
-    /// `accounts create` with these identifiers, and the test password when `password`.
-    fn try_account(&self, phones: &[&str], emails: &[&str], password: bool) -> (i32, String) {
-        let mut args = vec!["accounts", "create"];
-        for p in phones {
-            args.extend(["--phone", p]);
-        }
-        for e in emails {
-            args.extend(["--email", e]);
-        }
-        if password {
-            args.push("--password-stdin");
-        }
-        let (code, out, err) = self.cli(&args, &format!("{PASSWORD}\n"));
-        (code, if code == 0 { out } else { err })
-    }
-
-    /// Creates an account and returns its id (the `sub` of its ID tokens).
-    fn account(&self, phones: &[&str], emails: &[&str], password: bool) -> String {
-        let (code, out) = self.try_account(phones, emails, password);
-        assert_eq!(code, 0, "{out}");
-        serde_json::from_str::<Value>(&out).unwrap()["id"]
-            .as_str()
-            .unwrap()
-            .to_string()
-    }
-
-    /// `accounts show`: identifiers (kind, value, verified) and has_password.
-    fn show(&self, sub: &str) -> Value {
-        let (code, out, err) = self.cli(&["accounts", "show", sub], "");
-        assert_eq!(code, 0, "{err}");
-        serde_json::from_str(&out).unwrap()
-    }
-
-    /// Every message in the outbox, in order.
-    fn outbox(&self) -> Vec<Value> {
-        std::fs::read_to_string(self.dir.join("outbox.jsonl"))
-            .unwrap_or_default()
-            .lines()
-            .map(|l| serde_json::from_str(l).unwrap())
-            .collect()
-    }
-
-    fn messages_to(&self, to: &str) -> Vec<Value> {
-        self.outbox()
-            .into_iter()
-            .filter(|m| m["to"] == to)
-            .collect()
-    }
-
-    /// The code in the last message to `to`: its only run of exactly six digits.
-    fn last_code(&self, to: &str) -> String {
-        let msg = self
-            .messages_to(to)
-            .pop()
-            .unwrap_or_else(|| panic!("no message to {to}"));
-        let body = msg["body"].as_str().unwrap();
-        let runs: Vec<&str> = body
-            .split(|c: char| !c.is_ascii_digit())
-            .filter(|w| !w.is_empty())
-            .collect();
-        let codes: Vec<&&str> = runs.iter().filter(|w| w.len() == 6).collect();
-        assert!(!codes.is_empty(), "no six-digit code in {body:?}");
-        assert!(
-            codes.iter().all(|c| c == &codes[0]),
-            "one code per message: {body:?}"
-        );
-        codes[0].to_string()
-    }
-
-    /// Changes rows in this server's own database: how these tests make time pass for a
-    /// one-time code (5 minutes, 30 s cool-down) without waiting for it.
-    async fn sql(&self, statement: &str) {
-        let q = sqlx::AssertSqlSafe(statement.to_string());
-        match &self.db {
-            Db::Sqlite(path) => {
-                let url = format!("sqlite://{}", path.display());
-                let mut c = <sqlx::SqliteConnection as sqlx::Connection>::connect(&url)
-                    .await
-                    .unwrap();
-                sqlx::raw_sql(q).execute(&mut c).await.unwrap();
-            }
-            Db::Postgres { url, .. } => {
-                let mut c = <sqlx::PgConnection as sqlx::Connection>::connect(url)
-                    .await
-                    .unwrap();
-                sqlx::raw_sql(q).execute(&mut c).await.unwrap();
-            }
-        }
-    }
-}
-
-// ---------------------------------------------------------------------------------------
-// The browser
-
-/// A browser: keeps cookies, never follows redirects by itself.
-struct Browser {
-    http: reqwest::Client,
-    cookies: HashMap<String, String>,
-}
-
-struct Answer {
-    status: u16,
-    location: Option<String>,
-    set_cookies: Vec<String>,
-    csp: String,
-    body: String,
-}
-
-impl Browser {
-    fn new() -> Self {
-        Self {
-            http: reqwest::Client::builder()
-                .redirect(reqwest::redirect::Policy::none())
-                .build()
-                .unwrap(),
-            cookies: HashMap::new(),
-        }
-    }
-
-    /// A browser that already holds this session cookie.
-    fn with_session(value: &str) -> Self {
-        let mut b = Self::new();
-        b.cookies.insert("cid_session".into(), value.into());
-        b
-    }
-
-    async fn send(&mut self, req: reqwest::RequestBuilder) -> Answer {
-        let cookie: Vec<String> = self
-            .cookies
-            .iter()
-            .map(|(k, v)| format!("{k}={v}"))
-            .collect();
-        let req = if cookie.is_empty() {
-            req
-        } else {
-            req.header("cookie", cookie.join("; "))
-        };
-        let r = req.send().await.unwrap();
-        let header = |name: &str| {
-            r.headers()
-                .get(name)
-                .map(|v| v.to_str().unwrap().to_string())
-        };
-        let location = header("location");
-        let csp = header("content-security-policy").unwrap_or_default();
-        let set_cookies: Vec<String> = r
-            .headers()
-            .get_all("set-cookie")
-            .iter()
-            .map(|v| v.to_str().unwrap().to_string())
-            .collect();
-        for c in &set_cookies {
-            let (k, v) = c.split(';').next().unwrap().split_once('=').unwrap();
-            if v.is_empty() {
-                self.cookies.remove(k);
-            } else {
-                self.cookies.insert(k.into(), v.into());
-            }
-        }
-        Answer {
-            status: r.status().as_u16(),
-            location,
-            set_cookies,
-            csp,
-            body: r.text().await.unwrap(),
-        }
-    }
-
-    async fn get(&mut self, url: &str, headers: &[(&str, &str)]) -> Answer {
-        let mut req = self.http.get(url);
-        for (k, v) in headers {
-            req = req.header(*k, *v);
-        }
-        self.send(req).await
-    }
-
-    async fn post(&mut self, url: &str, form: &[(&str, &str)]) -> Answer {
-        let req = self.http.post(url).form(form);
-        self.send(req).await
-    }
-}
 
 // ---------------------------------------------------------------------------------------
 // Pages
@@ -432,15 +52,6 @@ fn attr(html: &str, marker: &str, attr: &str) -> Option<String> {
     let key = format!(" {attr}=\"");
     let v = &t[t.find(&key)? + key.len()..];
     Some(unescape(&v[..v.find('"').unwrap()]))
-}
-
-fn query(url: &str) -> HashMap<String, String> {
-    let q = url.split_once('?').map(|(_, q)| q).unwrap_or("");
-    form_urlencoded::parse(q.as_bytes()).into_owned().collect()
-}
-
-fn enc(s: &str) -> String {
-    form_urlencoded::byte_serialize(s.as_bytes()).collect()
 }
 
 /// A page of the sign-in (or an error page).
@@ -533,7 +144,7 @@ async fn follow(s: &Server, b: &mut Browser, mut a: Answer) -> Landed {
                 });
             }
             Some(loc) if loc.starts_with('/') => {
-                a = b.get(&format!("{}{loc}", s.base), &[]).await;
+                a = b.get(&format!("{}{loc}", s.base)).await;
             }
             Some(loc) => panic!("redirected elsewhere: {loc}"),
             None if a.body.contains("id=\"form_post\"") => return Landed::FormPost(a),
@@ -569,12 +180,12 @@ async fn follow(s: &Server, b: &mut Browser, mut a: Answer) -> Landed {
 }
 
 async fn open(s: &Server, b: &mut Browser, url: &str) -> Landed {
-    let a = b.get(url, &[]).await;
+    let a = b.get(url).await;
     follow(s, b, a).await
 }
 
 async fn open_with(s: &Server, b: &mut Browser, url: &str, headers: &[(&str, &str)]) -> Landed {
-    let a = b.get(url, headers).await;
+    let a = b.get_with(url, headers).await;
     follow(s, b, a).await
 }
 
@@ -831,12 +442,6 @@ fn attrs(set_cookie: &str) -> Vec<String> {
         .collect()
 }
 
-/// Lets the server's clock move on by a whole second (`auth_time` has one-second
-/// resolution), so that a renewed `auth_time` can be told from the original one.
-async fn next_second() {
-    tokio::time::sleep(Duration::from_millis(1100)).await;
-}
-
 // =======================================================================================
 // LoA1 on the operator's mobile network
 
@@ -845,7 +450,7 @@ async fn next_second() {
 #[tokio::test]
 async fn mobile_network_header_from_a_trusted_proxy_signs_in_without_a_page() {
     on_each_backend(|be| async move {
-        let s = Server::start(&be, TRUSTED_HERE).await;
+        let s = Server::start_with(be.clone(), TRUSTED_HERE).await;
         let client = s.client("");
         let (e164, national, _) = phone();
         let mut b = Browser::new();
@@ -880,8 +485,8 @@ async fn mobile_network_header_from_a_trusted_proxy_signs_in_without_a_page() {
 #[tokio::test]
 async fn mobile_network_header_from_an_untrusted_address_is_ignored() {
     on_each_backend(|be| async move {
-        let s = Server::start(
-            &be,
+        let s = Server::start_with(
+            be.clone(),
             "[mobile_network]\ntrusted_proxies = [\"10.0.0.0/8\"]\n",
         )
         .await;
@@ -906,7 +511,7 @@ async fn mobile_network_header_from_an_untrusted_address_is_ignored() {
 #[tokio::test]
 async fn mobile_network_off_shows_the_identifier_page_even_from_a_trusted_proxy() {
     on_each_backend(|be| async move {
-        let s = Server::start(&be, TRUSTED_HERE).await;
+        let s = Server::start_with(be.clone(), TRUSTED_HERE).await;
         let client = s.client("");
         let (_, national, _) = phone();
         let mut b = Browser::new();
@@ -929,7 +534,7 @@ async fn mobile_network_off_shows_the_identifier_page_even_from_a_trusted_proxy(
 #[tokio::test]
 async fn sms_pin_force_sends_a_code_even_on_the_mobile_network() {
     on_each_backend(|be| async move {
-        let s = Server::start(&be, TRUSTED_HERE).await;
+        let s = Server::start_with(be.clone(), TRUSTED_HERE).await;
         let client = s.client(r#","sms_pin":"force""#);
         let (e164, national, _) = phone();
         let mut b = Browser::new();
@@ -961,11 +566,11 @@ async fn sms_pin_force_sends_a_code_even_on_the_mobile_network() {
 #[tokio::test]
 async fn sms_pin_disallow_refuses_a_phone_without_password_and_sends_nothing() {
     on_each_backend(|be| async move {
-        let s = Server::start(&be, TRUSTED_HERE).await;
+        let s = Server::start_with(be.clone(), TRUSTED_HERE).await;
         let client = s.client(r#","sms_pin":"disallow""#);
         let (_, unknown, _) = phone();
         let (known, _, _) = phone();
-        s.account(&[&known], &[], false);
+        s.account_with(&[&known], &[], false);
         for typed in [unknown.as_str(), known.as_str()] {
             let mut b = Browser::new();
             let (url, _) = authorize_url(&s, &client, "");
@@ -980,7 +585,7 @@ async fn sms_pin_disallow_refuses_a_phone_without_password_and_sends_nothing() {
         // Controls: a phone with a password goes to the password step; the network needs
         // no SMS at all.
         let (with_password, _, _) = phone();
-        s.account(&[&with_password], &[], true);
+        s.account_with(&[&with_password], &[], true);
         let mut b = Browser::new();
         let (url, _) = authorize_url(&s, &client, "");
         let (_, steps) = walk(&s, &mut b, &url, &Person::new(&with_password)).await;
@@ -1000,10 +605,10 @@ async fn sms_pin_disallow_refuses_a_phone_without_password_and_sends_nothing() {
 #[tokio::test]
 async fn on_the_mobile_network_loa2_asks_only_for_the_password() {
     on_each_backend(|be| async move {
-        let s = Server::start(&be, TRUSTED_HERE).await;
+        let s = Server::start_with(be.clone(), TRUSTED_HERE).await;
         let client = s.client("");
         let (e164, national, _) = phone();
-        let sub = s.account(&[&e164], &[], true);
+        let sub = s.account_with(&[&e164], &[], true);
         let mut b = Browser::new();
         let (url, flow) = authorize_url(&s, &client, "&acr_values=2");
         let first = open_with(&s, &mut b, &url, &[("X-MSISDN", &national)]).await;
@@ -1024,7 +629,7 @@ async fn on_the_mobile_network_loa2_asks_only_for_the_password() {
 #[tokio::test]
 async fn sms_code_is_six_digits_and_works_once() {
     on_each_backend(|be| async move {
-        let s = Server::start(&be, "").await;
+        let s = Server::start_with(be.clone(), "").await;
         let client = s.client("");
         let (e164, _, _) = phone();
         let mut a = Browser::new();
@@ -1069,7 +674,7 @@ async fn sms_code_is_six_digits_and_works_once() {
 #[tokio::test]
 async fn five_wrong_codes_then_even_the_right_one_is_refused() {
     on_each_backend(|be| async move {
-        let s = Server::start(&be, "").await;
+        let s = Server::start_with(be.clone(), "").await;
         let client = s.client("");
         let (e164, _, _) = phone();
         let mut b = Browser::new();
@@ -1097,7 +702,7 @@ async fn five_wrong_codes_then_even_the_right_one_is_refused() {
 #[tokio::test]
 async fn resend_within_the_cool_down_is_refused_with_the_wait() {
     on_each_backend(|be| async move {
-        let s = Server::start(&be, "").await;
+        let s = Server::start_with(be.clone(), "").await;
         let client = s.client("");
         let (e164, _, _) = phone();
         let mut b = Browser::new();
@@ -1121,12 +726,12 @@ async fn resend_within_the_cool_down_is_refused_with_the_wait() {
 }
 
 /// A new code replaces the old one, and an expired code is refused ("ask for a new one"),
-/// after which a new code works. Time is moved in the database (the rows' `created_at` and
-/// `expires_at`) rather than waited for: 30 s of cool-down and 5 minutes of validity.
+/// after which a new code works. The server's clock is moved rather than waited for: 30 s of
+/// cool-down and 5 minutes of validity.
 #[tokio::test]
 async fn a_new_code_replaces_the_old_one_and_an_expired_code_is_refused() {
     on_each_backend(|be| async move {
-        let s = Server::start(&be, "").await;
+        let s = Server::start_with(be.clone(), "").await;
         let client = s.client("");
         let (e164, _, _) = phone();
         let mut b = Browser::new();
@@ -1137,7 +742,8 @@ async fn a_new_code_replaces_the_old_one_and_an_expired_code_is_refused() {
             .page();
         let first = s.last_code(&e164);
 
-        s.sql("UPDATE otps SET created_at = created_at - 60").await;
+        // Past the 30 s cool-down.
+        s.clock.advance(60);
         let r = post_to(&s, &mut b, &p, &p.sub_action("resend"), &[]).await;
         assert_eq!(r.page().step, "code");
         assert_eq!(
@@ -1151,8 +757,8 @@ async fn a_new_code_replaces_the_old_one_and_an_expired_code_is_refused() {
             r.assert_refused("code", "not correct");
         }
 
-        s.sql("UPDATE otps SET created_at = created_at - 400, expires_at = expires_at - 400")
-            .await;
+        // Past the code's 5 minutes.
+        s.clock.advance(400);
         let r = submit(&s, &mut b, &p, &[("code", &second)]).await.page();
         r.assert_refused("code", "expired");
 
@@ -1174,7 +780,7 @@ async fn a_new_code_replaces_the_old_one_and_an_expired_code_is_refused() {
 #[tokio::test]
 async fn an_unknown_email_registers_with_an_emailed_code_and_a_password() {
     on_each_backend(|be| async move {
-        let s = Server::start(&be, "").await;
+        let s = Server::start_with(be.clone(), "").await;
         let client = s.client("");
         let address = email("new");
         let mut b = Browser::new();
@@ -1229,7 +835,7 @@ async fn an_unknown_email_registers_with_an_emailed_code_and_a_password() {
 #[tokio::test]
 async fn an_unknown_phone_registers_at_loa1_with_an_sms_code() {
     on_each_backend(|be| async move {
-        let s = Server::start(&be, "").await;
+        let s = Server::start_with(be.clone(), "").await;
         let client = s.client("");
         let (e164, _, _) = phone();
         let mut b = Browser::new();
@@ -1262,10 +868,10 @@ async fn an_unknown_phone_registers_at_loa1_with_an_sms_code() {
 #[tokio::test]
 async fn identifiers_are_normalised_phone_by_region_email_by_case() {
     on_each_backend(|be| async move {
-        let s = Server::start(&be, "").await;
+        let s = Server::start_with(be.clone(), "").await;
         let client = s.client("");
         let (e164, _, spaced) = phone();
-        let sub = s.account(&[&e164], &[], true);
+        let sub = s.account_with(&[&e164], &[], true);
         // LoA2 typed nationally with spaces.
         let (id, steps) = sign_in(
             &s,
@@ -1291,7 +897,7 @@ async fn identifiers_are_normalised_phone_by_region_email_by_case() {
         let r = &random_id()[..8];
         let lower = format!("user{r}@example.com");
         let mixed = format!("User{}@Example.COM", r.to_uppercase());
-        let sub = s.account(&[], &[&lower], true);
+        let sub = s.account_with(&[], &[&lower], true);
         let (id, _) = sign_in(&s, &mut Browser::new(), &client, "", &Person::new(&mixed)).await;
         assert_eq!(id["sub"], sub.as_str(), "{mixed} is {lower}");
     })
@@ -1305,11 +911,11 @@ async fn identifiers_are_normalised_phone_by_region_email_by_case() {
 #[tokio::test]
 async fn the_loa_comes_from_acr_values_claims_the_client_default_or_one() {
     on_each_backend(|be| async move {
-        let s = Server::start(&be, "").await;
+        let s = Server::start_with(be.clone(), "").await;
         let plain = s.client("");
         let loa2_default = s.client(r#","default_acr_values":["2"]"#);
         let (e164, _, _) = phone();
-        let sub = s.account(&[&e164], &[&email("both")], true);
+        let sub = s.account_with(&[&e164], &[&email("both")], true);
         let who = Person::new(&e164);
         let essential = format!(
             "&claims={}",
@@ -1359,10 +965,10 @@ async fn the_loa_comes_from_acr_values_claims_the_client_default_or_one() {
 #[tokio::test]
 async fn an_email_only_account_uses_its_password_at_loa1() {
     on_each_backend(|be| async move {
-        let s = Server::start(&be, "").await;
+        let s = Server::start_with(be.clone(), "").await;
         let client = s.client("");
         let address = email("only");
-        let sub = s.account(&[], &[&address], true);
+        let sub = s.account_with(&[], &[&address], true);
         let (id, steps) = sign_in(
             &s,
             &mut Browser::new(),
@@ -1383,11 +989,11 @@ async fn an_email_only_account_uses_its_password_at_loa1() {
 #[tokio::test]
 async fn a_loa2_session_answers_a_loa1_request_without_a_page() {
     on_each_backend(|be| async move {
-        let s = Server::start(&be, "").await;
+        let s = Server::start_with(be.clone(), "").await;
         let first = s.client(SSO_STAY);
         let follow_up = s.client(r#","sso":true"#);
         let address = email("two");
-        s.account(&[], &[&address], true);
+        s.account_with(&[], &[&address], true);
         let mut b = Browser::new();
         let (id, _) = sign_in(&s, &mut b, &first, "&acr_values=2", &Person::new(&address)).await;
         assert_eq!(id["acr"], "2");
@@ -1410,7 +1016,7 @@ async fn a_loa2_session_answers_a_loa1_request_without_a_page() {
 #[tokio::test]
 async fn sso_scenario_1_two_loa1_services_one_sms_and_only_sso_clients_skip() {
     on_each_backend(|be| async move {
-        let s = Server::start(&be, "").await;
+        let s = Server::start_with(be.clone(), "").await;
         let first = s.client(r#","sso":true"#);
         let second = s.client(r#","sso":true"#);
         let no_sso = s.client(r#","sso":false"#);
@@ -1419,7 +1025,8 @@ async fn sso_scenario_1_two_loa1_services_one_sms_and_only_sso_clients_skip() {
         let who = Person::new(&e164);
         let (id, steps) = sign_in(&s, &mut b, &first, "", &who).await;
         assert_eq!(steps, ["identifier", "code"]);
-        next_second().await;
+        // `auth_time` has one-second resolution: a renewed one is a second later.
+        s.clock.advance(1);
         let (hit, steps) = sign_in(&s, &mut b, &second, "", &who).await;
         assert!(steps.is_empty(), "SSO hit shows no page: {steps:?}");
         assert_eq!(hit["sub"], id["sub"]);
@@ -1447,7 +1054,7 @@ async fn sso_scenario_1_two_loa1_services_one_sms_and_only_sso_clients_skip() {
 #[tokio::test]
 async fn sso_scenario_2_loa2_services_and_the_stay_signed_in_requirement() {
     on_each_backend(|be| async move {
-        let s = Server::start(&be, "").await;
+        let s = Server::start_with(be.clone(), "").await;
         let loa2 = r#","default_acr_values":["2"]"#;
         let first = s.client(&format!("{SSO_STAY}{loa2}"));
         let second = s.client(&format!("{SSO_STAY}{loa2}"));
@@ -1455,7 +1062,7 @@ async fn sso_scenario_2_loa2_services_and_the_stay_signed_in_requirement() {
         // this one asks for LoA2 in the request.
         let hidden_box = s.client(r#","sso":true"#);
         let address = email("loa2");
-        s.account(&[], &[&address], true);
+        s.account_with(&[], &[&address], true);
         let who = Person::new(&address);
         let mut b = Browser::new();
         let (id, steps) = sign_in(&s, &mut b, &first, "", &who).await;
@@ -1482,10 +1089,10 @@ async fn sso_scenario_2_loa2_services_and_the_stay_signed_in_requirement() {
 #[tokio::test]
 async fn the_session_cookie_is_rotated_at_sign_in_and_flagged() {
     on_each_backend(|be| async move {
-        let s = Server::start(&be, "").await;
+        let s = Server::start_with(be.clone(), "").await;
         let client = s.client(SSO_STAY);
         let address = email("fix");
-        s.account(&[], &[&address], true);
+        s.account_with(&[], &[&address], true);
         let planted = random_token();
         let mut b = Browser::with_session(&planted);
         let (url, flow) = authorize_url(&s, &client, "");
@@ -1534,7 +1141,7 @@ async fn the_session_cookie_is_rotated_at_sign_in_and_flagged() {
 #[tokio::test]
 async fn the_stay_signed_in_box_is_shown_and_preset_per_client() {
     on_each_backend(|be| async move {
-        let s = Server::start(&be, "").await;
+        let s = Server::start_with(be.clone(), "").await;
         let cases = [
             (
                 r#","stay_signed_in":{"visible":true,"default":true}"#,
@@ -1568,11 +1175,11 @@ async fn the_stay_signed_in_box_is_shown_and_preset_per_client() {
 #[tokio::test]
 async fn unchecked_stay_signed_in_gives_a_browser_session_and_td_sls() {
     on_each_backend(|be| async move {
-        let s = Server::start(&be, "").await;
+        let s = Server::start_with(be.clone(), "").await;
         let first = s.client(SSO_STAY);
         let follow_up = s.client(SSO_STAY);
         let address = email("sls");
-        s.account(&[], &[&address], true);
+        s.account_with(&[], &[&address], true);
 
         let mut b = Browser::new();
         let who = Person {
@@ -1613,7 +1220,7 @@ async fn unchecked_stay_signed_in_gives_a_browser_session_and_td_sls() {
 #[tokio::test]
 async fn stay_signed_in_is_refused_for_native_clients() {
     on_each_backend(|be| async move {
-        let s = Server::start(&be, "").await;
+        let s = Server::start_with(be.clone(), "").await;
         let native = r#"{"client_name":"App","application_type":"native","token_endpoint_auth_method":"none","redirect_uris":["com.example.app:/cb"]"#;
         let (code, _, err) = s.cli(
             &["clients", "create"],
@@ -1635,10 +1242,10 @@ async fn stay_signed_in_is_refused_for_native_clients() {
 #[tokio::test]
 async fn step_up_from_loa1_asks_only_for_the_password() {
     on_each_backend(|be| async move {
-        let s = Server::start(&be, "").await;
+        let s = Server::start_with(be.clone(), "").await;
         let client = s.client(SSO_STAY);
         let (e164, _, _) = phone();
-        let sub = s.account(&[&e164], &[], true);
+        let sub = s.account_with(&[&e164], &[], true);
         let who = Person::new(&e164);
         let mut b = Browser::new();
         let (id, steps) = sign_in(&s, &mut b, &client, "", &who).await;
@@ -1666,15 +1273,16 @@ async fn step_up_from_loa1_asks_only_for_the_password() {
 #[tokio::test]
 async fn prompt_login_and_max_age_ask_the_same_account_again() {
     on_each_backend(|be| async move {
-        let s = Server::start(&be, "").await;
+        let s = Server::start_with(be.clone(), "").await;
         let client = s.client(SSO_STAY);
         let address = email("again");
-        let sub = s.account(&[], &[&address], true);
+        let sub = s.account_with(&[], &[&address], true);
         let who = Person::new(&address);
         let mut b = Browser::new();
         let (id, _) = sign_in(&s, &mut b, &client, "", &who).await;
         let t0 = id["auth_time"].as_i64().unwrap();
-        next_second().await;
+        // `auth_time` has one-second resolution: a renewed one is a second later.
+        s.clock.advance(1);
 
         let (hit, steps) = sign_in(&s, &mut b, &client, "&max_age=3600", &who).await;
         assert!(steps.is_empty());
@@ -1704,11 +1312,11 @@ async fn prompt_login_and_max_age_ask_the_same_account_again() {
 #[tokio::test]
 async fn not_you_switches_to_another_account() {
     on_each_backend(|be| async move {
-        let s = Server::start(&be, "").await;
+        let s = Server::start_with(be.clone(), "").await;
         let client = s.client(SSO_STAY);
         let (x, y) = (email("x"), email("y"));
-        s.account(&[], &[&x], true);
-        let sub_y = s.account(&[], &[&y], true);
+        s.account_with(&[], &[&x], true);
+        let sub_y = s.account_with(&[], &[&y], true);
         let mut b = Browser::new();
         let (id_x, _) = sign_in(&s, &mut b, &client, "", &Person::new(&x)).await;
         let (url, flow) = authorize_url(&s, &client, "&prompt=login");
@@ -1739,12 +1347,12 @@ async fn not_you_switches_to_another_account() {
 #[tokio::test]
 async fn a_locked_reauthentication_refuses_another_identifier() {
     on_each_backend(|be| async move {
-        let s = Server::start(&be, "").await;
+        let s = Server::start_with(be.clone(), "").await;
         let sms = s.client(r#","sso":true"#);
         let no_sms = s.client(r#","sso":true,"sms_pin":"disallow""#);
         let (e164, _, _) = phone();
         let other = email("other");
-        s.account(&[], &[&other], true);
+        s.account_with(&[], &[&other], true);
         let mut b = Browser::new();
         sign_in(&s, &mut b, &sms, "", &Person::new(&e164)).await;
         let sent = s.outbox().len();
@@ -1768,7 +1376,7 @@ async fn a_locked_reauthentication_refuses_another_identifier() {
 #[tokio::test]
 async fn prompt_none_answers_with_an_error_instead_of_a_page() {
     on_each_backend(|be| async move {
-        let s = Server::start(&be, "").await;
+        let s = Server::start_with(be.clone(), "").await;
         let first = s.client(r#","sso":true"#);
         let explicit = s.client(r#","sso":true,"consent":"explicit""#);
         let needs_email = s.client(r#","sso":true,"require_email":true"#);
@@ -1786,7 +1394,8 @@ async fn prompt_none_answers_with_an_error_instead_of_a_page() {
             (&first, "&acr_values=2", "login_required"),
             (&first, "&max_age=0&prompt=none", "login_required"),
         ];
-        next_second().await;
+        // `auth_time` has one-second resolution: a renewed one is a second later.
+        s.clock.advance(1);
         for (client, extra, error) in cases {
             let extra = if extra.contains("prompt") {
                 extra.to_string()
@@ -1811,14 +1420,15 @@ async fn prompt_none_answers_with_an_error_instead_of_a_page() {
 #[tokio::test]
 async fn a_follow_up_service_that_needs_an_email_asks_only_for_it() {
     on_each_backend(|be| async move {
-        let s = Server::start(&be, "").await;
+        let s = Server::start_with(be.clone(), "").await;
         let first = s.client(r#","sso":true"#);
         let needs_email = s.client(r#","sso":true,"require_email":true"#);
         let (e164, _, _) = phone();
         let address = email("added");
         let mut b = Browser::new();
         let (id, _) = sign_in(&s, &mut b, &first, "", &Person::new(&e164)).await;
-        next_second().await;
+        // `auth_time` has one-second resolution: a renewed one is a second later.
+        s.clock.advance(1);
         let (url, flow) = authorize_url(&s, &needs_email, "");
         let p = open(&s, &mut b, &url).await.page();
         assert_eq!(p.step, "add-email");
@@ -1854,10 +1464,10 @@ async fn a_follow_up_service_that_needs_an_email_asks_only_for_it() {
 #[tokio::test]
 async fn explicit_consent_deny_then_allow_then_remembered() {
     on_each_backend(|be| async move {
-        let s = Server::start(&be, "").await;
+        let s = Server::start_with(be.clone(), "").await;
         let client = s.client(r#","consent":"explicit""#);
         let address = email("consent");
-        s.account(&[], &[&address], true);
+        s.account_with(&[], &[&address], true);
         async fn to_consent(
             s: &Server,
             b: &mut Browser,
@@ -1902,10 +1512,10 @@ async fn explicit_consent_deny_then_allow_then_remembered() {
 #[tokio::test]
 async fn form_post_answers_with_an_auto_submitting_form() {
     on_each_backend(|be| async move {
-        let s = Server::start(&be, "").await;
+        let s = Server::start_with(be.clone(), "").await;
         let client = s.client("");
         let address = email("fp");
-        s.account(&[], &[&address], true);
+        s.account_with(&[], &[&address], true);
         let mut b = Browser::new();
         let (url, flow) = authorize_url(&s, &client, "&response_mode=form_post");
         let p = open(&s, &mut b, &url).await.page();
@@ -1939,8 +1549,16 @@ async fn form_post_answers_with_an_auto_submitting_form() {
             );
             rest = &rest[at + 1..];
         }
-        assert!(a.csp.contains("script-src 'self'"), "{}", a.csp);
-        assert!(!a.csp.contains("unsafe-inline"), "{}", a.csp);
+        assert!(
+            a.security_headers[0].contains("script-src 'self'"),
+            "{}",
+            a.security_headers[0]
+        );
+        assert!(
+            !a.security_headers[0].contains("unsafe-inline"),
+            "{}",
+            a.security_headers[0]
+        );
         let back = Back {
             q: [
                 ("code".to_string(), field("code")),
@@ -1961,10 +1579,10 @@ async fn form_post_answers_with_an_auto_submitting_form() {
 #[tokio::test]
 async fn login_hint_prefills_and_a_locked_hint_refuses_others() {
     on_each_backend(|be| async move {
-        let s = Server::start(&be, "").await;
+        let s = Server::start_with(be.clone(), "").await;
         let client = s.client("");
         let address = email("hint");
-        let sub = s.account(&[], &[&address], true);
+        let sub = s.account_with(&[], &[&address], true);
 
         let (url, _) = authorize_url(&s, &client, &format!("&login_hint={}", enc(&address)));
         let p = open(&s, &mut Browser::new(), &url).await.page();
@@ -2020,10 +1638,10 @@ async fn login_hint_prefills_and_a_locked_hint_refuses_others() {
 #[tokio::test]
 async fn two_accounts_cannot_share_an_identifier() {
     on_each_backend(|be| async move {
-        let s = Server::start(&be, "").await;
+        let s = Server::start_with(be.clone(), "").await;
         let address = email("dup");
         let (e164, _, spaced) = phone();
-        let sub = s.account(&[&e164], &[&address], true);
+        let sub = s.account_with(&[&e164], &[&address], true);
         for (phones, emails) in [
             (vec![], vec![address.clone()]),
             (vec![], vec![address.to_uppercase()]),
@@ -2053,11 +1671,11 @@ async fn two_accounts_cannot_share_an_identifier() {
 #[tokio::test]
 async fn signing_out_ends_the_sso_session_for_every_service() {
     on_each_backend(|be| async move {
-        let s = Server::start(&be, "").await;
+        let s = Server::start_with(be.clone(), "").await;
         let first = s.client(SSO_STAY);
         let second = s.client(SSO_STAY);
         let address = email("out");
-        s.account(&[], &[&address], true);
+        s.account_with(&[], &[&address], true);
         for remember in [false, true] {
             let who = Person {
                 remember: Some(remember),
@@ -2071,13 +1689,10 @@ async fn signing_out_ends_the_sso_session_for_every_service() {
             assert!(steps.is_empty(), "SSO before signing out");
 
             let out = b
-                .get(
-                    &format!(
-                        "{}/logout?id_token_hint={jwt}&post_logout_redirect_uri={BYE}&state=bye",
-                        s.base
-                    ),
-                    &[],
-                )
+                .get(&format!(
+                    "{}/logout?id_token_hint={jwt}&post_logout_redirect_uri={BYE}&state=bye",
+                    s.base
+                ))
                 .await;
             assert_eq!(out.status, 303);
             assert_eq!(

@@ -1,14 +1,21 @@
-//! What the integration suites share: the real binary on a free port with its own tempdir and
-//! database (SQLite, or a fresh PostgreSQL database), a cookie-keeping browser, the walk
-//! through the sign-in pages, a snapshot of what the database holds, raw HTTP for requests a
-//! normal client refuses to send, and the hostile-input case runner.
+//! What the integration suites share: the server (in-process on a listener of its own with a
+//! clock the test moves, or the real binary) with its own tempdir and database (SQLite, or a
+//! fresh PostgreSQL database), a cookie-keeping browser, the walk through the sign-in pages,
+//! Chromium with axe-core, a back-channel logout receiver, a snapshot of what the database
+//! holds, raw HTTP for requests a normal client refuses to send, and the hostile-input case
+//! runner.
 
 #![allow(dead_code)]
 
+pub mod chromium;
+mod receiver;
+mod server;
+
+#[allow(unused_imports)]
+pub use receiver::{Receiver, serve_app};
+pub use server::*;
+
 use std::collections::{BTreeMap, HashMap};
-use std::io::Write;
-use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 use connectid_core::crypto::{b64url, pkce_s256, random_id, random_token};
@@ -16,252 +23,11 @@ use serde_json::Value;
 use sqlx::Row;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
-pub const BIN: &str = env!("CARGO_BIN_EXE_connectid");
 pub const REDIRECT: &str = "http://127.0.0.1:9/cb";
 pub const BYE: &str = "http://127.0.0.1:9/bye";
 pub const PASSWORD: &str = "correct horse 42";
 
-pub struct Server {
-    pub dir: PathBuf,
-    pub config: PathBuf,
-    pub base: String,
-    pub admin: String,
-    pub port: u16,
-    pub backend: Backend,
-    child: Child,
-}
-
-/// Where the server keeps its data: its own SQLite file, or its own PostgreSQL database
-/// (created for it on the server `TEST_DATABASE_URL` names).
-#[derive(Debug, Clone)]
-pub enum Backend {
-    Sqlite,
-    Postgres {
-        admin_url: String,
-        url: String,
-        name: String,
-    },
-}
-
-/// The name the older suites give [`Backend`].
-pub type Db = Backend;
-
-/// SQLite always; PostgreSQL too when `TEST_DATABASE_URL` is set (always in CI: there, its
-/// absence fails the test rather than skipping PostgreSQL in silence).
-pub fn backends() -> Vec<Backend> {
-    let mut out = vec![Backend::Sqlite];
-    if std::env::var_os("TEST_DATABASE_URL").is_none() {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "TEST_DATABASE_URL is required in CI"
-        );
-        eprintln!("SKIPPED: PostgreSQL (set TEST_DATABASE_URL)");
-    }
-    if let Ok(admin_url) = std::env::var("TEST_DATABASE_URL") {
-        let name = format!("hostile_{}", random_id());
-        let base = admin_url
-            .rsplit_once('/')
-            .map_or(admin_url.as_str(), |(b, _)| b);
-        out.push(Backend::Postgres {
-            url: format!("{base}/{name}"),
-            admin_url,
-            name,
-        });
-    }
-    out
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-        let _ = std::fs::remove_dir_all(&self.dir);
-        if let Backend::Postgres {
-            admin_url, name, ..
-        } = &self.backend
-        {
-            // Best effort: a database left behind is harmless, only untidy.
-            let _ = Command::new("psql")
-                .args([
-                    admin_url.as_str(),
-                    "-qc",
-                    &format!("DROP DATABASE IF EXISTS {name}"),
-                ])
-                .stdout(Stdio::null())
-                .stderr(Stdio::null())
-                .status();
-        }
-    }
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
 impl Server {
-    /// Starts the binary on SQLite with `RUST_LOG=log_level`, its output in the tempdir.
-    pub async fn start(log_level: &str) -> Server {
-        Self::start_on(log_level, Backend::Sqlite).await
-    }
-
-    pub async fn start_on(log_level: &str, backend: Backend) -> Server {
-        Self::start_with(log_level, backend, "").await
-    }
-
-    /// With `extra` TOML appended to the config (whole sections of its own).
-    pub async fn start_with(log_level: &str, backend: Backend, extra: &str) -> Server {
-        let dir = std::env::temp_dir().join(format!("connectid-hostile-{}", random_id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let port = free_port();
-        let base = format!("http://127.0.0.1:{port}");
-        let admin = random_token();
-        let config = dir.join("connectid.toml");
-        let database_url = match &backend {
-            Backend::Sqlite => format!("sqlite://{}", dir.join("c.db").display()),
-            Backend::Postgres {
-                admin_url,
-                url,
-                name,
-            } => {
-                let mut c = <sqlx::PgConnection as sqlx::Connection>::connect(admin_url)
-                    .await
-                    .unwrap();
-                sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
-                    .execute(&mut c)
-                    .await
-                    .unwrap();
-                url.clone()
-            }
-        };
-        // The outbox for SMS and email, unless `extra` configures that section itself.
-        let mut toml = format!(
-            "listen = \"127.0.0.1:{port}\"\nissuer = \"{base}\"\ndatabase_url = \"{database_url}\"\n\
-             [admin]\ntoken = \"{admin}\"\n"
-        );
-        for section in ["sms", "email"] {
-            if !extra.contains(&format!("[{section}]")) {
-                let ob = dir.join("outbox.jsonl");
-                toml.push_str(&format!("[{section}]\noutbox = \"{}\"\n", ob.display()));
-            }
-        }
-        std::fs::write(&config, toml + extra).unwrap();
-        let out = std::fs::File::create(dir.join("stdout.log")).unwrap();
-        let err = std::fs::File::create(dir.join("stderr.log")).unwrap();
-        let child = Command::new(BIN)
-            .args(["--config", config.to_str().unwrap(), "serve"])
-            .env("RUST_LOG", log_level)
-            .env("NO_COLOR", "1")
-            .stdout(Stdio::from(out))
-            .stderr(Stdio::from(err))
-            .spawn()
-            .unwrap();
-        let s = Server {
-            dir,
-            config,
-            base,
-            admin,
-            port,
-            backend,
-            child,
-        };
-        for _ in 0..400 {
-            if let Ok(r) = reqwest::get(format!("{}/readyz", s.base)).await
-                && r.status() == 200
-            {
-                return s;
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-        panic!("server did not start: {}", s.logs());
-    }
-
-    /// Everything the server wrote to stdout and stderr so far.
-    pub fn logs(&self) -> String {
-        let out = std::fs::read_to_string(self.dir.join("stdout.log")).unwrap_or_default();
-        let err = std::fs::read_to_string(self.dir.join("stderr.log")).unwrap_or_default();
-        out + &err
-    }
-
-    pub fn cli(&self, args: &[&str], input: &str) -> (i32, String, String) {
-        let mut child = Command::new(BIN)
-            .arg("--config")
-            .arg(&self.config)
-            .args(args)
-            .env("RUST_LOG", "warn")
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(input.as_bytes())
-            .unwrap();
-        let out = child.wait_with_output().unwrap();
-        (
-            out.status.code().unwrap_or(-1),
-            String::from_utf8_lossy(&out.stdout).into(),
-            String::from_utf8_lossy(&out.stderr).into(),
-        )
-    }
-
-    /// Registers a client; `json` is the metadata without the braces' common part.
-    pub fn client(&self, extra: &str) -> Value {
-        let json = format!(
-            r#"{{"client_name":"Shop","redirect_uris":["{REDIRECT}"],"post_logout_redirect_uris":["{BYE}"],
-                "grant_types":["authorization_code","refresh_token"],"consent":"implicit"{extra}}}"#
-        );
-        self.client_json(&json)
-    }
-
-    pub fn client_json(&self, json: &str) -> Value {
-        let (code, out, err) = self.cli(&["clients", "create"], json);
-        assert_eq!(code, 0, "{err}");
-        serde_json::from_str(&out).unwrap()
-    }
-
-    pub fn account(&self, email: &str) -> String {
-        let (code, out, err) = self.cli(
-            &["accounts", "create", "--email", email, "--password-stdin"],
-            &format!("{PASSWORD}\n"),
-        );
-        assert_eq!(code, 0, "{err}");
-        serde_json::from_str::<Value>(&out).unwrap()["id"]
-            .as_str()
-            .unwrap()
-            .to_string()
-    }
-
-    /// Every message in the outbox, in order.
-    pub fn outbox(&self) -> Vec<Value> {
-        std::fs::read_to_string(self.dir.join("outbox.jsonl"))
-            .unwrap_or_default()
-            .lines()
-            .filter_map(|l| serde_json::from_str(l).ok())
-            .collect()
-    }
-
-    pub fn last_code(&self, to: &str) -> String {
-        let msg = self
-            .outbox()
-            .into_iter()
-            .rfind(|m| m["to"] == to)
-            .unwrap_or_else(|| panic!("no message to {to}"));
-        msg["body"]
-            .as_str()
-            .unwrap()
-            .split(|c: char| !c.is_ascii_digit())
-            .find(|w| w.len() == 6)
-            .unwrap()
-            .to_string()
-    }
-
     /// How many rows of each kind the database holds, and the outbox's length: what a
     /// refused request must leave as it was.
     pub async fn snapshot(&self) -> BTreeMap<&'static str, i64> {
@@ -306,7 +72,7 @@ impl Server {
         let mut out = BTreeMap::new();
         match &self.backend {
             Backend::Sqlite => {
-                let url = format!("sqlite://{}?mode=ro", self.dir.join("c.db").display());
+                let url = format!("{}?mode=ro", self.database_url);
                 let mut conn = <sqlx::SqliteConnection as sqlx::Connection>::connect(&url)
                     .await
                     .unwrap();
@@ -315,10 +81,11 @@ impl Server {
                     out.insert(*name, row.get::<i64, _>(0));
                 }
             }
-            Backend::Postgres { url, .. } => {
-                let mut conn = <sqlx::PgConnection as sqlx::Connection>::connect(url)
-                    .await
-                    .unwrap();
+            Backend::Postgres { .. } => {
+                let mut conn =
+                    <sqlx::PgConnection as sqlx::Connection>::connect(&self.database_url)
+                        .await
+                        .unwrap();
                 for (name, q) in QUERIES {
                     let row = sqlx::query(*q).fetch_one(&mut conn).await.unwrap();
                     out.insert(*name, row.get::<i64, _>(0));
@@ -334,17 +101,17 @@ impl Server {
     pub async fn sql(&self, statement: &str) {
         match &self.backend {
             Backend::Sqlite => {
-                let url = format!("sqlite://{}", self.dir.join("c.db").display());
-                let mut c = <sqlx::SqliteConnection as sqlx::Connection>::connect(&url)
-                    .await
-                    .unwrap();
+                let mut c =
+                    <sqlx::SqliteConnection as sqlx::Connection>::connect(&self.database_url)
+                        .await
+                        .unwrap();
                 sqlx::raw_sql(sqlx::AssertSqlSafe(statement.to_string()))
                     .execute(&mut c)
                     .await
                     .unwrap();
             }
-            Backend::Postgres { url, .. } => {
-                let mut c = <sqlx::PgConnection as sqlx::Connection>::connect(url)
+            Backend::Postgres { .. } => {
+                let mut c = <sqlx::PgConnection as sqlx::Connection>::connect(&self.database_url)
                     .await
                     .unwrap();
                 sqlx::raw_sql(sqlx::AssertSqlSafe(statement.to_string()))
@@ -353,18 +120,6 @@ impl Server {
                     .unwrap();
             }
         }
-    }
-
-    /// The database files' bytes (main file and write-ahead log), for secrets at rest.
-    pub fn database_bytes(&self) -> Vec<u8> {
-        ["c.db", "c.db-wal"]
-            .iter()
-            .flat_map(|f| std::fs::read(self.dir.join(f)).unwrap_or_default())
-            .collect()
-    }
-
-    pub async fn healthy(&self) -> bool {
-        matches!(reqwest::get(format!("{}/healthz", self.base)).await, Ok(r) if r.status() == 200)
     }
 }
 
@@ -429,8 +184,24 @@ impl Browser {
         a
     }
 
+    /// A browser that already holds this session cookie.
+    pub fn with_session(value: &str) -> Self {
+        let mut b = Self::new();
+        b.cookies.insert("cid_session".into(), value.into());
+        b
+    }
+
     pub async fn get(&mut self, url: &str) -> Answer {
         let req = self.http.get(url);
+        self.send(req).await
+    }
+
+    /// A GET with these request headers too.
+    pub async fn get_with(&mut self, url: &str, headers: &[(&str, &str)]) -> Answer {
+        let mut req = self.http.get(url);
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
         self.send(req).await
     }
 
@@ -722,27 +493,6 @@ pub async fn exchange(s: &Server, client: &Value, code: &str, verifier: &str) ->
     r.json().await.unwrap()
 }
 
-/// A client's back-channel logout endpoint on a free port: its URI, and every logout token
-/// it receives. (The CLI blocks its worker while it runs: a test that waits for a token sent
-/// by a command runs on the multi-threaded runtime.)
-pub async fn logout_receiver() -> (String, tokio::sync::mpsc::UnboundedReceiver<String>) {
-    let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
-    let app = axum::Router::new().route(
-        "/bc",
-        axum::routing::post(move |axum::Form(f): axum::Form<HashMap<String, String>>| {
-            let tx = tx.clone();
-            async move {
-                let _ = tx.send(f.get("logout_token").cloned().unwrap_or_default());
-                axum::http::StatusCode::OK
-            }
-        }),
-    );
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let uri = format!("http://{}/bc", listener.local_addr().unwrap());
-    tokio::spawn(async move { axum::serve(listener, app).await });
-    (uri, rx)
-}
-
 /// A compact JWS with any header, claims and signature bytes.
 pub fn jws(header: &Value, claims: &Value, sig: &[u8]) -> String {
     format!(
@@ -775,13 +525,6 @@ pub fn decode(token: &str) -> (Value, Value) {
         .unwrap()
     };
     (next(), next())
-}
-
-pub fn now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_secs() as i64
 }
 
 // ---------------------------------------------------------------------------------------
