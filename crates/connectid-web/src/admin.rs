@@ -12,7 +12,7 @@ use connectid_core::crypto::{constant_time_eq, hash_secret};
 use connectid_core::store::StoreError;
 use serde_json::json;
 
-use crate::clients::ClientsError;
+use crate::app::clients::ClientsError;
 use crate::error::OAuthError;
 use crate::state::AppState;
 
@@ -98,7 +98,7 @@ pub async fn list(State(state): State<AppState>, headers: HeaderMap) -> Answer {
 
 pub async fn create(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Answer {
     authorize(&state, &headers)?;
-    let (record, secret) = crate::clients::create(&state, parse(&body)?).await?;
+    let (record, secret) = crate::app::clients::create(&state, parse(&body)?).await?;
     let json = client::to_json(&record, secret.as_deref());
     Ok((StatusCode::CREATED, Json(json)).into_response())
 }
@@ -124,7 +124,7 @@ pub async fn update(
     body: Bytes,
 ) -> Answer {
     authorize(&state, &headers)?;
-    let (record, secret) = crate::clients::update(&state, &id, parse(&body)?).await?;
+    let (record, secret) = crate::app::clients::update(&state, &id, parse(&body)?).await?;
     Ok(Json(client::to_json(&record, secret.as_deref())).into_response())
 }
 
@@ -134,7 +134,7 @@ pub async fn delete(
     Path(id): Path<String>,
 ) -> Answer {
     authorize(&state, &headers)?;
-    crate::clients::delete(&state, &id).await?;
+    crate::app::clients::delete(&state, &id).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
@@ -145,7 +145,7 @@ pub async fn rotate_secret(
     Path(id): Path<String>,
 ) -> Answer {
     authorize(&state, &headers)?;
-    let (record, secret) = crate::clients::rotate_secret(&state, &id).await?;
+    let (record, secret) = crate::app::clients::rotate_secret(&state, &id).await?;
     Ok(Json(client::to_json(&record, Some(&secret))).into_response())
 }
 
@@ -156,7 +156,7 @@ pub async fn end_sessions(
     Path(account_id): Path<String>,
 ) -> Answer {
     authorize(&state, &headers)?;
-    let ended = crate::sessions::end_all_but(&state, &account_id, None).await?;
+    let ended = crate::app::sessions::end_all_but(&state, &account_id, None).await?;
     crate::audit::record(
         &state,
         AuditKind::SessionsRevoked,

@@ -178,7 +178,7 @@ async fn decide(
             let Some(s) = session else {
                 return Err(connectid_core::store::StoreError::NotFound.into());
             };
-            crate::sessions::touch(&state, &s).await?;
+            crate::app::sessions::touch(&state, &s).await?;
             state
                 .metrics
                 .funnel(&client.client_id, crate::metrics::Stage::SsoHit);

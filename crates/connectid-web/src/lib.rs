@@ -10,13 +10,12 @@
 #![allow(clippy::result_large_err)]
 
 pub mod account;
-pub mod accounts;
 mod admin;
+pub mod app;
 mod app2app;
 pub mod audit;
 mod authorize;
 mod button;
-pub mod clients;
 mod cookies;
 mod discovery;
 mod error;
@@ -39,7 +38,6 @@ mod previewer;
 pub mod queue;
 mod request_id;
 mod resolve;
-pub mod sessions;
 mod signin;
 mod state;
 mod token;

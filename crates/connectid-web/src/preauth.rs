@@ -18,10 +18,10 @@ use connectid_core::store::{ClientRecord, StoreError};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
+use crate::app::sessions;
 use crate::cookies;
 use crate::error::{OAuthError, PageError};
 use crate::params::Params;
-use crate::sessions;
 use crate::state::AppState;
 use crate::token::{no_store, verify_access_token};
 
@@ -245,7 +245,8 @@ async fn start_session(
         sid: grant.sid.clone(),
         not_after: Some(not_after),
     };
-    let begun = sessions::establish(state, headers, begin).await?;
+    let current = cookies::get(headers, cookies::SESSION);
+    let begun = sessions::establish(state, current.as_deref(), begin).await?;
     crate::audit::record(
         state,
         AuditKind::Signin,

@@ -78,7 +78,7 @@ pub async fn resolve(
             return answer(StatusCode::SERVICE_UNAVAILABLE, Vec::new());
         }
     };
-    if let Err(e) = crate::sessions::touch(&state, &session).await {
+    if let Err(e) = crate::app::sessions::touch(&state, &session).await {
         tracing::warn!(error = %e, "resolve: idle time not refreshed");
     }
     let mut out = vec![

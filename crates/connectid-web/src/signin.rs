@@ -23,6 +23,7 @@ use connectid_core::store::{ClientRecord, Otp, SsoSession, StoreError};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
+use crate::app::sessions;
 use crate::authorize::AuthRequest;
 use crate::cookies;
 use crate::error::PageError;
@@ -30,7 +31,6 @@ use crate::finish::{self, Authenticated, redirect_error, with_cookie};
 use crate::i18n::{self, Arg, Notice};
 use crate::metrics::Stage;
 use crate::params::Params;
-use crate::sessions;
 use crate::state::AppState;
 
 mod codes;

@@ -59,7 +59,7 @@ async fn command_state(
 }
 
 /// `connectid clients …`: reads go to the store; changes are the use cases the admin API
-/// calls too (`connectid_web::clients`).
+/// calls too (`connectid_web::app::clients`).
 pub(crate) async fn clients(
     cfg: &Config,
     clock: Arc<dyn Clock>,
@@ -75,7 +75,7 @@ pub(crate) async fn clients(
             let meta =
                 ClientMetadata::from_json(&read_input(file.as_ref())?).map_err(metadata_failure)?;
             let state = command_state(cfg, store, clock).await?;
-            let (record, secret) = connectid_web::clients::create(&state, meta)
+            let (record, secret) = connectid_web::app::clients::create(&state, meta)
                 .await
                 .map_err(use_case)?;
             print_json(&client::to_json(&record, secret.as_deref()));
@@ -96,14 +96,21 @@ pub(crate) async fn clients(
             let meta =
                 ClientMetadata::from_json(&read_input(file.as_ref())?).map_err(metadata_failure)?;
             let state = command_state(cfg, store, clock).await?;
-            let (record, secret) = connectid_web::clients::update(&state, &client_id, meta)
+            let (record, secret) = connectid_web::app::clients::update(&state, &client_id, meta)
                 .await
                 .map_err(use_case)?;
             print_json(&client::to_json(&record, secret.as_deref()));
         }
+        ClientsCommand::RotateSecret { client_id } => {
+            let state = command_state(cfg, store, clock).await?;
+            let (record, secret) = connectid_web::app::clients::rotate_secret(&state, &client_id)
+                .await
+                .map_err(use_case)?;
+            print_json(&client::to_json(&record, Some(&secret)));
+        }
         ClientsCommand::Delete { client_id } => {
             let state = command_state(cfg, store, clock).await?;
-            connectid_web::clients::delete(&state, &client_id)
+            connectid_web::app::clients::delete(&state, &client_id)
                 .await
                 .map_err(use_case)?;
             println!("deleted {client_id}");
@@ -163,11 +170,11 @@ pub(crate) async fn accounts(
             } else {
                 None
             };
-            let account = connectid_web::accounts::create(
+            let account = connectid_web::app::accounts::create(
                 &state,
                 identifiers,
                 password_hash,
-                connectid_web::accounts::Actor::Operator,
+                connectid_web::app::accounts::Actor::Operator,
             )
             .await
             .map_err(|e| match e {
@@ -205,9 +212,12 @@ async fn delete_account(
     id: &str,
 ) -> Result<(), Failure> {
     let state = command_state(cfg, store, clock).await?;
-    let deleted =
-        connectid_web::accounts::delete(&state, id, connectid_web::accounts::Actor::Operator)
-            .await?;
+    let deleted = connectid_web::app::accounts::delete(
+        &state,
+        id,
+        connectid_web::app::accounts::Actor::Operator,
+    )
+    .await?;
     if !deleted {
         return Err(Failure::Usage(format!("no account `{id}`")));
     }

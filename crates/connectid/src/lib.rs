@@ -21,7 +21,7 @@ use connectid_core::keys::{KeyCipher, generate};
 use connectid_core::messages::MessageSender;
 use connectid_core::password::{PasswordHasher, check_policy};
 use connectid_core::store::{Store, StoreError};
-use connectid_web::clients::ClientsError;
+use connectid_web::app::clients::ClientsError;
 use connectid_web::queue::DeliveryQueue;
 use connectid_web::{AppState, WebSettings};
 use serde_json::json;
@@ -114,6 +114,10 @@ pub enum ClientsCommand {
         client_id: String,
         #[arg(long)]
         file: Option<PathBuf>,
+    },
+    /// Make a new client secret (printed once); the old one stops working at once.
+    RotateSecret {
+        client_id: String,
     },
     Delete {
         client_id: String,

@@ -352,7 +352,12 @@ pub(crate) async fn upsert_client(
         Some(existing) => {
             let (record, _) = client::update(&existing, meta, now).map_err(bad)?;
             // Every node does this at every start: write only what changed.
-            if record.metadata != existing.metadata || record.secret_hash != existing.secret_hash {
+            // An update without a new secret keeps the stored one (`secret_hash` is then None).
+            let new_secret = record
+                .secret_hash
+                .as_ref()
+                .is_some_and(|h| Some(h) != existing.secret_hash.as_ref());
+            if record.metadata != existing.metadata || new_secret {
                 store.update_client(&record).await?;
             }
         }

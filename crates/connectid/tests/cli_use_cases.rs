@@ -192,3 +192,96 @@ async fn no_secret_of_the_config_is_ever_shown() {
     assert!(logs.contains("DEBUG"), "not at debug level: {logs}");
     assert_eq!(leaked(&logs), Vec::<&str>::new(), "{logs}");
 }
+
+/// The status `/token` gives this client id and secret: 401 when the secret is refused, 400
+/// (`invalid_grant`, the code is made up) when it is accepted.
+async fn token_status(s: &Server, id: &str, secret: &str) -> u16 {
+    reqwest::Client::new()
+        .post(format!("{}/token", s.base))
+        .basic_auth(id, Some(secret))
+        .form(&[
+            ("grant_type", "authorization_code"),
+            ("code", "made-up"),
+            ("redirect_uri", REDIRECT),
+            ("code_verifier", "x".repeat(43).as_str()),
+        ])
+        .send()
+        .await
+        .unwrap()
+        .status()
+        .as_u16()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_client_secret_is_rotated_once_for_the_cli_and_the_admin_api() {
+    for backend in backends() {
+        let s = Server::start_on(backend).await;
+        let c = s.client("");
+        let id = c["client_id"].as_str().unwrap();
+        let first = c["client_secret"].as_str().unwrap().to_string();
+        assert_eq!(token_status(&s, id, &first).await, 400);
+
+        let (code, out, err) = s.cli(&["clients", "rotate-secret", id], "");
+        assert_eq!(code, 0, "{err}");
+        let second = serde_json::from_str::<Value>(&out).unwrap()["client_secret"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        assert_ne!(second, first);
+        assert_eq!(token_status(&s, id, &first).await, 401);
+        assert_eq!(token_status(&s, id, &second).await, 400);
+
+        let r = reqwest::Client::new()
+            .post(format!("{}/admin/clients/{id}/secret", s.base))
+            .bearer_auth(&s.admin)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200);
+        let third = r.json::<Value>().await.unwrap()["client_secret"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        assert_eq!(token_status(&s, id, &second).await, 401);
+        assert_eq!(token_status(&s, id, &third).await, 400);
+
+        // Refused, changing nothing: without the admin token, for a client with no secret,
+        // for the account pages' own client, for an unknown one.
+        let r = reqwest::Client::new()
+            .post(format!("{}/admin/clients/{id}/secret", s.base))
+            .bearer_auth("wrong")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 401);
+        let public =
+            s.client(r#","application_type":"native","token_endpoint_auth_method":"none""#);
+        let public_id = public["client_id"].as_str().unwrap();
+        let (code, _, err) = s.cli(&["clients", "rotate-secret", public_id], "");
+        assert_eq!(code, 2, "{err}");
+        assert!(
+            err.contains("does not authenticate with a client_secret"),
+            "{err}"
+        );
+        let r = reqwest::Client::new()
+            .post(format!("{}/admin/clients/{public_id}/secret", s.base))
+            .bearer_auth(&s.admin)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 400);
+        assert_eq!(
+            r.json::<Value>().await.unwrap()["error"],
+            "invalid_client_metadata"
+        );
+        let (code, _, _) = s.cli(&["clients", "rotate-secret", "connectid-account"], "");
+        assert_eq!(code, 2);
+        let (code, _, err) = s.cli(&["clients", "rotate-secret", "nobody"], "");
+        assert_eq!(code, 2, "{err}");
+        assert_eq!(token_status(&s, id, &third).await, 400);
+
+        let (code, out, _) = s.cli(&["audit", "--kind", "client_secret_rotated"], "");
+        assert_eq!(code, 0);
+        assert_eq!(out.lines().count(), 2, "{out}");
+    }
+}

@@ -224,7 +224,7 @@ pub async fn verify(
         }
     }
     state.store.delete_interaction(&key).await?;
-    let added = crate::accounts::add_identifier(
+    let added = crate::app::accounts::add_identifier(
         &state,
         &me.account,
         &identifier,
@@ -273,7 +273,7 @@ pub async fn remove(
             "error-form-expired",
         ));
     };
-    let removed = crate::accounts::remove_identifier(
+    let removed = crate::app::accounts::remove_identifier(
         &state,
         &me.account,
         &identifier,

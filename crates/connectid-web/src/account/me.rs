@@ -43,7 +43,7 @@ pub(super) async fn me(state: &AppState, headers: &HeaderMap) -> Result<Option<M
     let Some(account) = state.store.get_account(&session.account_id).await? else {
         return Ok(None);
     };
-    crate::sessions::touch(state, &session).await?;
+    crate::app::sessions::touch(state, &session).await?;
     Ok(Some(Me {
         session,
         account,

@@ -71,7 +71,7 @@ pub async fn post(
             return Ok(form(&state, &me, Some(msg), None));
         }
     };
-    crate::accounts::set_password(
+    crate::app::accounts::set_password(
         &state,
         &me.account,
         &hash,

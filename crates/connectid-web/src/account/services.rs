@@ -138,7 +138,7 @@ pub async fn signout_everywhere(
 /// Ends every session (telling the services) and revokes every grant, also those of native
 /// apps whose browser session is already gone.
 pub(super) async fn end_everything(state: &AppState, account_id: &str) -> Result<(), StoreError> {
-    crate::sessions::end_all_but(state, account_id, None).await?;
+    crate::app::sessions::end_all_but(state, account_id, None).await?;
     Ok(())
 }
 
@@ -173,7 +173,7 @@ pub async fn delete(
         return Ok(see_other("/account/delete"));
     }
     let id = me.account.id.clone();
-    crate::accounts::delete(&state, &id, crate::accounts::Actor::Person).await?;
+    crate::app::accounts::delete(&state, &id, crate::app::accounts::Actor::Person).await?;
     let mut r = state.pages.page(
         StatusCode::OK,
         "account_deleted.html",

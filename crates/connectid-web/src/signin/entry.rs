@@ -211,11 +211,11 @@ pub(super) async fn find_or_create(
         state.store.set_identifier_verified(identifier).await?;
         return Ok(a);
     }
-    crate::accounts::create(
+    crate::app::accounts::create(
         state,
         vec![(identifier.clone(), true)],
         password_hash,
-        crate::accounts::Actor::Person,
+        crate::app::accounts::Actor::Person,
     )
     .await
 }
@@ -249,7 +249,8 @@ pub(super) async fn establish(
         sid: None,
         not_after: None,
     };
-    let begun = sessions::establish(state, headers, begin).await?;
+    let current = cookies::get(headers, cookies::SESSION);
+    let begun = sessions::establish(state, current.as_deref(), begin).await?;
     audit(
         state,
         AuditKind::Signin,

@@ -77,7 +77,7 @@ async fn email_added(
         return Ok(None);
     };
     let client_id = Some(ctx.client.client_id.as_str());
-    crate::accounts::add_identifier(state, &account, &email, client_id, &ctx.p.locale).await?;
+    crate::app::accounts::add_identifier(state, &account, &email, client_id, &ctx.p.locale).await?;
     // After an SSO hit the session stays as it was (auth_time is not renewed by adding an
     // email); after a real sign-in the session is made now.
     if let Some(auth) = finished.session {

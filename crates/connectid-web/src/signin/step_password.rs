@@ -100,8 +100,15 @@ pub(super) async fn on_set_password(
     let account = match state.store.find_account(&identifier).await? {
         Some(account) => {
             state.store.set_identifier_verified(&identifier).await?;
-            crate::accounts::set_password(state, &account, &hash, None, client_id, &ctx.p.locale)
-                .await?;
+            crate::app::accounts::set_password(
+                state,
+                &account,
+                &hash,
+                None,
+                client_id,
+                &ctx.p.locale,
+            )
+            .await?;
             account
         }
         None => {

@@ -78,7 +78,7 @@ pub async fn set_password(
         .set_password(&account.id, hash, state.now())
         .await?;
     if changed {
-        crate::sessions::end_all_but(state, &account.id, keep).await?;
+        crate::app::sessions::end_all_but(state, &account.id, keep).await?;
         crate::signin::notify_password_changed(state, account, lang).await;
     }
     let kind = if changed {
@@ -162,7 +162,7 @@ pub async fn delete(state: &AppState, account_id: &str, by: Actor) -> Result<boo
     if state.store.get_account(account_id).await?.is_none() {
         return Ok(false);
     }
-    crate::sessions::end_all_but(state, account_id, None).await?;
+    crate::app::sessions::end_all_but(state, account_id, None).await?;
     if !state.store.delete_account(account_id).await? {
         return Ok(false);
     }

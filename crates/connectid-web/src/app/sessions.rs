@@ -5,7 +5,6 @@
 //! choices a person made — stay signed in or not, which session a grant belongs to — cannot
 //! drift apart between entry points (security review, findings 4, 5 and 8).
 
-use axum::http::HeaderMap;
 use connectid_core::crypto::{hash_secret, random_id, random_token};
 use connectid_core::oidc::{Acr, Amr};
 use connectid_core::store::{SsoSession, StoreError};
@@ -44,18 +43,19 @@ pub struct Begun {
     pub cookie: String,
 }
 
-/// Begins a session in this browser with a new cookie (no fixation). The same person keeps
-/// the browser's session id, so what clients got under it stays tied to it; a session of
-/// another person in this browser ends first (grants revoked, clients told).
+/// Begins a session in this browser with a new cookie (no fixation). `current` is the
+/// session cookie the browser sent, if any. The same person keeps the browser's session id,
+/// so what clients got under it stays tied to it; a session of another person in this
+/// browser ends first (grants revoked, clients told).
 pub async fn establish(
     state: &AppState,
-    headers: &HeaderMap,
+    current: Option<&str>,
     begin: Begin<'_>,
 ) -> Result<Begun, StoreError> {
     let now = state.now();
     let mut sid = None;
-    if let Some(old) = cookies::get(headers, cookies::SESSION) {
-        match state.store.delete_session(&hash_secret(&old)).await? {
+    if let Some(old) = current {
+        match state.store.delete_session(&hash_secret(old)).await? {
             Some(prev) if prev.account_id == begin.account_id => sid = Some(prev.sid),
             Some(prev) => {
                 session_ended(state, &prev.sid, &prev.account_id, EndReason::Replaced).await?;
