@@ -211,6 +211,10 @@ pub struct ClientMetadata {
     /// default, which the request's parameters replace.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub minimum_acr: Option<Acr>,
+    /// ISO 3166 codes of the phone countries this service's codes may go to by SMS: it
+    /// narrows the deployment's `[sms] allowed_countries` and never widens it (empty: all).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sms_countries: Vec<String>,
 }
 
 fn default_grant_types() -> Vec<GrantType> {

@@ -63,7 +63,7 @@ impl fmt::Display for Identifier {
 
 /// The ISO 3166 region used to read national phone numbers such as `90000000`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct PhoneRegion(phonenumber::country::Id);
+pub struct PhoneRegion(pub(crate) phonenumber::country::Id);
 
 impl FromStr for PhoneRegion {
     type Err = String;

@@ -16,4 +16,5 @@ pub mod oidc;
 pub mod password;
 pub mod ratelimit;
 pub mod secret;
+pub mod sms_policy;
 pub mod store;

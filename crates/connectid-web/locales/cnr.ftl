@@ -92,6 +92,8 @@ err-enter-email = Unesite imejl adresu.
 err-locked = Upotrijebite broj telefona ili imejl naloga kojim ste prijavljeni ili izaberite „Niste vi?“.
 err-hint-locked = Upotrijebite broj telefona ili imejl koji je ova usluga tražila.
 err-no-sms = Ova usluga ne šalje kodove SMS-om. Prijavite se imejlom i lozinkom.
+err-sms-refused = Ne možemo poslati kod SMS-om na ovaj broj.
+err-sms-refused-email = Ne možemo poslati kod SMS-om na ovaj broj. Prijavite se imejl adresom.
 err-resend-wait = Kod je upravo poslat. Sačekajte { $seconds ->
     [one] { $seconds } sekundu
     [few] { $seconds } sekunde

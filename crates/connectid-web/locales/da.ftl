@@ -91,6 +91,8 @@ err-enter-email = Indtast en e-mailadresse.
 err-locked = Brug telefonnummeret eller e-mailen for den konto, du er logget ind med, eller vælg »Ikke dig?«.
 err-hint-locked = Brug det telefonnummer eller den e-mail, som tjenesten bad om.
 err-no-sms = Denne tjeneste sender ikke koder via sms. Log ind med din e-mail og adgangskode.
+err-sms-refused = Vi kan ikke sende en kode via sms til dette nummer.
+err-sms-refused-email = Vi kan ikke sende en kode via sms til dette nummer. Log ind med din e-mailadresse i stedet.
 err-resend-wait = Der er lige sendt en kode. Vent { $seconds ->
     [one] { $seconds } sekund
    *[other] { $seconds } sekunder

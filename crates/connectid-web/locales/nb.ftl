@@ -90,6 +90,8 @@ err-enter-email = Skriv inn en e-postadresse.
 err-locked = Bruk telefonnummeret eller e-postadressen til kontoen du er logget inn med, eller velg «Ikke deg?».
 err-hint-locked = Bruk telefonnummeret eller e-postadressen som denne tjenesten ba om.
 err-no-sms = Denne tjenesten sender ikke koder på SMS. Logg inn med e-postadressen og passordet ditt.
+err-sms-refused = Vi kan ikke sende kode på SMS til dette nummeret.
+err-sms-refused-email = Vi kan ikke sende kode på SMS til dette nummeret. Logg inn med e-postadressen din i stedet.
 err-resend-wait = En kode ble nettopp sendt. Vent { $seconds ->
     [one] { $seconds } sekund
    *[other] { $seconds } sekunder

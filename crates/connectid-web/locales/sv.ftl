@@ -90,6 +90,8 @@ err-enter-email = Ange en e-postadress.
 err-locked = Använd telefonnumret eller e-postadressen för kontot du är inloggad med, eller välj ”Inte du?”.
 err-hint-locked = Använd telefonnumret eller e-postadressen som tjänsten bad om.
 err-no-sms = Den här tjänsten skickar inte koder via sms. Logga in med din e-postadress och ditt lösenord.
+err-sms-refused = Vi kan inte skicka en kod via sms till det här numret.
+err-sms-refused-email = Vi kan inte skicka en kod via sms till det här numret. Logga in med din e-postadress i stället.
 err-resend-wait = En kod skickades nyss. Vänta { $seconds ->
     [one] { $seconds } sekund
    *[other] { $seconds } sekunder

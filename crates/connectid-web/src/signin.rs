@@ -14,7 +14,7 @@ use connectid_core::client::{ClientMetadata, IdentifierFirst, Identifiers};
 use connectid_core::crypto::{
     constant_time_eq, hash_secret, random_digits, random_id, random_token,
 };
-use connectid_core::identifier::{Identifier, IdentifierError, IdentifierKind};
+use connectid_core::identifier::{Identifier, IdentifierError, IdentifierKind, PhoneRegion};
 use connectid_core::messages::{Channel, Message, rfc3339};
 use connectid_core::oidc::{Acr, Amr};
 use connectid_core::password::{self, MAX_BYTES, MIN_LEN, PasswordError};

@@ -11,6 +11,7 @@ use connectid_core::keys::{KeyCipher, KeySet};
 use connectid_core::messages::MessageSender;
 use connectid_core::password::{PasswordHasher, Policy};
 use connectid_core::ratelimit::RateLimits;
+use connectid_core::sms_policy::SmsPolicy;
 use connectid_core::store::Store;
 
 use crate::net::Cidr;
@@ -34,6 +35,8 @@ pub struct WebSettings {
     pub previewer_enabled: bool,
     /// Parent domain of the SSO cookie (`[session] cookie_domain`); `None`: this host only.
     pub cookie_domain: Option<String>,
+    /// Where SMS may go (`[sms] allowed_countries`, `refused_number_types`).
+    pub sms_policy: SmsPolicy,
 }
 
 impl WebSettings {
@@ -224,6 +227,7 @@ mod tests {
             password_policy: Default::default(),
             metrics_token: None,
             cookie_domain: domain.map(str::to_string),
+            sms_policy: connectid_core::sms_policy::SmsPolicy::home(Default::default()),
         }
     }
 

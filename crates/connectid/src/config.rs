@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use connectid_core::identifier::PhoneRegion;
 use connectid_core::secret::{Secret, SecretUrl};
+use connectid_core::sms_policy::{NumberType, SmsPolicy};
 use connectid_web::net::Cidr;
 use serde::Deserialize;
 mod layers;
@@ -88,6 +89,11 @@ pub struct Sms {
     pub outbox: String,
     pub webhook_url: String,
     pub webhook_secret: Secret,
+    /// ISO 3166 codes of the phone countries SMS may go to; empty: `default_phone_region`.
+    pub allowed_countries: Vec<String>,
+    /// Kinds of number that get no SMS (`premium_rate`, `shared_cost`, `uan`, `toll_free`,
+    /// `voip`).
+    pub refused_number_types: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -167,6 +173,11 @@ impl Default for Sms {
             outbox: "outbox.jsonl".into(),
             webhook_url: String::new(),
             webhook_secret: Secret::default(),
+            allowed_countries: Vec::new(),
+            refused_number_types: NumberType::DEFAULT_REFUSED
+                .iter()
+                .map(|t| t.as_str().to_string())
+                .collect(),
         }
     }
 }
@@ -250,6 +261,14 @@ mod tests {
             ("database_url = \"mysql://x\"", "database_url"),
             ("default_phone_region = \"XX\"", "default_phone_region"),
             ("[sms]\nprovider = \"pigeon\"", "sms.provider"),
+            (
+                "[sms]\nallowed_countries = [\"XX\"]",
+                "sms.allowed_countries",
+            ),
+            (
+                "[sms]\nrefused_number_types = [\"premium\"]",
+                "sms.refused_number_types",
+            ),
             (
                 "[mobile_network]\ntrusted_proxies = [\"10.0.0.0/99\"]",
                 "trusted_proxies",

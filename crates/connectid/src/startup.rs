@@ -313,6 +313,7 @@ pub(crate) async fn app_state(
         password_policy: cfg.password,
         metrics_token: Some(cfg.metrics.token.expose().to_string()).filter(|t| !t.is_empty()),
         cookie_domain: cfg.cookie_domain()?,
+        sms_policy: cfg.sms_policy()?,
     };
     let sender: Arc<dyn MessageSender> = Arc::new(Router {
         sms: sender(cfg, "sms", queues)?,

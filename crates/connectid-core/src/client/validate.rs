@@ -110,6 +110,14 @@ impl ClientMetadata {
                 return bad("android_sms_hash is for native clients only");
             }
         }
+        if self.sms_countries.len() > 250
+            || self
+                .sms_countries
+                .iter()
+                .any(|c| c.parse::<crate::identifier::PhoneRegion>().is_err())
+        {
+            return bad("sms_countries must be ISO 3166 region codes such as \"NO\"");
+        }
         if self.stay_signed_in.is_some() && self.application_type == ApplicationType::Native {
             return bad("stay_signed_in is for web clients only");
         }

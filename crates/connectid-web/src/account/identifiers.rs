@@ -142,6 +142,8 @@ pub async fn post(
         ip: &ip,
         client_id: None,
         android_sms_hash: None,
+        sms_countries: &[],
+        email_way_in: false,
     };
     match send_code_to(&state, &to, false).await? {
         Ok(()) => {}

@@ -15,6 +15,10 @@ pub(crate) struct CodeTarget<'a> {
     /// A native Android client's SMS Retriever hash: the SMS ends with it instead of the
     /// WebOTP line, so the app can read the code itself.
     pub android_sms_hash: Option<&'a str>,
+    /// The service's `sms_countries` (empty: the deployment's list).
+    pub sms_countries: &'a [String],
+    /// Whether the service lets people in with an email, which a refused number is told.
+    pub email_way_in: bool,
 }
 
 /// Sends a one-time code unless one went out within the cooldown (then `resend` says
@@ -38,6 +42,23 @@ pub(crate) async fn send_code_to(
         } else {
             Ok(())
         });
+    }
+    if target.is_phone() {
+        let service: Vec<PhoneRegion> = to
+            .sms_countries
+            .iter()
+            .filter_map(|c| c.parse().ok())
+            .collect();
+        if let Err(refusal) = state.settings.sms_policy.check(target, &service) {
+            // Nothing is sent or counted; the refusal is logged for the operator (the number
+            // itself stays out of the logs).
+            tracing::info!(?refusal, client = to.client_id, "no SMS to this number");
+            return Ok(Err(Notice::new(if to.email_way_in {
+                "err-sms-refused-email"
+            } else {
+                "err-sms-refused"
+            })));
+        }
     }
     let checks = [
         (Limit::SmsPerIdentifier, target.value.as_str()),

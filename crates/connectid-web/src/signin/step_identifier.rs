@@ -74,6 +74,8 @@ pub(super) async fn send_code(
         ip: &ctx.ip,
         client_id: Some(&ctx.client.client_id),
         android_sms_hash: ctx.client.metadata.android_sms_hash.as_deref(),
+        sms_countries: &ctx.client.metadata.sms_countries,
+        email_way_in: ctx.client.metadata.identifiers != Identifiers::Phone,
     };
     send_code_to(ctx.state, &to, resend).await
 }

@@ -14,6 +14,8 @@ pub(super) const ENV_KEYS: &[(&str, &str)] = &[
     ("sms", "outbox"),
     ("sms", "webhook_url"),
     ("sms", "webhook_secret"),
+    ("sms", "allowed_countries"),
+    ("sms", "refused_number_types"),
     ("email", "provider"),
     ("email", "outbox"),
     ("email", "smtp_url"),
@@ -79,7 +81,14 @@ pub fn load(
         if !ENV_KEYS.iter().any(|(s, k)| *s == section && *k == key) {
             continue;
         }
-        let v = if key == "trusted_proxies" || key == "forwarded_proxies" {
+        let v = if [
+            "trusted_proxies",
+            "forwarded_proxies",
+            "allowed_countries",
+            "refused_number_types",
+        ]
+        .contains(&key.as_str())
+        {
             toml::Value::Array(
                 value
                     .split(',')

@@ -30,6 +30,7 @@ impl Config {
             return Err(err("redis_url", "must start with redis://"));
         }
         self.phone_region()?;
+        self.sms_policy()?;
         if self.audit.retention_days == 0 {
             return Err(err("audit.retention_days", "must be at least 1"));
         }
@@ -159,6 +160,28 @@ impl Config {
         self.default_phone_region
             .parse()
             .map_err(|e| err("default_phone_region", e))
+    }
+
+    /// Where SMS may go: `[sms] allowed_countries` (the home region when empty) and
+    /// `refused_number_types`.
+    pub fn sms_policy(&self) -> Result<SmsPolicy, ConfigError> {
+        let mut allowed_countries = Vec::new();
+        for c in &self.sms.allowed_countries {
+            allowed_countries.push(c.parse().map_err(|e| err("sms.allowed_countries", e))?);
+        }
+        if allowed_countries.is_empty() {
+            allowed_countries.push(self.phone_region()?);
+        }
+        let refused_number_types = self
+            .sms
+            .refused_number_types
+            .iter()
+            .map(|t| t.parse().map_err(|e| err("sms.refused_number_types", e)))
+            .collect::<Result<_, _>>()?;
+        Ok(SmsPolicy {
+            allowed_countries,
+            refused_number_types,
+        })
     }
 
     /// The operator's proxies: the only peers whose `msisdn_header` is believed.

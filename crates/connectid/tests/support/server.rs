@@ -185,7 +185,7 @@ async fn prepare(backend: &Backend) -> Prepared {
 
 impl Prepared {
     /// Writes the config for `port`; the outbox for SMS and email unless `extra` configures
-    /// those sections itself.
+    /// those sections itself (`{dir}` in `extra` is the server's own directory).
     fn write_config(&self, setup: &Setup<'_>, port: u16) -> (PathBuf, String) {
         let base = format!("http://{}:{port}", setup.host);
         let mut toml = format!(
@@ -200,7 +200,10 @@ impl Prepared {
             }
         }
         let config = self.dir.join("connectid.toml");
-        std::fs::write(&config, toml + setup.extra).unwrap();
+        let extra = setup
+            .extra
+            .replace("{dir}", &self.dir.display().to_string());
+        std::fs::write(&config, toml + &extra).unwrap();
         (config, base)
     }
 
