@@ -27,12 +27,13 @@ pub enum AuditKind {
     ClientUpdated,
     ClientDeleted,
     ClientSecretRotated,
+    SmsBudgetReached,
     TokenRevocation,
     KeyRotation,
 }
 
 impl AuditKind {
-    pub const ALL: [AuditKind; 22] = [
+    pub const ALL: [AuditKind; 23] = [
         Self::Signin,
         Self::Code,
         Self::Consent,
@@ -53,6 +54,7 @@ impl AuditKind {
         Self::ClientUpdated,
         Self::ClientDeleted,
         Self::ClientSecretRotated,
+        Self::SmsBudgetReached,
         Self::TokenRevocation,
         Self::KeyRotation,
     ];
@@ -79,6 +81,7 @@ impl AuditKind {
             Self::ClientUpdated => "client_updated",
             Self::ClientDeleted => "client_deleted",
             Self::ClientSecretRotated => "client_secret_rotated",
+            Self::SmsBudgetReached => "sms_budget_reached",
             Self::TokenRevocation => "token_revocation",
             Self::KeyRotation => "key_rotation",
         }

@@ -215,6 +215,9 @@ pub struct ClientMetadata {
     /// narrows the deployment's `[sms] allowed_countries` and never widens it (empty: all).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub sms_countries: Vec<String>,
+    /// SMS per UTC day for this service's sign-ins, on top of the deployment's budget.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sms_daily_budget: Option<u32>,
 }
 
 fn default_grant_types() -> Vec<GrantType> {

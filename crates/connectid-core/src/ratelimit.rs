@@ -208,6 +208,13 @@ pub fn ip_subject(ip: IpAddr) -> String {
     }
 }
 
+/// A budget per UTC day of `max` events: a quota that refills over `max` days, kept under a
+/// key for the day, so each day starts afresh and nothing comes back within it. Exact up to
+/// 49,710 a day; above that the refill may add one or two.
+pub fn daily_quota(max: u32) -> Quota {
+    Quota::new(max, max.saturating_mul(86_400).max(86_400))
+}
+
 /// The limiter the web layer holds: quotas, a backend and the clock, with keys built here.
 #[derive(Clone)]
 pub struct RateLimits {
@@ -262,6 +269,35 @@ impl RateLimits {
 
     pub async fn reset(&self, limit: Limit, subject: &str) -> Result<(), RateLimitError> {
         self.backend.reset(&limit.key(subject)).await
+    }
+
+    /// Counts one event against daily budgets `(name, max)` (a `max` of 0 is no budget) if all
+    /// of them have room, as [`Self::hit_all`] does for limits; budgets reset at 00:00 UTC.
+    pub async fn hit_daily(&self, budgets: &[(&str, u32)]) -> Result<Decision, RateLimitError> {
+        let day = self.clock.now().div_euclid(86_400);
+        let keys: Vec<(String, Quota)> = budgets
+            .iter()
+            .filter(|(_, max)| *max > 0)
+            .map(|(name, max)| {
+                let digest = sha256(name.as_bytes());
+                let key = format!("rl:daily:{}:{day}", hex(&digest[..16]));
+                (key, daily_quota(*max))
+            })
+            .collect();
+        let now = self.now_ms();
+        let mut verdict = Decision::Allowed {
+            remaining: u32::MAX,
+        };
+        for (key, quota) in &keys {
+            verdict = verdict.stricter(self.backend.peek(key, *quota, now).await?);
+        }
+        if !verdict.is_allowed() {
+            return Ok(verdict);
+        }
+        for (key, quota) in &keys {
+            verdict = verdict.stricter(self.backend.hit(key, *quota, now).await?);
+        }
+        Ok(verdict)
     }
 
     /// Checks several limits for one event (say, per identifier and per IP) and counts it

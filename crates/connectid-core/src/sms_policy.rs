@@ -83,6 +83,9 @@ pub enum SmsRefusal {
 pub struct SmsPolicy {
     pub allowed_countries: Vec<PhoneRegion>,
     pub refused_number_types: Vec<NumberType>,
+    /// SMS per UTC day for the deployment (0: none); a service may have its own as well
+    /// (`sms_daily_budget`).
+    pub daily_budget: u32,
 }
 
 impl SmsPolicy {
@@ -91,6 +94,7 @@ impl SmsPolicy {
         Self {
             allowed_countries: vec![region],
             refused_number_types: NumberType::DEFAULT_REFUSED.to_vec(),
+            daily_budget: 0,
         }
     }
 
@@ -152,6 +156,7 @@ mod tests {
         let p = SmsPolicy {
             allowed_countries: vec![region("GB"), region("NO")],
             refused_number_types: NumberType::DEFAULT_REFUSED.to_vec(),
+            daily_budget: 0,
         };
         // UK premium rate (09…) and universal access (03…), a Norwegian premium 820 number.
         assert_eq!(
@@ -184,6 +189,7 @@ mod tests {
         let p = SmsPolicy {
             allowed_countries: vec![region("NO"), region("SE")],
             refused_number_types: vec![],
+            daily_budget: 0,
         };
         assert_eq!(
             p.check(&phone("+46701234567"), &[region("NO")]),

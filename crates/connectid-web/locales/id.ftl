@@ -90,6 +90,7 @@ err-hint-locked = Gunakan nomor telepon atau email yang diminta layanan ini.
 err-no-sms = Layanan ini tidak mengirim kode melalui SMS. Masuk dengan email dan kata sandi Anda.
 err-sms-refused = Kami tidak dapat mengirim kode melalui SMS ke nomor ini.
 err-sms-refused-email = Kami tidak dapat mengirim kode melalui SMS ke nomor ini. Masuk dengan alamat email Anda.
+err-sms-budget = Hari ini tidak ada lagi kode yang dapat dikirim melalui SMS. Coba lagi besok.
 err-resend-wait = Kode baru saja dikirim. Tunggu { $seconds } detik sebelum meminta kode baru.
 err-too-many-sends = Terlalu banyak kode dikirim ke nomor atau alamat ini. Coba lagi dalam satu jam.
 err-send-failed = Kode tidak dapat dikirim. Coba lagi dalam beberapa saat.

@@ -90,6 +90,7 @@ err-hint-locked = Gunakan nombor telefon atau e-mel yang diminta oleh perkhidmat
 err-no-sms = Perkhidmatan ini tidak menghantar kod melalui SMS. Log masuk dengan e-mel dan kata laluan anda.
 err-sms-refused = Kami tidak dapat menghantar kod melalui SMS ke nombor ini.
 err-sms-refused-email = Kami tidak dapat menghantar kod melalui SMS ke nombor ini. Log masuk dengan alamat e-mel anda.
+err-sms-budget = Tiada lagi kod boleh dihantar melalui SMS hari ini. Cuba lagi esok.
 err-resend-wait = Kod baru sahaja dihantar. Tunggu { $seconds } saat sebelum meminta kod baharu.
 err-too-many-sends = Terlalu banyak kod dihantar ke nombor atau alamat ini. Cuba lagi dalam masa sejam.
 err-send-failed = Kod tidak dapat dihantar. Cuba lagi sebentar lagi.

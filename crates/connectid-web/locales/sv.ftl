@@ -92,6 +92,7 @@ err-hint-locked = Använd telefonnumret eller e-postadressen som tjänsten bad o
 err-no-sms = Den här tjänsten skickar inte koder via sms. Logga in med din e-postadress och ditt lösenord.
 err-sms-refused = Vi kan inte skicka en kod via sms till det här numret.
 err-sms-refused-email = Vi kan inte skicka en kod via sms till det här numret. Logga in med din e-postadress i stället.
+err-sms-budget = Inga fler koder kan skickas via sms i dag. Försök igen i morgon.
 err-resend-wait = En kod skickades nyss. Vänta { $seconds ->
     [one] { $seconds } sekund
    *[other] { $seconds } sekunder

@@ -90,6 +90,7 @@ err-hint-locked = 请使用此服务要求的手机号码或邮箱。
 err-no-sms = 此服务不发送短信验证码。请使用邮箱和密码登录。
 err-sms-refused = 我们无法通过短信向此号码发送验证码。
 err-sms-refused-email = 我们无法通过短信向此号码发送验证码。请改用邮箱地址登录。
+err-sms-budget = 今天无法再通过短信发送验证码。请明天再试。
 err-resend-wait = 刚刚已发送验证码。请 { $seconds } 秒后再获取新的验证码。
 err-too-many-sends = 向此号码或地址发送的验证码过多。请 1 小时后重试。
 err-send-failed = 验证码发送失败。请稍后重试。

@@ -88,8 +88,12 @@ pub struct Metrics {
     routes: RwLock<HashMap<Box<str>, Arc<RouteStats>>>,
     funnel: RwLock<HashMap<Box<str>, Arc<Funnel>>>,
     tokens: [AtomicU64; GRANTS.len()],
+    sms_refused: [AtomicU64; SMS_REFUSALS.len()],
     started_at: AtomicU64,
 }
+
+/// Why an SMS was not sent, as `connectid_sms_refused_total` labels it.
+pub const SMS_REFUSALS: [&str; 3] = ["country", "number_type", "budget"];
 
 /// The entry for `key`, made on first use; a read lock on every later call.
 fn entry<T: Default>(map: &RwLock<HashMap<Box<str>, Arc<T>>>, key: &str) -> Arc<T> {
@@ -130,6 +134,13 @@ impl Metrics {
     pub fn funnel(&self, client_id: &str, stage: Stage) {
         let i = Stage::ALL.iter().position(|s| *s == stage).unwrap_or(0);
         entry(&self.funnel, client_id).0[i].fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// An SMS not sent: `reason` is one of [`SMS_REFUSALS`].
+    pub fn sms_refused(&self, reason: &str) {
+        if let Some(i) = SMS_REFUSALS.iter().position(|r| *r == reason) {
+            self.sms_refused[i].fetch_add(1, Ordering::Relaxed);
+        }
     }
 
     pub fn token_issued(&self, grant: GrantType) {
@@ -209,6 +220,19 @@ impl Metrics {
             let _ = writeln!(
                 out,
                 "connectid_tokens_issued_total{{grant_type=\"{name}\"}} {}",
+                n.load(Ordering::Relaxed)
+            );
+        }
+        let _ = writeln!(
+            out,
+            "# HELP connectid_sms_refused_total SMS not sent: a country or kind of number not \
+             allowed, or the daily budget spent.\n\
+             # TYPE connectid_sms_refused_total counter"
+        );
+        for (reason, n) in SMS_REFUSALS.iter().zip(&self.sms_refused) {
+            let _ = writeln!(
+                out,
+                "connectid_sms_refused_total{{reason=\"{reason}\"}} {}",
                 n.load(Ordering::Relaxed)
             );
         }

@@ -19,6 +19,7 @@ use connectid_core::messages::{Channel, Message, rfc3339};
 use connectid_core::oidc::{Acr, Amr};
 use connectid_core::password::{self, MAX_BYTES, MIN_LEN, PasswordError};
 use connectid_core::ratelimit::{Decision, Limit, RateLimitError, ip_subject};
+use connectid_core::sms_policy::SmsRefusal;
 use connectid_core::store::{ClientRecord, Otp, SsoSession, StoreError};
 use serde::{Deserialize, Serialize};
 use serde_json::json;

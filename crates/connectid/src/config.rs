@@ -94,6 +94,8 @@ pub struct Sms {
     /// Kinds of number that get no SMS (`premium_rate`, `shared_cost`, `uan`, `toll_free`,
     /// `voip`).
     pub refused_number_types: Vec<String>,
+    /// SMS per UTC day for the whole deployment (0: no budget).
+    pub daily_budget: u32,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -174,6 +176,7 @@ impl Default for Sms {
             webhook_url: String::new(),
             webhook_secret: Secret::default(),
             allowed_countries: Vec::new(),
+            daily_budget: 0,
             refused_number_types: NumberType::DEFAULT_REFUSED
                 .iter()
                 .map(|t| t.as_str().to_string())
@@ -265,6 +268,7 @@ mod tests {
                 "[sms]\nallowed_countries = [\"XX\"]",
                 "sms.allowed_countries",
             ),
+            ("[sms]\ndaily_budget = -1", "daily_budget"),
             (
                 "[sms]\nrefused_number_types = [\"premium\"]",
                 "sms.refused_number_types",

@@ -86,3 +86,75 @@ async fn costly_numbers_and_countries_a_service_left_out_get_no_sms() {
         assert!(err.contains("sms_countries"), "{err}");
     }
 }
+
+async fn metric(s: &Server, line: &str) -> String {
+    let body = reqwest::get(format!("{}/metrics", s.base))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    body.lines()
+        .find(|l| l.starts_with(line))
+        .unwrap_or_default()
+        .to_string()
+}
+
+fn budget_spent(a: &Answer, number: &str) {
+    assert_eq!(a.status, 400, "{number}: {}", a.body);
+    assert_eq!(step(&a.body), "identifier", "{number}");
+    assert!(a.body.contains("role=\"alert\""), "{number}");
+    assert!(
+        a.body.contains("No more codes can be sent by SMS today"),
+        "{number}: {}",
+        a.body
+    );
+}
+
+#[tokio::test]
+async fn the_daily_budgets_stop_sms_until_midnight() {
+    for backend in backends() {
+        let s = Server::start_with(
+            backend,
+            "[sms]\ndaily_budget = 3\noutbox = \"{dir}/outbox.jsonl\"\n",
+        )
+        .await;
+        // Start well inside a UTC day, so "tomorrow" is one advance away.
+        let into_day = s.now().rem_euclid(86_400);
+        s.clock.advance(86_400 - into_day + 3600);
+        let shop = s.client("");
+        for number in ["+4790000201", "+4790000202", "+4790000203"] {
+            let a = try_number(&s, &shop, number).await;
+            assert_eq!(step(&a.body), "code", "{number}: {}", a.body);
+        }
+        for number in ["+4790000204", "+4790000205"] {
+            budget_spent(&try_number(&s, &shop, number).await, number);
+            assert!(s.messages_to(number).is_empty(), "{number} got an SMS");
+        }
+        assert_eq!(
+            metric(&s, "connectid_sms_refused_total{reason=\"budget\"}").await,
+            "connectid_sms_refused_total{reason=\"budget\"} 2"
+        );
+        // Audited once, not once per knock.
+        let (code, out, _) = s.cli(&["audit", "--kind", "sms_budget_reached"], "");
+        assert_eq!(code, 0);
+        assert_eq!(out.lines().count(), 1, "{out}");
+        // Email codes are not SMS.
+        let a = try_number(&s, &shop, "budget@example.com").await;
+        assert_eq!(step(&a.body), "code", "{}", a.body);
+
+        // The next day the deployment has three again; a service with its own budget of one
+        // gets one of them.
+        s.clock.advance(86_400);
+        let thrifty = s.client(r#","sms_daily_budget":1"#);
+        let a = try_number(&s, &thrifty, "+4790000204").await;
+        assert_eq!(step(&a.body), "code", "{}", a.body);
+        budget_spent(
+            &try_number(&s, &thrifty, "+4790000205").await,
+            "+4790000205",
+        );
+        let a = try_number(&s, &shop, "+4790000205").await;
+        assert_eq!(step(&a.body), "code", "{}", a.body);
+        assert_eq!(s.messages_to("+4790000205").len(), 1);
+    }
+}

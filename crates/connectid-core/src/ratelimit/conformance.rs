@@ -159,6 +159,26 @@ async fn concurrent_hits_are_atomic(c: &Case) {
     assert_eq!(ok, 5, "exactly the quota, however the calls interleave");
 }
 
+/// A daily budget's quota (a refill over `max` days, the largest quotas there are) gives
+/// exactly `max`, then nothing for the rest of the day, on every backend.
+async fn a_daily_quota_gives_its_budget_and_no_more_that_day(c: &Case) {
+    for max in [1, 3, 60_000] {
+        let q = super::daily_quota(max);
+        let name = format!("budget-{max}");
+        let n = max.min(3);
+        for _ in 0..n {
+            assert!(c.hit(&name, q, T0).await.is_allowed(), "budget {max}");
+        }
+        if max <= 3 {
+            assert!(!c.hit(&name, q, T0).await.is_allowed(), "budget {max}");
+            assert!(
+                !c.hit(&name, q, T0 + 86_399 * SEC).await.is_allowed(),
+                "budget {max}: refilled within the day"
+            );
+        }
+    }
+}
+
 /// Runs every case against `rl`, each on its own keys. Panics on the first failure, naming it.
 pub async fn run_all(rl: Arc<dyn RateLimiter>) {
     macro_rules! cases {
@@ -181,5 +201,6 @@ pub async fn run_all(rl: Arc<dyn RateLimiter>) {
         sub_second_intervals,
         a_clock_behind_does_not_allow_more,
         concurrent_hits_are_atomic,
+        a_daily_quota_gives_its_budget_and_no_more_that_day,
     );
 }

@@ -237,3 +237,32 @@ fn ipv6_addresses_count_by_their_64() {
     assert_eq!(ip("2001:db8:1:2:bbbb::9"), ip("2001:db8:1:2:aaaa::1"));
     assert_ne!(ip("2001:db8:1:3::1"), ip("2001:db8:1:2::1"));
 }
+
+#[tokio::test]
+async fn daily_budgets_reset_at_midnight_utc_and_a_refusal_counts_nothing() {
+    // 2027-01-15 23:00 UTC.
+    let clock = FakeClock::new(1_800_054_000 - 1_800_054_000 % 86_400 + 23 * 3600);
+    let rl = limits(&clock, RateLimitSettings::default());
+    let budgets = [("deployment", 3), ("service", 2), ("none", 0)];
+    assert!(rl.hit_daily(&budgets).await.unwrap().is_allowed());
+    assert!(rl.hit_daily(&budgets).await.unwrap().is_allowed());
+    // The service's budget is spent; the deployment's third SMS is not used up by asking.
+    assert!(!rl.hit_daily(&budgets).await.unwrap().is_allowed());
+    assert!(
+        rl.hit_daily(&[("deployment", 3)])
+            .await
+            .unwrap()
+            .is_allowed()
+    );
+    assert!(
+        !rl.hit_daily(&[("deployment", 3)])
+            .await
+            .unwrap()
+            .is_allowed()
+    );
+    clock.advance(3599);
+    assert!(!rl.hit_daily(&budgets).await.unwrap().is_allowed());
+    // Midnight: a new day, new budgets.
+    clock.advance(1);
+    assert!(rl.hit_daily(&budgets).await.unwrap().is_allowed());
+}

@@ -144,6 +144,7 @@ pub async fn post(
         android_sms_hash: None,
         sms_countries: &[],
         email_way_in: false,
+        sms_daily_budget: None,
     };
     match send_code_to(&state, &to, false).await? {
         Ok(()) => {}

@@ -19,6 +19,8 @@ pub(crate) struct CodeTarget<'a> {
     pub sms_countries: &'a [String],
     /// Whether the service lets people in with an email, which a refused number is told.
     pub email_way_in: bool,
+    /// The service's own daily SMS budget (`sms_daily_budget`).
+    pub sms_daily_budget: Option<u32>,
 }
 
 /// Sends a one-time code unless one went out within the cooldown (then `resend` says
@@ -53,6 +55,10 @@ pub(crate) async fn send_code_to(
             // Nothing is sent or counted; the refusal is logged for the operator (the number
             // itself stays out of the logs).
             tracing::info!(?refusal, client = to.client_id, "no SMS to this number");
+            state.metrics.sms_refused(match refusal {
+                SmsRefusal::Country => "country",
+                SmsRefusal::NumberType(_) => "number_type",
+            });
             return Ok(Err(Notice::new(if to.email_way_in {
                 "err-sms-refused-email"
             } else {
@@ -66,6 +72,9 @@ pub(crate) async fn send_code_to(
     ];
     if let Some(n) = limited(state.limits.hit_all(&checks).await)? {
         return Ok(Err(n));
+    }
+    if target.is_phone() && !within_budget(state, to).await? {
+        return Ok(Err(Notice::new("err-sms-budget")));
     }
     let code = random_digits(6);
     state
@@ -116,6 +125,45 @@ pub(crate) async fn send_code_to(
         state.metrics.funnel(client_id, Stage::CodeSent);
     }
     Ok(Ok(()))
+}
+
+/// Counts one SMS against the deployment's and the service's daily budgets. A refusal is
+/// counted in the metrics every time and audited once a day per budget, so an attack that
+/// keeps knocking fills neither the audit log nor the bill.
+async fn within_budget(state: &AppState, to: &CodeTarget<'_>) -> Result<bool, StoreError> {
+    let deployment = state.settings.sms_policy.daily_budget;
+    let service = to.sms_daily_budget.unwrap_or(0);
+    let service_key = format!("sms:{}", to.client_id.unwrap_or(""));
+    let budgets = [("sms", deployment), (service_key.as_str(), service)];
+    let verdict = state
+        .limits
+        .hit_daily(&budgets)
+        .await
+        .map_err(|e| StoreError::Database(e.to_string()))?;
+    if verdict.is_allowed() {
+        return Ok(true);
+    }
+    state.metrics.sms_refused("budget");
+    tracing::warn!(client = to.client_id, "daily SMS budget spent");
+    let first_today = state
+        .limits
+        .hit_daily(&[(&format!("sms-budget-audited:{service_key}"), 1)])
+        .await
+        .is_ok_and(|d| d.is_allowed());
+    if first_today {
+        crate::audit::record(
+            state,
+            AuditKind::SmsBudgetReached,
+            None,
+            to.client_id,
+            "refused",
+            Some(format!(
+                "daily SMS budget spent (deployment {deployment}, service {service})"
+            )),
+        )
+        .await;
+    }
+    Ok(false)
 }
 
 /// Why a one-time code was not accepted.

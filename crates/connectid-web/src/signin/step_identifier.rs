@@ -76,6 +76,7 @@ pub(super) async fn send_code(
         android_sms_hash: ctx.client.metadata.android_sms_hash.as_deref(),
         sms_countries: &ctx.client.metadata.sms_countries,
         email_way_in: ctx.client.metadata.identifiers != Identifiers::Phone,
+        sms_daily_budget: ctx.client.metadata.sms_daily_budget,
     };
     send_code_to(ctx.state, &to, resend).await
 }

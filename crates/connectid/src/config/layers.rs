@@ -16,6 +16,7 @@ pub(super) const ENV_KEYS: &[(&str, &str)] = &[
     ("sms", "webhook_secret"),
     ("sms", "allowed_countries"),
     ("sms", "refused_number_types"),
+    ("sms", "daily_budget"),
     ("email", "provider"),
     ("email", "outbox"),
     ("email", "smtp_url"),

@@ -181,6 +181,7 @@ impl Config {
         Ok(SmsPolicy {
             allowed_countries,
             refused_number_types,
+            daily_budget: self.sms.daily_budget,
         })
     }
 
