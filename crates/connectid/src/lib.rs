@@ -5,6 +5,7 @@
 
 mod cli;
 pub mod config;
+mod registrations;
 mod startup;
 mod telemetry;
 
