@@ -56,13 +56,17 @@ pub fn random_digits(digits: u32) -> String {
     }
 }
 
-/// SHA-256 of a secret, as hex: the form in which secrets are stored.
 /// HMAC-SHA256 in lower-case hex (webhook signatures).
 pub fn hmac_sha256_hex(key: &[u8], data: &[u8]) -> String {
-    let key = aws_lc_rs::hmac::Key::new(aws_lc_rs::hmac::HMAC_SHA256, key);
-    hex(aws_lc_rs::hmac::sign(&key, data).as_ref())
+    hex(&hmac_sha256(key, data))
 }
 
+pub fn hmac_sha256(key: &[u8], data: &[u8]) -> Vec<u8> {
+    let key = aws_lc_rs::hmac::Key::new(aws_lc_rs::hmac::HMAC_SHA256, key);
+    aws_lc_rs::hmac::sign(&key, data).as_ref().to_vec()
+}
+
+/// SHA-256 of a secret, as hex: the form in which secrets are stored.
 pub fn hash_secret(secret: &str) -> String {
     hex(digest::digest(&digest::SHA256, secret.as_bytes()).as_ref())
 }

@@ -18,3 +18,4 @@ pub mod ratelimit;
 pub mod secret;
 pub mod sms_policy;
 pub mod store;
+pub mod webhooks;

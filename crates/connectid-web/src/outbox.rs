@@ -54,13 +54,16 @@ impl MessageSender for LogSender {
 }
 
 /// Posts each message as the outbox's JSON to a gateway, signed so the gateway can tell it
-/// came from us: `X-Connectid-Timestamp` (Unix seconds) and `X-Connectid-Signature:
-/// sha256=<hex HMAC-SHA256 of "<timestamp>.<body>">`. A network error or a 5xx is retried
-/// (three tries in all, 0.5 s then 2 s apart); a 4xx is final.
+/// came from us, as Standard Webhooks signs (`webhook-id`, the same on every retry,
+/// `webhook-timestamp`, `webhook-signature: v1,…`; `core/src/webhooks.rs`) and, for
+/// gateways written against earlier versions, `X-Connectid-Timestamp` (Unix seconds) and
+/// `X-Connectid-Signature: sha256=<hex HMAC-SHA256 of "<timestamp>.<body>">`. A network error
+/// or a 5xx is retried (three tries in all, 0.5 s then 2 s apart); a 4xx is final.
 pub struct WebhookSender {
     http: reqwest::Client,
     url: String,
     secret: String,
+    key: connectid_core::webhooks::WebhookKey,
 }
 
 const WEBHOOK_BACKOFF: [std::time::Duration; 2] = [
@@ -75,10 +78,12 @@ impl WebhookSender {
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .map_err(|e| SendError(e.to_string()))?;
+        let key = connectid_core::webhooks::WebhookKey::from_secret(secret).map_err(SendError)?;
         Ok(Self {
             http,
             url: url.to_string(),
             secret: secret.to_string(),
+            key,
         })
     }
 
@@ -97,6 +102,7 @@ impl WebhookSender {
 impl MessageSender for WebhookSender {
     async fn send(&self, message: Message) -> Result<(), SendError> {
         let body = serde_json::to_vec(&message).map_err(|e| SendError(e.to_string()))?;
+        let id = format!("msg_{}", connectid_core::crypto::random_id());
         let mut last = String::new();
         for attempt in 0..=WEBHOOK_BACKOFF.len() {
             if attempt > 0 {
@@ -109,6 +115,9 @@ impl MessageSender for WebhookSender {
                 .http
                 .post(&self.url)
                 .header(reqwest::header::CONTENT_TYPE, "application/json")
+                .header("webhook-id", &id)
+                .header("webhook-timestamp", timestamp.to_string())
+                .header("webhook-signature", self.key.sign(&id, timestamp, &body))
                 .header("X-Connectid-Timestamp", timestamp.to_string())
                 .header(
                     "X-Connectid-Signature",

@@ -270,6 +270,11 @@ mod tests {
             ),
             ("[sms]\ndaily_budget = -1", "daily_budget"),
             (
+                "[sms]\nprovider = \"webhook\"\nwebhook_url = \"https://gw\"\n\
+                 webhook_secret = \"whsec_not base64 at all\"",
+                "sms.webhook_secret",
+            ),
+            (
                 "[sms]\nrefused_number_types = [\"premium\"]",
                 "sms.refused_number_types",
             ),

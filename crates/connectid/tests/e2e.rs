@@ -647,12 +647,14 @@ async fn identifier_answer(
     r.body
 }
 
-/// SMS through the webhook provider: the gateway gets the outbox JSON, signed with
-/// HMAC-SHA256 over "<timestamp>.<body>", and a 5xx is retried.
+/// SMS through the webhook provider: the gateway gets the outbox JSON, signed as Standard
+/// Webhooks signs (and with the older HMAC-SHA256 over "<timestamp>.<body>"), and a 5xx is
+/// retried under the same message id.
 #[tokio::test]
 async fn sms_webhook_is_signed_and_retried() {
+    use base64::Engine;
     use std::sync::{Arc, Mutex};
-    type Seen = Arc<Mutex<Vec<(String, String, Vec<u8>)>>>;
+    type Seen = Arc<Mutex<Vec<(String, String, Vec<u8>, [String; 3])>>>;
     let seen: Seen = Arc::default();
     let app = axum::Router::new()
         .route(
@@ -667,6 +669,11 @@ async fn sms_webhook_is_signed_and_retried() {
                         h("x-connectid-timestamp"),
                         h("x-connectid-signature"),
                         body.to_vec(),
+                        [
+                            h("webhook-id"),
+                            h("webhook-timestamp"),
+                            h("webhook-signature"),
+                        ],
                     ));
                     // The first delivery fails: the provider must try again.
                     if all.len() == 1 {
@@ -681,7 +688,8 @@ async fn sms_webhook_is_signed_and_retried() {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let port = listener.local_addr().unwrap().port();
     tokio::spawn(async move { axum::serve(listener, app).await });
-    let secret = "webhook-secret-0123456789";
+    // A secret as the Standard Webhooks libraries write them: whsec_ and base64.
+    let secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
     let s = Server::start_with(
         Db::Sqlite,
         &format!(
@@ -705,7 +713,10 @@ async fn sms_webhook_is_signed_and_retried() {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     assert_eq!(all.len(), 2, "one failure, one retry");
-    for (ts, sig, body) in &all {
+    let key = base64::engine::general_purpose::STANDARD
+        .decode(&secret["whsec_".len()..])
+        .unwrap();
+    for (ts, sig, body, [id, wts, wsig]) in &all {
         let mut signed = format!("{ts}.").into_bytes();
         signed.extend_from_slice(body);
         let want = format!(
@@ -713,7 +724,20 @@ async fn sms_webhook_is_signed_and_retried() {
             connectid_core::crypto::hmac_sha256_hex(secret.as_bytes(), &signed)
         );
         assert_eq!(sig, &want);
+        // Standard Webhooks: v1, base64 of HMAC-SHA256 keyed with the decoded secret over
+        // "<id>.<timestamp>.<body>".
+        let mut signed = format!("{id}.{wts}.").into_bytes();
+        signed.extend_from_slice(body);
+        let mac = hex_decode(&connectid_core::crypto::hmac_sha256_hex(&key, &signed));
+        let want = format!(
+            "v1,{}",
+            base64::engine::general_purpose::STANDARD.encode(mac)
+        );
+        assert_eq!(wsig, &want);
+        assert_eq!(wts, ts);
     }
+    assert_eq!(all[0].3[0], all[1].3[0], "a retry keeps its webhook-id");
+    assert!(all[0].3[0].starts_with("msg_"));
     let msg: Value = serde_json::from_slice(&all[1].2).unwrap();
     assert_eq!(msg["channel"], "sms");
     assert_eq!(msg["to"], phone);
@@ -1269,4 +1293,11 @@ async fn a_cellular_ticket_signs_in_an_app_on_wi_fi() {
     let (url, _) = authorize_url(&s, cid, "&mobile_network_ticket=x");
     let a = Browser::new().get(&url).await;
     assert!(query(a.location.as_deref().unwrap())["error"] == "invalid_request");
+}
+
+fn hex_decode(h: &str) -> Vec<u8> {
+    (0..h.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&h[i..i + 2], 16).unwrap())
+        .collect()
 }

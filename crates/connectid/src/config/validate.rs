@@ -53,6 +53,8 @@ impl Config {
                         "must be at least 16 characters (it signs every request)",
                     ));
                 }
+                connectid_core::webhooks::WebhookKey::from_secret(self.sms.webhook_secret.expose())
+                    .map_err(|e| err("sms.webhook_secret", e))?;
             }
             other => {
                 return Err(err(
