@@ -53,19 +53,24 @@ pub async fn create(
     Ok((record, secret))
 }
 
+/// The registered client `client_id`, unless it is the built-in one.
+async fn changeable(state: &AppState, client_id: &str) -> Result<ClientRecord, ClientsError> {
+    not_built_in(client_id)?;
+    state
+        .store
+        .get_client(client_id)
+        .await
+        .map_err(ClientsError::Store)?
+        .ok_or_else(|| ClientsError::NotFound(client_id.to_string()))
+}
+
 /// Replaces a client's metadata (a new secret only when the metadata gives one).
 pub async fn update(
     state: &AppState,
     client_id: &str,
     meta: ClientMetadata,
 ) -> Result<(ClientRecord, Option<String>), ClientsError> {
-    not_built_in(client_id)?;
-    let existing = state
-        .store
-        .get_client(client_id)
-        .await
-        .map_err(ClientsError::Store)?
-        .ok_or_else(|| ClientsError::NotFound(client_id.to_string()))?;
+    let existing = changeable(state, client_id).await?;
     let (record, secret) = client::update(&existing, meta, state.now())?;
     state
         .store
@@ -82,13 +87,7 @@ pub async fn rotate_secret(
     state: &AppState,
     client_id: &str,
 ) -> Result<(ClientRecord, String), ClientsError> {
-    not_built_in(client_id)?;
-    let existing = state
-        .store
-        .get_client(client_id)
-        .await
-        .map_err(ClientsError::Store)?
-        .ok_or_else(|| ClientsError::NotFound(client_id.to_string()))?;
+    let existing = changeable(state, client_id).await?;
     let (record, secret) = client::rotate_secret(&existing, state.now())?;
     state
         .store
