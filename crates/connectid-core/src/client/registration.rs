@@ -10,10 +10,7 @@ pub fn register(
     now: i64,
 ) -> Result<(crate::store::ClientRecord, Option<String>), ClientError> {
     meta.validate()?;
-    let client_id = meta
-        .client_id
-        .take()
-        .unwrap_or_else(|| crate::crypto::random_token()[..22].to_string());
+    let client_id = meta.client_id.take().unwrap_or_else(new_client_id);
     let secret = match (
         meta.client_secret.take(),
         meta.token_endpoint_auth_method.uses_secret(),
@@ -30,6 +27,18 @@ pub fn register(
         updated_at: now,
     };
     Ok((record, secret))
+}
+
+/// A new client id: 22 random base64url characters, never starting with `-` or `_`. An id
+/// is typed after CLI commands (`connectid clients show ID`), where a leading `-` reads as
+/// an option (one generated id in 32 started with one).
+fn new_client_id() -> String {
+    let token = crate::crypto::random_token();
+    token
+        .trim_start_matches(['-', '_'])
+        .chars()
+        .take(22)
+        .collect()
 }
 
 /// Replaces the metadata of `existing`; a new secret only when given or newly needed.
@@ -99,4 +108,16 @@ pub fn to_json(record: &crate::store::ClientRecord, secret: Option<&str>) -> ser
         }
     }
     v
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn generated_client_ids_never_read_as_an_option() {
+        for _ in 0..2000 {
+            let id = super::new_client_id();
+            assert_eq!(id.len(), 22, "{id}");
+            assert!(id.starts_with(|c: char| c.is_ascii_alphanumeric()), "{id}");
+        }
+    }
 }
