@@ -74,18 +74,16 @@ fn refuse_duplicates(p: &Params) -> Result<(), OAuthError> {
 }
 
 async fn audit(state: &AppState, client_id: &str, what: &str) {
-    let e = connectid_core::store::AuditEvent {
-        at: state.now(),
-        kind: AuditKind::TokenRevocation.as_str().into(),
-        account_id: None,
-        client_id: Some(client_id.into()),
-        ip: crate::audit::request_ip(),
-        outcome: "success".into(),
-        detail: Some(what.into()),
-    };
-    if let Err(e) = state.store.audit(&e).await {
-        tracing::error!(error = %e, "audit event not stored");
-    }
+    let detail = Some(what.to_string());
+    crate::audit::record(
+        state,
+        AuditKind::TokenRevocation,
+        None,
+        Some(client_id),
+        "success",
+        detail,
+    )
+    .await;
 }
 
 pub async fn introspect(

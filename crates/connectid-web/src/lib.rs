@@ -56,7 +56,8 @@ pub fn router(state: AppState) -> Router {
 
 /// Every route, plus `extra` (the demo) under the same security headers and languages.
 pub fn router_with(state: AppState, extra: Router) -> Router {
-    // The hot protocol paths answer machines: no language, no audit address to work out.
+    // The hot protocol paths answer machines: no language, no audit address to work out, no
+    // error pages to draw (their handlers answer with `OAuthError` or a bare status).
     let protocol = Router::new()
         .route(
             "/.well-known/openid-configuration",
@@ -71,11 +72,7 @@ pub fn router_with(state: AppState, extra: Router) -> Router {
         .route("/resolve", get(resolve::resolve))
         .route("/mobile-network/identify", get(mobile_network::identify))
         .route("/app2app/approve", post(app2app::approve))
-        .with_state(state.clone())
-        .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
-            error::render_pages,
-        ));
+        .with_state(state.clone());
     // Pages for people, and the endpoints whose events go to the audit log.
     let pages = Router::new()
         .route("/authorize", get(authorize::get).post(authorize::post))
@@ -154,10 +151,7 @@ pub fn router_with(state: AppState, extra: Router) -> Router {
         .layer(axum::middleware::from_fn(pages::locale_layer));
     protocol
         .merge(pages)
-        .merge(extra.layer(axum::middleware::from_fn_with_state(
-            state.clone(),
-            error::render_pages,
-        )))
+        .merge(extra)
         .layer(axum::middleware::from_fn_with_state(
             state,
             headers::security_headers,

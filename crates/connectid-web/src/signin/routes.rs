@@ -3,6 +3,27 @@
 
 use super::*;
 
+/// The checked form (see `pending::checked`) of the pending sign-in `id`, with what a step
+/// needs to act on it.
+async fn context<'a>(
+    state: &'a AppState,
+    peer: SocketAddr,
+    id: String,
+    headers: &HeaderMap,
+    body: &Bytes,
+) -> Result<(Ctx<'a>, Params), PageError> {
+    let (p, client, params) = checked(state, &id, headers, body).await?;
+    let ip = ip_of(state, peer, headers);
+    let ctx = Ctx {
+        state,
+        client,
+        id,
+        p,
+        ip,
+    };
+    Ok((ctx, params))
+}
+
 pub(crate) async fn submit(
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
@@ -10,15 +31,7 @@ pub(crate) async fn submit(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, PageError> {
-    let (p, client, params) = checked(&state, &id, &headers, &body).await?;
-    let ip = ip_of(&state, peer, &headers);
-    let mut ctx = Ctx {
-        state: &state,
-        client,
-        id,
-        p,
-        ip,
-    };
+    let (mut ctx, params) = context(&state, peer, id, &headers, &body).await?;
     ctx.p.error = None;
     if ctx.client.metadata.stay_signed_in().visible
         && ctx.p.lock.is_none()
@@ -82,15 +95,7 @@ pub(crate) async fn resend(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, PageError> {
-    let (p, client, _) = checked(&state, &id, &headers, &body).await?;
-    let ip = ip_of(&state, peer, &headers);
-    let mut ctx = Ctx {
-        state: &state,
-        client,
-        id,
-        p,
-        ip,
-    };
+    let (mut ctx, _) = context(&state, peer, id, &headers, &body).await?;
     if let Step::Code { identifier, .. } = &ctx.p.step {
         let identifier = identifier.clone();
         match send_code(&ctx, &identifier, true).await? {
@@ -111,15 +116,7 @@ pub(crate) async fn forgot(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, PageError> {
-    let (p, client, _) = checked(&state, &id, &headers, &body).await?;
-    let ip = ip_of(&state, peer, &headers);
-    let mut ctx = Ctx {
-        state: &state,
-        client,
-        id,
-        p,
-        ip,
-    };
+    let (mut ctx, _) = context(&state, peer, id, &headers, &body).await?;
     if let Some(next) = machine::forgot(&ctx.p.step, &ctx.policy())
         && let Some(r) = apply(&mut ctx, &headers, next).await?
     {

@@ -112,7 +112,13 @@ pub(super) async fn on_set_password(
             account
         }
         None => {
-            let account = find_or_create(state, &identifier, Some(hash)).await?;
+            let account = crate::app::accounts::create(
+                state,
+                vec![(identifier.clone(), true)],
+                Some(hash),
+                crate::app::accounts::Actor::Person,
+            )
+            .await?;
             audit(
                 state,
                 AuditKind::PasswordSet,
