@@ -1,16 +1,34 @@
 //! Outgoing SMS and email: what is sent, not how (the providers live at the edge).
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Channel {
     Sms,
     Email,
 }
 
+impl Channel {
+    /// The name the outbox JSON, the outbox table and the metrics use.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Channel::Sms => "sms",
+            Channel::Email => "email",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "sms" => Some(Channel::Sms),
+            "email" => Some(Channel::Email),
+            _ => None,
+        }
+    }
+}
+
 /// One message, in the outbox's JSON-lines shape (README, "Configuration").
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Message {
     /// RFC 3339 UTC.
     pub at: String,
@@ -22,13 +40,33 @@ pub struct Message {
     pub purpose: String,
 }
 
+/// Why a provider did not deliver: worth another try later, or never.
 #[derive(Debug, thiserror::Error)]
-#[error("the message could not be sent: {0}")]
-pub struct SendError(pub String);
+pub enum SendError {
+    /// The gateway could not be reached or failed (a network error, a 5xx).
+    #[error("the message could not be sent: {0}")]
+    Retry(String),
+    /// The gateway refused this message (a 4xx, a bad recipient): trying again cannot help.
+    #[error("the message was refused: {0}")]
+    Refused(String),
+}
 
+/// A provider: hands one message to its gateway, once (the outbox retries).
 #[async_trait::async_trait]
 pub trait MessageSender: Send + Sync {
-    async fn send(&self, message: Message) -> Result<(), SendError>;
+    /// `id` is the outbox row's and stays the same on every try, so a gateway that saw a
+    /// message before can drop the repeat. Returns the gateway's own id for the message,
+    /// if it gives one (delivery receipts name it).
+    async fn send(&self, id: &str, message: &Message) -> Result<Option<String>, SendError>;
+
+    /// The provider's name in the metrics (`webhook`, `smpp`, …).
+    fn name(&self) -> &'static str;
+
+    /// Whether delivery is local and immediate (a file, the log): the request that queued
+    /// the message then delivers it itself, so the message is there when the page answers.
+    fn is_local(&self) -> bool {
+        false
+    }
 }
 
 /// Formats epoch seconds as RFC 3339 UTC without a date library.

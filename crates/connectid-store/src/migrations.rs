@@ -37,6 +37,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0005_device_secrets.sql"),
         include_str!("../migrations/postgres/0005_device_secrets.sql"),
     ),
+    (
+        6,
+        "outbox",
+        include_str!("../migrations/sqlite/0006_outbox.sql"),
+        include_str!("../migrations/postgres/0006_outbox.sql"),
+    ),
 ];
 
 fn migrator(pick: impl Fn(&(i64, &str, &'static str, &'static str)) -> &'static str) -> Migrator {

@@ -13,6 +13,7 @@ use connectid_core::store::{
     AuditEvent, AuditQuery, AuthCode, ClientRecord, CodeUse, DeviceSecretRecord, Grant, NewAccount,
     Otp, RefreshTokenRecord, RefreshUse, SsoSession, Store, StoreError, StoreResult,
 };
+use connectid_core::store::OutboxStore;
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
@@ -180,10 +181,15 @@ impl Store for Database {
         ] {
             total += on!(self, p => sqlx::query(sql).bind(now).execute(p).await.map_err(db_err)?.rows_affected());
         }
+        total += self.purge_messages(now - MESSAGE_RETENTION).await?;
         total += crate::ratelimit::purge(self, now.saturating_mul(1000)).await?;
         Ok(total)
     }
 }
+
+/// How long a delivered or given-up message's row (without its payload) is kept, so
+/// support can tell whether an SMS went out.
+const MESSAGE_RETENTION: i64 = 7 * 86_400;
 
 // One file per aggregate (declared after `on!`, which they use).
 mod accounts;
@@ -192,6 +198,7 @@ mod clients;
 mod grants;
 mod keys;
 mod otps;
+mod outbox;
 mod rows;
 mod sessions;
 use rows::*;

@@ -13,7 +13,8 @@ use connectid_core::keys::{KeyCipher, generate};
 use connectid_core::oidc::{Acr, Amr};
 use connectid_core::store::{
     AuditEvent, AuditQuery, AuthCode, ClientRecord, CodeUse, DeviceSecretRecord, Grant, NewAccount,
-    Otp, RefreshTokenRecord, RefreshUse, SsoSession, Store, StoreError,
+    MessageOutcome, Otp, QueuedMessage, RefreshTokenRecord, RefreshUse, SsoSession, Store,
+    StoreError,
 };
 
 async fn sqlite() -> Arc<dyn Store> {
@@ -72,6 +73,9 @@ suite!(
     jti_replay_is_detected,
     consent_and_interactions,
     audit_and_purge,
+    outbox_queues_a_code_and_its_message_together,
+    outbox_gives_each_message_to_one_worker,
+    outbox_retries_delivers_and_purges,
 );
 
 fn phone(s: &str) -> Identifier {
@@ -716,4 +720,200 @@ async fn audit_and_purge(s: Arc<dyn Store>) {
     s.remember_jti("old", 10).await.unwrap();
     assert!(s.purge_expired(20).await.unwrap() >= 2);
     assert!(!s.is_jti_known("old").await.unwrap());
+}
+
+fn queued(id: &str, at: i64) -> QueuedMessage {
+    QueuedMessage {
+        id: id.into(),
+        channel: connectid_core::messages::Channel::Sms,
+        purpose: "signin".into(),
+        payload: b"sealed".to_vec(),
+        created_at: at,
+        expires_at: at + 600,
+        due_at: at,
+        attempts: 0,
+    }
+}
+
+async fn outbox_queues_a_code_and_its_message_together(s: Arc<dyn Store>) {
+    let otp = Otp {
+        id: random_id(),
+        purpose: "signin".into(),
+        target: "+4790000001".into(),
+        code_hash: hash_secret("123456"),
+        attempts: 0,
+        created_at: 100,
+        expires_at: 400,
+    };
+    s.enqueue_message(&queued("m1", 100), Some(&otp))
+        .await
+        .unwrap();
+    assert_eq!(
+        s.latest_otp("signin", "+4790000001", 120)
+            .await
+            .unwrap()
+            .unwrap()
+            .id,
+        otp.id
+    );
+    // A message that cannot be queued takes its code with it: no code without its SMS.
+    let second = Otp {
+        id: random_id(),
+        created_at: 110,
+        ..otp.clone()
+    };
+    let err = s.enqueue_message(&queued("m1", 110), Some(&second)).await;
+    assert!(matches!(err, Err(StoreError::Conflict(_))), "{err:?}");
+    assert_eq!(
+        s.latest_otp("signin", "+4790000001", 120)
+            .await
+            .unwrap()
+            .unwrap()
+            .id,
+        otp.id
+    );
+    let depth = s.outbox_depth().await.unwrap();
+    assert_eq!((depth.pending, depth.oldest), (1, Some(100)));
+    let got = s.claim_messages("w", 100, 160, 10).await.unwrap();
+    assert_eq!(got.len(), 1);
+    assert_eq!(got[0].payload, b"sealed");
+    assert_eq!(got[0].attempts, 1);
+}
+
+async fn outbox_gives_each_message_to_one_worker(s: Arc<dyn Store>) {
+    for i in 0..60 {
+        s.enqueue_message(&queued(&format!("m{i:02}"), 1000), None)
+            .await
+            .unwrap();
+    }
+    // Four workers claim at once, in small batches, until nothing is left.
+    let mut tasks = Vec::new();
+    for w in 0..4 {
+        let s = s.clone();
+        tasks.push(tokio::spawn(async move {
+            let mut mine = Vec::new();
+            loop {
+                let got = s
+                    .claim_messages(&format!("w{w}"), 1000, 1060, 3)
+                    .await
+                    .unwrap();
+                if got.is_empty() {
+                    return mine;
+                }
+                mine.extend(got.into_iter().map(|m| m.id));
+            }
+        }));
+    }
+    let mut all = Vec::new();
+    for t in tasks {
+        all.extend(t.await.unwrap());
+    }
+    all.sort();
+    let want: Vec<String> = (0..60).map(|i| format!("m{i:02}")).collect();
+    assert_eq!(all, want, "every message claimed exactly once");
+    // Leased: nobody gets them again before the lease ends, and the id claim says no too.
+    assert!(s.claim_messages("w9", 1059, 1100, 100).await.unwrap().is_empty());
+    assert!(s.claim_message("m00", "w9", 1100).await.unwrap().is_none());
+    // Only the worker holding a message can record how it went.
+    let delivered = MessageOutcome::Delivered { provider_ref: None };
+    let mut owners = 0;
+    for w in 0..4 {
+        if s.finish_message("m01", &format!("w{w}"), &delivered, 1001)
+            .await
+            .unwrap()
+        {
+            owners += 1;
+        }
+    }
+    assert_eq!(owners, 1);
+    // A worker that died: its lease runs out and another takes its messages over; the first
+    // can then no longer record an outcome for them.
+    let retaken = s.claim_messages("w9", 1060, 1120, 100).await.unwrap();
+    assert_eq!(retaken.len(), 59, "every unfinished message, once its lease ran out");
+    assert!(retaken.iter().all(|m| m.attempts == 2 && m.id != "m01"));
+    let gone = MessageOutcome::Delivered { provider_ref: None };
+    for w in 0..4 {
+        assert!(
+            !s.finish_message("m00", &format!("w{w}"), &gone, 1061)
+                .await
+                .unwrap(),
+            "a lost lease records nothing"
+        );
+    }
+    assert!(s.finish_message("m00", "w9", &gone, 1061).await.unwrap());
+}
+
+async fn outbox_retries_delivers_and_purges(s: Arc<dyn Store>) {
+    for id in ["a", "b", "c"] {
+        s.enqueue_message(&queued(id, 2000), None).await.unwrap();
+    }
+    // A local provider's message is delivered by its request at once, whenever it is due.
+    let mut later = queued("d", 2000);
+    later.due_at = 2005;
+    s.enqueue_message(&later, None).await.unwrap();
+    assert!(s.claim_messages("w", 2000, 2060, 1).await.unwrap()[0].id != "d");
+    let d = s.claim_message("d", "w", 2060).await.unwrap().unwrap();
+    assert_eq!(d.attempts, 1);
+    assert!(s.claim_message("d", "w2", 2060).await.unwrap().is_none());
+
+    let claimed = s.claim_messages("w", 2000, 2060, 10).await.unwrap();
+    let ids: Vec<&str> = claimed.iter().map(|m| m.id.as_str()).collect();
+    assert_eq!(ids.len(), 2, "{ids:?}");
+    // Of the three claimed: one delivered, one retried, one given up on.
+    assert!(
+        s.finish_message(
+            "a",
+            "w",
+            &MessageOutcome::Delivered {
+                provider_ref: Some("smsc-7".into())
+            },
+            2001
+        )
+        .await
+        .unwrap()
+    );
+    assert!(
+        s.finish_message(
+            "b",
+            "w",
+            &MessageOutcome::Retry {
+                at: 2030,
+                error: "503".into()
+            },
+            2001
+        )
+        .await
+        .unwrap()
+    );
+    assert!(
+        s.finish_message(
+            "c",
+            "w",
+            &MessageOutcome::GaveUp {
+                error: "refused".into()
+            },
+            2001
+        )
+        .await
+        .unwrap()
+    );
+    assert!(
+        s.finish_message("d", "w", &MessageOutcome::Delivered { provider_ref: None }, 2002)
+            .await
+            .unwrap()
+    );
+    // A retried message waits for its time, then comes back with its try counted.
+    assert!(s.claim_messages("w", 2029, 2090, 10).await.unwrap().is_empty());
+    let again = s.claim_messages("w", 2030, 2090, 10).await.unwrap();
+    assert_eq!(again.len(), 1);
+    assert_eq!((again[0].id.as_str(), again[0].attempts), ("b", 2));
+    assert_eq!(again[0].payload, b"sealed", "a retry keeps its payload");
+    assert!(s.record_receipt("smsc-7", "DELIVRD").await.unwrap());
+    assert!(!s.record_receipt("smsc-unknown", "DELIVRD").await.unwrap());
+    let depth = s.outbox_depth().await.unwrap();
+    assert_eq!(depth.pending, 1);
+    // Finished rows go on the retention schedule; a pending one stays whatever its age.
+    assert_eq!(s.purge_messages(2001).await.unwrap(), 0);
+    assert_eq!(s.purge_messages(2003).await.unwrap(), 3);
+    assert_eq!(s.outbox_depth().await.unwrap().pending, 1);
 }

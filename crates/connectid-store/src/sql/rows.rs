@@ -3,6 +3,8 @@
 //! drivers a second time for the proc-macro host (CRATES: a minute per clean build).
 
 use super::*;
+use connectid_core::messages::Channel;
+use connectid_core::store::QueuedMessage;
 
 /// A struct read from a row of either backend by its column names.
 macro_rules! row {
@@ -205,6 +207,34 @@ impl From<OtpRow> for Otp {
             created_at: r.created_at,
             expires_at: r.expires_at,
         }
+    }
+}
+
+row!(MessageRow {
+    id: String,
+    channel: String,
+    purpose: String,
+    payload: Vec<u8>,
+    created_at: i64,
+    expires_at: i64,
+    due_at: i64,
+    attempts: i64,
+});
+
+impl TryFrom<MessageRow> for QueuedMessage {
+    type Error = StoreError;
+    fn try_from(r: MessageRow) -> StoreResult<Self> {
+        Ok(Self {
+            channel: Channel::parse(&r.channel)
+                .ok_or_else(|| corrupt(format!("channel {}", r.channel)))?,
+            id: r.id,
+            purpose: r.purpose,
+            payload: r.payload,
+            created_at: r.created_at,
+            expires_at: r.expires_at,
+            due_at: r.due_at,
+            attempts: r.attempts,
+        })
     }
 }
 
