@@ -28,12 +28,13 @@ pub enum AuditKind {
     ClientDeleted,
     ClientSecretRotated,
     SmsBudgetReached,
+    MessageUndelivered,
     TokenRevocation,
     KeyRotation,
 }
 
 impl AuditKind {
-    pub const ALL: [AuditKind; 23] = [
+    pub const ALL: [AuditKind; 24] = [
         Self::Signin,
         Self::Code,
         Self::Consent,
@@ -55,6 +56,7 @@ impl AuditKind {
         Self::ClientDeleted,
         Self::ClientSecretRotated,
         Self::SmsBudgetReached,
+        Self::MessageUndelivered,
         Self::TokenRevocation,
         Self::KeyRotation,
     ];
@@ -82,6 +84,7 @@ impl AuditKind {
             Self::ClientDeleted => "client_deleted",
             Self::ClientSecretRotated => "client_secret_rotated",
             Self::SmsBudgetReached => "sms_budget_reached",
+            Self::MessageUndelivered => "message_undelivered",
             Self::TokenRevocation => "token_revocation",
             Self::KeyRotation => "key_rotation",
         }

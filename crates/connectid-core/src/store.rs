@@ -386,8 +386,7 @@ pub struct OutboxDepth {
 #[async_trait::async_trait]
 pub trait OutboxStore: Send + Sync {
     /// Queues `message`, with the one-time code it carries in the same transaction.
-    async fn enqueue_message(&self, message: &QueuedMessage, otp: Option<&Otp>)
-    -> StoreResult<()>;
+    async fn enqueue_message(&self, message: &QueuedMessage, otp: Option<&Otp>) -> StoreResult<()>;
     /// Claims up to `limit` messages due at `now` and not leased, for `worker` until
     /// `lease_until`; each claim counts a try.
     async fn claim_messages(

@@ -9,11 +9,11 @@ use connectid_core::client::{ClientMetadata, SigningAlg};
 use connectid_core::identifier::{Identifier, IdentifierKind};
 use connectid_core::keys::StoredKey;
 use connectid_core::oidc::{Acr, Amr};
+use connectid_core::store::OutboxStore;
 use connectid_core::store::{
     AuditEvent, AuditQuery, AuthCode, ClientRecord, CodeUse, DeviceSecretRecord, Grant, NewAccount,
     Otp, RefreshTokenRecord, RefreshUse, SsoSession, Store, StoreError, StoreResult,
 };
-use connectid_core::store::OutboxStore;
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,

@@ -12,9 +12,9 @@ use connectid_core::identifier::{Identifier, PhoneRegion};
 use connectid_core::keys::{KeyCipher, generate};
 use connectid_core::oidc::{Acr, Amr};
 use connectid_core::store::{
-    AuditEvent, AuditQuery, AuthCode, ClientRecord, CodeUse, DeviceSecretRecord, Grant, NewAccount,
-    MessageOutcome, Otp, QueuedMessage, RefreshTokenRecord, RefreshUse, SsoSession, Store,
-    StoreError,
+    AuditEvent, AuditQuery, AuthCode, ClientRecord, CodeUse, DeviceSecretRecord, Grant,
+    MessageOutcome, NewAccount, Otp, QueuedMessage, RefreshTokenRecord, RefreshUse, SsoSession,
+    Store, StoreError,
 };
 
 async fn sqlite() -> Arc<dyn Store> {
@@ -812,7 +812,12 @@ async fn outbox_gives_each_message_to_one_worker(s: Arc<dyn Store>) {
     let want: Vec<String> = (0..60).map(|i| format!("m{i:02}")).collect();
     assert_eq!(all, want, "every message claimed exactly once");
     // Leased: nobody gets them again before the lease ends, and the id claim says no too.
-    assert!(s.claim_messages("w9", 1059, 1100, 100).await.unwrap().is_empty());
+    assert!(
+        s.claim_messages("w9", 1059, 1100, 100)
+            .await
+            .unwrap()
+            .is_empty()
+    );
     assert!(s.claim_message("m00", "w9", 1100).await.unwrap().is_none());
     // Only the worker holding a message can record how it went.
     let delivered = MessageOutcome::Delivered { provider_ref: None };
@@ -829,7 +834,11 @@ async fn outbox_gives_each_message_to_one_worker(s: Arc<dyn Store>) {
     // A worker that died: its lease runs out and another takes its messages over; the first
     // can then no longer record an outcome for them.
     let retaken = s.claim_messages("w9", 1060, 1120, 100).await.unwrap();
-    assert_eq!(retaken.len(), 59, "every unfinished message, once its lease ran out");
+    assert_eq!(
+        retaken.len(),
+        59,
+        "every unfinished message, once its lease ran out"
+    );
     assert!(retaken.iter().all(|m| m.attempts == 2 && m.id != "m01"));
     let gone = MessageOutcome::Delivered { provider_ref: None };
     for w in 0..4 {
@@ -898,12 +907,22 @@ async fn outbox_retries_delivers_and_purges(s: Arc<dyn Store>) {
         .unwrap()
     );
     assert!(
-        s.finish_message("d", "w", &MessageOutcome::Delivered { provider_ref: None }, 2002)
-            .await
-            .unwrap()
+        s.finish_message(
+            "d",
+            "w",
+            &MessageOutcome::Delivered { provider_ref: None },
+            2002
+        )
+        .await
+        .unwrap()
     );
     // A retried message waits for its time, then comes back with its try counted.
-    assert!(s.claim_messages("w", 2029, 2090, 10).await.unwrap().is_empty());
+    assert!(
+        s.claim_messages("w", 2029, 2090, 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
     let again = s.claim_messages("w", 2030, 2090, 10).await.unwrap();
     assert_eq!(again.len(), 1);
     assert_eq!((again[0].id.as_str(), again[0].attempts), ("b", 2));

@@ -297,7 +297,9 @@ pub async fn get(State(state): State<AppState>, headers: HeaderMap) -> Response 
             return r;
         }
     }
-    let mut r = state.metrics.render().into_response();
+    let mut text = state.metrics.render();
+    state.delivery.render_metrics(&mut text);
+    let mut r = text.into_response();
     r.headers_mut().insert(
         header::CONTENT_TYPE,
         HeaderValue::from_static("text/plain; version=0.0.4; charset=utf-8"),

@@ -23,9 +23,10 @@ impl OutboxSender {
 
 #[async_trait::async_trait]
 impl MessageSender for OutboxSender {
-    async fn send(&self, message: Message) -> Result<(), SendError> {
+    async fn send(&self, _id: &str, message: &Message) -> Result<Option<String>, SendError> {
         use std::io::Write;
-        let mut line = serde_json::to_string(&message).map_err(|e| SendError(e.to_string()))?;
+        let mut line =
+            serde_json::to_string(message).map_err(|e| SendError::Refused(e.to_string()))?;
         line.push('\n');
         let _guard = self.lock.lock().await;
         let path = self.path.clone();
@@ -37,8 +38,17 @@ impl MessageSender for OutboxSender {
             f.write_all(line.as_bytes())
         })
         .await
-        .map_err(|e| SendError(e.to_string()))?
-        .map_err(|e| SendError(e.to_string()))
+        .map_err(|e| SendError::Retry(e.to_string()))?
+        .map_err(|e| SendError::Retry(e.to_string()))?;
+        Ok(None)
+    }
+
+    fn name(&self) -> &'static str {
+        "outbox"
+    }
+
+    fn is_local(&self) -> bool {
+        true
     }
 }
 
@@ -47,18 +57,26 @@ pub struct LogSender;
 
 #[async_trait::async_trait]
 impl MessageSender for LogSender {
-    async fn send(&self, message: Message) -> Result<(), SendError> {
-        tracing::info!(channel = ?message.channel, purpose = %message.purpose, "message sent (log provider)");
-        Ok(())
+    async fn send(&self, id: &str, message: &Message) -> Result<Option<String>, SendError> {
+        tracing::info!(id, channel = ?message.channel, purpose = %message.purpose, "message sent (log provider)");
+        Ok(None)
+    }
+
+    fn name(&self) -> &'static str {
+        "log"
+    }
+
+    fn is_local(&self) -> bool {
+        true
     }
 }
 
 /// Posts each message as the outbox's JSON to a gateway, signed so the gateway can tell it
-/// came from us, as Standard Webhooks signs (`webhook-id`, the same on every retry,
-/// `webhook-timestamp`, `webhook-signature: v1,…`; `core/src/webhooks.rs`) and, for
-/// gateways written against earlier versions, `X-Connectid-Timestamp` (Unix seconds) and
+/// came from us, as Standard Webhooks signs (`webhook-id`: the outbox row's id, the same on
+/// every try; `webhook-timestamp`; `webhook-signature: v1,…`; `core/src/webhooks.rs`) and,
+/// for gateways written against earlier versions, `X-Connectid-Timestamp` (Unix seconds) and
 /// `X-Connectid-Signature: sha256=<hex HMAC-SHA256 of "<timestamp>.<body>">`. A network error
-/// or a 5xx is retried (three tries in all, 0.5 s then 2 s apart); a 4xx is final.
+/// or a 5xx is worth another try (the outbox schedules it); a 4xx is final.
 pub struct WebhookSender {
     http: reqwest::Client,
     url: String,
@@ -66,19 +84,15 @@ pub struct WebhookSender {
     key: connectid_core::webhooks::WebhookKey,
 }
 
-const WEBHOOK_BACKOFF: [std::time::Duration; 2] = [
-    std::time::Duration::from_millis(500),
-    std::time::Duration::from_secs(2),
-];
-
 impl WebhookSender {
     pub fn new(url: &str, secret: &str) -> Result<Self, SendError> {
         let http = reqwest::Client::builder()
             .timeout(std::time::Duration::from_secs(5))
             .redirect(reqwest::redirect::Policy::none())
             .build()
-            .map_err(|e| SendError(e.to_string()))?;
-        let key = connectid_core::webhooks::WebhookKey::from_secret(secret).map_err(SendError)?;
+            .map_err(|e| SendError::Refused(e.to_string()))?;
+        let key = connectid_core::webhooks::WebhookKey::from_secret(secret)
+            .map_err(SendError::Refused)?;
         Ok(Self {
             http,
             url: url.to_string(),
@@ -100,44 +114,43 @@ impl WebhookSender {
 
 #[async_trait::async_trait]
 impl MessageSender for WebhookSender {
-    async fn send(&self, message: Message) -> Result<(), SendError> {
-        let body = serde_json::to_vec(&message).map_err(|e| SendError(e.to_string()))?;
-        let id = format!("msg_{}", connectid_core::crypto::random_id());
-        let mut last = String::new();
-        for attempt in 0..=WEBHOOK_BACKOFF.len() {
-            if attempt > 0 {
-                tokio::time::sleep(WEBHOOK_BACKOFF[attempt - 1]).await;
-            }
-            let timestamp = std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map_or(0, |d| d.as_secs() as i64);
-            let sent = self
-                .http
-                .post(&self.url)
-                .header(reqwest::header::CONTENT_TYPE, "application/json")
-                .header("webhook-id", &id)
-                .header("webhook-timestamp", timestamp.to_string())
-                .header("webhook-signature", self.key.sign(&id, timestamp, &body))
-                .header("X-Connectid-Timestamp", timestamp.to_string())
-                .header(
-                    "X-Connectid-Signature",
-                    Self::signature(&self.secret, timestamp, &body),
-                )
-                .body(body.clone())
-                .send()
-                .await;
-            match sent {
-                Ok(r) if r.status().is_success() => return Ok(()),
-                Ok(r) if r.status().is_client_error() => {
-                    return Err(SendError(format!("the gateway refused it: {}", r.status())));
-                }
-                Ok(r) => last = format!("the gateway answered {}", r.status()),
-                // Without the URL: the gateway's address may carry a token.
-                Err(e) => last = e.without_url().to_string(),
-            }
-            tracing::warn!(attempt, channel = ?message.channel, error = %last, "webhook delivery failed");
+    async fn send(&self, id: &str, message: &Message) -> Result<Option<String>, SendError> {
+        let body = serde_json::to_vec(message).map_err(|e| SendError::Refused(e.to_string()))?;
+        let timestamp = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs() as i64);
+        let sent = self
+            .http
+            .post(&self.url)
+            .header(reqwest::header::CONTENT_TYPE, "application/json")
+            .header("webhook-id", id)
+            .header("webhook-timestamp", timestamp.to_string())
+            .header("webhook-signature", self.key.sign(id, timestamp, &body))
+            .header("X-Connectid-Timestamp", timestamp.to_string())
+            .header(
+                "X-Connectid-Signature",
+                Self::signature(&self.secret, timestamp, &body),
+            )
+            .body(body)
+            .send()
+            .await;
+        match sent {
+            Ok(r) if r.status().is_success() => Ok(None),
+            Ok(r) if r.status().is_client_error() => Err(SendError::Refused(format!(
+                "the gateway refused it: {}",
+                r.status()
+            ))),
+            Ok(r) => Err(SendError::Retry(format!(
+                "the gateway answered {}",
+                r.status()
+            ))),
+            // Without the URL: the gateway's address may carry a token.
+            Err(e) => Err(SendError::Retry(e.without_url().to_string())),
         }
-        Err(SendError(last))
+    }
+
+    fn name(&self) -> &'static str {
+        "webhook"
     }
 }
 
@@ -151,33 +164,40 @@ pub struct SmtpSender {
 impl SmtpSender {
     pub fn new(smtp_url: &str, from: &str) -> Result<Self, SendError> {
         let mailer = lettre::AsyncSmtpTransport::<lettre::Tokio1Executor>::from_url(smtp_url)
-            .map_err(|e| SendError(format!("smtp_url: {e}")))?
+            .map_err(|e| SendError::Refused(format!("smtp_url: {e}")))?
             .timeout(Some(std::time::Duration::from_secs(10)))
             .build();
-        let from = from.parse().map_err(|e| SendError(format!("from: {e}")))?;
+        let from = from
+            .parse()
+            .map_err(|e| SendError::Refused(format!("from: {e}")))?;
         Ok(Self { mailer, from })
     }
 }
 
 #[async_trait::async_trait]
 impl MessageSender for SmtpSender {
-    async fn send(&self, message: Message) -> Result<(), SendError> {
+    async fn send(&self, _id: &str, message: &Message) -> Result<Option<String>, SendError> {
         use lettre::AsyncTransport;
         let to: lettre::message::Mailbox = message
             .to
             .parse()
-            .map_err(|e| SendError(format!("recipient: {e}")))?;
+            .map_err(|e| SendError::Refused(format!("recipient: {e}")))?;
         let email = lettre::Message::builder()
             .from(self.from.clone())
             .to(to)
             .subject(message.subject.clone().unwrap_or_default())
             .header(lettre::message::header::ContentType::TEXT_PLAIN)
             .body(message.body.clone())
-            .map_err(|e| SendError(e.to_string()))?;
-        self.mailer
-            .send(email)
-            .await
-            .map(|_| ())
-            .map_err(|e| SendError(e.to_string()))
+            .map_err(|e| SendError::Refused(e.to_string()))?;
+        match self.mailer.send(email).await {
+            Ok(_) => Ok(None),
+            // A permanent SMTP answer (5xx) will not change on another try.
+            Err(e) if e.is_permanent() => Err(SendError::Refused(e.to_string())),
+            Err(e) => Err(SendError::Retry(e.to_string())),
+        }
+    }
+
+    fn name(&self) -> &'static str {
+        "smtp"
     }
 }

@@ -8,7 +8,6 @@ use axum::http::StatusCode;
 use connectid_core::clock::Clock;
 use connectid_core::identifier::PhoneRegion;
 use connectid_core::keys::{KeyCipher, KeySet};
-use connectid_core::messages::MessageSender;
 use connectid_core::password::{PasswordHasher, Policy};
 use connectid_core::ratelimit::RateLimits;
 use connectid_core::sms_policy::SmsPolicy;
@@ -97,7 +96,8 @@ pub struct Shared {
     pub keys: Arc<RwLock<Arc<KeySet>>>,
     pub cipher: KeyCipher,
     pub hasher: PasswordHasher,
-    pub sender: Arc<dyn MessageSender>,
+    /// SMS and email, through the durable outbox.
+    pub delivery: Arc<crate::delivery::Delivery>,
     /// Rate limits shared by every node (database or Redis).
     pub limits: Arc<RateLimits>,
     /// The discovery document, serialised once (a `Bytes` clone is a reference count).
@@ -122,7 +122,7 @@ impl AppState {
         keys: KeySet,
         cipher: KeyCipher,
         hasher: PasswordHasher,
-        sender: Arc<dyn MessageSender>,
+        delivery: Arc<crate::delivery::Delivery>,
     ) -> Self {
         let discovery = crate::discovery::document(&settings.issuer);
         let clock_for_limits = clock.clone();
@@ -134,7 +134,7 @@ impl AppState {
             keys: Arc::new(RwLock::new(Arc::new(keys))),
             cipher,
             hasher,
-            sender,
+            delivery,
             discovery: axum::body::Bytes::from(discovery),
             pages: Arc::new(crate::pages::Pages::new()),
             http: outbound_client(),

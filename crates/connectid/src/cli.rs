@@ -49,13 +49,14 @@ pub(crate) fn parse_since(v: &str, now: i64) -> Result<i64, Failure> {
 }
 
 /// The state a command runs a use case with: the one `serve` builds, with one hashing thread.
-/// Its message queues are not drained: no command that uses it sends a message.
+/// A message a command sends waits in the outbox for a server's workers (a local provider's
+/// is written at once).
 async fn command_state(
     cfg: &Config,
     store: Arc<dyn Store>,
     clock: Arc<dyn Clock>,
 ) -> Result<AppState, Failure> {
-    app_state(cfg, store, clock, 1, &mut Vec::new()).await
+    app_state(cfg, store, clock, 1).await
 }
 
 /// `connectid clients …`: reads go to the store; changes are the use cases the admin API

@@ -23,7 +23,7 @@ use connectid_core::messages::MessageSender;
 use connectid_core::password::{PasswordHasher, check_policy};
 use connectid_core::store::{Store, StoreError};
 use connectid_web::app::clients::ClientsError;
-use connectid_web::queue::DeliveryQueue;
+use connectid_web::delivery::Delivery;
 use connectid_web::{AppState, WebSettings};
 use serde_json::json;
 

@@ -36,23 +36,20 @@ pub(crate) async fn rate_limiter(
     Ok(Arc::new(redis))
 }
 
-/// The provider of one channel. The network ones (webhook, SMTP) sit behind the delivery
-/// queue, so no request waits on a gateway; the outbox and the log are local and immediate.
-pub(crate) fn sender(
-    cfg: &Config,
-    channel: &str,
-    queues: &mut Vec<Arc<DeliveryQueue>>,
-) -> Result<Arc<dyn MessageSender>, Failure> {
+/// The provider of one channel. Every one sits behind the durable outbox
+/// (`connectid_web::delivery`); the local ones (outbox file, log) are delivered by the
+/// request itself, the network ones by the workers.
+pub(crate) fn sender(cfg: &Config, channel: &str) -> Result<Arc<dyn MessageSender>, Failure> {
     use connectid_web::outbox::{LogSender, OutboxSender, SmtpSender, WebhookSender};
     let (provider, outbox) = match channel {
         "sms" => (&cfg.sms.provider, &cfg.sms.outbox),
         _ => (&cfg.email.provider, &cfg.email.outbox),
     };
     let bad = |key: &str, e: connectid_core::messages::SendError| {
-        Failure::Usage(format!("config: `{key}`: {}", e.0))
+        Failure::Usage(format!("config: `{key}`: {e}"))
     };
-    let network: Arc<dyn MessageSender> = match provider.as_str() {
-        "outbox" => return Ok(Arc::new(OutboxSender::new(outbox))),
+    Ok(match provider.as_str() {
+        "outbox" => Arc::new(OutboxSender::new(outbox)),
         "webhook" => Arc::new(
             WebhookSender::new(&cfg.sms.webhook_url, cfg.sms.webhook_secret.expose())
                 .map_err(|e| bad("sms.webhook_url", e))?,
@@ -61,44 +58,12 @@ pub(crate) fn sender(
             SmtpSender::new(cfg.email.smtp_url.expose(), &cfg.email.from)
                 .map_err(|e| bad("email.smtp_url", e))?,
         ),
-        _ => return Ok(Arc::new(LogSender)),
-    };
-    let queue = Arc::new(DeliveryQueue::spawn(
-        network,
-        DELIVERY_QUEUE_CAPACITY,
-        DELIVERY_CONCURRENCY,
-    ));
-    queues.push(queue.clone());
-    Ok(queue)
+        _ => Arc::new(LogSender),
+    })
 }
 
-/// Messages waiting for a gateway before new ones are refused (the person may retry).
-pub(crate) const DELIVERY_QUEUE_CAPACITY: usize = 1024;
-
-/// Deliveries in flight at once per channel.
-pub(crate) const DELIVERY_CONCURRENCY: usize = 16;
-
-/// How long a shutdown waits for accepted messages to go out.
+/// How long a shutdown waits for the deliveries under way to end.
 pub(crate) const DELIVERY_DRAIN: Duration = Duration::from_secs(10);
-
-/// Sends SMS through one provider and email through the other.
-pub(crate) struct Router {
-    sms: Arc<dyn MessageSender>,
-    email: Arc<dyn MessageSender>,
-}
-
-#[async_trait::async_trait]
-impl MessageSender for Router {
-    async fn send(
-        &self,
-        m: connectid_core::messages::Message,
-    ) -> Result<(), connectid_core::messages::SendError> {
-        match m.channel {
-            connectid_core::messages::Channel::Sms => self.sms.send(m).await,
-            connectid_core::messages::Channel::Email => self.email.send(m).await,
-        }
-    }
-}
 
 /// `connectid serve`: logs to standard error, builds the server on the configured address and
 /// runs it until SIGINT or SIGTERM.
@@ -151,13 +116,13 @@ pub async fn build(
     let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
     // One core stays free of hashing, so a burst of sign-ins cannot stall everything else.
     let hashers = cores.saturating_sub(1).max(1);
-    let mut queues = Vec::new();
     let limits =
         connectid_core::ratelimit::RateLimits::new(limiter, cfg.rate_limits.clone(), clock.clone());
-    let state = app_state(&cfg, store.clone(), clock.clone(), hashers, &mut queues)
+    let state = app_state(&cfg, store.clone(), clock.clone(), hashers)
         .await?
         .with_limits(limits);
     let maintenance = spawn_maintenance(state.clone(), cfg.audit.retention_days);
+    let worker = tokio::spawn(state.delivery.clone().run());
     let listener = match listen {
         Listen::On(l) => l,
         Listen::Bind(addr) => tokio::net::TcpListener::bind(addr)
@@ -174,6 +139,7 @@ pub async fn build(
     let app = connectid_web::router_with(state.clone(), extra)
         .into_make_service_with_connect_info::<std::net::SocketAddr>();
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let delivery = state.delivery.clone();
     let server = tokio::spawn(async move {
         let served = axum::serve(listener, app)
             .with_graceful_shutdown(async move {
@@ -182,9 +148,8 @@ pub async fn build(
             .await
             .map_err(|e| Failure::Runtime(e.to_string()));
         if served.is_ok() {
-            for q in &queues {
-                q.drain(DELIVERY_DRAIN).await;
-            }
+            worker.abort();
+            delivery.drain(DELIVERY_DRAIN).await;
         }
         served
     });
@@ -276,7 +241,6 @@ pub(crate) async fn app_state(
     store: Arc<dyn Store>,
     clock: Arc<dyn Clock>,
     hashers: usize,
-    queues: &mut Vec<Arc<DeliveryQueue>>,
 ) -> Result<AppState, Failure> {
     let cipher = KeyCipher::new(Some(cfg.keys.encryption_key.expose()));
     let keyset = connectid_web::ensure_keys(&*store, &cipher, clock.now())
@@ -296,12 +260,25 @@ pub(crate) async fn app_state(
         cookie_domain: cfg.cookie_domain()?,
         sms_policy: cfg.sms_policy()?,
     };
-    let sender: Arc<dyn MessageSender> = Arc::new(Router {
-        sms: sender(cfg, "sms", queues)?,
-        email: sender(cfg, "email", queues)?,
-    });
+    let network = |p: &str| matches!(p, "webhook" | "smtp" | "smpp");
+    if cfg.keys.encryption_key.expose().is_empty()
+        && (network(&cfg.sms.provider) || network(&cfg.email.provider))
+    {
+        tracing::warn!(
+            "keys.encryption_key is not set: signing keys, and messages waiting for a gateway \
+             (with their codes), are stored in the database unencrypted"
+        );
+    }
+    // Delivery is scheduled on the wall clock, whatever clock the application runs on.
+    let delivery = Delivery::new(
+        store.clone(),
+        Arc::new(SystemClock),
+        cipher.clone(),
+        sender(cfg, "sms")?,
+        sender(cfg, "email")?,
+    );
     Ok(AppState::new(
-        store, clock, settings, keyset, cipher, hasher, sender,
+        store, clock, settings, keyset, cipher, hasher, delivery,
     ))
 }
 

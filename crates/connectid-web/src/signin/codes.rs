@@ -77,18 +77,15 @@ pub(crate) async fn send_code_to(
         return Ok(Err(Notice::new("err-sms-budget")));
     }
     let code = random_digits(6);
-    state
-        .store
-        .insert_otp(&Otp {
-            id: random_id(),
-            purpose: to.purpose.into(),
-            target: target.value.clone(),
-            code_hash: hash_secret(&code),
-            attempts: 0,
-            created_at: now,
-            expires_at: now + OTP_TTL,
-        })
-        .await?;
+    let otp = Otp {
+        id: random_id(),
+        purpose: to.purpose.into(),
+        target: target.value.clone(),
+        code_hash: hash_secret(&code),
+        attempts: 0,
+        created_at: now,
+        expires_at: now + OTP_TTL,
+    };
     let host = state.settings.issuer_host();
     let t = &state.pages.translations;
     let lang = to.lang;
@@ -117,8 +114,10 @@ pub(crate) async fn send_code_to(
         body,
         purpose: to.purpose.into(),
     };
-    if let Err(e) = state.sender.send(msg).await {
-        tracing::error!(error = %e, "code not sent");
+    // The code and its message are stored together: once the page says "sent", a crash
+    // cannot lose the message, and a message that could not be queued leaves no code.
+    if let Err(e) = state.delivery.send(&msg, Some(&otp), OTP_TTL).await {
+        tracing::error!(error = %e, "code not queued");
         return Ok(Err(Notice::new("err-send-failed")));
     }
     if let Some(client_id) = to.client_id {

@@ -12,6 +12,9 @@ pub(crate) async fn notify_password_changed(state: &AppState, account: &Account,
     notify_account(state, account, lang, &notice).await;
 }
 
+/// How long a security notice is worth sending: a day late still tells the owner.
+const NOTICE_TTL: i64 = 86_400;
+
 /// A security notice to the owner of an account.
 pub(crate) struct AccountNotice<'a> {
     pub subject: &'static str,
@@ -44,7 +47,7 @@ pub(crate) async fn notify_account(
             body: t.format(lang, notice.body, notice.args),
             purpose: notice.purpose.into(),
         };
-        if let Err(e) = state.sender.send(msg).await {
+        if let Err(e) = state.delivery.send(&msg, None, NOTICE_TTL).await {
             tracing::error!(error = %e, purpose = notice.purpose, "account notice not sent");
         }
     }

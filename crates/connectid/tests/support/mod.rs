@@ -2,15 +2,18 @@
 //! clock the test moves, or the real binary) with its own tempdir and database (SQLite, or a
 //! fresh PostgreSQL database), a cookie-keeping browser, the walk through the sign-in pages,
 //! Chromium with axe-core, a back-channel logout receiver, a snapshot of what the database
-//! holds, raw HTTP for requests a normal client refuses to send, and the hostile-input case
+//! holds, an SMS gateway, raw HTTP for requests a normal client refuses to send, and the hostile-input case
 //! runner.
 
 #![allow(dead_code)]
 
 pub mod chromium;
+mod gateway;
 mod receiver;
 mod server;
 
+#[allow(unused_imports)]
+pub use gateway::{Gateway, code_in};
 #[allow(unused_imports)]
 pub use receiver::{Receiver, serve_app};
 pub use server::*;

@@ -299,6 +299,75 @@ impl Server {
         s
     }
 
+    /// Stops the binary at once, as `kill -9` does: nothing drained, nothing flushed.
+    pub fn kill(&mut self) {
+        match self.run.take() {
+            Some(Run::Binary(mut child)) => {
+                child.kill().unwrap();
+                child.wait().unwrap();
+            }
+            _ => panic!("only the binary can be killed: start it with Server::binary"),
+        }
+    }
+
+    /// Starts the binary again on the same config and database (on another port, which
+    /// `base` then names).
+    pub async fn restart(&mut self) {
+        assert!(self.run.is_none(), "kill the server before restarting it");
+        let (child, port) = self.spawn_node(&self.dir.join("restart")).await;
+        self.port = port;
+        self.base = format!("http://127.0.0.1:{port}");
+        self.run = Some(Run::Binary(child));
+    }
+
+    /// Another node of this deployment: the binary on this server's config and database,
+    /// with its own port and logs. Dropping it leaves the database to this server.
+    pub async fn node(&self) -> Server {
+        let dir = std::env::temp_dir().join(format!("connectid-node-{}", random_id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let (child, port) = self.spawn_node(&dir).await;
+        Server {
+            dir,
+            config: self.config.clone(),
+            base: format!("http://127.0.0.1:{port}"),
+            admin: self.admin.clone(),
+            port,
+            backend: self.backend.clone(),
+            database_url: self.database_url.clone(),
+            clock: Clock(None),
+            pg_name: None,
+            run: Some(Run::Binary(child)),
+        }
+    }
+
+    /// `connectid serve` on this server's config, listening on a port of its own (and with
+    /// the issuer there), its output in `logs`.
+    async fn spawn_node(&self, logs: &Path) -> (Child, u16) {
+        std::fs::create_dir_all(logs).unwrap();
+        let stderr = logs.join("stderr.log");
+        let serve = |port: u16| {
+            let out = std::fs::File::create(logs.join("stdout.log")).unwrap();
+            let err = std::fs::File::create(&stderr).unwrap();
+            let mut c = Command::new(BIN);
+            c.args(["--config", self.config.to_str().unwrap(), "serve"])
+                .env("CONNECTID_LISTEN", format!("127.0.0.1:{port}"))
+                .env("CONNECTID_ISSUER", format!("http://127.0.0.1:{port}"))
+                .env("RUST_LOG", "info")
+                .env("NO_COLOR", "1")
+                .stdout(Stdio::from(out))
+                .stderr(Stdio::from(err));
+            c
+        };
+        spawn_serving(serve, &self.admin, &stderr)
+            .await
+            .unwrap_or_else(|| {
+                panic!(
+                    "the node did not start: {}",
+                    std::fs::read_to_string(&stderr).unwrap_or_default()
+                )
+            })
+    }
+
     /// Everything the binary wrote to stdout and stderr so far.
     pub fn logs(&self) -> String {
         assert!(
