@@ -29,12 +29,13 @@ pub enum AuditKind {
     ClientSecretRotated,
     SmsBudgetReached,
     MessageUndelivered,
+    SmsFraudSuspected,
     TokenRevocation,
     KeyRotation,
 }
 
 impl AuditKind {
-    pub const ALL: [AuditKind; 24] = [
+    pub const ALL: [AuditKind; 25] = [
         Self::Signin,
         Self::Code,
         Self::Consent,
@@ -57,6 +58,7 @@ impl AuditKind {
         Self::ClientSecretRotated,
         Self::SmsBudgetReached,
         Self::MessageUndelivered,
+        Self::SmsFraudSuspected,
         Self::TokenRevocation,
         Self::KeyRotation,
     ];
@@ -85,6 +87,7 @@ impl AuditKind {
             Self::ClientSecretRotated => "client_secret_rotated",
             Self::SmsBudgetReached => "sms_budget_reached",
             Self::MessageUndelivered => "message_undelivered",
+            Self::SmsFraudSuspected => "sms_fraud_suspected",
             Self::TokenRevocation => "token_revocation",
             Self::KeyRotation => "key_rotation",
         }

@@ -9,6 +9,7 @@ pub mod audit;
 pub mod client;
 pub mod clock;
 pub mod crypto;
+pub mod fraud;
 pub mod identifier;
 pub mod keys;
 pub mod messages;

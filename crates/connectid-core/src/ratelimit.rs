@@ -211,6 +211,14 @@ pub fn ip_subject(ip: IpAddr) -> String {
 /// A budget per UTC day of `max` events: a quota that refills over `max` days, kept under a
 /// key for the day, so each day starts afresh and nothing comes back within it. Exact up to
 /// 49,710 a day; above that the refill may add one or two.
+/// The largest daily count [`RateLimits::tally`] keeps.
+pub const TALLY_MAX: u32 = 40_000;
+
+fn tally_key(name: &str, day: i64) -> String {
+    let digest = sha256(name.as_bytes());
+    format!("rl:tally:{}:{day}", hex(&digest[..16]))
+}
+
 pub fn daily_quota(max: u32) -> Quota {
     Quota::new(max, max.saturating_mul(86_400).max(86_400))
 }
@@ -273,6 +281,32 @@ impl RateLimits {
 
     /// Counts one event against daily budgets `(name, max)` (a `max` of 0 is no budget) if all
     /// of them have room, as [`Self::hit_all`] does for limits; budgets reset at 00:00 UTC.
+    /// Counts one `name` event today (UTC), where every node sees it: the counts the fraud
+    /// rules compare. A count stops at [`TALLY_MAX`] a day.
+    pub async fn tally(&self, name: &str) -> Result<(), RateLimitError> {
+        let key = tally_key(name, self.clock.now().div_euclid(86_400));
+        self.backend
+            .hit(&key, daily_quota(TALLY_MAX), self.now_ms())
+            .await
+            .map(|_| ())
+    }
+
+    /// How many `name` events were counted `days_ago` days ago (0: today).
+    pub async fn tallied(&self, name: &str, days_ago: i64) -> Result<u32, RateLimitError> {
+        let key = tally_key(name, self.clock.now().div_euclid(86_400) - days_ago);
+        // A peek answers what would remain after one more event.
+        Ok(
+            match self
+                .backend
+                .peek(&key, daily_quota(TALLY_MAX), self.now_ms())
+                .await?
+            {
+                Decision::Allowed { remaining } => (TALLY_MAX - 1).saturating_sub(remaining),
+                Decision::Limited { .. } => TALLY_MAX,
+            },
+        )
+    }
+
     pub async fn hit_daily(&self, budgets: &[(&str, u32)]) -> Result<Decision, RateLimitError> {
         let day = self.clock.now().div_euclid(86_400);
         let keys: Vec<(String, Quota)> = budgets

@@ -18,6 +18,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use connectid_core::client::GrantType;
 use connectid_core::crypto::constant_time_eq;
+use connectid_core::fraud::Rule;
 
 use crate::state::AppState;
 
@@ -89,11 +90,13 @@ pub struct Metrics {
     funnel: RwLock<HashMap<Box<str>, Arc<Funnel>>>,
     tokens: [AtomicU64; GRANTS.len()],
     sms_refused: [AtomicU64; SMS_REFUSALS.len()],
+    /// Tripped fraud rules: observed, then refused.
+    fraud: [[AtomicU64; 2]; Rule::ALL.len()],
     started_at: AtomicU64,
 }
 
 /// Why an SMS was not sent, as `connectid_sms_refused_total` labels it.
-pub const SMS_REFUSALS: [&str; 3] = ["country", "number_type", "budget"];
+pub const SMS_REFUSALS: [&str; 4] = ["country", "number_type", "budget", "fraud"];
 
 /// The entry for `key`, made on first use; a read lock on every later call.
 fn entry<T: Default>(map: &RwLock<HashMap<Box<str>, Arc<T>>>, key: &str) -> Arc<T> {
@@ -140,6 +143,13 @@ impl Metrics {
     pub fn sms_refused(&self, reason: &str) {
         if let Some(i) = SMS_REFUSALS.iter().position(|r| *r == reason) {
             self.sms_refused[i].fetch_add(1, Ordering::Relaxed);
+        }
+    }
+
+    /// A fraud rule tripped: `refused` in protect mode, else observed.
+    pub fn fraud(&self, rule: Rule, refused: bool) {
+        if let Some(i) = Rule::ALL.iter().position(|r| *r == rule) {
+            self.fraud[i][usize::from(refused)].fetch_add(1, Ordering::Relaxed);
         }
     }
 
@@ -226,7 +236,7 @@ impl Metrics {
         let _ = writeln!(
             out,
             "# HELP connectid_sms_refused_total SMS not sent: a country or kind of number not \
-             allowed, or the daily budget spent.\n\
+             allowed, the daily budget spent, or a fraud rule in protect mode.\n\
              # TYPE connectid_sms_refused_total counter"
         );
         for (reason, n) in SMS_REFUSALS.iter().zip(&self.sms_refused) {
@@ -235,6 +245,22 @@ impl Metrics {
                 "connectid_sms_refused_total{{reason=\"{reason}\"}} {}",
                 n.load(Ordering::Relaxed)
             );
+        }
+        let _ = writeln!(
+            out,
+            "# HELP connectid_sms_fraud_total SMS pumping rules tripped, by rule and by what \
+             was done (observed: sent anyway; refused: in protect mode).\n\
+             # TYPE connectid_sms_fraud_total counter"
+        );
+        for (rule, n) in Rule::ALL.iter().zip(&self.fraud) {
+            for (action, n) in ["observed", "refused"].iter().zip(n) {
+                let _ = writeln!(
+                    out,
+                    "connectid_sms_fraud_total{{rule=\"{}\",action=\"{action}\"}} {}",
+                    rule.as_str(),
+                    n.load(Ordering::Relaxed)
+                );
+            }
         }
         let _ = writeln!(
             out,

@@ -36,6 +36,7 @@ use crate::state::AppState;
 
 mod codes;
 mod entry;
+mod fraud;
 mod machine;
 mod notices;
 mod pending;

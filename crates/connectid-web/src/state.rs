@@ -36,6 +36,8 @@ pub struct WebSettings {
     pub cookie_domain: Option<String>,
     /// Where SMS may go (`[sms] allowed_countries`, `refused_number_types`).
     pub sms_policy: SmsPolicy,
+    /// What the SMS pumping rules do (`[fraud] mode`).
+    pub fraud_mode: connectid_core::fraud::FraudMode,
 }
 
 impl WebSettings {
@@ -228,6 +230,7 @@ mod tests {
             metrics_token: None,
             cookie_domain: domain.map(str::to_string),
             sms_policy: connectid_core::sms_policy::SmsPolicy::home(Default::default()),
+            fraud_mode: connectid_core::fraud::FraudMode::default(),
         }
     }
 

@@ -32,6 +32,8 @@ pub struct Config {
     pub default_phone_region: String,
     pub admin: Admin,
     pub sms: Sms,
+    /// The SMS pumping rules' mode (`off`, `observe`, `protect`).
+    pub fraud: Fraud,
     pub email: Email,
     pub mobile_network: MobileNetwork,
     pub http: Http,
@@ -137,6 +139,21 @@ impl Default for Previewer {
     }
 }
 
+/// `[fraud]`: what the SMS pumping rules do; they start by watching.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Fraud {
+    pub mode: String,
+}
+
+impl Default for Fraud {
+    fn default() -> Self {
+        Self {
+            mode: "observe".into(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Keys {
@@ -153,6 +170,7 @@ impl Default for Config {
             default_phone_region: "NO".into(),
             admin: Admin::default(),
             sms: Sms::default(),
+            fraud: Fraud::default(),
             email: Email::default(),
             mobile_network: MobileNetwork::default(),
             http: Http::default(),
@@ -269,6 +287,7 @@ mod tests {
                 "sms.allowed_countries",
             ),
             ("[sms]\ndaily_budget = -1", "daily_budget"),
+            ("[fraud]\nmode = \"block\"", "fraud.mode"),
             (
                 "[sms]\nprovider = \"webhook\"\nwebhook_url = \"https://gw\"\n\
                  webhook_secret = \"whsec_not base64 at all\"",

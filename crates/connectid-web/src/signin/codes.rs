@@ -73,6 +73,13 @@ pub(crate) async fn send_code_to(
     if let Some(n) = limited(state.limits.hit_all(&checks).await)? {
         return Ok(Err(n));
     }
+    if target.is_phone() && !fraud::screen(state, to).await? {
+        return Ok(Err(Notice::new(if to.email_way_in {
+            "err-sms-refused-email"
+        } else {
+            "err-sms-refused"
+        })));
+    }
     if target.is_phone() && !within_budget(state, to).await? {
         return Ok(Err(Notice::new("err-sms-budget")));
     }
@@ -119,6 +126,9 @@ pub(crate) async fn send_code_to(
     if let Err(e) = state.delivery.send(&msg, Some(&otp), OTP_TTL).await {
         tracing::error!(error = %e, "code not queued");
         return Ok(Err(Notice::new("err-send-failed")));
+    }
+    if target.is_phone() {
+        fraud::sent(state, target, to.ip).await;
     }
     if let Some(client_id) = to.client_id {
         state.metrics.funnel(client_id, Stage::CodeSent);
@@ -211,6 +221,9 @@ pub(crate) async fn check_code(
         && constant_time_eq(hash_secret(&code).as_bytes(), otp.code_hash.as_bytes());
     if !matches || !state.store.consume_otp(&otp.id, now).await? {
         return Ok(Err(CodeRefused::Wrong));
+    }
+    if target.is_phone() {
+        fraud::verified(state, target, ip).await;
     }
     Ok(Ok(()))
 }

@@ -17,6 +17,7 @@ pub(super) const ENV_KEYS: &[(&str, &str)] = &[
     ("sms", "allowed_countries"),
     ("sms", "refused_number_types"),
     ("sms", "daily_budget"),
+    ("fraud", "mode"),
     ("email", "provider"),
     ("email", "outbox"),
     ("email", "smtp_url"),

@@ -31,6 +31,7 @@ impl Config {
         }
         self.phone_region()?;
         self.sms_policy()?;
+        self.fraud_mode()?;
         if self.audit.retention_days == 0 {
             return Err(err("audit.retention_days", "must be at least 1"));
         }
@@ -111,6 +112,11 @@ impl Config {
             return Err(err("metrics.token", "must be at least 16 characters"));
         }
         Ok(())
+    }
+
+    /// `[fraud] mode`.
+    pub fn fraud_mode(&self) -> Result<connectid_core::fraud::FraudMode, ConfigError> {
+        self.fraud.mode.parse().map_err(|e| err("fraud.mode", e))
     }
 
     /// `[session] cookie_domain` as the cookie wants it (no leading dot, lower case), checked
