@@ -111,3 +111,31 @@ async fn two_nodes_on_one_postgresql_deliver_every_message_exactly_once() {
     assert_eq!(taken.len(), numbers.len());
     assert!(gateway.tries() >= numbers.len());
 }
+
+/// The alert rules the repository ships name only metrics the server exports.
+#[tokio::test]
+async fn the_shipped_alert_rules_name_exported_metrics() {
+    let rules = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../deploy/prometheus/connectid-alerts.yml"
+    ))
+    .unwrap();
+    let s = Server::start().await;
+    let metrics = reqwest::get(format!("{}/metrics", s.base))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let named: BTreeSet<&str> = rules
+        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .filter(|w| w.starts_with("connectid_"))
+        .collect();
+    assert!(named.len() >= 5, "{named:?}");
+    for name in named {
+        assert!(
+            metrics.contains(&format!("# TYPE {name} ")),
+            "{name} is not exported"
+        );
+    }
+}
