@@ -45,6 +45,15 @@ impl FraudMode {
     }
 }
 
+/// The deployment's `[fraud]` section.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct FraudSettings {
+    pub mode: FraudMode,
+    /// Ask every browser for the proof-of-work challenge before an SMS, risk or not
+    /// (`always_challenge`); otherwise only when a rule trips in protect mode.
+    pub always_challenge: bool,
+}
+
 /// One rule, named as the metrics and the audit log name it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Rule {

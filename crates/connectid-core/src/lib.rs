@@ -6,6 +6,7 @@
 
 pub mod account;
 pub mod audit;
+pub mod challenge;
 pub mod client;
 pub mod clock;
 pub mod crypto;

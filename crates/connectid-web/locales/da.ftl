@@ -93,6 +93,9 @@ err-hint-locked = Brug det telefonnummer eller den e-mail, som tjenesten bad om.
 err-no-sms = Denne tjeneste sender ikke koder via sms. Log ind med din e-mail og adgangskode.
 err-sms-refused = Vi kan ikke sende en kode via sms til dette nummer.
 err-sms-refused-email = Vi kan ikke sende en kode via sms til dette nummer. Log ind med din e-mailadresse i stedet.
+err-sms-challenge = Før vi sender en kode, tjekker din browser, at du er et menneske. Det tager et øjeblik.
+challenge-working = Tjekker …
+challenge-noscript = Tjekket kræver JavaScript. Uden det kan du logge ind med din e-mailadresse eller din adgangskode i stedet.
 err-sms-budget = Der kan ikke sendes flere koder via sms i dag. Prøv igen i morgen.
 err-resend-wait = Der er lige sendt en kode. Vent { $seconds ->
     [one] { $seconds } sekund

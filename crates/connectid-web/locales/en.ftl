@@ -94,6 +94,9 @@ err-hint-locked = Use the phone number or email this service asked for.
 err-no-sms = This service does not send SMS codes. Sign in with your email and password.
 err-sms-refused = We can't send a code by SMS to this number.
 err-sms-refused-email = We can't send a code by SMS to this number. Sign in with your email address instead.
+err-sms-challenge = Before we send a code, your browser checks that you are a person. This takes a moment.
+challenge-working = Checking…
+challenge-noscript = This check needs JavaScript. Without it, sign in with your email address or password instead.
 err-sms-budget = No more codes can be sent by SMS today. Try again tomorrow.
 err-resend-wait = A code was just sent. Wait { $seconds ->
     [one] { $seconds } second

@@ -92,6 +92,9 @@ err-hint-locked = Bruk telefonnummeret eller e-postadressen som denne tjenesten 
 err-no-sms = Denne tjenesten sender ikke koder på SMS. Logg inn med e-postadressen og passordet ditt.
 err-sms-refused = Vi kan ikke sende kode på SMS til dette nummeret.
 err-sms-refused-email = Vi kan ikke sende kode på SMS til dette nummeret. Logg inn med e-postadressen din i stedet.
+err-sms-challenge = Før vi sender en kode, sjekker nettleseren din at du er et menneske. Det tar et øyeblikk.
+challenge-working = Sjekker …
+challenge-noscript = Denne sjekken trenger JavaScript. Uten det kan du logge inn med e-postadressen eller passordet ditt i stedet.
 err-sms-budget = Vi kan ikke sende flere koder på SMS i dag. Prøv igjen i morgen.
 err-resend-wait = En kode ble nettopp sendt. Vent { $seconds ->
     [one] { $seconds } sekund

@@ -94,6 +94,9 @@ err-hint-locked = Upotrebite broj telefona ili imejl koji je ova usluga tražila
 err-no-sms = Ova usluga ne šalje kodove SMS-om. Prijavite se imejlom i lozinkom.
 err-sms-refused = Ne možemo poslati kod SMS-om na ovaj broj.
 err-sms-refused-email = Ne možemo poslati kod SMS-om na ovaj broj. Prijavite se imejl adresom.
+err-sms-challenge = Pre nego što pošaljemo kod, vaš pregledač proverava da ste osoba. To traje trenutak.
+challenge-working = Provera…
+challenge-noscript = Za ovu proveru potreban je JavaScript. Bez njega se prijavite adresom e-pošte ili lozinkom.
 err-sms-budget = Danas se više ne mogu slati kodovi SMS-om. Pokušajte ponovo sutra.
 err-resend-wait = Kod je upravo poslat. Sačekajte { $seconds ->
     [one] { $seconds } sekundu

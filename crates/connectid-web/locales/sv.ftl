@@ -92,6 +92,9 @@ err-hint-locked = Använd telefonnumret eller e-postadressen som tjänsten bad o
 err-no-sms = Den här tjänsten skickar inte koder via sms. Logga in med din e-postadress och ditt lösenord.
 err-sms-refused = Vi kan inte skicka en kod via sms till det här numret.
 err-sms-refused-email = Vi kan inte skicka en kod via sms till det här numret. Logga in med din e-postadress i stället.
+err-sms-challenge = Innan vi skickar en kod kontrollerar din webbläsare att du är en människa. Det tar en liten stund.
+challenge-working = Kontrollerar …
+challenge-noscript = Kontrollen kräver JavaScript. Utan det kan du logga in med din e-postadress eller ditt lösenord i stället.
 err-sms-budget = Inga fler koder kan skickas via sms i dag. Försök igen i morgon.
 err-resend-wait = En kod skickades nyss. Vänta { $seconds ->
     [one] { $seconds } sekund

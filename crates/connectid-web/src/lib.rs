@@ -128,6 +128,7 @@ pub fn router_with(state: AppState, extra: Router) -> Router {
         .route("/assets/style.css", get(pages::style))
         .route("/assets/form_post.js", get(pages::form_post_js))
         .route("/assets/strength.js", get(pages::strength_js))
+        .route("/assets/altcha.js", get(pages::altcha_js))
         .route("/assets/brand/{file}", get(pages::brand_css))
         .route("/assets/button/{file}", get(button::asset))
         .route("/assets/button.css", get(button::css))

@@ -90,10 +90,13 @@ pub struct Metrics {
     funnel: RwLock<HashMap<Box<str>, Arc<Funnel>>>,
     tokens: [AtomicU64; GRANTS.len()],
     sms_refused: [AtomicU64; SMS_REFUSALS.len()],
-    /// Tripped fraud rules: observed, then refused.
-    fraud: [[AtomicU64; 2]; Rule::ALL.len()],
+    /// Tripped fraud rules, by what was done ([`FRAUD_OUTCOMES`]).
+    fraud: [[AtomicU64; FRAUD_OUTCOMES.len()]; Rule::ALL.len()],
     started_at: AtomicU64,
 }
+
+/// What was done about a tripped fraud rule, as `connectid_sms_fraud_total` labels it.
+pub const FRAUD_OUTCOMES: [&str; 4] = ["observed", "challenged", "challenge_passed", "refused"];
 
 /// Why an SMS was not sent, as `connectid_sms_refused_total` labels it.
 pub const SMS_REFUSALS: [&str; 4] = ["country", "number_type", "budget", "fraud"];
@@ -146,10 +149,12 @@ impl Metrics {
         }
     }
 
-    /// A fraud rule tripped: `refused` in protect mode, else observed.
-    pub fn fraud(&self, rule: Rule, refused: bool) {
-        if let Some(i) = Rule::ALL.iter().position(|r| *r == rule) {
-            self.fraud[i][usize::from(refused)].fetch_add(1, Ordering::Relaxed);
+    /// A fraud rule tripped, and `outcome` (one of [`FRAUD_OUTCOMES`]) was done about it.
+    pub fn fraud(&self, rule: Rule, outcome: &str) {
+        if let Some(i) = Rule::ALL.iter().position(|r| *r == rule)
+            && let Some(j) = FRAUD_OUTCOMES.iter().position(|o| *o == outcome)
+        {
+            self.fraud[i][j].fetch_add(1, Ordering::Relaxed);
         }
     }
 
@@ -249,11 +254,12 @@ impl Metrics {
         let _ = writeln!(
             out,
             "# HELP connectid_sms_fraud_total SMS pumping rules tripped, by rule and by what \
-             was done (observed: sent anyway; refused: in protect mode).\n\
+             was done (observed: sent anyway; challenged: the page asked for proof of work; \
+             challenge_passed: sent after it; refused).\n\
              # TYPE connectid_sms_fraud_total counter"
         );
         for (rule, n) in Rule::ALL.iter().zip(&self.fraud) {
-            for (action, n) in ["observed", "refused"].iter().zip(n) {
+            for (action, n) in FRAUD_OUTCOMES.iter().zip(n) {
                 let _ = writeln!(
                     out,
                     "connectid_sms_fraud_total{{rule=\"{}\",action=\"{action}\"}} {}",

@@ -267,6 +267,13 @@ pub async fn strength_js() -> Response {
     )
 }
 
+pub async fn altcha_js() -> Response {
+    asset(
+        include_str!("../assets/altcha.js"),
+        "text/javascript; charset=utf-8",
+    )
+}
+
 pub async fn form_post_js() -> Response {
     asset(
         include_str!("../assets/form_post.js"),

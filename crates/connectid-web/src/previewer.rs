@@ -330,6 +330,7 @@ pub fn preview(
                 strength: None,
                 scope: m.scope.as_deref().unwrap_or(SAMPLE_SCOPE),
                 csrf: "preview",
+                challenge: None,
                 base: FORM_SINK,
                 brand_css,
             };

@@ -82,6 +82,10 @@ struct Pending {
     /// The page language: `ui_locales`, the browser, the service's default, or the switcher.
     locale: String,
     error: Option<Notice>,
+    /// The proof-of-work challenge the identifier step asks for (its JSON), when the SMS
+    /// pumping rules want one before a code goes out.
+    #[serde(default)]
+    challenge: Option<String>,
 }
 
 struct Ctx<'a> {
@@ -91,6 +95,8 @@ struct Ctx<'a> {
     p: Pending,
     /// The person's address as rate limits see it (IPv6 by /64).
     ip: String,
+    /// The proof-of-work answer the form carried (`altcha`), if any.
+    altcha: Option<String>,
 }
 
 impl Ctx<'_> {

@@ -36,8 +36,8 @@ pub struct WebSettings {
     pub cookie_domain: Option<String>,
     /// Where SMS may go (`[sms] allowed_countries`, `refused_number_types`).
     pub sms_policy: SmsPolicy,
-    /// What the SMS pumping rules do (`[fraud] mode`).
-    pub fraud_mode: connectid_core::fraud::FraudMode,
+    /// What the SMS pumping rules do (`[fraud]`).
+    pub fraud: connectid_core::fraud::FraudSettings,
 }
 
 impl WebSettings {
@@ -230,7 +230,7 @@ mod tests {
             metrics_token: None,
             cookie_domain: domain.map(str::to_string),
             sms_policy: connectid_core::sms_policy::SmsPolicy::home(Default::default()),
-            fraud_mode: connectid_core::fraud::FraudMode::default(),
+            fraud: connectid_core::fraud::FraudSettings::default(),
         }
     }
 

@@ -144,12 +144,15 @@ impl Default for Previewer {
 #[serde(deny_unknown_fields, default)]
 pub struct Fraud {
     pub mode: String,
+    /// The proof-of-work challenge before every SMS, not only when a rule trips.
+    pub always_challenge: bool,
 }
 
 impl Default for Fraud {
     fn default() -> Self {
         Self {
             mode: "observe".into(),
+            always_challenge: false,
         }
     }
 }

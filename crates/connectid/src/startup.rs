@@ -259,7 +259,10 @@ pub(crate) async fn app_state(
         metrics_token: Some(cfg.metrics.token.expose().to_string()).filter(|t| !t.is_empty()),
         cookie_domain: cfg.cookie_domain()?,
         sms_policy: cfg.sms_policy()?,
-        fraud_mode: cfg.fraud_mode()?,
+        fraud: connectid_core::fraud::FraudSettings {
+            mode: cfg.fraud_mode()?,
+            always_challenge: cfg.fraud.always_challenge,
+        },
     };
     let network = |p: &str| matches!(p, "webhook" | "smtp" | "smpp");
     if cfg.keys.encryption_key.expose().is_empty()

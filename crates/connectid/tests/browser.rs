@@ -425,3 +425,32 @@ async fn my_account_from_a_service_and_back() {
     b.click("a.back").await;
     assert_eq!(signed_in_as(&b).await, phone);
 }
+
+/// With `[fraud] always_challenge`, the identifier page asks for proof of work before the
+/// SMS; the page's own script solves it and sends the form again, with nothing to click.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_proof_of_work_challenge_solves_itself_in_a_real_browser() {
+    let demo = Server::launch(Setup {
+        demo: true,
+        host: "localhost",
+        extra: "[fraud]\nalways_challenge = true\n",
+        ..Setup::default()
+    })
+    .await;
+    let Some(mut b) = browser("challenge", 1280, 900).await else {
+        return;
+    };
+    let phone = "+4790000042";
+    b.go(&format!("{}/demo/hipstagram/", demo.base)).await;
+    b.click("[data-action=signin]").await;
+    b.wait_step("identifier").await;
+    b.fill("#identifier", phone).await;
+    b.submit().await;
+    // The challenge page comes and goes by itself: the next page is the code step.
+    b.wait_new_step("code").await;
+    b.shot("challenge-solved-code").await;
+    assert_eq!(demo.messages_to(phone).len(), 1);
+    b.fill("#code", &demo.last_code(phone)).await;
+    b.submit().await;
+    assert!(!signed_in_as(&b).await.is_empty());
+}

@@ -162,7 +162,8 @@ async fn protect_mode_stops_a_pumping_attack_and_lets_people_in() {
         })
         .await
         .unwrap();
-    assert!(refused.iter().all(|e| e.outcome == "refused"));
+    // The pages ask the bots for proof of work, which they never give.
+    assert!(refused.iter().all(|e| e.outcome == "challenged"));
     assert!(refused.len() >= o.attempts - o.attack_sms - 100);
 }
 
@@ -211,4 +212,152 @@ async fn observe_mode_sends_but_audits_and_counts_every_decision() {
         // One audit event a decision; a decision may trip several rules.
         assert!(total("observed") >= events.len() as u64, "{metrics}");
     }
+}
+
+/// The challenge a page asks for (its `data-challenge` JSON).
+fn challenge_of(html: &str) -> serde_json::Value {
+    let raw = attr(html, "name=\"altcha\"", "data-challenge")
+        .replace("&quot;", "\"")
+        .replace("&#34;", "\"");
+    serde_json::from_str(&raw).unwrap_or_else(|e| panic!("{e}: {raw}"))
+}
+
+/// Solves it as the page's script does, and returns the ALTCHA payload.
+fn solve(c: &serde_json::Value) -> String {
+    use base64::Engine;
+    let salt = c["salt"].as_str().unwrap();
+    let want = c["challenge"].as_str().unwrap();
+    let number = (0..=c["maxnumber"].as_u64().unwrap())
+        .find(|n| {
+            let d = aws_lc_rs::digest::digest(
+                &aws_lc_rs::digest::SHA256,
+                format!("{salt}{n}").as_bytes(),
+            );
+            d.as_ref()
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect::<String>()
+                == want
+        })
+        .expect("the challenge has a solution below maxnumber");
+    let json = serde_json::json!({
+        "algorithm": c["algorithm"], "challenge": c["challenge"], "number": number,
+        "salt": salt, "signature": c["signature"],
+    });
+    base64::engine::general_purpose::STANDARD.encode(json.to_string())
+}
+
+/// Submits the identifier step again (`pending` is its page) with `altcha`.
+async fn with_answer(
+    s: &Server,
+    b: &mut Browser,
+    page: &Answer,
+    ip: &str,
+    number: &str,
+    altcha: &str,
+) -> Answer {
+    let action = format!("{}{}", s.base, form_action(&page.body));
+    let csrf = attr(&page.body, "name=\"csrf\"", "value");
+    let req = b.http.post(&action).header("x-forwarded-for", ip).form(&[
+        ("csrf", csrf.as_str()),
+        ("identifier", number),
+        ("altcha", altcha),
+    ]);
+    let a = b.send(req).await;
+    match a.location.clone().filter(|l| l.starts_with('/')) {
+        Some(l) => {
+            b.get_with(&format!("{}{l}", s.base), &[("x-forwarded-for", ip)])
+                .await
+        }
+        None => a,
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn protect_mode_asks_for_proof_of_work_and_sends_once_it_is_solved() {
+    for backend in backends() {
+        let s = Server::start_with(backend, &config("protect")).await;
+        let client = s.client("");
+        let client_id = client["client_id"].as_str().unwrap();
+        let ip = "198.51.100.77";
+        // Three countries from one address pass; the fourth trips `countries_per_ip`.
+        for country in ["SE", "DK", "FI"] {
+            let (_, a, _) = start(&s, client_id, ip, &mobile(country, 1)).await;
+            assert_eq!(step(&a.body), "code", "{}", a.body);
+        }
+        let german = mobile("DE", 1);
+        let (mut b, asked, _) = start(&s, client_id, ip, &german).await;
+        assert_eq!(step(&asked.body), "identifier");
+        assert!(asked.body.contains("role=\"alert\""), "{}", asked.body);
+        assert!(
+            asked
+                .body
+                .contains("your browser checks that you are a person")
+        );
+        assert!(asked.body.contains("/assets/altcha.js"));
+        assert!(
+            s.messages_to(&german).is_empty(),
+            "no SMS before the challenge"
+        );
+        let c = challenge_of(&asked.body);
+        // A wrong answer, and an answer to a challenge this server never issued, are asked again.
+        let wrong = {
+            let mut forged = c.clone();
+            forged["challenge"] = serde_json::json!("0".repeat(64));
+            solve_or_garbage(&forged)
+        };
+        let again = with_answer(&s, &mut b, &asked, ip, &german, &wrong).await;
+        assert!(again.body.contains("name=\"altcha\""), "{}", again.body);
+        let answer = solve(&challenge_of(&again.body));
+        let sent = with_answer(&s, &mut b, &again, ip, &german, &answer).await;
+        assert_eq!(step(&sent.body), "code", "{}", sent.body);
+        assert_eq!(s.messages_to(&german).len(), 1);
+        // The same answer works once.
+        let other = mobile("DE", 2);
+        let (mut b2, asked2, _) = start(&s, client_id, ip, &other).await;
+        let replay = with_answer(&s, &mut b2, &asked2, ip, &other, &answer).await;
+        assert_eq!(step(&replay.body), "identifier");
+        assert!(s.messages_to(&other).is_empty());
+        let events = s
+            .state()
+            .store
+            .list_audit(&AuditQuery {
+                kind: Some("sms_fraud_suspected".into()),
+                limit: 100,
+                ..AuditQuery::default()
+            })
+            .await
+            .unwrap();
+        let outcomes: BTreeSet<&str> = events.iter().map(|e| e.outcome.as_str()).collect();
+        assert_eq!(outcomes, BTreeSet::from(["challenged", "challenge_passed"]));
+    }
+}
+
+/// A payload for a challenge that has no solution: garbage the server must refuse.
+fn solve_or_garbage(c: &serde_json::Value) -> String {
+    use base64::Engine;
+    let json = serde_json::json!({
+        "algorithm": "SHA-256", "challenge": c["challenge"], "number": 1,
+        "salt": c["salt"], "signature": c["signature"],
+    });
+    base64::engine::general_purpose::STANDARD.encode(json.to_string())
+}
+
+#[tokio::test]
+async fn always_challenge_asks_every_browser_before_an_sms() {
+    let s = Server::start_with(
+        Backend::Sqlite,
+        "[sms]\noutbox = \"{dir}/outbox.jsonl\"\n[fraud]\nalways_challenge = true\n",
+    )
+    .await;
+    let client = s.client("");
+    let client_id = client["client_id"].as_str().unwrap();
+    let number = "+4790000777";
+    let (mut b, asked, _) = start(&s, client_id, "127.0.0.1", number).await;
+    assert_eq!(step(&asked.body), "identifier");
+    assert!(s.messages_to(number).is_empty());
+    let answer = solve(&challenge_of(&asked.body));
+    let sent = with_answer(&s, &mut b, &asked, "127.0.0.1", number, &answer).await;
+    assert_eq!(step(&sent.body), "code", "{}", sent.body);
+    assert_eq!(s.messages_to(number).len(), 1);
 }

@@ -145,6 +145,9 @@ pub async fn post(
         sms_countries: &[],
         email_way_in: false,
         sms_daily_budget: None,
+        // A signed-in person adding a number: no challenge page here; the rules still apply.
+        can_challenge: false,
+        challenge: None,
     };
     match send_code_to(&state, &to, false).await? {
         Ok(()) => {}

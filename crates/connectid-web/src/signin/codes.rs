@@ -21,6 +21,11 @@ pub(crate) struct CodeTarget<'a> {
     pub email_way_in: bool,
     /// The service's own daily SMS budget (`sms_daily_budget`).
     pub sms_daily_budget: Option<u32>,
+    /// Whether the page can show the proof-of-work challenge (the sign-in's identifier
+    /// step); elsewhere a send that needs one is refused.
+    pub can_challenge: bool,
+    /// The challenge's answer the form carried (`altcha`).
+    pub challenge: Option<&'a str>,
 }
 
 /// Sends a one-time code unless one went out within the cooldown (then `resend` says
@@ -73,12 +78,18 @@ pub(crate) async fn send_code_to(
     if let Some(n) = limited(state.limits.hit_all(&checks).await)? {
         return Ok(Err(n));
     }
-    if target.is_phone() && !fraud::screen(state, to).await? {
-        return Ok(Err(Notice::new(if to.email_way_in {
-            "err-sms-refused-email"
-        } else {
-            "err-sms-refused"
-        })));
+    if target.is_phone() {
+        match fraud::screen(state, to).await? {
+            fraud::Screen::Send => {}
+            fraud::Screen::Challenge => return Ok(Err(Notice::new(fraud::CHALLENGE_NOTICE))),
+            fraud::Screen::Refuse => {
+                return Ok(Err(Notice::new(if to.email_way_in {
+                    "err-sms-refused-email"
+                } else {
+                    "err-sms-refused"
+                })));
+            }
+        }
     }
     if target.is_phone() && !within_budget(state, to).await? {
         return Ok(Err(Notice::new("err-sms-budget")));

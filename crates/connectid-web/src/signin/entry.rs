@@ -56,6 +56,7 @@ async fn begin(
         id: String::new(),
         p,
         ip: ip.to_string(),
+        altcha: None,
     };
     if let Some(r) = apply(&mut ctx, headers, next).await? {
         return Ok(r);

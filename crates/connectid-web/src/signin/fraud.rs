@@ -4,8 +4,26 @@
 //! phone is entered right (`codes::check_code`).
 
 use super::*;
+use connectid_core::challenge::{Challenge, MAX_NUMBER, Solution};
+use connectid_core::crypto::{hex, sha256};
 use connectid_core::fraud::{self, Counts, FraudMode};
 use connectid_core::ratelimit::RateLimitError;
+
+/// The message of the identifier step that asks for the proof-of-work challenge.
+pub(crate) const CHALLENGE_NOTICE: &str = "err-sms-challenge";
+
+/// How long a challenge may be answered.
+const CHALLENGE_TTL: i64 = 300;
+
+/// What to do with an SMS about to go out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Screen {
+    Send,
+    /// Not without a solved proof-of-work challenge: the page asks for one.
+    Challenge,
+    /// Not at all: the refused-number message.
+    Refuse,
+}
 
 /// The subjects one SMS is counted under.
 struct Subjects {
@@ -24,47 +42,105 @@ impl Subjects {
     }
 }
 
-/// Whether an SMS to `to` may go out as far as the rules go: in observe mode always (a
-/// tripped rule is logged, counted and audited); in protect mode not when one trips.
-pub(crate) async fn screen(state: &AppState, to: &CodeTarget<'_>) -> Result<bool, StoreError> {
-    let mode = state.settings.fraud_mode;
-    if mode == FraudMode::Off {
-        return Ok(true);
-    }
+/// Whether an SMS to `to` may go out as far as the rules go. In observe mode a tripped rule
+/// is logged, counted and audited, and the SMS goes; in protect mode it goes only with a
+/// solved challenge (where the page can ask for one, else it is refused); with
+/// `always_challenge` every SMS needs one.
+pub(crate) async fn screen(state: &AppState, to: &CodeTarget<'_>) -> Result<Screen, StoreError> {
+    let settings = state.settings.fraud;
     let s = Subjects::of(to.identifier, to.ip);
-    let tripped = fraud::assess(&counts(state, &s).await.map_err(limiter)?);
+    let tripped = if settings.mode == FraudMode::Off {
+        Vec::new()
+    } else {
+        fraud::assess(&counts(state, &s).await.map_err(limiter)?)
+    };
+    let needs_challenge =
+        settings.always_challenge || (settings.mode == FraudMode::Protect && !tripped.is_empty());
+    let verdict = if !needs_challenge || solved(state, to.challenge).await? {
+        Screen::Send
+    } else if to.can_challenge {
+        Screen::Challenge
+    } else {
+        Screen::Refuse
+    };
     if tripped.is_empty() {
-        return Ok(true);
+        return Ok(verdict);
     }
-    let refused = mode == FraudMode::Protect;
+    let outcome = match (settings.mode, verdict) {
+        (FraudMode::Protect, Screen::Send) => "challenge_passed",
+        (_, Screen::Send) => "observed",
+        (_, Screen::Challenge) => "challenged",
+        (_, Screen::Refuse) => "refused",
+    };
     for rule in &tripped {
-        state.metrics.fraud(*rule, refused);
+        state.metrics.fraud(*rule, outcome);
     }
     let names: Vec<&str> = tripped.iter().map(|r| r.as_str()).collect();
     let rules = names.join(",");
     // The country and the range, not the number: enough to act on, nothing to leak.
-    tracing::warn!(rules, country = %s.country, range = %s.prefix, client = to.client_id, mode = mode.as_str(), "SMS pumping rule tripped");
+    tracing::warn!(rules, country = %s.country, range = %s.prefix, client = to.client_id, outcome, "SMS pumping rule tripped");
     crate::audit::record(
         state,
         AuditKind::SmsFraudSuspected,
         None,
         to.client_id,
-        if refused { "refused" } else { "observed" },
+        outcome,
         Some(format!(
             "rules {rules}; country {}; range {}",
             s.country, s.prefix
         )),
     )
     .await;
-    if refused {
+    if verdict != Screen::Send {
         state.metrics.sms_refused("fraud");
     }
-    Ok(!refused)
+    Ok(verdict)
+}
+
+/// A new challenge for the identifier page (its JSON), kept until it expires so only
+/// challenges issued here are accepted.
+pub(crate) async fn issue_challenge(state: &AppState) -> Result<String, StoreError> {
+    let expires = state.now() + CHALLENGE_TTL;
+    let c = Challenge::new(expires, MAX_NUMBER);
+    state
+        .store
+        .put_interaction(&challenge_key(&c.salt), &c.challenge, expires)
+        .await?;
+    Ok(c.to_json())
+}
+
+/// Whether `payload` answers a challenge issued here, in time, for the first time.
+async fn solved(state: &AppState, payload: Option<&str>) -> Result<bool, StoreError> {
+    let now = state.now();
+    let Some(s) = payload.and_then(Solution::parse) else {
+        return Ok(false);
+    };
+    if !s.solves(now) {
+        return Ok(false);
+    }
+    let key = challenge_key(&s.salt);
+    if state.store.get_interaction(&key, now).await?.as_deref() != Some(s.challenge.as_str()) {
+        return Ok(false);
+    }
+    let expires = s.expires().unwrap_or(now);
+    if !state
+        .store
+        .remember_jti(&format!("altcha:{key}"), expires)
+        .await?
+    {
+        return Ok(false);
+    }
+    state.store.delete_interaction(&key).await?;
+    Ok(true)
+}
+
+fn challenge_key(salt: &str) -> String {
+    hex(&sha256(format!("altcha:{salt}").as_bytes()))
 }
 
 /// Counts an SMS that went out.
 pub(crate) async fn sent(state: &AppState, phone: &Identifier, ip: &str) {
-    if state.settings.fraud_mode == FraudMode::Off {
+    if state.settings.fraud.mode == FraudMode::Off {
         return;
     }
     let s = Subjects::of(phone, ip);
@@ -92,7 +168,7 @@ pub(crate) async fn sent(state: &AppState, phone: &Identifier, ip: &str) {
 
 /// Counts a code to `phone` entered right from `ip`.
 pub(crate) async fn verified(state: &AppState, phone: &Identifier, ip: &str) {
-    if state.settings.fraud_mode == FraudMode::Off {
+    if state.settings.fraud.mode == FraudMode::Off {
         return;
     }
     let s = Subjects::of(phone, ip);

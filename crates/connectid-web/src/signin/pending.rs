@@ -54,6 +54,7 @@ pub(super) fn fresh(
         remember: client.metadata.stay_signed_in().default,
         locale,
         error: None,
+        challenge: None,
     };
     (p, new_cookie)
 }

@@ -20,6 +20,7 @@ async fn context<'a>(
         id,
         p,
         ip,
+        altcha: params.get("altcha").map(str::to_string),
     };
     Ok((ctx, params))
 }
@@ -33,6 +34,7 @@ pub(crate) async fn submit(
 ) -> Result<Response, PageError> {
     let (mut ctx, params) = context(&state, peer, id, &headers, &body).await?;
     ctx.p.error = None;
+    ctx.p.challenge = None;
     if ctx.client.metadata.stay_signed_in().visible
         && ctx.p.lock.is_none()
         && matches!(
@@ -84,6 +86,7 @@ pub(crate) async fn restart(
         id,
         p,
         ip: String::new(),
+        altcha: None,
     })
     .await
 }

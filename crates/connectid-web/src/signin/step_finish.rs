@@ -18,6 +18,11 @@ pub(super) async fn apply(ctx: &mut Ctx<'_>, headers: &HeaderMap, next: Next) ->
             match send_code(ctx, &identifier, resend).await? {
                 Ok(()) => ctx.p.step = code,
                 Err(notice) => {
+                    if notice.id == fraud::CHALLENGE_NOTICE {
+                        ctx.p.challenge = Some(fraud::issue_challenge(ctx.state).await?);
+                        // The page sends the form again by itself: with the number typed.
+                        ctx.p.req.login_hint = Some(identifier.value.clone());
+                    }
                     ctx.p.step = or;
                     ctx.p.error = Some(notice);
                 }

@@ -77,6 +77,8 @@ pub(super) async fn send_code(
         sms_countries: &ctx.client.metadata.sms_countries,
         email_way_in: ctx.client.metadata.identifiers != Identifiers::Phone,
         sms_daily_budget: ctx.client.metadata.sms_daily_budget,
+        can_challenge: true,
+        challenge: ctx.altcha.as_deref(),
     };
     send_code_to(ctx.state, &to, resend).await
 }

@@ -26,6 +26,7 @@ pub(crate) async fn show(
         id,
         p,
         ip: String::new(),
+        altcha: None,
     }))
 }
 
@@ -66,6 +67,7 @@ pub(super) fn render(ctx: &Ctx<'_>) -> Response {
         },
         scope: &p.req.scope,
         csrf: &p.csrf,
+        challenge: p.challenge.as_deref(),
         base: &base,
         brand_css: format!(
             "/assets/brand/{}.css?v={}",
@@ -101,6 +103,8 @@ pub(crate) struct View<'a> {
     pub strength: Option<u8>,
     pub scope: &'a str,
     pub csrf: &'a str,
+    /// The proof-of-work challenge's JSON, when the identifier step asks for one.
+    pub challenge: Option<&'a str>,
     /// Where the forms post: `{base}`, `{base}/restart`, `{base}/resend`.
     pub base: &'a str,
     /// The stylesheet with the header colour, used when the metadata has one.
@@ -147,6 +151,7 @@ pub(crate) fn page_context(m: &ClientMetadata, v: &View<'_>) -> serde_json::Valu
         "brand_css": m.branding.as_ref().and_then(|b| b.header_color.as_ref()).map(|_| &v.brand_css),
         "message": message,
         "csrf": v.csrf,
+        "challenge": v.challenge,
         "action": base,
         "restart": format!("{base}/restart"),
         "resend": format!("{base}/resend"),

@@ -18,6 +18,7 @@ pub(super) const ENV_KEYS: &[(&str, &str)] = &[
     ("sms", "refused_number_types"),
     ("sms", "daily_budget"),
     ("fraud", "mode"),
+    ("fraud", "always_challenge"),
     ("email", "provider"),
     ("email", "outbox"),
     ("email", "smtp_url"),
@@ -99,13 +100,13 @@ pub fn load(
                     .map(|s| toml::Value::String(s.into()))
                     .collect(),
             )
-        } else if key == "enabled" {
+        } else if key == "enabled" || key == "always_challenge" {
             match value.trim() {
                 "true" => toml::Value::Boolean(true),
                 "false" => toml::Value::Boolean(false),
                 _ => toml::Value::String(value.clone()),
             }
-        } else if key == "retention_days" {
+        } else if key == "retention_days" || key == "daily_budget" {
             // Numbers from the environment: a bad one is reported by the key, like the file.
             value
                 .trim()
