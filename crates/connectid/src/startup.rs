@@ -123,6 +123,7 @@ pub async fn build(
         .with_limits(limits);
     let maintenance = spawn_maintenance(state.clone(), cfg.audit.retention_days);
     let worker = tokio::spawn(state.delivery.clone().run());
+    let delivery_worker = worker.abort_handle();
     let listener = match listen {
         Listen::On(l) => l,
         Listen::Bind(addr) => tokio::net::TcpListener::bind(addr)
@@ -159,6 +160,7 @@ pub async fn build(
         stop: Some(stop),
         server: Some(server),
         maintenance,
+        delivery_worker,
     })
 }
 
@@ -170,6 +172,8 @@ pub struct Running {
     stop: Option<tokio::sync::oneshot::Sender<()>>,
     server: Option<tokio::task::JoinHandle<Result<(), Failure>>>,
     maintenance: tokio::task::JoinHandle<()>,
+    /// This node's outbox worker; the server task stops it at a graceful shutdown.
+    delivery_worker: tokio::task::AbortHandle,
 }
 
 impl Running {
@@ -228,6 +232,7 @@ fn joined(r: Result<Result<(), Failure>, tokio::task::JoinError>) -> Result<(), 
 impl Drop for Running {
     fn drop(&mut self) {
         self.maintenance.abort();
+        self.delivery_worker.abort();
         if let Some(server) = self.server.take() {
             server.abort();
         }

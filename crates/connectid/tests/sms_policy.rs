@@ -158,3 +158,37 @@ async fn the_daily_budgets_stop_sms_until_midnight() {
         assert_eq!(s.messages_to("+4790000205").len(), 1);
     }
 }
+
+/// Bad SMS and fraud settings stop the server before it starts: one line naming the key,
+/// exit code 2.
+#[test]
+fn bad_sms_settings_name_their_key_and_exit_2() {
+    let dir = std::env::temp_dir().join(format!(
+        "connectid-badcfg-{}",
+        connectid_core::crypto::random_id()
+    ));
+    std::fs::create_dir_all(&dir).unwrap();
+    for (toml, key) in [
+        ("[sms]\nallowed_countries = [\"NO\", \"XX\"]\n", "sms.allowed_countries"),
+        ("[sms]\ndaily_budget = -5\n", "daily_budget"),
+        ("[sms]\nrefused_number_types = [\"premium\"]\n", "sms.refused_number_types"),
+        ("[fraud]\nmode = \"block\"\n", "fraud.mode"),
+        ("[fraud]\nalways_challenge = \"yes\"\n", "always_challenge"),
+    ] {
+        let config = dir.join("connectid.toml");
+        std::fs::write(
+            &config,
+            format!("database_url = \"sqlite://{}/c.db\"\n{toml}", dir.display()),
+        )
+        .unwrap();
+        let out = std::process::Command::new(BIN)
+            .args(["--config", config.to_str().unwrap(), "serve"])
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{key}: {err}");
+        assert!(err.contains(key), "{key}: {err}");
+        assert_eq!(err.trim().lines().count(), 1, "{key}: {err}");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
