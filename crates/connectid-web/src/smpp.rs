@@ -43,7 +43,7 @@ pub enum SmppError {
     Io(#[from] std::io::Error),
     #[error("the SMSC refused the bind (command_status {0:#04x})")]
     BindRefused(u32),
-    #[error("no {0} from the SMSC within 10 s")]
+    #[error("no {0} from the SMSC in time")]
     Timeout(&'static str),
     #[error("the SMSC closed the connection")]
     Closed,
@@ -188,7 +188,7 @@ impl SmppSender {
     /// recorded in `store`.
     pub fn new(url: &str, source: &str, store: Arc<dyn Store>) -> Result<Self, SmppError> {
         Ok(Self {
-            link: link::Link::new(SmppUrl::parse(url)?, store),
+            link: link::Link::new(SmppUrl::parse(url)?, store, link::Timing::DEFAULT),
             source: parse_source(source)?,
             reference: AtomicU8::new(0),
         })

@@ -15,7 +15,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use connectid_core::messages::SendError;
-use connectid_core::store::Store;
+use connectid_core::store::OutboxStore;
 use tokio::io::AsyncWriteExt;
 use tokio::net::TcpStream;
 use tokio::net::tcp::OwnedWriteHalf;
@@ -26,10 +26,25 @@ use super::pdu::{self, Pdu, id, status};
 use super::receipt::{self, Receipts};
 use super::{SmppError, SmppUrl};
 
-/// The longest wait for any answer from the SMSC: a connect, a bind, a submit, an enquiry.
-const ANSWER: Duration = Duration::from_secs(10);
-const ENQUIRE_EVERY: Duration = Duration::from_secs(30);
-const MAX_BACKOFF: Duration = Duration::from_secs(30);
+/// The link's clock: the defaults in production, shorter ones in the tests.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Timing {
+    /// The longest wait for any answer from the SMSC: a connect, a bind, a submit, an enquiry.
+    pub answer: Duration,
+    pub enquire_every: Duration,
+    /// The first wait before a reconnect; it doubles up to `max_backoff`.
+    pub backoff: Duration,
+    pub max_backoff: Duration,
+}
+
+impl Timing {
+    pub const DEFAULT: Timing = Timing {
+        answer: Duration::from_secs(10),
+        enquire_every: Duration::from_secs(30),
+        backoff: Duration::from_secs(1),
+        max_backoff: Duration::from_secs(30),
+    };
+}
 
 /// The link as senders see it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -54,27 +69,31 @@ struct Request {
 /// The task's half, until the first message starts it.
 struct Task {
     url: SmppUrl,
-    store: Arc<dyn Store>,
+    timing: Timing,
+    store: Arc<dyn OutboxStore>,
     requests: mpsc::Receiver<Request>,
     state: watch::Sender<State>,
 }
 
 /// The senders' half. Dropping it ends the task (with an unbind, if bound).
 pub(super) struct Link {
+    timing: Timing,
     requests: mpsc::Sender<Request>,
     state: watch::Receiver<State>,
     task: Mutex<Option<Task>>,
 }
 
 impl Link {
-    pub fn new(url: SmppUrl, store: Arc<dyn Store>) -> Self {
+    pub fn new(url: SmppUrl, store: Arc<dyn OutboxStore>, timing: Timing) -> Self {
         let (tx, rx) = mpsc::channel(64);
         let (state_tx, state_rx) = watch::channel(State::Idle);
         Self {
+            timing,
             requests: tx,
             state: state_rx,
             task: Mutex::new(Some(Task {
                 url,
+                timing,
                 store,
                 requests: rx,
                 state: state_tx,
@@ -98,8 +117,9 @@ impl Link {
         self.start();
         let mut state = self.state.clone();
         // A first connect is worth its few milliseconds; a link that is down is not waited for.
+        let wait = self.timing.answer;
         let now = timeout(
-            ANSWER,
+            wait,
             state.wait_for(|s| !matches!(s, State::Idle | State::Connecting)),
         )
         .await
@@ -114,14 +134,15 @@ impl Link {
             .send(Request { body, reply })
             .await
             .map_err(|_| SendError::Retry("the SMPP link has stopped".into()))?;
-        match timeout(ANSWER, answer).await {
+        match timeout(wait, answer).await {
             Ok(Ok(r)) => r,
             Ok(Err(_)) => Err(SendError::Retry(
                 "the SMPP link dropped before the SMSC answered".into(),
             )),
-            Err(_) => Err(SendError::Retry(
-                "no submit_sm_resp from the SMSC within 10 s".into(),
-            )),
+            Err(_) => Err(SendError::Retry(format!(
+                "no submit_sm_resp from the SMSC within {} s",
+                wait.as_secs()
+            ))),
         }
     }
 }
@@ -136,7 +157,8 @@ enum End {
 
 async fn run(mut task: Task) {
     let receipts = Receipts::new(task.store.clone());
-    let mut backoff = Duration::from_secs(1);
+    let t = task.timing;
+    let mut backoff = t.backoff;
     let at = format!("{}:{}", task.url.host, task.url.port);
     loop {
         // Reconnects happen while the state still says Down: senders are not held up by them.
@@ -145,7 +167,7 @@ async fn run(mut task: Task) {
             End::Failed { bound, error } => (bound, error),
         };
         if bound {
-            backoff = Duration::from_secs(1);
+            backoff = t.backoff;
         }
         tracing::warn!(smsc = %at, %error, retry_in = backoff.as_secs(), "SMPP link down");
         task.state.send_replace(State::Down(error.to_string()));
@@ -162,7 +184,7 @@ async fn run(mut task: Task) {
                 },
             }
         }
-        backoff = (backoff * 2).min(MAX_BACKOFF);
+        backoff = (backoff * 2).min(t.max_backoff);
     }
 }
 
@@ -170,6 +192,7 @@ async fn run(mut task: Task) {
 struct Conn {
     w: OwnedWriteHalf,
     seq: u32,
+    answer: Duration,
 }
 
 impl Conn {
@@ -179,7 +202,7 @@ impl Conn {
     }
 
     async fn write(&mut self, p: &Pdu) -> Result<(), SmppError> {
-        timeout(ANSWER, self.w.write_all(&p.encode()))
+        timeout(self.answer, self.w.write_all(&p.encode()))
             .await
             .map_err(|_| SmppError::Timeout("room to write"))??;
         Ok(())
@@ -214,7 +237,8 @@ async fn serve(
     bound: &mut bool,
 ) -> Result<(), SmppError> {
     let url = &task.url;
-    let stream = timeout(ANSWER, TcpStream::connect((url.host.as_str(), url.port)))
+    let t = task.timing;
+    let stream = timeout(t.answer, TcpStream::connect((url.host.as_str(), url.port)))
         .await
         .map_err(|_| SmppError::Timeout("TCP connection"))??;
     stream.set_nodelay(true)?;
@@ -229,13 +253,17 @@ async fn serve(
             }
         }
     }));
-    let mut conn = Conn { w, seq: 0 };
+    let mut conn = Conn {
+        w,
+        seq: 0,
+        answer: t.answer,
+    };
 
     let bind = conn.next_seq();
     let body = pdu::bind_transceiver(&url.system_id, url.password.expose());
     conn.write(&Pdu::request(id::BIND_TRANSCEIVER, bind, body))
         .await?;
-    let deadline = Instant::now() + ANSWER;
+    let deadline = Instant::now() + t.answer;
     loop {
         let p = timeout_at(deadline, incoming.recv())
             .await
@@ -258,7 +286,7 @@ async fn serve(
     task.state.send_replace(State::Bound);
 
     let mut waiting: HashMap<u32, Reply> = HashMap::new();
-    let mut tick = tokio::time::interval_at(Instant::now() + ENQUIRE_EVERY, ENQUIRE_EVERY);
+    let mut tick = tokio::time::interval_at(Instant::now() + t.enquire_every, t.enquire_every);
     let mut enquiry: Option<(u32, Instant)> = None;
     loop {
         let silence = async {
@@ -314,7 +342,7 @@ async fn serve(
                 if enquiry.is_none() {
                     let seq = conn.next_seq();
                     conn.write(&Pdu::request(id::ENQUIRE_LINK, seq, Vec::new())).await?;
-                    enquiry = Some((seq, Instant::now() + ANSWER));
+                    enquiry = Some((seq, Instant::now() + t.answer));
                 }
                 // Senders that gave up waiting leave their entry behind.
                 waiting.retain(|_, reply| !reply.is_closed());
@@ -365,45 +393,4 @@ async fn unbind(conn: &mut Conn, incoming: &mut mpsc::Receiver<Result<Pdu, SmppE
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn resp(id: u32, status: u32, body: &[u8]) -> Pdu {
-        Pdu {
-            id,
-            status,
-            seq: 5,
-            body: body.to_vec(),
-        }
-    }
-
-    #[test]
-    fn a_taken_submit_gives_the_smsc_message_id() {
-        let r = submitted(&resp(id::SUBMIT_SM_RESP, status::ROK, b"msg-17\0"));
-        assert_eq!(r.unwrap(), "msg-17");
-    }
-
-    #[test]
-    fn throttling_and_a_full_queue_are_worth_another_try() {
-        for s in [status::RTHROTTLED, status::RMSGQFUL, status::RSYSERR] {
-            let r = submitted(&resp(id::SUBMIT_SM_RESP, s, b""));
-            assert!(matches!(r, Err(SendError::Retry(_))), "{s:#x}: {r:?}");
-        }
-    }
-
-    #[test]
-    fn a_bad_destination_is_refused_for_good() {
-        // ESME_RINVDSTADR, and a generic_nack for a PDU the SMSC cannot read.
-        for (id, s) in [(id::SUBMIT_SM_RESP, 0x0B), (id::GENERIC_NACK, 0x02)] {
-            let r = submitted(&resp(id, s, b""));
-            assert!(matches!(r, Err(SendError::Refused(_))), "{s:#x}: {r:?}");
-        }
-    }
-
-    #[test]
-    fn sequence_numbers_wrap_within_the_spec_range() {
-        assert_eq!(following(0), 1);
-        assert_eq!(following(0x7FFF_FFFE), 0x7FFF_FFFF);
-        assert_eq!(following(0x7FFF_FFFF), 1);
-    }
-}
+mod tests;

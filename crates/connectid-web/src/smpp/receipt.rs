@@ -13,7 +13,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
-use connectid_core::store::Store;
+use connectid_core::store::OutboxStore;
 
 use super::pdu::{Sm, tag};
 
@@ -102,13 +102,13 @@ fn clean(s: &str, max: usize) -> String {
 
 /// Records receipts on their outbox rows, and counts them for the log.
 pub(super) struct Receipts {
-    store: Arc<dyn Store>,
+    store: Arc<dyn OutboxStore>,
     matched: AtomicU64,
     unmatched: AtomicU64,
 }
 
 impl Receipts {
-    pub fn new(store: Arc<dyn Store>) -> Arc<Self> {
+    pub fn new(store: Arc<dyn OutboxStore>) -> Arc<Self> {
         Arc::new(Self {
             store,
             matched: AtomicU64::new(0),
