@@ -43,7 +43,7 @@ pub enum SmppError {
     Io(#[from] std::io::Error),
     #[error("the SMSC refused the bind (command_status {0:#04x})")]
     BindRefused(u32),
-    #[error("no {0} from the SMSC in time")]
+    #[error("timed out waiting for {0}")]
     Timeout(&'static str),
     #[error("the SMSC closed the connection")]
     Closed,

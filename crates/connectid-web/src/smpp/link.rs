@@ -240,7 +240,7 @@ async fn serve(
     let t = task.timing;
     let stream = timeout(t.answer, TcpStream::connect((url.host.as_str(), url.port)))
         .await
-        .map_err(|_| SmppError::Timeout("TCP connection"))??;
+        .map_err(|_| SmppError::Timeout("the TCP connection"))??;
     stream.set_nodelay(true)?;
     let (mut rd, w) = stream.into_split();
     let (tx, mut incoming) = mpsc::channel(64);
