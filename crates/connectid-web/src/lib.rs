@@ -39,6 +39,7 @@ mod previewer;
 mod request_id;
 mod resolve;
 mod signin;
+pub mod smpp;
 mod state;
 mod token;
 mod userinfo;

@@ -91,6 +91,11 @@ pub struct Sms {
     pub outbox: String,
     pub webhook_url: String,
     pub webhook_secret: Secret,
+    /// `smpp://system_id:password@host:port` of the operator's SMSC (`provider = "smpp"`).
+    pub smpp_url: SecretUrl,
+    /// The sender the phone shows: a name of up to 11 characters, `+` and a number, or a
+    /// short code.
+    pub smpp_source: String,
     /// ISO 3166 codes of the phone countries SMS may go to; empty: `default_phone_region`.
     pub allowed_countries: Vec<String>,
     /// Kinds of number that get no SMS (`premium_rate`, `shared_cost`, `uan`, `toll_free`,
@@ -196,6 +201,8 @@ impl Default for Sms {
             outbox: "outbox.jsonl".into(),
             webhook_url: String::new(),
             webhook_secret: Secret::default(),
+            smpp_url: SecretUrl::default(),
+            smpp_source: "CONNECTID".into(),
             allowed_countries: Vec::new(),
             daily_budget: 0,
             refused_number_types: NumberType::DEFAULT_REFUSED
@@ -295,6 +302,32 @@ mod tests {
                 "[sms]\nprovider = \"webhook\"\nwebhook_url = \"https://gw\"\n\
                  webhook_secret = \"whsec_not base64 at all\"",
                 "sms.webhook_secret",
+            ),
+            (
+                "[sms]\nprovider = \"smpp\"\nsmpp_url = \"http://idp:pw@smsc:2775\"",
+                "sms.smpp_url",
+            ),
+            (
+                "[sms]\nprovider = \"smpp\"\nsmpp_url = \"smpp://idp:pw@smsc\"",
+                "sms.smpp_url",
+            ),
+            (
+                "[sms]\nprovider = \"smpp\"\nsmpp_url = \"smpp://:pw@smsc:2775\"",
+                "sms.smpp_url",
+            ),
+            (
+                "[sms]\nprovider = \"smpp\"\nsmpp_url = \"smpp://sixteen-chars-id:pw@smsc:2775\"",
+                "sms.smpp_url",
+            ),
+            (
+                "[sms]\nprovider = \"smpp\"\nsmpp_url = \"smpp://idp:ninechars@smsc:2775\"",
+                "sms.smpp_url",
+            ),
+            ("[sms]\nprovider = \"smpp\"", "sms.smpp_url"),
+            (
+                "[sms]\nprovider = \"smpp\"\nsmpp_url = \"smpp://idp:pw@smsc:2775\"\n\
+                 smpp_source = \"A sender name too long\"",
+                "sms.smpp_source",
             ),
             (
                 "[sms]\nrefused_number_types = [\"premium\"]",

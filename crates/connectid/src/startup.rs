@@ -38,9 +38,14 @@ pub(crate) async fn rate_limiter(
 
 /// The provider of one channel. Every one sits behind the durable outbox
 /// (`connectid_web::delivery`); the local ones (outbox file, log) are delivered by the
-/// request itself, the network ones by the workers.
-pub(crate) fn sender(cfg: &Config, channel: &str) -> Result<Arc<dyn MessageSender>, Failure> {
+/// request itself, the network ones by the workers. SMPP's delivery receipts go to `store`.
+pub(crate) fn sender(
+    cfg: &Config,
+    channel: &str,
+    store: &Arc<dyn Store>,
+) -> Result<Arc<dyn MessageSender>, Failure> {
     use connectid_web::outbox::{LogSender, OutboxSender, SmtpSender, WebhookSender};
+    use connectid_web::smpp::SmppSender;
     let (provider, outbox) = match channel {
         "sms" => (&cfg.sms.provider, &cfg.sms.outbox),
         _ => (&cfg.email.provider, &cfg.email.outbox),
@@ -53,6 +58,20 @@ pub(crate) fn sender(cfg: &Config, channel: &str) -> Result<Arc<dyn MessageSende
         "webhook" => Arc::new(
             WebhookSender::new(&cfg.sms.webhook_url, cfg.sms.webhook_secret.expose())
                 .map_err(|e| bad("sms.webhook_url", e))?,
+        ),
+        "smpp" => Arc::new(
+            SmppSender::new(
+                cfg.sms.smpp_url.expose(),
+                &cfg.sms.smpp_source,
+                store.clone(),
+            )
+            .map_err(|e| {
+                let key = match e {
+                    connectid_web::smpp::SmppError::Source(_) => "sms.smpp_source",
+                    _ => "sms.smpp_url",
+                };
+                Failure::Usage(format!("config: `{key}`: {e}"))
+            })?,
         ),
         "smtp" => Arc::new(
             SmtpSender::new(cfg.email.smtp_url.expose(), &cfg.email.from)
@@ -283,8 +302,8 @@ pub(crate) async fn app_state(
         store.clone(),
         Arc::new(SystemClock),
         cipher.clone(),
-        sender(cfg, "sms")?,
-        sender(cfg, "email")?,
+        sender(cfg, "sms", &store)?,
+        sender(cfg, "email", &store)?,
     );
     Ok(AppState::new(
         store, clock, settings, keyset, cipher, hasher, delivery,

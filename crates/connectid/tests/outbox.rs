@@ -10,20 +10,6 @@ use std::collections::BTreeSet;
 
 use support::*;
 
-/// Starts a sign-in for `number` on `s` and returns the code page.
-async fn code_page(s: &Server, b: &mut Browser, client_id: &str, number: &str) -> Pending {
-    let (url, _) = authorize_url(s, client_id, "");
-    let p = pending(s, b, &url).await;
-    let a = submit(b, &s.base, &p, &[("identifier", number)]).await;
-    assert_eq!(step(&a.body), "code", "{}", a.body);
-    Pending {
-        action: format!("{}{}", s.base, form_action(&a.body)),
-        csrf: attr(&a.body, "name=\"csrf\"", "value"),
-        page: p.page,
-        body: a.body,
-    }
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn a_code_promised_before_kill_9_goes_out_once_after_the_restart() {
     for backend in backends() {

@@ -14,6 +14,8 @@ pub(super) const ENV_KEYS: &[(&str, &str)] = &[
     ("sms", "outbox"),
     ("sms", "webhook_url"),
     ("sms", "webhook_secret"),
+    ("sms", "smpp_url"),
+    ("sms", "smpp_source"),
     ("sms", "allowed_countries"),
     ("sms", "refused_number_types"),
     ("sms", "daily_budget"),

@@ -57,10 +57,16 @@ impl Config {
                 connectid_core::webhooks::WebhookKey::from_secret(self.sms.webhook_secret.expose())
                     .map_err(|e| err("sms.webhook_secret", e))?;
             }
+            "smpp" => {
+                use connectid_web::smpp;
+                smpp::SmppUrl::parse(self.sms.smpp_url.expose())
+                    .map_err(|e| err("sms.smpp_url", e))?;
+                smpp::check_source(&self.sms.smpp_source).map_err(|e| err("sms.smpp_source", e))?;
+            }
             other => {
                 return Err(err(
                     "sms.provider",
-                    format!("`{other}` is not one of outbox, webhook, log"),
+                    format!("`{other}` is not one of outbox, webhook, smpp, log"),
                 ));
             }
         }

@@ -387,6 +387,20 @@ pub async fn submit(b: &mut Browser, base: &str, p: &Pending, form: &[(&str, &st
     }
 }
 
+/// Starts a sign-in for `number` on `s` and returns the code page.
+pub async fn code_page(s: &Server, b: &mut Browser, client_id: &str, number: &str) -> Pending {
+    let (url, _) = authorize_url(s, client_id, "");
+    let p = pending(s, b, &url).await;
+    let a = submit(b, &s.base, &p, &[("identifier", number)]).await;
+    assert_eq!(step(&a.body), "code", "{}", a.body);
+    Pending {
+        action: format!("{}{}", s.base, form_action(&a.body)),
+        csrf: attr(&a.body, "name=\"csrf\"", "value"),
+        page: p.page,
+        body: a.body,
+    }
+}
+
 /// Signs in with a password through the pages and returns the redirect back to the client.
 pub async fn sign_in_with_password(s: &Server, b: &mut Browser, url: &str, email: &str) -> String {
     let p = pending(s, b, url).await;
