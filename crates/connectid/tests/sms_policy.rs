@@ -169,9 +169,15 @@ fn bad_sms_settings_name_their_key_and_exit_2() {
     ));
     std::fs::create_dir_all(&dir).unwrap();
     for (toml, key) in [
-        ("[sms]\nallowed_countries = [\"NO\", \"XX\"]\n", "sms.allowed_countries"),
+        (
+            "[sms]\nallowed_countries = [\"NO\", \"XX\"]\n",
+            "sms.allowed_countries",
+        ),
         ("[sms]\ndaily_budget = -5\n", "daily_budget"),
-        ("[sms]\nrefused_number_types = [\"premium\"]\n", "sms.refused_number_types"),
+        (
+            "[sms]\nrefused_number_types = [\"premium\"]\n",
+            "sms.refused_number_types",
+        ),
         ("[fraud]\nmode = \"block\"\n", "fraud.mode"),
         ("[fraud]\nalways_challenge = \"yes\"\n", "always_challenge"),
     ] {
