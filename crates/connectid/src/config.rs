@@ -124,10 +124,30 @@ pub struct MobileNetwork {
 /// The reverse proxies in front of connectid. Kept apart from `[mobile_network]
 /// trusted_proxies`: believing a proxy's `X-Forwarded-For` (per-address rate limits) must not
 /// also mean believing a phone number from anything that passes through it.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Http {
     pub forwarded_proxies: Vec<String>,
+    /// Seconds a client has to send a request's headers (slowloris).
+    pub header_read_timeout: u64,
+    /// Seconds to answer a request, its body included; past it, 408.
+    pub request_timeout: u64,
+    /// Connections open at once; the next ones are closed at once.
+    pub max_connections: usize,
+    /// Seconds a shutdown waits for the requests in flight before closing what is left.
+    pub shutdown_grace: u64,
+}
+
+impl Default for Http {
+    fn default() -> Self {
+        Self {
+            forwarded_proxies: Vec::new(),
+            header_read_timeout: 10,
+            request_timeout: 30,
+            max_connections: 10_000,
+            shutdown_grace: 10,
+        }
+    }
 }
 
 /// The flow previewer: on by default (developers tune their sign-in screens with it); an

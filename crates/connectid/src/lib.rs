@@ -5,6 +5,7 @@
 
 mod cli;
 pub mod config;
+mod http_server;
 mod registrations;
 mod startup;
 mod telemetry;

@@ -156,22 +156,18 @@ pub async fn build(
     if demo {
         tracing::info!("demo services at {}/demo", cfg.issuer.trim_end_matches('/'));
     }
-    let app = connectid_web::router_with(state.clone(), extra)
-        .into_make_service_with_connect_info::<std::net::SocketAddr>();
+    let app = connectid_web::router_with(state.clone(), extra);
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let delivery = state.delivery.clone();
+    let http_limits = cfg.http_limits();
     let server = tokio::spawn(async move {
-        let served = axum::serve(listener, app)
-            .with_graceful_shutdown(async move {
-                let _ = stopped.await;
-            })
-            .await
-            .map_err(|e| Failure::Runtime(e.to_string()));
-        if served.is_ok() {
-            worker.abort();
-            delivery.drain(DELIVERY_DRAIN).await;
-        }
-        served
+        crate::http_server::serve(listener, app, http_limits, async move {
+            let _ = stopped.await;
+        })
+        .await;
+        worker.abort();
+        delivery.drain(DELIVERY_DRAIN).await;
+        Ok(())
     });
     Ok(Running {
         addr,

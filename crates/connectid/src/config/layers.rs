@@ -28,6 +28,10 @@ pub(super) const ENV_KEYS: &[(&str, &str)] = &[
     ("mobile_network", "trusted_proxies"),
     ("mobile_network", "msisdn_header"),
     ("http", "forwarded_proxies"),
+    ("http", "header_read_timeout"),
+    ("http", "request_timeout"),
+    ("http", "max_connections"),
+    ("http", "shutdown_grace"),
     ("previewer", "enabled"),
     ("keys", "encryption_key"),
     ("audit", "retention_days"),
@@ -108,7 +112,16 @@ pub fn load(
                 "false" => toml::Value::Boolean(false),
                 _ => toml::Value::String(value.clone()),
             }
-        } else if key == "retention_days" || key == "daily_budget" {
+        } else if [
+            "retention_days",
+            "daily_budget",
+            "header_read_timeout",
+            "request_timeout",
+            "max_connections",
+            "shutdown_grace",
+        ]
+        .contains(&key.as_str())
+        {
             // Numbers from the environment: a bad one is reported by the key, like the file.
             value
                 .trim()

@@ -99,6 +99,18 @@ impl Config {
         }
         self.trusted_proxies()?;
         self.forwarded_proxies()?;
+        for (key, v) in [
+            ("http.header_read_timeout", self.http.header_read_timeout),
+            ("http.request_timeout", self.http.request_timeout),
+            ("http.shutdown_grace", self.http.shutdown_grace),
+        ] {
+            if !(1..=3600).contains(&v) {
+                return Err(err(key, "must be 1 to 3600 seconds"));
+            }
+        }
+        if self.http.max_connections == 0 {
+            return Err(err("http.max_connections", "must be at least 1"));
+        }
         let header = &self.mobile_network.msisdn_header;
         if header.is_empty()
             || !header
@@ -118,6 +130,17 @@ impl Config {
             return Err(err("metrics.token", "must be at least 16 characters"));
         }
         Ok(())
+    }
+
+    /// The `[http]` limits of the server loop.
+    pub fn http_limits(&self) -> crate::http_server::Limits {
+        use std::time::Duration;
+        crate::http_server::Limits {
+            header_read_timeout: Duration::from_secs(self.http.header_read_timeout),
+            request_timeout: Duration::from_secs(self.http.request_timeout),
+            max_connections: self.http.max_connections,
+            shutdown_grace: Duration::from_secs(self.http.shutdown_grace),
+        }
     }
 
     /// `[fraud] mode`.

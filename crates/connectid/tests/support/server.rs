@@ -310,6 +310,29 @@ impl Server {
         }
     }
 
+    /// Sends the binary SIGTERM and waits for it to exit (at most `limit`): its exit code,
+    /// or `None` if it was still running then (it is killed).
+    pub fn terminate(&mut self, limit: Duration) -> Option<i32> {
+        let Some(Run::Binary(mut child)) = self.run.take() else {
+            panic!("only the binary can be terminated: start it with Server::binary");
+        };
+        let sent = Command::new("kill")
+            .args(["-TERM", &child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(sent.success());
+        let started = std::time::Instant::now();
+        while started.elapsed() < limit {
+            if let Some(status) = child.try_wait().unwrap() {
+                return status.code();
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let _ = child.kill();
+        let _ = child.wait();
+        None
+    }
+
     /// Starts the binary again on the same config and database (on another port, which
     /// `base` then names).
     pub async fn restart(&mut self) {
