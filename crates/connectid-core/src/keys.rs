@@ -129,6 +129,7 @@ enum Pair {
 pub struct LoadedKey {
     pub kid: String,
     pub alg: SigningAlg,
+    pub created_at: i64,
     pub retired_at: Option<i64>,
     pair: Pair,
     public_jwk: Value,
@@ -168,6 +169,7 @@ impl LoadedKey {
         Ok(Self {
             kid: stored.kid.clone(),
             alg: stored.alg,
+            created_at: stored.created_at,
             retired_at: stored.retired_at,
             pair,
             public_jwk,
@@ -295,16 +297,42 @@ pub fn alg_of(header: &Value) -> Option<SigningAlg> {
 pub struct KeySet {
     keys: Vec<LoadedKey>,
     jwks: Vec<u8>,
+    /// Per algorithm, the index in `keys` of the key that signs.
+    signing: Vec<(SigningAlg, usize)>,
 }
 
+/// How long a new key is published before it signs. Every node reloads its keys every 15 s
+/// (`spawn_maintenance`): 45 s later every node lists the key in its JWKS and accepts what it
+/// signs, so a token signed on one node is never refused by another (no sticky sessions).
+/// The key it replaces signs until then, and stays published after (`KEEP_RETIRED_SECS`).
+pub const KEY_ACTIVATION_SECS: i64 = 45;
+
 impl KeySet {
-    /// `keys` as the store lists them (already without the expired ones).
-    pub fn new(mut keys: Vec<LoadedKey>) -> Self {
+    /// `keys` as the store lists them (already without the expired ones), as of `now`: the
+    /// newest key of each algorithm published for [`KEY_ACTIVATION_SECS`] signs; before any
+    /// is, the oldest (a deployment's very first key signs at once: there is no other).
+    pub fn new(mut keys: Vec<LoadedKey>, now: i64) -> Self {
         keys.sort_by_key(|k| std::cmp::Reverse(k.kid.clone()));
         let jwks = json!({"keys": keys.iter().map(|k| k.public_jwk.clone()).collect::<Vec<_>>()});
+        let signing = SigningAlg::ALL
+            .iter()
+            .filter_map(|alg| {
+                let of_alg = || keys.iter().enumerate().filter(|(_, k)| k.alg == *alg);
+                let age = |(_, k): &(usize, &LoadedKey)| (k.created_at, k.kid.clone());
+                let active = of_alg()
+                    .filter(|(_, k)| k.created_at + KEY_ACTIVATION_SECS <= now)
+                    .max_by_key(age);
+                // None active yet (a first start, or a rotation right after it): the one
+                // published longest.
+                active
+                    .or_else(|| of_alg().min_by_key(age))
+                    .map(|(i, _)| (*alg, i))
+            })
+            .collect();
         Self {
             jwks: jwks.to_string().into_bytes(),
             keys,
+            signing,
         }
     }
 
@@ -313,10 +341,10 @@ impl KeySet {
     }
 
     pub fn signing_key(&self, alg: SigningAlg) -> Result<&LoadedKey, KeyError> {
-        self.keys
+        self.signing
             .iter()
-            .filter(|k| k.alg == alg && k.retired_at.is_none())
-            .max_by_key(|k| k.retired_at.is_none())
+            .find(|(a, _)| *a == alg)
+            .and_then(|(_, i)| self.keys.get(*i))
             .ok_or(KeyError::NoKey(alg.as_str()))
     }
 
@@ -362,7 +390,46 @@ mod tests {
             .iter()
             .map(|a| LoadedKey::load(&generate(*a, 0, cipher).unwrap(), cipher).unwrap())
             .collect();
-        KeySet::new(keys)
+        KeySet::new(keys, 0)
+    }
+
+    #[test]
+    fn a_new_key_is_published_before_it_signs() {
+        let cipher = KeyCipher::new(None);
+        let stored = |created: i64, retired: Option<i64>| {
+            let mut k = generate(SigningAlg::ES256, created, &cipher).unwrap();
+            k.retired_at = retired;
+            k
+        };
+        // A rotation at 1000: the old key is retired, the new one is not yet active.
+        let (old, new) = (stored(0, Some(1000)), stored(1000, None));
+        let at = |now: i64| {
+            let load = |k| LoadedKey::load(k, &cipher).unwrap();
+            KeySet::new(vec![load(&old), load(&new)], now)
+        };
+        let early = at(1000 + KEY_ACTIVATION_SECS - 1);
+        assert_eq!(early.signing_key(SigningAlg::ES256).unwrap().kid, old.kid);
+        assert!(
+            String::from_utf8_lossy(early.jwks_json()).contains(&new.kid),
+            "published"
+        );
+        let later = at(1000 + KEY_ACTIVATION_SECS);
+        assert_eq!(later.signing_key(SigningAlg::ES256).unwrap().kid, new.kid);
+        // What the old key signed still verifies after the switch.
+        let t = early
+            .sign(SigningAlg::ES256, "JWT", &json!({"sub":"x"}))
+            .unwrap();
+        assert!(later.verify(&t).is_some());
+        // A deployment's first key signs at once, and keeps signing through a rotation made
+        // before it was itself active.
+        let first = stored(5000, None);
+        let load = |k| LoadedKey::load(k, &cipher).unwrap();
+        let ks = KeySet::new(vec![load(&first)], 5000);
+        assert_eq!(ks.signing_key(SigningAlg::ES256).unwrap().kid, first.kid);
+        assert!(ks.signing_key(SigningAlg::RS256).is_err());
+        let (retired, soon) = (stored(5000, Some(5010)), stored(5010, None));
+        let ks = KeySet::new(vec![load(&retired), load(&soon)], 5020);
+        assert_eq!(ks.signing_key(SigningAlg::ES256).unwrap().kid, retired.kid);
     }
 
     #[test]

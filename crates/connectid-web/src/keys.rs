@@ -40,5 +40,5 @@ pub async fn load(store: &dyn Store, cipher: &KeyCipher, now: i64) -> Result<Key
         .iter()
         .map(|k| LoadedKey::load(k, cipher))
         .collect::<Result<Vec<_>, _>>()?;
-    Ok(KeySet::new(loaded))
+    Ok(KeySet::new(loaded, now))
 }
