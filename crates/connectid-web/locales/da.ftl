@@ -103,6 +103,7 @@ err-resend-wait = Der er lige sendt en kode. Vent { $seconds ->
   }, før du beder om en ny.
 err-too-many-sends = Der er sendt for mange koder til dette nummer eller denne adresse. Prøv igen om en time.
 err-send-failed = Koden kunne ikke sendes. Prøv igen om lidt.
+err-unavailable = Det kan ikke lade sig gøre lige nu. Prøv igen om et par minutter.
 err-too-many-passwords = For mange forkerte adgangskoder. Vent { $minutes ->
     [one] { $minutes } minut
    *[other] { $minutes } minutter

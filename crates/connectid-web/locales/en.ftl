@@ -104,6 +104,7 @@ err-resend-wait = A code was just sent. Wait { $seconds ->
   } before asking for a new one.
 err-too-many-sends = Too many codes were sent to this number or address. Try again in an hour.
 err-send-failed = The code could not be sent. Try again in a moment.
+err-unavailable = This can't be done right now. Try again in a few minutes.
 err-too-many-passwords = Too many wrong passwords. Wait { $minutes ->
     [one] { $minutes } minute
    *[other] { $minutes } minutes

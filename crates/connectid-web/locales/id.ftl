@@ -97,6 +97,7 @@ err-sms-budget = Hari ini tidak ada lagi kode yang dapat dikirim melalui SMS. Co
 err-resend-wait = Kode baru saja dikirim. Tunggu { $seconds } detik sebelum meminta kode baru.
 err-too-many-sends = Terlalu banyak kode dikirim ke nomor atau alamat ini. Coba lagi dalam satu jam.
 err-send-failed = Kode tidak dapat dikirim. Coba lagi dalam beberapa saat.
+err-unavailable = Ini tidak dapat dilakukan sekarang. Coba lagi dalam beberapa menit.
 err-too-many-passwords = Terlalu banyak kata sandi yang salah. Tunggu { $minutes } menit, lalu coba lagi.
 err-too-many-attempts = Terlalu banyak percobaan. Tunggu { $minutes } menit, lalu coba lagi.
 err-password-wrong = Kata sandi salah. Coba lagi.

@@ -97,6 +97,7 @@ err-sms-budget = Tiada lagi kod boleh dihantar melalui SMS hari ini. Cuba lagi e
 err-resend-wait = Kod baru sahaja dihantar. Tunggu { $seconds } saat sebelum meminta kod baharu.
 err-too-many-sends = Terlalu banyak kod dihantar ke nombor atau alamat ini. Cuba lagi dalam masa sejam.
 err-send-failed = Kod tidak dapat dihantar. Cuba lagi sebentar lagi.
+err-unavailable = Ini tidak dapat dilakukan sekarang. Cuba lagi dalam beberapa minit.
 err-too-many-passwords = Terlalu banyak kata laluan yang salah. Tunggu { $minutes } minit dan cuba lagi.
 err-too-many-attempts = Terlalu banyak percubaan. Tunggu { $minutes } minit dan cuba lagi.
 err-password-wrong = Kata laluan tidak betul. Cuba lagi.

@@ -102,6 +102,7 @@ err-resend-wait = En kode ble nettopp sendt. Vent { $seconds ->
   } før du ber om en ny.
 err-too-many-sends = For mange koder er sendt til dette nummeret eller denne adressen. Prøv igjen om en time.
 err-send-failed = Koden kunne ikke sendes. Prøv igjen om litt.
+err-unavailable = Dette kan ikke gjøres akkurat nå. Prøv igjen om noen minutter.
 err-too-many-passwords = For mange feil passord. Vent { $minutes ->
     [one] { $minutes } minutt
    *[other] { $minutes } minutter

@@ -105,6 +105,7 @@ err-resend-wait = Kod je upravo poslat. Sačekajte { $seconds ->
   } pre nego što zatražite novi.
 err-too-many-sends = Na ovaj broj ili adresu poslato je previše kodova. Pokušajte ponovo za sat vremena.
 err-send-failed = Slanje koda nije uspelo. Pokušajte ponovo za nekoliko trenutaka.
+err-unavailable = To trenutno nije moguće. Pokušajte ponovo za nekoliko minuta.
 err-too-many-passwords = Previše pogrešnih lozinki. Sačekajte { $minutes ->
     [one] { $minutes } minut
     [few] { $minutes } minuta

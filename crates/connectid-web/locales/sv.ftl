@@ -102,6 +102,7 @@ err-resend-wait = En kod skickades nyss. Vänta { $seconds ->
   } innan du begär en ny.
 err-too-many-sends = För många koder har skickats till det här numret eller den här adressen. Försök igen om en timme.
 err-send-failed = Koden kunde inte skickas. Försök igen om en stund.
+err-unavailable = Det går inte just nu. Försök igen om några minuter.
 err-too-many-passwords = För många felaktiga lösenord. Vänta { $minutes ->
     [one] { $minutes } minut
    *[other] { $minutes } minuter

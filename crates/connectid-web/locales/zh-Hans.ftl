@@ -97,6 +97,7 @@ err-sms-budget = 今天无法再通过短信发送验证码。请明天再试。
 err-resend-wait = 刚刚已发送验证码。请 { $seconds } 秒后再获取新的验证码。
 err-too-many-sends = 向此号码或地址发送的验证码过多。请 1 小时后重试。
 err-send-failed = 验证码发送失败。请稍后重试。
+err-unavailable = 目前无法完成此操作。请几分钟后再试。
 err-too-many-passwords = 密码错误次数过多。请 { $minutes } 分钟后重试。
 err-too-many-attempts = 尝试次数过多。请 { $minutes } 分钟后重试。
 err-password-wrong = 密码不正确。请重试。

@@ -135,7 +135,12 @@ pub(crate) fn limited(d: Result<Decision, RateLimitError>) -> Result<Option<Noti
                 Notice::new("err-too-many-attempts").with("minutes", minutes as i64),
             ))
         }
-        Err(e) => Err(StoreError::Database(e.to_string())),
+        // The limiter's store (Redis, or the database) is down: fail closed, with a message
+        // rather than an error page. What needs no limit (tokens, SSO, discovery) goes on.
+        Err(e) => {
+            tracing::error!(error = %e, "rate limiter unavailable: refusing");
+            Ok(Some(Notice::new("err-unavailable")))
+        }
     }
 }
 

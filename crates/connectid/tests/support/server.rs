@@ -203,7 +203,16 @@ impl Prepared {
         let extra = setup
             .extra
             .replace("{dir}", &self.dir.display().to_string());
-        std::fs::write(&config, toml + &extra).unwrap();
+        // Keys before the first section of `extra` are top-level keys: they go first.
+        let (top, sections) = match extra
+            .find("\n[")
+            .map(|i| i + 1)
+            .or_else(|| extra.starts_with('[').then_some(0))
+        {
+            Some(i) => extra.split_at(i),
+            None => (extra.as_str(), ""),
+        };
+        std::fs::write(&config, format!("{top}\n{toml}{sections}")).unwrap();
         (config, base)
     }
 
