@@ -29,6 +29,10 @@ pub enum StoreError {
     Migration(String),
     #[error("database: {0}")]
     Database(String),
+    /// The database cannot be reached or refuses connections now (down, restarting, cut
+    /// off): worth a retry in a moment, so answered with 503 and `Retry-After`.
+    #[error("database unavailable: {0}")]
+    Unavailable(String),
     #[error("stored data is corrupt: {0}")]
     Corrupt(String),
 }

@@ -41,6 +41,22 @@ macro_rules! on {
 
 pub(crate) fn db_err(e: sqlx::Error) -> StoreError {
     match &e {
+        // The connection, not the statement: down, restarting, cut off, pool exhausted.
+        sqlx::Error::Io(_)
+        | sqlx::Error::Tls(_)
+        | sqlx::Error::Protocol(_)
+        | sqlx::Error::PoolTimedOut
+        | sqlx::Error::PoolClosed
+        | sqlx::Error::WorkerCrashed => StoreError::Unavailable(e.to_string()),
+        // PostgreSQL's connection exceptions (08…), shutdowns and "cannot connect now"
+        // (57P…), too many connections, a database closed to connections (55000).
+        sqlx::Error::Database(d)
+            if d.code().is_some_and(|c| {
+                c.starts_with("08") || c.starts_with("57P") || c == "53300" || c == "55000"
+            }) =>
+        {
+            StoreError::Unavailable(e.to_string())
+        }
         sqlx::Error::Database(d) if d.is_unique_violation() => {
             StoreError::Conflict(d.message().to_string())
         }
@@ -105,7 +121,7 @@ pub async fn connect_postgres_schema(url: &str, schema: &str) -> StoreResult<Dat
 async fn pg(opts: PgConnectOptions) -> StoreResult<Database> {
     let pool = PgPoolOptions::new()
         .max_connections(16)
-        .acquire_timeout(Duration::from_secs(10))
+        .acquire_timeout(Duration::from_secs(5))
         .connect_with(opts)
         .await
         .map_err(db_err)?;

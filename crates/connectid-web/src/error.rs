@@ -80,9 +80,23 @@ impl OAuthError {
 impl From<StoreError> for OAuthError {
     fn from(e: StoreError) -> Self {
         tracing::error!(error = %e, "storage error");
-        Self::server()
+        match e {
+            StoreError::Unavailable(_) => {
+                let mut o = Self::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "temporarily_unavailable",
+                    "the server cannot reach its database; try again shortly",
+                );
+                o.retry_after = Some(RETRY_AFTER_SECS);
+                o
+            }
+            _ => Self::server(),
+        }
     }
 }
+
+/// What a 503 for an unreachable database asks the client to wait.
+const RETRY_AFTER_SECS: u64 = 5;
 
 impl IntoResponse for OAuthError {
     fn into_response(self) -> Response {
@@ -202,6 +216,13 @@ impl IntoResponse for PageError {
                     message: "error-server",
                     detail: None,
                 };
+                if let StoreError::Unavailable(_) = e {
+                    let mut r = StatusCode::SERVICE_UNAVAILABLE.into_response();
+                    r.headers_mut()
+                        .insert(header::RETRY_AFTER, HeaderValue::from(RETRY_AFTER_SECS));
+                    r.extensions_mut().insert(page);
+                    return r;
+                }
                 (StatusCode::INTERNAL_SERVER_ERROR, page)
             }
         };
