@@ -331,6 +331,14 @@ pub async fn get(State(state): State<AppState>, headers: HeaderMap) -> Response 
     }
     let mut text = state.metrics.render();
     state.delivery.render_metrics(&mut text);
+    // Asked at scrape time: an alert on it fires while the database is away, not after.
+    let up = u8::from(state.store.ping().await.is_ok());
+    let _ = writeln!(
+        text,
+        "# HELP connectid_database_up Whether this node reaches its database (1) or not (0).\n\
+         # TYPE connectid_database_up gauge\n\
+         connectid_database_up {up}"
+    );
     let mut r = text.into_response();
     r.headers_mut().insert(
         header::CONTENT_TYPE,

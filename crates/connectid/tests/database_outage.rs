@@ -84,6 +84,15 @@ async fn a_database_cut_off_gives_503_and_the_node_recovers() {
     let json: serde_json::Value = token.json().await.unwrap();
     assert_eq!(json["error"], "temporarily_unavailable");
     assert_eq!(ready().await, 503);
+    let metrics = http
+        .get(format!("{}/metrics", s.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(metrics.contains("connectid_database_up 0"), "{metrics}");
     let jwks = http.get(format!("{}/jwks", s.base)).send().await.unwrap();
     assert_eq!(jwks.status(), 200, "the keys are in memory");
 
