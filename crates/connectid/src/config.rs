@@ -46,7 +46,24 @@ pub struct Config {
     pub audit: Audit,
     pub metrics: Metrics,
     pub session: Session,
+    pub telemetry: Telemetry,
     pub clients: Vec<toml::Value>,
+}
+
+/// `[telemetry]`: how the logs are written.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Telemetry {
+    /// `text` (for people) or `json` (one object a line, for a log pipeline).
+    pub log_format: String,
+}
+
+impl Default for Telemetry {
+    fn default() -> Self {
+        Self {
+            log_format: "text".into(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -209,6 +226,7 @@ impl Default for Config {
             audit: Audit::default(),
             metrics: Metrics::default(),
             session: Session::default(),
+            telemetry: Telemetry::default(),
             clients: Vec::new(),
         }
     }
@@ -318,6 +336,7 @@ mod tests {
             ),
             ("[sms]\ndaily_budget = -1", "daily_budget"),
             ("[fraud]\nmode = \"block\"", "fraud.mode"),
+            ("[telemetry]\nlog_format = \"xml\"", "telemetry.log_format"),
             (
                 "[sms]\nprovider = \"webhook\"\nwebhook_url = \"https://gw\"\n\
                  webhook_secret = \"whsec_not base64 at all\"",

@@ -87,7 +87,7 @@ pub(crate) const DELIVERY_DRAIN: Duration = Duration::from_secs(10);
 /// `connectid serve`: logs to standard error, builds the server on the configured address and
 /// runs it until SIGINT or SIGTERM.
 pub(crate) async fn serve(cfg: Config, demo: bool) -> Result<(), Failure> {
-    init_tracing();
+    init_tracing(cfg.telemetry.log_format == "json");
     let addr = cfg.listen_addr()?;
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     build(cfg, clock, Listen::Bind(addr), demo)

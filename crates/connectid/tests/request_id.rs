@@ -70,3 +70,45 @@ async fn every_answer_has_a_request_id_that_leads_to_its_logs() {
         s.logs()
     );
 }
+
+/// `[telemetry] log_format = "json"`: every line is one JSON object, and a request's lines
+/// carry its id as a field.
+#[tokio::test]
+async fn json_logs_are_one_object_a_line_with_the_request_id() {
+    let s = Server::binary(
+        "debug",
+        Backend::Sqlite,
+        "[telemetry]\nlog_format = \"json\"\n[http]\nforwarded_proxies = [\"127.0.0.1/32\"]\n",
+    )
+    .await;
+    let r = reqwest::Client::new()
+        .get(format!("{}/authorize?client_id=nope", s.base))
+        .header("X-Request-Id", "edge-json-1")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.headers()["x-request-id"], "edge-json-1");
+    let mut carried = false;
+    for _ in 0..50 {
+        let logs = s.logs();
+        let lines: Vec<serde_json::Value> = logs
+            .lines()
+            .filter(|l| !l.trim().is_empty())
+            .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+            .collect();
+        assert!(lines.iter().any(|l| {
+            l["fields"]["message"]
+                .as_str()
+                .is_some_and(|m| m.contains("listening"))
+        }));
+        if lines
+            .iter()
+            .any(|l| l.to_string().contains("\"edge-json-1\""))
+        {
+            carried = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    assert!(carried, "no JSON line carries the request id: {}", s.logs());
+}

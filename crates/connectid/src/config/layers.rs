@@ -37,6 +37,7 @@ pub(super) const ENV_KEYS: &[(&str, &str)] = &[
     ("audit", "retention_days"),
     ("metrics", "token"),
     ("session", "cookie_domain"),
+    ("telemetry", "log_format"),
 ];
 
 /// Command-line values that override everything else.

@@ -32,6 +32,9 @@ impl Config {
         self.phone_region()?;
         self.sms_policy()?;
         self.fraud_mode()?;
+        if !matches!(self.telemetry.log_format.as_str(), "text" | "json") {
+            return Err(err("telemetry.log_format", "must be \"text\" or \"json\""));
+        }
         if self.audit.retention_days == 0 {
             return Err(err("audit.retention_days", "must be at least 1"));
         }

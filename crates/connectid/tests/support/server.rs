@@ -204,11 +204,12 @@ impl Prepared {
             .extra
             .replace("{dir}", &self.dir.display().to_string());
         // Keys before the first section of `extra` are top-level keys: they go first.
-        let (top, sections) = match extra
-            .find("\n[")
-            .map(|i| i + 1)
-            .or_else(|| extra.starts_with('[').then_some(0))
-        {
+        let first_section = if extra.starts_with('[') {
+            Some(0)
+        } else {
+            extra.find("\n[").map(|i| i + 1)
+        };
+        let (top, sections) = match first_section {
             Some(i) => extra.split_at(i),
             None => (extra.as_str(), ""),
         };
