@@ -25,6 +25,7 @@ fn keys() -> &'static KeySet {
                     LoadedKey::load(&generate(*a, 0, &cipher).expect("key"), &cipher).expect("load")
                 })
                 .collect(),
+            0,
         )
     })
 }
