@@ -106,3 +106,22 @@ async fn sigterm_ends_within_the_grace_despite_a_half_sent_request() {
     let code = s.terminate(Duration::from_secs(15));
     assert_eq!(code, Some(0), "{}", s.logs());
 }
+
+#[tokio::test]
+async fn an_idle_kept_alive_connection_is_closed_too() {
+    let s = Server::start_with(Backend::Sqlite, "[http]\nheader_read_timeout = 1\n").await;
+    let mut c = TcpStream::connect(("127.0.0.1", s.port)).await.unwrap();
+    c.write_all(b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+        .await
+        .unwrap();
+    let mut first = [0u8; 512];
+    let n = c.read(&mut first).await.unwrap();
+    assert!(String::from_utf8_lossy(&first[..n]).starts_with("HTTP/1.1 200"));
+    // Kept alive, then silent: it must not hold a connection slot for ever.
+    assert!(
+        closed_within(&mut c, Duration::from_secs(5))
+            .await
+            .is_some(),
+        "an idle kept-alive connection stays open"
+    );
+}
