@@ -152,16 +152,7 @@ async fn protect_mode_stops_a_pumping_attack_and_lets_people_in() {
     );
     assert_eq!(o.people_in, 100, "every ordinary person signs in");
     assert!(share < 5.0, "{share:.1} % of the attack got through");
-    let refused = s
-        .state()
-        .store
-        .list_audit(&AuditQuery {
-            kind: Some("sms_fraud_suspected".into()),
-            limit: 100_000,
-            ..AuditQuery::default()
-        })
-        .await
-        .unwrap();
+    let refused = fraud_events(&s).await;
     // The pages ask the bots for proof of work, which they never give.
     assert!(refused.iter().all(|e| e.outcome == "challenged"));
     assert!(refused.len() >= o.attempts - o.attack_sms - 100);
@@ -174,16 +165,7 @@ async fn observe_mode_sends_but_audits_and_counts_every_decision() {
         let o = simulate(&s, 200, 10).await;
         assert_eq!(o.people_in, 10);
         assert_eq!(o.attack_sms, 200, "observe mode refuses nothing");
-        let events = s
-            .state()
-            .store
-            .list_audit(&AuditQuery {
-                kind: Some("sms_fraud_suspected".into()),
-                limit: 100_000,
-                ..AuditQuery::default()
-            })
-            .await
-            .unwrap();
+        let events = fraud_events(&s).await;
         // At least every address's 4th country trips `countries_per_ip`: 50 decisions.
         assert!(events.len() >= 50, "{} decisions audited", events.len());
         assert!(events.iter().all(|e| e.outcome == "observed"));
@@ -318,16 +300,7 @@ async fn protect_mode_asks_for_proof_of_work_and_sends_once_it_is_solved() {
         let replay = with_answer(&s, &mut b2, &asked2, ip, &other, &answer).await;
         assert_eq!(step(&replay.body), "identifier");
         assert!(s.messages_to(&other).is_empty());
-        let events = s
-            .state()
-            .store
-            .list_audit(&AuditQuery {
-                kind: Some("sms_fraud_suspected".into()),
-                limit: 100,
-                ..AuditQuery::default()
-            })
-            .await
-            .unwrap();
+        let events = fraud_events(&s).await;
         let outcomes: BTreeSet<&str> = events.iter().map(|e| e.outcome.as_str()).collect();
         assert_eq!(outcomes, BTreeSet::from(["challenged", "challenge_passed"]));
     }
@@ -360,4 +333,17 @@ async fn always_challenge_asks_every_browser_before_an_sms() {
     let sent = with_answer(&s, &mut b, &asked, "127.0.0.1", number, &answer).await;
     assert_eq!(step(&sent.body), "code", "{}", sent.body);
     assert_eq!(s.messages_to(number).len(), 1);
+}
+
+/// Every `sms_fraud_suspected` event in the audit log.
+async fn fraud_events(s: &Server) -> Vec<connectid_core::store::AuditEvent> {
+    s.state()
+        .store
+        .list_audit(&AuditQuery {
+            kind: Some("sms_fraud_suspected".into()),
+            limit: 100_000,
+            ..AuditQuery::default()
+        })
+        .await
+        .unwrap()
 }

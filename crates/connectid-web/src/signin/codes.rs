@@ -64,11 +64,7 @@ pub(crate) async fn send_code_to(
                 SmsRefusal::Country => "country",
                 SmsRefusal::NumberType(_) => "number_type",
             });
-            return Ok(Err(Notice::new(if to.email_way_in {
-                "err-sms-refused-email"
-            } else {
-                "err-sms-refused"
-            })));
+            return Ok(Err(refused(to)));
         }
     }
     let checks = [
@@ -78,17 +74,16 @@ pub(crate) async fn send_code_to(
     if let Some(n) = limited(state.limits.hit_all(&checks).await)? {
         return Ok(Err(n));
     }
+    let subjects = if target.is_phone() {
+        fraud::Subjects::of(state, target, to.ip)
+    } else {
+        None
+    };
     if target.is_phone() {
-        match fraud::screen(state, to).await? {
+        match fraud::screen(state, to, subjects.as_ref()).await? {
             fraud::Screen::Send => {}
             fraud::Screen::Challenge => return Ok(Err(Notice::new(fraud::CHALLENGE_NOTICE))),
-            fraud::Screen::Refuse => {
-                return Ok(Err(Notice::new(if to.email_way_in {
-                    "err-sms-refused-email"
-                } else {
-                    "err-sms-refused"
-                })));
-            }
+            fraud::Screen::Refuse => return Ok(Err(refused(to))),
         }
     }
     if target.is_phone() && !within_budget(state, to).await? {
@@ -138,13 +133,22 @@ pub(crate) async fn send_code_to(
         tracing::error!(error = %e, "code not queued");
         return Ok(Err(Notice::new("err-send-failed")));
     }
-    if target.is_phone() {
-        fraud::sent(state, target, to.ip).await;
+    if let Some(s) = &subjects {
+        fraud::sent(state, s).await;
     }
     if let Some(client_id) = to.client_id {
         state.metrics.funnel(client_id, Stage::CodeSent);
     }
     Ok(Ok(()))
+}
+
+/// The message for a number that gets no SMS: with the email way in where the service has one.
+fn refused(to: &CodeTarget<'_>) -> Notice {
+    Notice::new(if to.email_way_in {
+        "err-sms-refused-email"
+    } else {
+        "err-sms-refused"
+    })
 }
 
 /// Counts one SMS against the deployment's and the service's daily budgets. A refusal is

@@ -25,20 +25,21 @@ pub(crate) enum Screen {
     Refuse,
 }
 
-/// The subjects one SMS is counted under.
-struct Subjects {
+/// The subjects one SMS is counted under. Made once a send (the number is parsed for its
+/// country), and not at all when the rules are off.
+pub(crate) struct Subjects {
     ip: String,
     country: String,
     prefix: String,
 }
 
 impl Subjects {
-    fn of(phone: &Identifier, ip: &str) -> Self {
-        Self {
+    pub(crate) fn of(state: &AppState, phone: &Identifier, ip: &str) -> Option<Self> {
+        (state.settings.fraud.mode != FraudMode::Off).then(|| Self {
             ip: ip.to_string(),
             country: fraud::country(&phone.value),
             prefix: fraud::prefix(&phone.value).to_string(),
-        }
+        })
     }
 }
 
@@ -46,13 +47,15 @@ impl Subjects {
 /// is logged, counted and audited, and the SMS goes; in protect mode it goes only with a
 /// solved challenge (where the page can ask for one, else it is refused); with
 /// `always_challenge` every SMS needs one.
-pub(crate) async fn screen(state: &AppState, to: &CodeTarget<'_>) -> Result<Screen, StoreError> {
+pub(crate) async fn screen(
+    state: &AppState,
+    to: &CodeTarget<'_>,
+    subjects: Option<&Subjects>,
+) -> Result<Screen, StoreError> {
     let settings = state.settings.fraud;
-    let s = Subjects::of(to.identifier, to.ip);
-    let tripped = if settings.mode == FraudMode::Off {
-        Vec::new()
-    } else {
-        fraud::assess(&counts(state, &s).await.map_err(limiter)?)
+    let tripped = match subjects {
+        Some(s) => fraud::assess(&counts(state, s).await.map_err(limiter)?),
+        None => Vec::new(),
     };
     let needs_challenge =
         settings.always_challenge || (settings.mode == FraudMode::Protect && !tripped.is_empty());
@@ -63,9 +66,9 @@ pub(crate) async fn screen(state: &AppState, to: &CodeTarget<'_>) -> Result<Scre
     } else {
         Screen::Refuse
     };
-    if tripped.is_empty() {
+    let Some(s) = subjects.filter(|_| !tripped.is_empty()) else {
         return Ok(verdict);
-    }
+    };
     let outcome = match (settings.mode, verdict) {
         (FraudMode::Protect, Screen::Send) => "challenge_passed",
         (_, Screen::Send) => "observed",
@@ -139,11 +142,7 @@ fn challenge_key(salt: &str) -> String {
 }
 
 /// Counts an SMS that went out.
-pub(crate) async fn sent(state: &AppState, phone: &Identifier, ip: &str) {
-    if state.settings.fraud.mode == FraudMode::Off {
-        return;
-    }
-    let s = Subjects::of(phone, ip);
+pub(crate) async fn sent(state: &AppState, s: &Subjects) {
     let limits = &state.limits;
     let pair = format!("fraud:ip-country:{}:{}", s.ip, s.country);
     let counted = async {
@@ -168,10 +167,9 @@ pub(crate) async fn sent(state: &AppState, phone: &Identifier, ip: &str) {
 
 /// Counts a code to `phone` entered right from `ip`.
 pub(crate) async fn verified(state: &AppState, phone: &Identifier, ip: &str) {
-    if state.settings.fraud.mode == FraudMode::Off {
+    let Some(s) = Subjects::of(state, phone, ip) else {
         return;
-    }
-    let s = Subjects::of(phone, ip);
+    };
     let limits = &state.limits;
     let counted = async {
         limits.tally(&format!("fraud:ip-verified:{}", s.ip)).await?;
