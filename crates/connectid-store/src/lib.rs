@@ -6,9 +6,11 @@
 //! conformance suite in `tests/` runs unchanged against both. The same [`Database`] is also the
 //! cluster-wide [`connectid_core::ratelimit::RateLimiter`] when no Redis is configured.
 
+mod backup;
 mod migrations;
 #[macro_use]
 mod sql;
 mod ratelimit;
 
+pub use backup::{BackupError, ServingLock, restore, serving_lock, sqlite_file};
 pub use sql::{Database, connect, connect_postgres_schema};

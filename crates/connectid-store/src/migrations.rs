@@ -62,6 +62,11 @@ fn migrator(pick: impl Fn(&(i64, &str, &'static str, &'static str)) -> &'static 
     )
 }
 
+/// The newest schema version this binary knows: a backup from a newer one is refused.
+pub fn latest() -> i64 {
+    MIGRATIONS.iter().map(|m| m.0).max().unwrap_or(0)
+}
+
 pub fn sqlite() -> Migrator {
     migrator(|m| m.2)
 }
@@ -70,8 +75,74 @@ pub fn postgres() -> Migrator {
     migrator(|m| m.3)
 }
 
+/// What a migration may do so that the previous release's binary still runs on the new
+/// schema (rolling upgrades, docs/operations.md): add tables, indexes and columns that are
+/// nullable or have a default, drop indexes. Anything else is a breaking change.
+#[cfg(test)]
+fn breaks_the_previous_release(statement: &str) -> bool {
+    let s = statement
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_uppercase();
+    if s.is_empty()
+        || s.starts_with("CREATE TABLE")
+        || s.starts_with("CREATE INDEX")
+        || s.starts_with("CREATE UNIQUE INDEX")
+        || s.starts_with("DROP INDEX")
+    {
+        return false;
+    }
+    if s.starts_with("ALTER TABLE") && s.contains(" ADD COLUMN ") {
+        return s.contains("NOT NULL") && !s.contains("DEFAULT");
+    }
+    true
+}
+
 #[cfg(test)]
 mod tests {
+    use super::{MIGRATIONS, breaks_the_previous_release};
+
+    #[test]
+    fn every_migration_after_the_first_keeps_the_previous_release_running() {
+        for (version, name, sqlite, postgres) in &MIGRATIONS[1..] {
+            for text in [sqlite, postgres] {
+                let code: String = text
+                    .lines()
+                    .map(|l| l.split("--").next().unwrap_or(""))
+                    .collect::<Vec<_>>()
+                    .join("\n");
+                for statement in code.split(';') {
+                    assert!(
+                        !breaks_the_previous_release(statement),
+                        "migration {version} ({name}) breaks the previous release: {statement}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_breaking_statement_is_recognised() {
+        for bad in [
+            "DROP TABLE grants",
+            "ALTER TABLE grants DROP COLUMN issued_at",
+            "ALTER TABLE grants RENAME TO g",
+            "ALTER TABLE grants ADD COLUMN x BIGINT NOT NULL",
+            "ALTER TABLE grants ALTER COLUMN x TYPE TEXT",
+            "UPDATE accounts SET x = 1",
+        ] {
+            assert!(breaks_the_previous_release(bad), "{bad}");
+        }
+        for fine in [
+            "ALTER TABLE grants ADD COLUMN issued_at BIGINT",
+            "alter table t add column n integer not null default 0",
+            "CREATE INDEX IF NOT EXISTS i ON t (x)",
+        ] {
+            assert!(!breaks_the_previous_release(fine), "{fine}");
+        }
+    }
+
     #[test]
     fn both_backends_have_the_same_migration_files() {
         let list = |dir: &str| {

@@ -3,6 +3,7 @@
 //! (`main.rs`) only parses the arguments, makes the runtime and turns a [`Failure`] into an
 //! exit code.
 
+mod backup;
 mod cli;
 pub mod config;
 mod http_server;
@@ -98,6 +99,16 @@ pub enum Command {
     },
     /// Check the configuration and print it with secrets masked.
     Config,
+    /// Copy the SQLite database to FILE, consistently, while servers run on it.
+    Backup {
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+    },
+    /// Replace the SQLite database with the backup FILE (refused while a server runs on it).
+    Restore {
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+    },
 }
 
 #[derive(Subcommand)]
@@ -219,6 +230,8 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
             println!("{shown:#?}");
             Ok(())
         }
+        Command::Backup { file } => backup::backup(&cfg, &file).await,
+        Command::Restore { file } => backup::restore(&cfg, &file).await,
         Command::Migrate => {
             open_store(&cfg).await?;
             println!("migrations applied");

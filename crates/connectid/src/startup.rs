@@ -119,6 +119,8 @@ pub async fn build(
     listen: Listen,
     demo: bool,
 ) -> Result<Running, Failure> {
+    // Held for as long as the server runs: `connectid restore` refuses the file meanwhile.
+    let serving = connectid_store::serving_lock(cfg.database_url.expose())?;
     let db = open_database(&cfg).await?;
     let limiter = rate_limiter(&cfg, db.clone()).await?;
     let store: Arc<dyn Store> = db;
@@ -176,6 +178,7 @@ pub async fn build(
         server: Some(server),
         maintenance,
         delivery_worker,
+        _serving: serving,
     })
 }
 
@@ -189,6 +192,7 @@ pub struct Running {
     maintenance: tokio::task::JoinHandle<()>,
     /// This node's outbox worker; the server task stops it at a graceful shutdown.
     delivery_worker: tokio::task::AbortHandle,
+    _serving: Option<connectid_store::ServingLock>,
 }
 
 impl Running {
