@@ -366,7 +366,8 @@ pub trait Store:
     + Sync
     + 'static
 {
-    /// Applies pending migrations; refuses a database newer than the binary.
+    /// Applies pending migrations; a database a newer release migrated is accepted as it is
+    /// (migrations are additive, so rolling upgrades can restart the previous release).
     async fn migrate(&self) -> StoreResult<()>;
     async fn ping(&self) -> StoreResult<()>;
     /// Counts a hit in a fixed window and returns the count in the current window.

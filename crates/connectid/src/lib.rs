@@ -6,6 +6,7 @@
 mod backup;
 mod cli;
 pub mod config;
+mod healthcheck;
 mod http_server;
 mod registrations;
 mod startup;
@@ -104,6 +105,8 @@ pub enum Command {
         #[arg(value_name = "FILE")]
         file: PathBuf,
     },
+    /// Exit 0 when this node's /healthz answers 200 (a container's health check).
+    Healthcheck,
     /// Replace the SQLite database with the backup FILE (refused while a server runs on it).
     Restore {
         #[arg(value_name = "FILE")]
@@ -230,6 +233,7 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
             println!("{shown:#?}");
             Ok(())
         }
+        Command::Healthcheck => healthcheck::healthcheck(&cfg).await,
         Command::Backup { file } => backup::backup(&cfg, &file).await,
         Command::Restore { file } => backup::restore(&cfg, &file).await,
         Command::Migrate => {
