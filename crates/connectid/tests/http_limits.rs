@@ -1,7 +1,7 @@
 //! The server loop's limits (issue 19, the operator's defects): a client that never finishes
 //! its headers is cut off, a request whose body never arrives gets 408, connections beyond
 //! `max_connections` are closed at once, and SIGTERM ends the process within its grace even
-//! while a client holds a half-sent request.
+//! while a client holds a half-sent request, after answering every request in flight.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
@@ -103,6 +103,40 @@ async fn sigterm_ends_within_the_grace_despite_a_half_sent_request() {
     .await;
     let _slow = half_sent(s.port).await;
     tokio::time::sleep(Duration::from_millis(200)).await;
+    let code = s.terminate(Duration::from_secs(15));
+    assert_eq!(code, Some(0), "{}", s.logs());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn sigterm_lets_every_request_in_flight_finish_and_exits_0() {
+    let mut s = Server::binary("info", Backend::Sqlite, "[http]\nshutdown_grace = 5\n").await;
+    let body = "grant_type=client_credentials&client_id=nobody&client_secret=wrong";
+    let (first, rest) = body.split_at(10);
+    let mut in_flight = Vec::new();
+    for _ in 0..20 {
+        let mut c = TcpStream::connect(("127.0.0.1", s.port)).await.unwrap();
+        let head = format!(
+            "POST /token HTTP/1.1\r\nHost: 127.0.0.1\r\n\
+             Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\r\n{first}",
+            body.len()
+        );
+        c.write_all(head.as_bytes()).await.unwrap();
+        in_flight.push(c);
+    }
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    s.sigterm();
+    // The rest of each body arrives after the signal: every request still gets its answer.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    for c in &mut in_flight {
+        c.write_all(rest.as_bytes()).await.unwrap();
+    }
+    for c in &mut in_flight {
+        let got = closed_within(c, Duration::from_secs(10))
+            .await
+            .expect("the connection stayed open");
+        assert!(got.starts_with("HTTP/1.1 401"), "{got}");
+        assert!(got.contains("invalid_client"), "{got}");
+    }
     let code = s.terminate(Duration::from_secs(15));
     assert_eq!(code, Some(0), "{}", s.logs());
 }

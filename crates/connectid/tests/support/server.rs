@@ -320,10 +320,9 @@ impl Server {
         }
     }
 
-    /// Sends the binary SIGTERM and waits for it to exit (at most `limit`): its exit code,
-    /// or `None` if it was still running then (it is killed).
-    pub fn terminate(&mut self, limit: Duration) -> Option<i32> {
-        let Some(Run::Binary(mut child)) = self.run.take() else {
+    /// Sends the binary SIGTERM, and does not wait.
+    pub fn sigterm(&self) {
+        let Some(Run::Binary(child)) = &self.run else {
             panic!("only the binary can be terminated: start it with Server::binary");
         };
         let sent = Command::new("kill")
@@ -331,6 +330,15 @@ impl Server {
             .status()
             .unwrap();
         assert!(sent.success());
+    }
+
+    /// Sends the binary SIGTERM and waits for it to exit (at most `limit`): its exit code,
+    /// or `None` if it was still running then (it is killed).
+    pub fn terminate(&mut self, limit: Duration) -> Option<i32> {
+        self.sigterm();
+        let Some(Run::Binary(mut child)) = self.run.take() else {
+            unreachable!("sigterm checked it");
+        };
         let started = std::time::Instant::now();
         while started.elapsed() < limit {
             if let Some(status) = child.try_wait().unwrap() {
