@@ -36,6 +36,11 @@ use connectid_core::messages::{Channel, Message, MessageSender, SendError};
 use connectid_core::store::{AuditEvent, MessageOutcome, Otp, QueuedMessage, Store, StoreError};
 use tokio::sync::{Notify, Semaphore};
 
+mod traced;
+use traced::Payload;
+
+use crate::trace::Tracer;
+
 /// How long a worker holds a claimed message: longer than any provider's timeout.
 const LEASE: i64 = 60;
 /// How often a worker looks for due messages besides being woken (retries, other nodes'
@@ -63,6 +68,7 @@ pub struct Delivery {
     wake: Notify,
     permits: Arc<Semaphore>,
     stats: Stats,
+    tracer: Tracer,
 }
 
 /// Outcomes per (provider, channel, outcome), and what waits, for `/metrics`.
@@ -80,6 +86,7 @@ impl Delivery {
         cipher: KeyCipher,
         sms: Arc<dyn MessageSender>,
         email: Arc<dyn MessageSender>,
+        tracer: Tracer,
     ) -> Arc<Self> {
         Arc::new(Self {
             store,
@@ -91,7 +98,13 @@ impl Delivery {
             wake: Notify::new(),
             permits: Arc::new(Semaphore::new(CONCURRENCY)),
             stats: Stats::default(),
+            tracer,
         })
+    }
+
+    /// The tracer this node's spans go to (the requests' too: `AppState` shares it).
+    pub fn tracer(&self) -> &Tracer {
+        &self.tracer
     }
 
     fn provider(&self, channel: Channel) -> &Arc<dyn MessageSender> {
@@ -114,8 +127,12 @@ impl Delivery {
         let payload = if local {
             Vec::new()
         } else {
+            let payload = Payload {
+                message: message.clone(),
+                traceparent: crate::trace::current().map(|c| c.header()),
+            };
             let json =
-                serde_json::to_vec(message).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+                serde_json::to_vec(&payload).map_err(|e| StoreError::Corrupt(e.to_string()))?;
             self.cipher
                 .seal(&json)
                 .map_err(|e| StoreError::Corrupt(e.to_string()))?
@@ -154,7 +171,8 @@ impl Delivery {
                 error: "its time ran out before it could be sent".into(),
             }
         } else {
-            match known.cloned().or_else(|| self.open(&m)) {
+            let known = known.map(|k| (k.clone(), crate::trace::current()));
+            match known.or_else(|| self.open(&m)) {
                 None if m.payload.is_empty() => MessageOutcome::GaveUp {
                     error: "lost in a crash: a local provider's message is not kept".into(),
                 },
@@ -162,7 +180,7 @@ impl Delivery {
                     error: "the stored message cannot be read (was keys.encryption_key changed?)"
                         .into(),
                 },
-                Some(message) => match provider.send(&m.id, &message).await {
+                Some((message, parent)) => match self.send_traced(&m, &message, parent).await {
                     Ok(provider_ref) => MessageOutcome::Delivered { provider_ref },
                     Err(SendError::Refused(error)) => MessageOutcome::GaveUp { error },
                     Err(SendError::Retry(error)) => {
@@ -217,11 +235,6 @@ impl Delivery {
             }
             Err(e) => tracing::error!(id = %m.id, error = %e, "message outcome not stored"),
         }
-    }
-
-    fn open(&self, m: &QueuedMessage) -> Option<Message> {
-        let json = self.cipher.open(&m.id, &m.payload).ok()?;
-        serde_json::from_slice(&json).ok()
     }
 
     fn count(&self, provider: &'static str, channel: Channel, outcome: &MessageOutcome) {

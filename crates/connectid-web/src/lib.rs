@@ -42,6 +42,7 @@ mod signin;
 pub mod smpp;
 mod state;
 mod token;
+pub mod trace;
 mod userinfo;
 
 pub use keys::ensure_keys;

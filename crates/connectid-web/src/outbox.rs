@@ -119,9 +119,11 @@ impl MessageSender for WebhookSender {
         let timestamp = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0, |d| d.as_secs() as i64);
-        let sent = self
-            .http
-            .post(&self.url)
+        let mut req = self.http.post(&self.url);
+        if let Some(trace) = crate::trace::current() {
+            req = req.header("traceparent", trace.header());
+        }
+        let sent = req
             .header(reqwest::header::CONTENT_TYPE, "application/json")
             .header("webhook-id", id)
             .header("webhook-timestamp", timestamp.to_string())
@@ -182,7 +184,15 @@ impl MessageSender for SmtpSender {
             .to
             .parse()
             .map_err(|e| SendError::Refused(format!("recipient: {e}")))?;
-        let email = lettre::Message::builder()
+        let mut builder = lettre::Message::builder();
+        if let Some(trace) = crate::trace::current() {
+            use lettre::message::header::{HeaderName, HeaderValue};
+            builder = builder.raw_header(HeaderValue::new(
+                HeaderName::new_from_ascii_str("Traceparent"),
+                trace.header(),
+            ));
+        }
+        let email = builder
             .from(self.from.clone())
             .to(to)
             .subject(message.subject.clone().unwrap_or_default())

@@ -114,6 +114,8 @@ pub struct Shared {
     pub metrics: crate::metrics::Metrics,
     /// Back-channel logout deliveries under way.
     pub deliveries: Arc<crate::logout::backchannel::InFlight>,
+    /// Where request spans go (`[telemetry] otlp_endpoint`); the delivery's own.
+    pub tracer: crate::trace::Tracer,
 }
 
 impl AppState {
@@ -129,7 +131,9 @@ impl AppState {
         let discovery = crate::discovery::document(&settings.issuer);
         let clock_for_limits = clock.clone();
         let metrics = crate::metrics::Metrics::new(clock.now());
+        let tracer = delivery.tracer().clone();
         Self(Arc::new(Shared {
+            tracer,
             store,
             clock,
             settings: Arc::new(settings),

@@ -50,18 +50,25 @@ pub struct Config {
     pub clients: Vec<toml::Value>,
 }
 
-/// `[telemetry]`: how the logs are written.
+/// `[telemetry]`: how the logs are written, and where traces go.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Telemetry {
     /// `text` (for people) or `json` (one object a line, for a log pipeline).
     pub log_format: String,
+    /// An OpenTelemetry collector's OTLP/HTTP endpoint (`http://otel:4318`): every request
+    /// and message delivery is exported as a span there. Empty: no traces.
+    pub otlp_endpoint: String,
+    /// The `service.name` of the exported spans.
+    pub service_name: String,
 }
 
 impl Default for Telemetry {
     fn default() -> Self {
         Self {
             log_format: "text".into(),
+            otlp_endpoint: String::new(),
+            service_name: "connectid".into(),
         }
     }
 }

@@ -298,12 +298,21 @@ pub(crate) async fn app_state(
         );
     }
     // Delivery is scheduled on the wall clock, whatever clock the application runs on.
+    let tracer = match cfg.telemetry.otlp_endpoint.as_str() {
+        "" => connectid_web::trace::Tracer::default(),
+        endpoint => {
+            tracing::info!(endpoint, "exporting traces over OTLP");
+            connectid_web::trace::Tracer::otlp(endpoint, &cfg.telemetry.service_name)
+                .map_err(|e| Failure::Runtime(format!("telemetry.otlp_endpoint: {e}")))?
+        }
+    };
     let delivery = Delivery::new(
         store.clone(),
         Arc::new(SystemClock),
         cipher.clone(),
         sender(cfg, "sms", &store)?,
         sender(cfg, "email", &store)?,
+        tracer,
     );
     Ok(AppState::new(
         store, clock, settings, keyset, cipher, hasher, delivery,

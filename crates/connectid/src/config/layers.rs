@@ -38,6 +38,8 @@ pub(super) const ENV_KEYS: &[(&str, &str)] = &[
     ("metrics", "token"),
     ("session", "cookie_domain"),
     ("telemetry", "log_format"),
+    ("telemetry", "otlp_endpoint"),
+    ("telemetry", "service_name"),
 ];
 
 /// Command-line values that override everything else.

@@ -35,6 +35,13 @@ impl Config {
         if !matches!(self.telemetry.log_format.as_str(), "text" | "json") {
             return Err(err("telemetry.log_format", "must be \"text\" or \"json\""));
         }
+        let otlp = &self.telemetry.otlp_endpoint;
+        if !(otlp.is_empty() || otlp.starts_with("http://") || otlp.starts_with("https://")) {
+            return Err(err(
+                "telemetry.otlp_endpoint",
+                "must be an http:// or https:// URL (OTLP over HTTP)",
+            ));
+        }
         if self.audit.retention_days == 0 {
             return Err(err("audit.retention_days", "must be at least 1"));
         }
