@@ -73,6 +73,9 @@ async fn codes_fail_closed_while_redis_is_down_and_resume_after() {
     .await;
     let client = s.client("");
     let client_id = client["client_id"].as_str().unwrap();
+    let batch = s.client_json(
+        r#"{"client_name":"Batch","grant_types":["client_credentials"],"scope":"reports"}"#,
+    );
     let a = code_step(&s, client_id, "+4790000101").await;
     assert_eq!(step(&a.body), "code", "{}", a.body);
 
@@ -90,6 +93,21 @@ async fn codes_fail_closed_while_redis_is_down_and_resume_after() {
     for path in ["/.well-known/openid-configuration", "/jwks", "/healthz"] {
         let r = reqwest::get(format!("{}{path}", s.base)).await.unwrap();
         assert_eq!(r.status(), 200, "{path}");
+    }
+    // Tokens go on; a wrong secret is still invalid_client (its failure goes uncounted).
+    let id = batch["client_id"].as_str().unwrap();
+    for (secret, status) in [
+        (batch["client_secret"].as_str().unwrap(), 200),
+        ("wrong", 401),
+    ] {
+        let r = reqwest::Client::new()
+            .post(format!("{}/token", s.base))
+            .basic_auth(id, Some(secret))
+            .form(&[("grant_type", "client_credentials")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), status, "{}", r.text().await.unwrap());
     }
 
     let mut r = redis(port).unwrap();

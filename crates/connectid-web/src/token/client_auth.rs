@@ -27,9 +27,11 @@ pub async fn authenticate_client(
             match state.limits.hit_all(&checks).await {
                 Ok(Decision::Limited { retry_after }) => Err(OAuthError::too_many(retry_after)),
                 Ok(Decision::Allowed { .. }) => Err(e),
+                // The authentication failed either way: the client is told so, not given a
+                // server error (a 256-bit secret is not guessed in an outage).
                 Err(le) => {
-                    tracing::error!(error = %le, "rate limiter unavailable");
-                    Err(OAuthError::server())
+                    tracing::error!(error = %le, "rate limiter unavailable: failure not counted");
+                    Err(e)
                 }
             }
         }
