@@ -108,19 +108,8 @@ async fn a_backup_during_sign_ins_restores_every_finished_one_into_a_new_server(
 }
 
 async fn refresh(s: &Server, client: &Value, f: &Finished) -> u16 {
-    reqwest::Client::new()
-        .post(format!("{}/token", s.base))
-        .basic_auth(
-            client["client_id"].as_str().unwrap(),
-            client["client_secret"].as_str(),
-        )
-        .form(&[
-            ("grant_type", "refresh_token"),
-            ("refresh_token", f.tokens["refresh_token"].as_str().unwrap()),
-        ])
-        .send()
+    refresh_response(s, client, &f.tokens)
         .await
-        .unwrap()
         .status()
         .as_u16()
 }

@@ -422,16 +422,7 @@ async fn reauthentication_keeps_the_session_so_logout_ends_everything_on(db: Db)
         ))
         .await;
     assert_eq!(out.status, 303);
-    let r = reqwest::Client::new()
-        .post(format!("{}/token", s.base))
-        .basic_auth(cid, client["client_secret"].as_str())
-        .form(&[
-            ("grant_type", "refresh_token"),
-            ("refresh_token", first["refresh_token"].as_str().unwrap()),
-        ])
-        .send()
-        .await
-        .unwrap();
+    let r = refresh_response(&s, &client, &first).await;
     assert_eq!(
         r.status(),
         400,

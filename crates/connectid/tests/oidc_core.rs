@@ -19,7 +19,8 @@ use openidconnect::JsonWebKey;
 use openidconnect::core::{CoreJsonWebKeySet, CoreJwsSigningAlgorithm};
 use serde_json::{Value, json};
 use support::{
-    Browser, Db, Receiver, Server, authorize_url, backends, claims, query, serve_app, sign_in, walk,
+    Browser, Db, Receiver, Server, authorize_url, backends, claims, query, refresh_response,
+    serve_app, sign_in, walk,
 };
 
 const LOGOUT_EVENT: &str = "http://schemas.openid.net/event/backchannel-logout";
@@ -116,16 +117,7 @@ async fn rp_initiated_logout_tells_every_client_that_got_tokens_in_the_session_o
         assert_eq!(c["sid"], sid);
     }
     // The session's grants are revoked with it.
-    let r = reqwest::Client::new()
-        .post(format!("{}/token", s.base))
-        .basic_auth(client_id(&a), a["client_secret"].as_str())
-        .form(&[
-            ("grant_type", "refresh_token"),
-            ("refresh_token", ta["refresh_token"].as_str().unwrap()),
-        ])
-        .send()
-        .await
-        .unwrap();
+    let r = refresh_response(&s, &a, &ta).await;
     assert_eq!(r.status(), 400);
 }
 

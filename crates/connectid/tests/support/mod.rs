@@ -503,6 +503,23 @@ pub async fn exchange_response(
         .unwrap()
 }
 
+/// The token endpoint's answer to a refresh grant of `tokens` (a token response), whatever it is.
+pub async fn refresh_response(s: &Server, client: &Value, tokens: &Value) -> reqwest::Response {
+    reqwest::Client::new()
+        .post(format!("{}/token", s.base))
+        .basic_auth(
+            client["client_id"].as_str().unwrap(),
+            client["client_secret"].as_str(),
+        )
+        .form(&[
+            ("grant_type", "refresh_token"),
+            ("refresh_token", tokens["refresh_token"].as_str().unwrap()),
+        ])
+        .send()
+        .await
+        .unwrap()
+}
+
 /// Exchanges a code at the token endpoint with HTTP Basic client authentication: the tokens.
 pub async fn exchange(s: &Server, client: &Value, code: &str, verifier: &str) -> Value {
     let r = exchange_response(s, client, code, verifier).await;
