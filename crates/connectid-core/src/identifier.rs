@@ -137,6 +137,17 @@ impl Identifier {
         })
     }
 
+    /// How a person reads this identifier: a phone number in international grouping
+    /// (`+47 900 00 005`), an email as it is.
+    pub fn display(&self) -> String {
+        match self.kind {
+            IdentifierKind::Phone => {
+                display_phone(&self.value).unwrap_or_else(|| self.value.clone())
+            }
+            IdentifierKind::Email => self.value.clone(),
+        }
+    }
+
     pub fn email(input: &str) -> Result<Self, IdentifierError> {
         let email = input.trim().to_lowercase();
         if !valid_email(&email) {
@@ -199,9 +210,41 @@ fn valid_email(email: &str) -> bool {
     local_ok && domain_ok
 }
 
+/// An E.164 number (`+4790000005`) in international grouping (`+47 900 00 005`); `None` for
+/// anything else, so text that merely starts with `+` is left alone.
+pub fn display_phone(e164: &str) -> Option<String> {
+    let digits = e164.strip_prefix('+')?;
+    if digits.is_empty() || digits.len() > 15 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let number = phonenumber::parse(None, e164).ok()?;
+    Some(
+        number
+            .format()
+            .mode(phonenumber::Mode::International)
+            .to_string(),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn phone_numbers_are_shown_in_international_grouping() {
+        // As the phonenumber crate's metadata groups them (Norwegian mobiles 2-2-2-2).
+        assert_eq!(
+            display_phone("+4790000005").as_deref(),
+            Some("+47 90 00 00 05")
+        );
+        let bd = display_phone("+8801712345678").unwrap();
+        assert!(bd.starts_with("+880 ") && bd.len() > 14, "{bd}");
+        for not_a_number in ["4790000005", "+47 900", "+", "+47a", "a@b.no"] {
+            assert_eq!(display_phone(not_a_number), None, "{not_a_number}");
+        }
+        let id = Identifier::phone("+4790000005", PhoneRegion::default()).unwrap();
+        assert_eq!(id.display(), "+47 90 00 00 05");
+    }
 
     #[test]
     fn a_phone_normal_form_parses_back_to_itself() {

@@ -18,6 +18,8 @@ pub mod oidc;
 pub mod password;
 pub mod ratelimit;
 pub mod secret;
+#[cfg(feature = "conformance")]
+pub mod skipped;
 pub mod sms_policy;
 pub mod store;
 pub mod webhooks;

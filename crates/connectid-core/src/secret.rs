@@ -4,7 +4,7 @@
 
 use std::fmt;
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize, Serializer};
 
 const MASK: &str = "********";
 
@@ -36,6 +36,13 @@ impl fmt::Debug for Secret {
         } else {
             write!(f, "\"{MASK}\"")
         }
+    }
+}
+
+/// Serialised masked, as displayed: `connectid config` prints the settings as TOML.
+impl Serialize for Secret {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
     }
 }
 
@@ -76,6 +83,13 @@ impl SecretUrl {
 impl fmt::Debug for SecretUrl {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{:?}", self.masked())
+    }
+}
+
+/// Serialised masked, as displayed.
+impl Serialize for SecretUrl {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
     }
 }
 

@@ -16,7 +16,7 @@ use minijinja::Environment;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use crate::rp::{Rp, SignedIn, Started};
+use crate::rp::{Rp, RpError, SignedIn, Started};
 use crate::services::{SERVICES, ServiceSpec};
 
 /// Sessions and pending sign-ins kept per service; the demo is one process, so memory is
@@ -269,6 +269,8 @@ async fn home(
     let session = get_cookie(&headers, &cookie_name(spec.slug))
         .and_then(|id| st.sessions.lock().ok()?.get(&id).cloned());
     // "Signed in as" comes from UserInfo, as any service would do it.
+    let mut notice = None;
+    let mut clear = None;
     let (who, userinfo, error) = match &session {
         Some(s) => match demo.inner.rp.userinfo(&s.access_token).await {
             Ok(info) => {
@@ -280,7 +282,22 @@ async fn home(
                     .to_string();
                 (Some(who), Some(info), q.error.clone())
             }
-            Err(e) => (Some(s.sub.clone()), None, Some(e.to_string())),
+            // The provider revoked this service's tokens: the person signed out of CONNECT
+            // ID somewhere else, so this service forgets them too.
+            Err(RpError::Provider { status: 401, .. }) => {
+                clear = Some(end_local_session(&demo, spec, st, &headers).1);
+                notice = Some(format!(
+                    "You signed out of CONNECT ID elsewhere, so you are signed out of {} too.",
+                    spec.name
+                ));
+                (None, None, None)
+            }
+            Err(e) => {
+                tracing::warn!(service = spec.slug, error = %e, "UserInfo failed");
+                let said =
+                    "CONNECT ID could not tell who you are just now. Reload the page in a moment.";
+                (Some(s.sub.clone()), None, Some(said.to_string()))
+            }
         },
         None => (None, None, q.error.clone()),
     };
@@ -289,7 +306,7 @@ async fn home(
     } else {
         StatusCode::OK
     };
-    render(
+    let mut page = render(
         &demo,
         status,
         "service.html",
@@ -304,10 +321,15 @@ async fn home(
             })),
             "userinfo": userinfo.map(|u| serde_json::to_string_pretty(&u).unwrap_or_default()),
             "error": error,
+            "notice": notice,
             "messages": outbox_messages(&demo, 3),
             "account_url": account_url(demo.inner.rp.issuer(), spec),
         }),
-    )
+    );
+    if let Some(v) = clear.and_then(|c| HeaderValue::from_str(&c).ok()) {
+        page.headers_mut().append(header::SET_COOKIE, v);
+    }
+    page
 }
 
 /// connectid's account pages, with a way back to this service (its registered home page).

@@ -11,7 +11,7 @@ identifier-label-phone = Телефонен номер
 identifier-label-email = Имейл
 identifier-label-phone-or-email = Телефонен номер или имейл
 identifier-label-email-or-phone = Имейл или телефонен номер
-identifier-placeholder-email = ime@primer.bg
+identifier-placeholder-email = ime@example.com
 identifier-locked = Тази услуга поиска да влезете с този телефонен номер или имейл.
 remember = Оставане в профила
 button-next = Напред
@@ -59,7 +59,7 @@ scope-profile = Вашето име и език
 scope-email = Вашият имейл адрес
 scope-phone = Вашият телефонен номер
 scope-offline_access = Да поддържа връзка, когато не използвате услугата
-scope-device_sso = Да останете вписани в другите приложения на същия издател на това устройство
+scope-device_sso = Да влизате автоматично в другите приложения на същия издател на това устройство
 button-allow = Разрешаване
 button-deny = Отказ
 
@@ -68,10 +68,13 @@ logout-title = Искате ли да излезете от CONNECT ID?
 button-signout = Изход
 signed-out-title = Излязохте от профила си
 signed-out-text = Излязохте от CONNECT ID на това устройство.
+signed-out-everywhere-title = Излязохте от всички устройства
+signed-out-everywhere-text = Всички сесии на профила ви в CONNECT ID са прекратени: на това устройство, на другите ви устройства и във всички услуги.
+signed-out-signin-again = Повторно влизане
 
 ## Error pages (data-step="error")
 error-title = Нещо се обърка
-error-details = Подробности за разработчиците на услугата: { $detail }
+error-details-label = Подробности за разработчиците на услугата:
 error-reference = Референтен номер: { $id }
 error-bad-request = Услугата изпрати заявка за вход, която CONNECT ID не може да приеме. Върнете се към услугата и опитайте отново.
 error-unknown-client = Тази услуга не е регистрирана в CONNECT ID.
@@ -121,7 +124,7 @@ err-password-short = Паролата трябва да е поне { $min ->
     [one] { $min } знак
    *[other] { $min } знака
   }.
-err-password-long = Паролата е твърде дълга.
+err-password-long = Паролата е твърде дълга (най-много 128 байта).
 err-password-common = Тази парола е твърде често срещана. Изберете друга.
 err-password-weak = Тази парола се отгатва твърде лесно. Направете я по-дълга или по-трудна за отгатване.
 err-password-identifier = Паролата не може да бъде телефонният ви номер или имейлът ви.
@@ -172,6 +175,7 @@ account-password-none = Влизате само с кодове.
 account-services = Свързани услуги
 account-services-text = Услуги, в които сте влезли с CONNECT ID. Ако прекъснете връзката с дадена услуга, ще излезете от нея и ще трябва да влезете отново.
 account-services-none = Към профила ви няма свързани услуги.
+account-services-manage = Преглед на услугите ви и прекъсване на връзката с тях
 account-disconnect = Прекъсване на връзката
 account-disconnect-label = Прекъсване на връзката с { $service }
 account-signout-everywhere = Изход от всички устройства
@@ -182,6 +186,12 @@ account-delete-confirm = Изтриване на профила ми
 account-deleted-title = Профилът ви беше изтрит
 account-deleted-text = Профилът ви в CONNECT ID и всичко, съхранено в него, бяха изтрити.
 account-back = Обратно към { $service }
+## Removing a phone number or email address: a confirmation (data-step="account-remove"),
+## after confirming who it is (the sign-in page says why it asks)
+account-remove-title = Да се премахне ли { $identifier }?
+account-remove-text = Вече няма да можете да влизате с { $identifier } и на него няма да се изпращат кодове.
+account-remove-confirm = Премахване
+account-reauth-reason = За да промените профила си, първо потвърдете, че това сте вие.
 button-cancel = Отказ
 button-save = Запазване
 button-add = Добавяне
@@ -197,5 +207,10 @@ identifier-added-body = { $identifier } беше добавен към проф�
 
 ## Pre-authenticated URLs (/preauth/…, data-step="preauth"), and its error page
 preauth-title = Продължаване като { $identifier }?
-preauth-text = { $service } отваря страница за вас, като сте вписани с вашия CONNECT ID. Продължете само ако сами сте я отворили от приложението.
+preauth-text = { $service } отваря страница за вас, в която сте влезли с вашия CONNECT ID. Продължете само ако сами сте я отворили от приложението.
 error-link-used = Тази връзка е изтекла или вече е използвана. Върнете се в приложението и опитайте отново.
+
+## The start page (/): data-step="home"
+home-text = Услугите ви изпращат тук, за да влезете с вашия CONNECT ID. Тук можете и да управлявате профила си.
+home-demo = Изпробване на демонстрационните услуги
+home-discovery = OpenID Connect Discovery (за разработчици)

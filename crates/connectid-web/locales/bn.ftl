@@ -1,5 +1,6 @@
 ## connectid sign-in pages, messages and assets — Bengali (bn).
 ## Terminology: "সাইন ইন", "সাইন আউট", "… হিসেবে সাইন ইন করা আছে"; never "লগ ইন" or "ইউজারনেম".
+## The noun is hyphenated: "সাইন-ইন", "সাইন-ইনের", "সাইন-ইনটি"; the verb is not: "সাইন ইন করুন".
 ## Polite "আপনি", as Bengali consumer apps and banks use.
 
 brand = CONNECT ID
@@ -68,10 +69,13 @@ logout-title = CONNECT ID থেকে সাইন আউট করবেন?
 button-signout = সাইন আউট করুন
 signed-out-title = আপনি সাইন আউট করেছেন
 signed-out-text = আপনি এই ডিভাইসে CONNECT ID থেকে সাইন আউট করেছেন।
+signed-out-everywhere-title = সব ডিভাইস থেকে আপনাকে সাইন আউট করা হয়েছে
+signed-out-everywhere-text = আপনার CONNECT ID অ্যাকাউন্টের সব সেশন শেষ হয়েছে: এই ডিভাইসে, আপনার অন্যান্য ডিভাইসে এবং সব পরিষেবায়।
+signed-out-signin-again = আবার সাইন ইন করুন
 
 ## Error pages (data-step="error")
 error-title = কোনো সমস্যা হয়েছে
-error-details = পরিষেবার ডেভেলপারদের জন্য বিস্তারিত তথ্য: { $detail }
+error-details-label = পরিষেবার ডেভেলপারদের জন্য বিস্তারিত তথ্য:
 error-reference = রেফারেন্স: { $id }
 error-bad-request = পরিষেবাটি এমন একটি সাইন-ইন অনুরোধ পাঠিয়েছে যা CONNECT ID গ্রহণ করতে পারে না। পরিষেবাটিতে ফিরে গিয়ে আবার চেষ্টা করুন।
 error-unknown-client = এই পরিষেবাটি CONNECT ID-তে নিবন্ধিত নয়।
@@ -121,7 +125,7 @@ err-password-short = পাসওয়ার্ডে কমপক্ষে { $
     [one] { $min }টি অক্ষর
    *[other] { $min }টি অক্ষর
   } থাকতে হবে।
-err-password-long = পাসওয়ার্ডটি অনেক বেশি লম্বা।
+err-password-long = পাসওয়ার্ডটি অনেক বেশি লম্বা (সর্বোচ্চ ১২৮ বাইট)।
 err-password-common = এই পাসওয়ার্ডটি খুবই প্রচলিত। অন্য একটি বেছে নিন।
 err-password-weak = এই পাসওয়ার্ডটি অনুমান করা খুব সহজ। এটিকে আরও লম্বা বা কম অনুমানযোগ্য করুন।
 err-password-identifier = আপনার ফোন নম্বর বা ইমেল পাসওয়ার্ড হিসেবে ব্যবহার করা যাবে না।
@@ -139,7 +143,7 @@ signin-button = CONNECT ID দিয়ে সাইন ইন করুন
 
 ## The flow previewer (/flow-previewer)
 previewer-title = সাইন-ইন ফ্লো প্রিভিউ
-previewer-intro = আপনার পরিষেবার সেটিংস অনুযায়ী সাইন ইনের প্রতিটি ধাপ ব্যবহারকারীরা যেভাবে দেখবেন, ঠিক সেভাবে দেখুন। কিছুই পাঠানো হয় না এবং কেউ সাইন ইন করেন না।
+previewer-intro = আপনার পরিষেবার সেটিংস অনুযায়ী সাইন-ইনের প্রতিটি ধাপ ব্যবহারকারীরা যেভাবে দেখবেন, ঠিক সেভাবে দেখুন। কিছুই পাঠানো হয় না এবং কেউ সাইন ইন করেন না।
 previewer-client-id = নিবন্ধিত পরিষেবার ক্লায়েন্ট আইডি
 previewer-metadata = অথবা ক্লায়েন্ট মেটাডেটা (JSON) পেস্ট করুন
 previewer-step = ধাপ
@@ -172,9 +176,10 @@ account-password-none = আপনি শুধু কোড দিয়ে স�
 account-services = সংযুক্ত পরিষেবা
 account-services-text = যেসব পরিষেবায় আপনি CONNECT ID দিয়ে সাইন ইন করেছেন। কোনো পরিষেবার সংযোগ বিচ্ছিন্ন করলে আপনি সেটি থেকে সাইন আউট হয়ে যাবেন, এবং সেটি আপনাকে আবার সাইন ইন করতে বলবে।
 account-services-none = আপনার অ্যাকাউন্টে কোনো পরিষেবা সংযুক্ত নেই।
+account-services-manage = আপনার পরিষেবাগুলি দেখুন ও সংযোগ বিচ্ছিন্ন করুন
 account-disconnect = সংযোগ বিচ্ছিন্ন করুন
 account-disconnect-label = { $service } থেকে সংযোগ বিচ্ছিন্ন করুন
-account-signout-everywhere = সব জায়গা থেকে সাইন আউট করুন
+account-signout-everywhere = সব ডিভাইস থেকে সাইন আউট করুন
 account-signout-everywhere-text = এই ডিভাইসসহ সব ডিভাইস এবং সব পরিষেবায় আপনার সেশন শেষ হয়ে যাবে।
 account-delete = অ্যাকাউন্ট মুছে ফেলুন
 account-delete-text = আপনার অ্যাকাউন্ট এবং এর সব ফোন নম্বর ও ইমেল ঠিকানা মুছে ফেলা হবে, আর আপনি সব পরিষেবা থেকে সাইন আউট হয়ে যাবেন। এটি আর ফিরিয়ে আনা যাবে না।
@@ -182,6 +187,12 @@ account-delete-confirm = আমার অ্যাকাউন্ট মুছ�
 account-deleted-title = আপনার অ্যাকাউন্ট মুছে ফেলা হয়েছে
 account-deleted-text = আপনার CONNECT ID অ্যাকাউন্ট এবং এতে সংরক্ষিত সবকিছু মুছে ফেলা হয়েছে।
 account-back = { $service }-এ ফিরে যান
+## Removing a phone number or email address: a confirmation (data-step="account-remove"),
+## after confirming who it is (the sign-in page says why it asks)
+account-remove-title = { $identifier } সরাবেন?
+account-remove-text = আপনি আর { $identifier } দিয়ে সাইন ইন করতে পারবেন না, এবং এতে আর কোনো কোড পাঠানো হবে না।
+account-remove-confirm = এটি সরান
+account-reauth-reason = আপনার অ্যাকাউন্টে পরিবর্তন করতে আগে নিশ্চিত করুন যে এটি আপনিই।
 button-cancel = বাতিল করুন
 button-save = সংরক্ষণ করুন
 button-add = যোগ করুন
@@ -199,3 +210,8 @@ identifier-added-body = আপনার CONNECT ID অ্যাকাউন্�
 preauth-title = { $identifier } হিসেবে চালিয়ে যাবেন?
 preauth-text = { $service } আপনার CONNECT ID দিয়ে সাইন ইন করা অবস্থায় আপনার জন্য একটি পৃষ্ঠা খুলছে। আপনি নিজে অ্যাপ থেকে এটি খুলে থাকলে তবেই চালিয়ে যান।
 error-link-used = এই লিঙ্কের মেয়াদ শেষ হয়ে গেছে বা এটি আগেই ব্যবহার করা হয়েছে। অ্যাপে ফিরে গিয়ে আবার চেষ্টা করুন।
+
+## The start page (/): data-step="home"
+home-text = আপনার CONNECT ID দিয়ে সাইন ইন করার জন্য পরিষেবাগুলি আপনাকে এখানে পাঠায়। আপনি এখানে আপনার অ্যাকাউন্টও পরিচালনা করতে পারেন।
+home-demo = ডেমো পরিষেবাগুলি ব্যবহার করে দেখুন
+home-discovery = OpenID Connect Discovery (ডেভেলপারদের জন্য)

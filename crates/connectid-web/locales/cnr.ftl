@@ -11,7 +11,7 @@ identifier-label-phone = Broj telefona
 identifier-label-email = Imejl
 identifier-label-phone-or-email = Broj telefona ili imejl
 identifier-label-email-or-phone = Imejl ili broj telefona
-identifier-placeholder-email = ime@primjer.me
+identifier-placeholder-email = ime@example.com
 identifier-locked = Ova usluga traži da se prijavite ovim brojem telefona ili imejlom.
 remember = Ostanite prijavljeni
 button-next = Dalje
@@ -69,10 +69,13 @@ logout-title = Želite li da se odjavite sa CONNECT ID-a?
 button-signout = Odjavi se
 signed-out-title = Odjavljeni ste
 signed-out-text = Odjavili ste se sa CONNECT ID-a na ovom uređaju.
+signed-out-everywhere-title = Odjavljeni ste sa svih uređaja
+signed-out-everywhere-text = Sve sesije vašeg CONNECT ID naloga su prekinute: na ovom uređaju, na vašim ostalim uređajima i u svim uslugama.
+signed-out-signin-again = Prijavite se ponovo
 
 ## Error pages (data-step="error")
 error-title = Došlo je do greške
-error-details = Detalji za programere usluge: { $detail }
+error-details-label = Detalji za programere usluge:
 error-reference = Referenca: { $id }
 error-bad-request = Usluga je poslala zahtjev za prijavu koji CONNECT ID ne može prihvatiti. Vratite se na uslugu i pokušajte ponovo.
 error-unknown-client = Ova usluga nije registrovana na CONNECT ID-u.
@@ -126,7 +129,7 @@ err-password-short = Lozinka mora imati najmanje { $min ->
     [few] { $min } znaka
    *[other] { $min } znakova
   }.
-err-password-long = Lozinka je predugačka.
+err-password-long = Lozinka je predugačka (najviše 128 bajtova).
 err-password-common = Ova lozinka je previše uobičajena. Izaberite drugu.
 err-password-weak = Ovu lozinku je previše lako pogoditi. Neka bude duža ili manje predvidljiva.
 err-password-identifier = Lozinka ne smije biti vaš broj telefona ili imejl.
@@ -179,9 +182,10 @@ account-password-none = Prijavljujete se samo pomoću kodova.
 account-services = Povezane usluge
 account-services-text = Usluge na koje ste se prijavili pomoću CONNECT ID-a. Ako prekinete vezu s uslugom, bićete odjavljeni s nje i ona će tražiti da se ponovo prijavite.
 account-services-none = Nijedna usluga nije povezana s vašim nalogom.
+account-services-manage = Pogledajte svoje usluge i prekinite vezu s njima
 account-disconnect = Prekini vezu
 account-disconnect-label = Prekini vezu sa uslugom { $service }
-account-signout-everywhere = Odjavi se svuda
+account-signout-everywhere = Odjavi se sa svih uređaja
 account-signout-everywhere-text = Prekida vaše sesije na svim uređajima i u svim uslugama, uključujući i ovu.
 account-delete = Izbriši nalog
 account-delete-text = Vaš nalog i svi brojevi telefona i imejl adrese na njemu biće izbrisani, a vi ćete biti odjavljeni sa svih usluga. Ovo se ne može poništiti.
@@ -189,6 +193,12 @@ account-delete-confirm = Izbriši moj nalog
 account-deleted-title = Vaš nalog je izbrisan
 account-deleted-text = Vaš CONNECT ID nalog i svi podaci sačuvani uz njega su izbrisani.
 account-back = Nazad na { $service }
+## Removing a phone number or email address: a confirmation (data-step="account-remove"),
+## after confirming who it is (the sign-in page says why it asks)
+account-remove-title = Ukloniti { $identifier }?
+account-remove-text = Više se nećete moći prijaviti pomoću { $identifier }, a kodovi se na njega neće slati.
+account-remove-confirm = Ukloni
+account-reauth-reason = Da biste izmijenili nalog, najprije potvrdite da ste to vi.
 button-cancel = Otkaži
 button-save = Sačuvaj
 button-add = Dodaj
@@ -206,3 +216,8 @@ identifier-added-body = { $identifier } je dodat na vaš CONNECT ID nalog. Ako t
 preauth-title = Nastaviti kao { $identifier }?
 preauth-text = { $service } otvara stranicu za vas, prijavljeni ste svojim CONNECT ID nalogom. Nastavite samo ako ste je sami otvorili iz aplikacije.
 error-link-used = Ovaj link je istekao ili je već iskorišćen. Vratite se u aplikaciju i pokušajte ponovo.
+
+## The start page (/): data-step="home"
+home-text = Usluge vas šalju ovdje da biste se prijavili svojim CONNECT ID nalogom. Ovdje možete i upravljati svojim nalogom.
+home-demo = Isprobajte demo usluge
+home-discovery = OpenID Connect Discovery (za programere)

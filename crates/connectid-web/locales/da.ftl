@@ -11,7 +11,7 @@ identifier-label-phone = Telefonnummer
 identifier-label-email = E-mail
 identifier-label-phone-or-email = Telefonnummer eller e-mail
 identifier-label-email-or-phone = E-mail eller telefonnummer
-identifier-placeholder-email = navn@eksempel.dk
+identifier-placeholder-email = navn@example.com
 identifier-locked = Tjenesten har bedt dig om at logge ind med dette telefonnummer eller denne e-mail.
 remember = Forbliv logget ind
 button-next = Næste
@@ -68,10 +68,13 @@ logout-title = Vil du logge ud af CONNECT ID?
 button-signout = Log ud
 signed-out-title = Du er logget ud
 signed-out-text = Du er logget ud af CONNECT ID på denne enhed.
+signed-out-everywhere-title = Du er logget ud på alle enheder
+signed-out-everywhere-text = Alle sessioner på din CONNECT ID-konto er afsluttet: på denne enhed, på dine andre enheder og i alle tjenester.
+signed-out-signin-again = Log ind igen
 
 ## Error pages (data-step="error")
 error-title = Noget gik galt
-error-details = Oplysninger til tjenestens udviklere: { $detail }
+error-details-label = Oplysninger til tjenestens udviklere:
 error-reference = Reference: { $id }
 error-bad-request = Tjenesten sendte en anmodning om at logge ind, som CONNECT ID ikke kan godtage. Gå tilbage til tjenesten, og prøv igen.
 error-unknown-client = Denne tjeneste er ikke registreret hos CONNECT ID.
@@ -121,7 +124,7 @@ err-password-short = Adgangskoden skal være på mindst { $min ->
     [one] { $min } tegn
    *[other] { $min } tegn
   }.
-err-password-long = Adgangskoden er for lang.
+err-password-long = Adgangskoden er for lang (højst 128 byte).
 err-password-common = Denne adgangskode er for almindelig. Vælg en anden.
 err-password-weak = Denne adgangskode er for let at gætte. Gør den længere eller mindre forudsigelig.
 err-password-identifier = Adgangskoden må ikke være dit telefonnummer eller din e-mail.
@@ -172,9 +175,10 @@ account-password-none = Du logger kun ind med koder.
 account-services = Forbundne tjenester
 account-services-text = Tjenester, du har logget ind på med CONNECT ID. Hvis du afbryder forbindelsen til en tjeneste, bliver du logget ud af den og skal logge ind igen.
 account-services-none = Ingen tjenester er forbundet med din konto.
+account-services-manage = Se og afbryd forbindelsen til dine tjenester
 account-disconnect = Afbryd forbindelsen
 account-disconnect-label = Afbryd forbindelsen til { $service }
-account-signout-everywhere = Log ud overalt
+account-signout-everywhere = Log ud på alle enheder
 account-signout-everywhere-text = Afslutter dine sessioner på alle enheder og i alle tjenester, også denne.
 account-delete = Slet konto
 account-delete-text = Din konto og dens telefonnumre og e-mailadresser bliver slettet, og du bliver logget ud af alle tjenester. Det kan ikke fortrydes.
@@ -182,6 +186,12 @@ account-delete-confirm = Slet min konto
 account-deleted-title = Din konto er slettet
 account-deleted-text = Din CONNECT ID-konto og alt, hvad der var gemt i den, er slettet.
 account-back = Tilbage til { $service }
+## Removing a phone number or email address: a confirmation (data-step="account-remove"),
+## after confirming who it is (the sign-in page says why it asks)
+account-remove-title = Vil du fjerne { $identifier }?
+account-remove-text = Du kan ikke længere logge ind med { $identifier }, og vi sender ikke flere koder dertil.
+account-remove-confirm = Fjern
+account-reauth-reason = For at ændre din konto skal du først bekræfte, at det er dig.
 button-cancel = Annuller
 button-save = Gem
 button-add = Tilføj
@@ -199,3 +209,8 @@ identifier-added-body = { $identifier } er tilføjet til din CONNECT ID-konto. H
 preauth-title = Fortsæt som { $identifier }?
 preauth-text = { $service } åbner en side for dig, hvor du er logget ind med dit CONNECT ID. Fortsæt kun, hvis du selv har åbnet den fra appen.
 error-link-used = Linket er udløbet eller allerede brugt. Gå tilbage til appen, og prøv igen.
+
+## The start page (/): data-step="home"
+home-text = Tjenester sender dig hertil, når du skal logge ind med dit CONNECT ID. Du kan også administrere din konto her.
+home-demo = Prøv demotjenesterne
+home-discovery = OpenID Connect Discovery (for udviklere)

@@ -10,7 +10,7 @@ identifier-label-phone = Telefonnummer
 identifier-label-email = E-post
 identifier-label-phone-or-email = Telefonnummer eller e-post
 identifier-label-email-or-phone = E-post eller telefonnummer
-identifier-placeholder-email = navn@eksempel.no
+identifier-placeholder-email = navn@example.com
 identifier-locked = Denne tjenesten ba deg logge inn med dette telefonnummeret eller denne e-postadressen.
 remember = Forbli innlogget
 button-next = Neste
@@ -67,10 +67,13 @@ logout-title = Vil du logge ut av CONNECT ID?
 button-signout = Logg ut
 signed-out-title = Du er logget ut
 signed-out-text = Du har logget ut av CONNECT ID på denne enheten.
+signed-out-everywhere-title = Du er logget ut på alle enheter
+signed-out-everywhere-text = Alle øktene for CONNECT ID-kontoen din er avsluttet: på denne enheten, på de andre enhetene dine og i alle tjenester.
+signed-out-signin-again = Logg inn igjen
 
 ## Error pages (data-step="error")
 error-title = Noe gikk galt
-error-details = Detaljer for utviklerne av tjenesten: { $detail }
+error-details-label = Detaljer for utviklerne av tjenesten:
 error-reference = Referanse: { $id }
 error-bad-request = Tjenesten sendte en innloggingsforespørsel som CONNECT ID ikke kan godta. Gå tilbake til tjenesten og prøv igjen.
 error-unknown-client = Denne tjenesten er ikke registrert hos CONNECT ID.
@@ -120,7 +123,7 @@ err-password-short = Passordet må ha minst { $min ->
     [one] { $min } tegn
    *[other] { $min } tegn
   }.
-err-password-long = Passordet er for langt.
+err-password-long = Passordet er for langt (høyst 128 byte).
 err-password-common = Dette passordet er for vanlig. Velg et annet.
 err-password-weak = Dette passordet er for lett å gjette. Gjør det lengre eller mindre forutsigbart.
 err-password-identifier = Passordet kan ikke være telefonnummeret eller e-postadressen din.
@@ -171,9 +174,10 @@ account-password-none = Du logger bare inn med koder.
 account-services = Tilkoblede tjenester
 account-services-text = Tjenester du har logget inn på med CONNECT ID. Hvis du kobler fra en tjeneste, blir du logget ut av den og må logge inn på nytt.
 account-services-none = Ingen tjenester er koblet til kontoen din.
+account-services-manage = Se og koble fra tjenestene dine
 account-disconnect = Koble fra
 account-disconnect-label = Koble fra { $service }
-account-signout-everywhere = Logg ut overalt
+account-signout-everywhere = Logg ut på alle enheter
 account-signout-everywhere-text = Avslutter øktene dine på alle enheter og i alle tjenester, også denne.
 account-delete = Slett konto
 account-delete-text = Kontoen din blir slettet sammen med telefonnumrene og e-postadressene, og du blir logget ut av alle tjenester. Dette kan ikke angres.
@@ -181,6 +185,12 @@ account-delete-confirm = Slett kontoen min
 account-deleted-title = Kontoen din er slettet
 account-deleted-text = CONNECT ID-kontoen din og alt som var lagret i den, er slettet.
 account-back = Tilbake til { $service }
+## Removing a phone number or email address: a confirmation (data-step="account-remove"),
+## after confirming who it is (the sign-in page says why it asks)
+account-remove-title = Vil du fjerne { $identifier }?
+account-remove-text = Du kan ikke lenger logge inn med { $identifier }, og vi sender ikke flere koder dit.
+account-remove-confirm = Fjern
+account-reauth-reason = For å endre kontoen din må du først bekrefte at det er deg.
 button-cancel = Avbryt
 button-save = Lagre
 button-add = Legg til
@@ -198,3 +208,8 @@ identifier-added-body = { $identifier } er lagt til i CONNECT ID-kontoen din. Hv
 preauth-title = Fortsette som { $identifier }?
 preauth-text = { $service } åpner en side for deg der du er logget inn med CONNECT ID. Fortsett bare hvis du selv åpnet den fra appen.
 error-link-used = Lenken har utløpt eller er allerede brukt. Gå tilbake til appen og prøv igjen.
+
+## The start page (/): data-step="home"
+home-text = Tjenester sender deg hit når du skal logge inn med CONNECT ID. Du kan også administrere kontoen din her.
+home-demo = Prøv demotjenestene
+home-discovery = OpenID Connect Discovery (for utviklere)

@@ -1,5 +1,6 @@
 ## connectid sign-in pages, messages and assets — Swedish (sv).
 ## Terminology: "Logga in" / "Logga ut" / "Inloggad som"; never "användarnamn".
+## Email is "e-post" / "e-postadress" / "e-postmeddelandet", never "mejl".
 
 brand = CONNECT ID
 language = Språk
@@ -10,7 +11,7 @@ identifier-label-phone = Telefonnummer
 identifier-label-email = E-post
 identifier-label-phone-or-email = Telefonnummer eller e-post
 identifier-label-email-or-phone = E-post eller telefonnummer
-identifier-placeholder-email = namn@exempel.se
+identifier-placeholder-email = namn@example.com
 identifier-locked = Tjänsten har bett dig logga in med det här telefonnumret eller den här e-postadressen.
 remember = Förbli inloggad
 button-next = Nästa
@@ -67,10 +68,13 @@ logout-title = Vill du logga ut från CONNECT ID?
 button-signout = Logga ut
 signed-out-title = Du är utloggad
 signed-out-text = Du har loggat ut från CONNECT ID på den här enheten.
+signed-out-everywhere-title = Du är utloggad på alla enheter
+signed-out-everywhere-text = Alla sessioner för ditt CONNECT ID-konto har avslutats: på den här enheten, på dina andra enheter och i alla tjänster.
+signed-out-signin-again = Logga in igen
 
 ## Error pages (data-step="error")
 error-title = Något gick fel
-error-details = Information till tjänstens utvecklare: { $detail }
+error-details-label = Information till tjänstens utvecklare:
 error-reference = Referens: { $id }
 error-bad-request = Tjänsten skickade en inloggningsbegäran som CONNECT ID inte kan ta emot. Gå tillbaka till tjänsten och försök igen.
 error-unknown-client = Den här tjänsten är inte registrerad hos CONNECT ID.
@@ -120,7 +124,7 @@ err-password-short = Lösenordet måste ha minst { $min ->
     [one] { $min } tecken
    *[other] { $min } tecken
   }.
-err-password-long = Lösenordet är för långt.
+err-password-long = Lösenordet är för långt (högst 128 byte).
 err-password-common = Lösenordet är för vanligt. Välj ett annat.
 err-password-weak = Lösenordet är för lätt att gissa. Gör det längre eller mindre förutsägbart.
 err-password-identifier = Lösenordet får inte vara ditt telefonnummer eller din e-postadress.
@@ -129,7 +133,7 @@ err-email-taken = E-postadressen tillhör ett annat konto. Använd en annan e-po
 ## SMS and email texts (the WebOTP line is added after the SMS text)
 sms-code = Din CONNECT ID-kod är { $code }. Den går ut om 5 minuter.
 email-code-subject = Din CONNECT ID-kod
-email-code-body = Din CONNECT ID-kod är { $code }. Den går ut om 5 minuter. Om du inte har försökt logga in kan du bortse från det här mejlet.
+email-code-body = Din CONNECT ID-kod är { $code }. Den går ut om 5 minuter. Om du inte har försökt logga in kan du bortse från det här e-postmeddelandet.
 password-changed-subject = Ditt lösenord för CONNECT ID har ändrats
 password-changed-body = Lösenordet för ditt CONNECT ID-konto har ändrats. Om det inte var du ska du återställa lösenordet direkt.
 
@@ -171,9 +175,10 @@ account-password-none = Du loggar bara in med koder.
 account-services = Anslutna tjänster
 account-services-text = Tjänster som du har loggat in på med CONNECT ID. Om du kopplar från en tjänst loggas du ut från den och måste logga in igen.
 account-services-none = Inga tjänster är anslutna till ditt konto.
+account-services-manage = Se och koppla från dina tjänster
 account-disconnect = Koppla från
 account-disconnect-label = Koppla från { $service }
-account-signout-everywhere = Logga ut överallt
+account-signout-everywhere = Logga ut på alla enheter
 account-signout-everywhere-text = Avslutar dina sessioner på alla enheter och i alla tjänster, även den här.
 account-delete = Radera konto
 account-delete-text = Ditt konto och dess telefonnummer och e-postadresser raderas, och du loggas ut från alla tjänster. Det går inte att ångra.
@@ -181,6 +186,12 @@ account-delete-confirm = Radera mitt konto
 account-deleted-title = Ditt konto har raderats
 account-deleted-text = Ditt CONNECT ID-konto och allt som var sparat i det har raderats.
 account-back = Tillbaka till { $service }
+## Removing a phone number or email address: a confirmation (data-step="account-remove"),
+## after confirming who it is (the sign-in page says why it asks)
+account-remove-title = Vill du ta bort { $identifier }?
+account-remove-text = Du kan inte längre logga in med { $identifier }, och inga fler koder skickas dit.
+account-remove-confirm = Ta bort
+account-reauth-reason = För att ändra ditt konto måste du först bekräfta att det är du.
 button-cancel = Avbryt
 button-save = Spara
 button-add = Lägg till
@@ -198,3 +209,8 @@ identifier-added-body = { $identifier } har lagts till i ditt CONNECT ID-konto. 
 preauth-title = Fortsätta som { $identifier }?
 preauth-text = { $service } öppnar en sida åt dig där du är inloggad med ditt CONNECT ID. Fortsätt bara om du själv öppnade den från appen.
 error-link-used = Länken har gått ut eller har redan använts. Gå tillbaka till appen och försök igen.
+
+## The start page (/): data-step="home"
+home-text = Tjänster skickar dig hit när du ska logga in med ditt CONNECT ID. Du kan också hantera ditt konto här.
+home-demo = Prova demotjänsterna
+home-discovery = OpenID Connect Discovery (för utvecklare)

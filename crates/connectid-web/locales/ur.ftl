@@ -1,6 +1,8 @@
 ## connectid sign-in pages, messages and assets — Urdu, Pakistan (ur), right-to-left.
-## Terminology: "سائن ان کریں" (sign in), "سائن آؤٹ کریں" (sign out), "بطور … سائن ان ہیں" (signed in as).
-## Pages set dir="rtl" and wrap inserted identifiers in <bdi>; no bidi marks are needed here.
+## Terminology: "سائن ان کریں" (sign in), "سائن آؤٹ کریں" (sign out), "… کے طور پر سائن ان ہیں" (signed in as;
+## never "بطور"). CONNECT ID is masculine ("CONNECT ID قبول نہیں کر سکتا", "اپنے CONNECT ID سے").
+## Pages set dir="rtl" and wrap inserted identifiers in <bdi>, so page texts need no bidi marks
+## (texts sent by SMS and email do: see sms-code).
 
 brand = CONNECT ID
 language = زبان
@@ -18,7 +20,7 @@ button-next = اگلا
 
 ## Password (data-step="password")
 password-title = اپنا پاس ورڈ درج کریں
-signing-in-as = بطور { $identifier } سائن ان کر رہے ہیں
+signing-in-as = { $identifier } کے طور پر سائن ان کر رہے ہیں
 password-label = پاس ورڈ
 button-signin = سائن ان کریں
 not-you = آپ نہیں ہیں؟ کوئی دوسرا فون نمبر یا ای میل استعمال کریں
@@ -53,7 +55,7 @@ email-label = ای میل
 
 ## Consent (data-step="consent")
 consent-title = { $client } کو اپنا اکاؤنٹ استعمال کرنے کی اجازت دیں؟
-signed-in-as = بطور { $identifier } سائن ان ہیں
+signed-in-as = { $identifier } کے طور پر سائن ان ہیں
 scope-openid = یہ جاننا کہ یہ آپ ہی ہیں
 scope-profile = آپ کا نام اور زبان
 scope-email = آپ کا ای میل پتہ
@@ -68,10 +70,13 @@ logout-title = CONNECT ID سے سائن آؤٹ کریں؟
 button-signout = سائن آؤٹ کریں
 signed-out-title = آپ سائن آؤٹ ہو گئے ہیں
 signed-out-text = آپ اس ڈیوائس پر CONNECT ID سے سائن آؤٹ ہو گئے ہیں۔
+signed-out-everywhere-title = آپ ہر ڈیوائس پر سائن آؤٹ ہو گئے ہیں
+signed-out-everywhere-text = آپ کے CONNECT ID اکاؤنٹ کے تمام سیشنز ختم ہو گئے ہیں: اس ڈیوائس پر، آپ کی دوسری ڈیوائسز پر اور ہر سروس میں۔
+signed-out-signin-again = دوبارہ سائن ان کریں
 
 ## Error pages (data-step="error")
 error-title = کچھ غلط ہو گیا
-error-details = سروس کے ڈویلپرز کے لیے تفصیلات: { $detail }
+error-details-label = سروس کے ڈویلپرز کے لیے تفصیلات:
 error-reference = حوالہ: { $id }
 error-bad-request = سروس نے سائن ان کی ایسی درخواست بھیجی ہے جسے CONNECT ID قبول نہیں کر سکتا۔ سروس پر واپس جائیں اور دوبارہ کوشش کریں۔
 error-unknown-client = یہ سروس CONNECT ID کے ساتھ رجسٹرڈ نہیں ہے۔
@@ -121,7 +126,7 @@ err-password-short = پاس ورڈ کم از کم { $min ->
     [one] { $min } حرف
    *[other] { $min } حروف
   } کا ہونا چاہیے۔
-err-password-long = پاس ورڈ بہت لمبا ہے۔
+err-password-long = پاس ورڈ بہت لمبا ہے (زیادہ سے زیادہ 128 بائٹس)۔
 err-password-common = یہ پاس ورڈ بہت عام ہے۔ کوئی دوسرا منتخب کریں۔
 err-password-weak = اس پاس ورڈ کا اندازہ لگانا بہت آسان ہے۔ اسے لمبا بنائیں یا ایسا رکھیں جس کا اندازہ لگانا مشکل ہو۔
 err-password-identifier = پاس ورڈ آپ کا فون نمبر یا ای میل نہیں ہو سکتا۔
@@ -129,7 +134,10 @@ err-email-taken = یہ ای میل پتہ کسی دوسرے اکاؤنٹ سے م
 
 ## SMS and email texts (the WebOTP line is added after the SMS text)
 ## Urdu SMS is always UCS-2 (70 characters per segment), so the text is kept short.
-sms-code = CONNECT ID کوڈ: { $code }۔ 5 منٹ تک درست ہے۔
+## Texts sent out (SMS, email) must start right-to-left, or phones lay them out left to right:
+## start with an Urdu word, or (in sms-code, where every character counts) with
+## { "\u200F" }, the RIGHT-TO-LEFT MARK.
+sms-code = { "\u200F" }CONNECT ID کوڈ: { $code }۔ 5 منٹ تک درست ہے۔
 email-code-subject = آپ کا CONNECT ID کوڈ
 email-code-body = آپ کا CONNECT ID کوڈ { $code } ہے۔ یہ 5 منٹ میں ختم ہو جائے گا۔ اگر آپ نے سائن ان کرنے کی کوشش نہیں کی تو اس ای میل کو نظر انداز کر دیں۔
 password-changed-subject = آپ کا CONNECT ID پاس ورڈ تبدیل کر دیا گیا ہے
@@ -173,9 +181,10 @@ account-password-none = آپ صرف کوڈز کے ذریعے سائن ان کر�
 account-services = منسلک سروسز
 account-services-text = وہ سروسز جن میں آپ نے CONNECT ID کے ساتھ سائن ان کیا ہے۔ کسی سروس کو منقطع کرنے سے آپ اس سے سائن آؤٹ ہو جائیں گے اور وہ آپ سے دوبارہ سائن ان کرنے کو کہے گی۔
 account-services-none = آپ کے اکاؤنٹ سے کوئی سروس منسلک نہیں ہے۔
+account-services-manage = اپنی سروسز دیکھیں اور انہیں منقطع کریں
 account-disconnect = منقطع کریں
 account-disconnect-label = { $service } سے منقطع کریں
-account-signout-everywhere = ہر جگہ سے سائن آؤٹ کریں
+account-signout-everywhere = ہر ڈیوائس پر سائن آؤٹ کریں
 account-signout-everywhere-text = اس ڈیوائس سمیت ہر ڈیوائس اور ہر سروس پر آپ کے سیشنز ختم ہو جائیں گے۔
 account-delete = اکاؤنٹ حذف کریں
 account-delete-text = آپ کا اکاؤنٹ، اس کے فون نمبرز اور ای میل پتے حذف کر دیے جائیں گے، اور آپ ہر سروس سے سائن آؤٹ ہو جائیں گے۔ یہ عمل واپس نہیں لیا جا سکتا۔
@@ -183,6 +192,12 @@ account-delete-confirm = میرا اکاؤنٹ حذف کریں
 account-deleted-title = آپ کا اکاؤنٹ حذف کر دیا گیا
 account-deleted-text = آپ کا CONNECT ID اکاؤنٹ اور اس میں محفوظ تمام معلومات حذف ہو چکی ہیں۔
 account-back = { $service } پر واپس جائیں
+## Removing a phone number or email address: a confirmation (data-step="account-remove"),
+## after confirming who it is (the sign-in page says why it asks)
+account-remove-title = کیا { $identifier } ہٹا دیں؟
+account-remove-text = اب آپ { $identifier } کے ساتھ سائن ان نہیں کر سکیں گے، اور اس پر مزید کوئی کوڈ نہیں بھیجا جائے گا۔
+account-remove-confirm = اسے ہٹا دیں
+account-reauth-reason = اپنے اکاؤنٹ میں تبدیلی کرنے کے لیے پہلے تصدیق کریں کہ یہ آپ ہی ہیں۔
 button-cancel = منسوخ کریں
 button-save = محفوظ کریں
 button-add = شامل کریں
@@ -194,9 +209,14 @@ err-last-identifier = آپ اپنا آخری فون نمبر یا ای میل پ
 err-identifier-taken = یہ فون نمبر یا ای میل پتہ کسی دوسرے اکاؤنٹ سے منسلک ہے۔
 err-identifier-known = یہ فون نمبر یا ای میل پتہ پہلے سے آپ کے اکاؤنٹ میں موجود ہے۔
 identifier-added-subject = آپ کے CONNECT ID میں نیا فون نمبر یا ای میل شامل کیا گیا ہے
-identifier-added-body = { $identifier } آپ کے CONNECT ID اکاؤنٹ میں شامل کر دیا گیا ہے۔ اگر یہ آپ نے نہیں کیا تو سائن ان کر کے اسے ہٹا دیں اور اپنا پاس ورڈ تبدیل کریں۔
+identifier-added-body = آپ کے CONNECT ID اکاؤنٹ میں { $identifier } شامل کر دیا گیا ہے۔ اگر یہ آپ نے نہیں کیا تو سائن ان کر کے اسے ہٹا دیں اور اپنا پاس ورڈ تبدیل کریں۔
 
 ## Pre-authenticated URLs (/preauth/…, data-step="preauth"), and its error page
 preauth-title = کیا { $identifier } کے طور پر جاری رکھیں؟
-preauth-text = { $service } آپ کے لیے ایک صفحہ کھول رہا ہے جس میں آپ اپنی CONNECT ID سے سائن ان ہیں۔ صرف اسی صورت میں جاری رکھیں جب آپ نے اسے خود ایپ سے کھولا ہو۔
+preauth-text = { $service } آپ کے لیے ایک صفحہ کھول رہا ہے جس میں آپ اپنے CONNECT ID سے سائن ان ہیں۔ صرف اسی صورت میں جاری رکھیں جب آپ نے اسے خود ایپ سے کھولا ہو۔
 error-link-used = اس لنک کی میعاد ختم ہو چکی ہے یا یہ پہلے ہی استعمال ہو چکا ہے۔ ایپ پر واپس جائیں اور دوبارہ کوشش کریں۔
+
+## The start page (/): data-step="home"
+home-text = سروسز آپ کو اپنے CONNECT ID سے سائن ان کرنے کے لیے یہاں بھیجتی ہیں۔ آپ یہاں اپنے اکاؤنٹ کا انتظام بھی کر سکتے ہیں۔
+home-demo = ڈیمو سروسز آزمائیں
+home-discovery = ڈویلپرز کے لیے: OpenID Connect Discovery

@@ -12,6 +12,7 @@
 pub(crate) mod identifiers;
 mod me;
 pub(crate) mod password;
+pub(crate) mod removal;
 mod services;
 pub use me::*;
 pub use services::*;
@@ -143,7 +144,10 @@ pub(crate) fn render_overview(
             .identifiers
             .iter()
             .filter(|i| i.identifier.kind == kind)
-            .map(|i| json!({"value": i.identifier.value, "verified": i.verified}))
+            .map(|i| {
+                json!({"value": i.identifier.value, "shown": i.identifier.display(),
+                       "verified": i.verified, "remove": removal::confirm_path(&i.identifier.value)})
+            })
             .collect::<Vec<_>>()
     };
     let groups = json!([

@@ -164,10 +164,16 @@ impl Translations {
         let mut out = text;
         for (i, (_, value)) in args.iter().enumerate() {
             if let Arg::Str(s) = value {
-                out = out.replace(
-                    &format!("\u{E000}{i}\u{E001}"),
-                    &format!("<strong><bdi>{}</bdi></strong>", escape_html(s)),
-                );
+                // A phone number has no strong direction of its own: inside right-to-left
+                // text an isolate alone would still show `4790000005+`.
+                let shown = match connectid_core::identifier::display_phone(s) {
+                    Some(p) => format!(
+                        "<strong><bdi dir=\"ltr\">{}</bdi></strong>",
+                        escape_html(&p)
+                    ),
+                    None => format!("<strong><bdi>{}</bdi></strong>", escape_html(s)),
+                };
+                out = out.replace(&format!("\u{E000}{i}\u{E001}"), &shown);
             }
         }
         out
@@ -371,5 +377,100 @@ mod tests {
             let text = t.format(l.code, "err-resend-wait", &[("seconds", Arg::Num(21))]);
             assert!(text.contains("21"), "{}: {text}", l.code);
         }
+    }
+
+    /// Message ids and source texts of a catalogue, read as tools/i18n-sources.py reads them
+    /// (its docstring defines the text): an entry starts at a line `<id> =`; its text is the
+    /// rest of that line after `=` and the spaces following it, then every following line up
+    /// to the next line starting with an ASCII letter, `-` or `#`, with trailing spaces, tabs,
+    /// CRs and newlines trimmed.
+    fn source_texts(ftl: &str) -> Vec<(&str, String)> {
+        fn entry(line: &str) -> Option<(&str, &str)> {
+            let (id, rest) = line.split_once('=')?;
+            let id = id.trim_end_matches(' ');
+            let valid = id.starts_with(|c: char| c.is_ascii_alphabetic())
+                && id
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+            valid.then_some((id, rest.trim_start_matches(' ')))
+        }
+        // Every entry, comments and terms too (id None), so that their lines end the message.
+        let mut entries: Vec<(Option<&str>, Vec<&str>)> = Vec::new();
+        for line in ftl.split('\n') {
+            if line.starts_with(|c: char| c.is_ascii_alphabetic() || c == '-' || c == '#') {
+                let (id, rest) = entry(line).map_or((None, ""), |(id, rest)| (Some(id), rest));
+                entries.push((id, vec![rest]));
+            } else if let Some((_, lines)) = entries.last_mut() {
+                lines.push(line);
+            }
+        }
+        entries
+            .into_iter()
+            .filter_map(|(id, lines)| {
+                let text = lines.join("\n");
+                let text = text.trim_end_matches([' ', '\t', '\r', '\n']);
+                Some((id?, text.to_string()))
+            })
+            .collect()
+    }
+
+    /// The first 16 hex digits of the SHA-256 of a message's English source text.
+    fn source_hash(text: &str) -> String {
+        use connectid_core::crypto::{hex, sha256};
+        let mut hash = hex(&sha256(text.as_bytes()));
+        hash.truncate(16);
+        hash
+    }
+
+    /// `locales/SOURCES` records, per locale and message, a hash of the English text the
+    /// translation was made from (tools/i18n-sources.py writes it): a changed English message
+    /// fails here, naming each translation to redo, until it is translated and recorded.
+    #[test]
+    fn every_translation_was_made_from_the_current_english() {
+        let english: HashMap<&str, String> = source_texts(LOCALES[0].source)
+            .into_iter()
+            .map(|(id, text)| (id, source_hash(&text)))
+            .collect();
+        assert!(english.len() > 50);
+        // The same hash as tools/i18n-sources.py's for `signin-title = Sign in`.
+        assert_eq!(source_hash("Sign in"), "bfd402b2f6f38125");
+        let mut recorded: HashMap<(&str, &str), &str> = HashMap::new();
+        for line in include_str!("../locales/SOURCES").lines() {
+            if line.trim().is_empty() || line.starts_with('#') {
+                continue;
+            }
+            let fields: Vec<&str> = line.split_whitespace().collect();
+            assert_eq!(fields.len(), 3, "locales/SOURCES line {line:?}");
+            recorded.insert((fields[0], fields[1]), fields[2]);
+        }
+        let mut problems = Vec::new();
+        for l in &LOCALES[1..] {
+            let code = l.code;
+            for (id, _) in source_texts(l.source) {
+                // A message English lacks is the completeness test's to report.
+                let Some(current) = english.get(id) else {
+                    continue;
+                };
+                match recorded.remove(&(code, id)) {
+                    Some(hash) if hash == current.as_str() => {}
+                    Some(_) => problems.push(format!(
+                        "en.ftl changed {id}; translate it again in {code}, \
+                         then run tools/i18n-sources.py {code}:{id}"
+                    )),
+                    None => problems.push(format!(
+                        "{code} {id} has no line in locales/SOURCES; once it is translated \
+                         from today's en.ftl, run tools/i18n-sources.py {code}:{id}"
+                    )),
+                }
+            }
+        }
+        for (code, id) in recorded.keys() {
+            problems.push(format!(
+                "locales/SOURCES lists {code} {id}, which {code}.ftl or en.ftl does not have; \
+                 run tools/i18n-sources.py"
+            ));
+        }
+        problems.sort();
+        assert!(problems.is_empty(), "{}", problems.join("\n"));
     }
 }

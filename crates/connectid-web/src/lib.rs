@@ -75,8 +75,18 @@ pub fn router_with(state: AppState, extra: Router) -> Router {
         .route("/mobile-network/identify", get(mobile_network::identify))
         .route("/app2app/approve", post(app2app::approve))
         .with_state(state.clone());
-    // Pages for people, and the endpoints whose events go to the audit log.
+    // Pages for people, and the endpoints whose events go to the audit log. `extra` is the
+    // demo's services when it runs: the start page links to them then.
+    let demo = extra.has_routes();
     let pages = Router::new()
+        .route(
+            "/",
+            get(
+                move |axum::extract::State(s): axum::extract::State<AppState>| async move {
+                    pages::home(&s, demo)
+                },
+            ),
+        )
         .route("/authorize", get(authorize::get).post(authorize::post))
         .route("/signin/{id}", get(signin::show).post(signin::submit))
         .route("/signin/{id}/restart", post(signin::restart))
@@ -103,7 +113,10 @@ pub fn router_with(state: AppState, extra: Router) -> Router {
             post(account::password::strength),
         )
         .route("/account/add/verify", post(account::identifiers::verify))
-        .route("/account/remove", post(account::identifiers::remove))
+        .route(
+            "/account/remove",
+            get(account::removal::confirm).post(account::removal::remove),
+        )
         .route("/account/services", get(account::services))
         .route("/account/services/disconnect", post(account::disconnect))
         .route(

@@ -127,7 +127,22 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../templates/account_deleted.html"),
     ),
     ("preauth.html", include_str!("../templates/preauth.html")),
+    (
+        "account_remove.html",
+        include_str!("../templates/account_remove.html"),
+    ),
+    ("home.html", include_str!("../templates/home.html")),
 ];
+
+/// `/`: what this is, with the ways on (My account, the demo when it runs, discovery),
+/// instead of a bare "not found" for someone who typed the address.
+pub fn home(state: &crate::state::AppState, demo: bool) -> Response {
+    state.pages.page(
+        StatusCode::OK,
+        "home.html",
+        serde_json::json!({"step": "home", "demo": demo}),
+    )
+}
 
 fn args(kwargs: &Kwargs) -> Result<Vec<(String, Arg)>, Error> {
     let mut out = Vec::new();

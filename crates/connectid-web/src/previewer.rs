@@ -327,6 +327,7 @@ pub fn preview(
                 login_hint_locked: s.locked && s.login_hint.is_some(),
                 remember: m.stay_signed_in().default,
                 reauthentication: false,
+                reason: None,
                 strength: None,
                 scope: m.scope.as_deref().unwrap_or(SAMPLE_SCOPE),
                 csrf: "preview",

@@ -186,7 +186,7 @@ pub(crate) async fn accounts(
             })?;
             println!("{}", json!({ "id": account.id }));
         }
-        AccountsCommand::Show { id } => match store.get_account(&id).await? {
+        AccountsCommand::Show { id } => match find(&*store, cfg, &id).await? {
             Some(a) => print_json(&json!({
                 "id": a.id,
                 "created_at": a.created_at,
@@ -269,4 +269,20 @@ pub(crate) async fn keys(
         }
     }
     Ok(())
+}
+
+/// An account by its id, or by one of its phone numbers or emails (as a person would give it
+/// on a support call).
+async fn find(
+    store: &dyn Store,
+    cfg: &Config,
+    given: &str,
+) -> Result<Option<connectid_core::account::Account>, Failure> {
+    if let Some(a) = store.get_account(given).await? {
+        return Ok(Some(a));
+    }
+    match Identifier::parse(given, cfg.phone_region()?) {
+        Ok(identifier) => Ok(store.find_account(&identifier).await?),
+        Err(_) => Ok(None),
+    }
 }

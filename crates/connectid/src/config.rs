@@ -8,7 +8,7 @@ use connectid_core::identifier::PhoneRegion;
 use connectid_core::secret::{Secret, SecretUrl};
 use connectid_core::sms_policy::{NumberType, SmsPolicy};
 use connectid_web::net::Cidr;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 mod layers;
 mod validate;
 pub use layers::*;
@@ -22,7 +22,7 @@ fn err(key: &str, msg: impl std::fmt::Display) -> ConfigError {
     ConfigError(format!("config: `{key}`: {msg}"))
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Config {
     pub listen: String,
@@ -51,7 +51,7 @@ pub struct Config {
 }
 
 /// `[telemetry]`: how the logs are written, and where traces go.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Telemetry {
     /// `text` (for people) or `json` (one object a line, for a log pipeline).
@@ -73,7 +73,7 @@ impl Default for Telemetry {
     }
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Audit {
     /// Days an audit event is kept.
@@ -89,26 +89,26 @@ impl Default for Audit {
 }
 
 /// The SSO cookie: on this host only, or shared by the sites under a parent domain.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Session {
     pub cookie_domain: String,
 }
 
 /// `/metrics`: open by default, like most Prometheus targets; a token closes it.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Metrics {
     pub token: Secret,
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Admin {
     pub token: Secret,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Sms {
     pub provider: String,
@@ -129,7 +129,7 @@ pub struct Sms {
     pub daily_budget: u32,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Email {
     pub provider: String,
@@ -138,7 +138,7 @@ pub struct Email {
     pub from: String,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct MobileNetwork {
     pub trusted_proxies: Vec<String>,
@@ -148,7 +148,7 @@ pub struct MobileNetwork {
 /// The reverse proxies in front of connectid. Kept apart from `[mobile_network]
 /// trusted_proxies`: believing a proxy's `X-Forwarded-For` (per-address rate limits) must not
 /// also mean believing a phone number from anything that passes through it.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Http {
     pub forwarded_proxies: Vec<String>,
@@ -176,7 +176,7 @@ impl Default for Http {
 
 /// The flow previewer: on by default (developers tune their sign-in screens with it); an
 /// operator who does not want it public turns it off.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Previewer {
     pub enabled: bool,
@@ -189,7 +189,7 @@ impl Default for Previewer {
 }
 
 /// `[fraud]`: what the SMS pumping rules do; they start by watching.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Fraud {
     pub mode: String,
@@ -206,7 +206,7 @@ impl Default for Fraud {
     }
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Keys {
     pub encryption_key: Secret,
@@ -420,6 +420,46 @@ mod tests {
         .unwrap();
         assert_eq!(c.trusted_proxies().unwrap().len(), 2);
         assert_eq!(c.forwarded_proxies().unwrap().len(), 1);
+    }
+
+    #[test]
+    fn without_an_issuer_it_follows_the_listen_address() {
+        let c = load_text("listen = \"127.0.0.1:8090\"", &[]).unwrap();
+        assert_eq!(c.issuer, "http://localhost:8090");
+        let c = load_text("listen = \"0.0.0.0:9000\"", &[]).unwrap();
+        assert_eq!(c.issuer, "http://localhost:9000");
+        let c = load_text("listen = \"192.0.2.7:80\"", &[]).unwrap();
+        assert_eq!(c.issuer, "http://192.0.2.7:80");
+        let c = load_text(
+            "listen = \"127.0.0.1:8090\"\nissuer = \"https://id.example.com\"",
+            &[],
+        )
+        .unwrap();
+        assert_eq!(c.issuer, "https://id.example.com");
+        let c = load_text("", &[("CONNECTID_LISTEN", "127.0.0.1:7000")]).unwrap();
+        assert_eq!(c.issuer, "http://localhost:7000");
+    }
+
+    #[test]
+    fn a_mistyped_variable_is_refused_like_a_mistyped_key() {
+        for (name, said) in [
+            (
+                "CONNECTID_SMS__PROVDER",
+                "did you mean CONNECTID_SMS__PROVIDER?",
+            ),
+            (
+                "CONNECTID_DATABSE_URL",
+                "did you mean CONNECTID_DATABASE_URL?",
+            ),
+            ("CONNECTID_NOSUCH__THING", "is not a setting"),
+        ] {
+            let e = load_text("", &[(name, "x")]).unwrap_err().to_string();
+            assert!(e.contains(name) && e.contains(said), "{name}: {e}");
+        }
+        // Not a near miss of a setting: some other tool's variable.
+        for name in ["CONNECTID_BIN", "CONNECTID_PROJECT", "CONNECTID_CONFIG"] {
+            load_text("", &[(name, "/x")]).unwrap();
+        }
     }
 
     /// The documented example is a valid config, and it documents every section there is.

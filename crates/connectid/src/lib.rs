@@ -54,10 +54,14 @@ pub struct Cli {
 pub enum Command {
     /// Run the server.
     Serve {
-        #[arg(long)]
+        /// Address to listen on (default 127.0.0.1:8080; `listen` in the config).
+        #[arg(long, value_name = "ADDR")]
         listen: Option<String>,
-        #[arg(long)]
+        /// The public URL of this provider, as clients reach it (default: http://localhost:PORT
+        /// for a loopback --listen; `issuer` in the config).
+        #[arg(long, value_name = "URL")]
         issuer: Option<String>,
+        /// sqlite://FILE or postgres://… (default sqlite://connectid.db; `database_url`).
         #[arg(long = "database", value_name = "URL")]
         database: Option<String>,
         /// Also serve the demo services at /demo.
@@ -121,10 +125,10 @@ pub enum ClientsCommand {
         #[arg(long)]
         file: Option<PathBuf>,
     },
+    /// List every client (a JSON array).
     List,
-    Show {
-        client_id: String,
-    },
+    /// Print one client's metadata as JSON.
+    Show { client_id: String },
     /// Replace a client's metadata with JSON from --file or stdin.
     Update {
         client_id: String,
@@ -132,16 +136,14 @@ pub enum ClientsCommand {
         file: Option<PathBuf>,
     },
     /// Make a new client secret (printed once); the old one stops working at once.
-    RotateSecret {
-        client_id: String,
-    },
-    Delete {
-        client_id: String,
-    },
+    RotateSecret { client_id: String },
+    /// Delete a client; its tokens stop working.
+    Delete { client_id: String },
 }
 
 #[derive(Subcommand)]
 pub enum AccountsCommand {
+    /// Create an account with these identifiers (verified) and perhaps a password.
     Create {
         #[arg(long)]
         phone: Vec<String>,
@@ -151,16 +153,18 @@ pub enum AccountsCommand {
         #[arg(long)]
         password_stdin: bool,
     },
+    /// Print an account (by its id, a phone number or an email) as JSON.
     Show {
+        #[arg(value_name = "ID|PHONE|EMAIL")]
         id: String,
     },
-    Delete {
-        id: String,
-    },
+    /// Delete an account as "Delete account" does: sessions end, services are told.
+    Delete { id: String },
 }
 
 #[derive(Subcommand)]
 pub enum KeysCommand {
+    /// List the signing keys and their state.
     List,
     /// Make new signing keys; the old ones stay published until their tokens expire.
     Rotate,
@@ -230,7 +234,17 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
                     *v = toml::Value::String("********".into());
                 }
             }
-            println!("{shown:#?}");
+            // TOML that reads back as a config file: a set secret is a comment (its value is
+            // not shown, and a mask would not pass as the value).
+            let text = toml::to_string(&shown)
+                .map_err(|e| Failure::Runtime(format!("cannot print the config: {e}")))?;
+            for line in text.lines() {
+                if line.ends_with("= \"********\"") {
+                    println!("# {line} (set, not shown)");
+                } else {
+                    println!("{line}");
+                }
+            }
             Ok(())
         }
         Command::Healthcheck => healthcheck::healthcheck(&cfg).await,

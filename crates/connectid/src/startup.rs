@@ -84,13 +84,19 @@ pub(crate) fn sender(
 /// How long a shutdown waits for the deliveries under way to end.
 pub(crate) const DELIVERY_DRAIN: Duration = Duration::from_secs(10);
 
-/// `connectid serve`: logs to standard error, builds the server on the configured address and
+/// `connectid serve`: logs to standard output, builds the server on the configured address and
 /// runs it until SIGINT or SIGTERM.
 pub(crate) async fn serve(cfg: Config, demo: bool) -> Result<(), Failure> {
     init_tracing(cfg.telemetry.log_format == "json");
     let addr = cfg.listen_addr()?;
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
-    build(cfg, clock, Listen::Bind(addr), demo)
+    // Bound before anything else: a port in use leaves no database behind.
+    let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| {
+        Failure::Runtime(format!(
+            "cannot listen on {addr}: {e} (choose another address with --listen)"
+        ))
+    })?;
+    build(cfg, clock, Listen::On(listener), demo)
         .await?
         .run_until(shutdown_signal())
         .await
@@ -120,8 +126,12 @@ pub async fn build(
     demo: bool,
 ) -> Result<Running, Failure> {
     // Held for as long as the server runs: `connectid restore` refuses the file meanwhile.
+    let new_file = connectid_store::sqlite_file(cfg.database_url.expose()).filter(|p| !p.exists());
     let serving = connectid_store::serving_lock(cfg.database_url.expose())?;
     let db = open_database(&cfg).await?;
+    if let Some(path) = new_file {
+        tracing::info!(path = %path.display(), "created a new SQLite database");
+    }
     let limiter = rate_limiter(&cfg, db.clone()).await?;
     let store: Arc<dyn Store> = db;
     config_clients(&*store, &cfg, clock.now()).await?;

@@ -298,14 +298,31 @@ async fn my_account_signs_in_and_changes_password_and_identifiers_on(db: Db) {
     assert_eq!(refused.status, 400);
     assert!(refused.body.contains("role=\"alert\""));
 
-    // Remove the phone, then the email can't go: it is the last one.
+    // Remove the phone: "Remove" asks first; then the email can't go: it is the last one.
     let page = open(&s, &mut b, "/account", &email, new_password).await;
+    let link = format!("/account/remove?identifier={}", support::enc(&phone));
+    assert!(
+        page.body.contains("data-action=\"remove\""),
+        "no Remove link"
+    );
+    let confirm = open(&s, &mut b, &link, &email, new_password).await;
+    assert_eq!(step(&confirm.body), "account-remove");
+    // Without the confirmation nothing is removed.
+    let unconfirmed = submit(
+        &s,
+        &mut b,
+        &confirm,
+        "/account/remove",
+        &[("identifier", &phone)],
+    )
+    .await;
+    assert_eq!(step(&unconfirmed.body), "account-remove");
     let removed = submit(
         &s,
         &mut b,
-        &page,
+        &confirm,
         "/account/remove",
-        &[("identifier", &phone)],
+        &[("identifier", &phone), ("confirm", "yes")],
     )
     .await;
     assert_eq!(step(&removed.body), "account");
@@ -315,7 +332,7 @@ async fn my_account_signs_in_and_changes_password_and_identifiers_on(db: Db) {
         &mut b,
         &removed,
         "/account/remove",
-        &[("identifier", &email)],
+        &[("identifier", &email), ("confirm", "yes")],
     )
     .await;
     assert_eq!(last.status, 400);
@@ -378,6 +395,35 @@ async fn sensitive_pages_ask_for_the_password_after_a_code_sign_in_on(db: Db) {
     // Back at /account: a sign-in, and the number registers anew.
     let again = b.get(&format!("{}/account", s.base)).await;
     assert!(again.location.unwrap().starts_with("/authorize?"));
+
+    // Removing an identifier needs the password too: the sign-in page says why, and the
+    // removal the person asked for goes on after it, to its confirmation.
+    let other = unique_phone();
+    let (code, _, err) = s.cli(
+        &["accounts", "create", "--phone", &other, "--password-stdin"],
+        &format!("{PASSWORD}\n"),
+    );
+    assert_eq!(code, 0, "{err}");
+    let mut b2 = Browser::new();
+    let page = open(&s, &mut b2, "/account", &other, PASSWORD).await;
+    assert_eq!(step(&page.body), "account");
+    let link = format!("/account/remove?identifier={}", support::enc(&other));
+    let a = b2.get(&format!("{}{link}", s.base)).await;
+    let to = a
+        .location
+        .unwrap_or_else(|| panic!("{} {}", a.status, a.body));
+    assert!(to.contains("prompt=login"), "{to}");
+    let mut seen = b2.get(&format!("{}{to}", s.base)).await;
+    while let Some(l) = seen.location.clone() {
+        seen = b2.get(&format!("{}{l}", s.base)).await;
+    }
+    assert!(
+        seen.body.contains("data-reason=\"account-reauth-reason\""),
+        "{}",
+        seen.body
+    );
+    let confirm = open(&s, &mut b2, &link, &other, PASSWORD).await;
+    assert_eq!(step(&confirm.body), "account-remove", "{}", confirm.body);
 
     // A code for another client, or none, at the callback is an error page, never a redirect.
     // The built-in client of these pages cannot be deleted or changed by hand.
@@ -498,6 +544,9 @@ async fn connected_services_and_signing_out_everywhere_on(db: Db) {
     let page = open(&s, &mut b, "/account", &email, PASSWORD).await;
     let out = submit(&s, &mut b, &page, "/account/signout-everywhere", &[]).await;
     assert_eq!(step(&out.body), "signed-out");
+    // It says "on every device", and offers a way on.
+    assert!(out.body.contains("every device"), "{}", out.body);
+    assert!(out.body.contains("data-action=\"signin-again\""), "{}", out.body);
     assert_eq!(userinfo(&news_tokens).await.unwrap().status(), 401);
     let after = b.get(&format!("{}/account", s.base)).await;
     assert!(after.location.unwrap().starts_with("/authorize?"));

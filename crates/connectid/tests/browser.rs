@@ -164,6 +164,30 @@ async fn sso_across_two_services_with_one_code_then_step_up() {
     b.submit().await;
     assert_eq!(signed_in_as(&b).await, phone);
     b.shot("strusic-signed-in").await;
+
+    // "Sign out of CONNECT ID" on one service revokes every service's tokens: each of the
+    // others, opened next, forgets the person and says why in plain words.
+    b.go(&format!("{}/demo/hipstagram/", demo.base)).await;
+    b.click("form[action$='/logout-everywhere'] button").await;
+    assert_eq!(signed_in_as(&b).await, "");
+    for service in ["allthenews", "strusic"] {
+        b.go(&format!("{}/demo/{service}/", demo.base)).await;
+        assert_eq!(signed_in_as(&b).await, "", "{service}");
+        let notice = b.text("[data-notice=signed-out-elsewhere]").await;
+        assert!(
+            notice.contains("signed out of CONNECT ID elsewhere"),
+            "{notice}"
+        );
+        assert!(!notice.contains('{'), "raw JSON on the page: {notice}");
+        b.no_horizontal_scroll().await;
+        b.shot(&format!("{service}-signed-out-elsewhere")).await;
+        // Reloaded, the page is the plain signed-out one: the session is gone for good.
+        b.go(&format!("{}/demo/{service}/", demo.base)).await;
+        let left = b
+            .js("return document.querySelectorAll('[data-notice], form[action$=\"/logout\"]').length;")
+            .await;
+        assert_eq!(left, 0, "{service}");
+    }
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -453,4 +477,50 @@ async fn the_proof_of_work_challenge_solves_itself_in_a_real_browser() {
     b.fill("#code", &demo.last_code(phone)).await;
     b.submit().await;
     assert!(!signed_in_as(&b).await.is_empty());
+}
+
+/// Every language (issue 21): the code page names the phone number left to right in
+/// international grouping (`dir="ltr"` on its isolate: a number has no direction of its own,
+/// so inside right-to-left text an isolate alone showed `4790000005+`), buttons and inputs
+/// use the page's font (Urdu's Nastaliq, not the browser's default), and nothing scrolls
+/// sideways on a 375 px phone.
+#[tokio::test(flavor = "multi_thread")]
+async fn every_language_shows_phone_numbers_left_to_right_and_fits_a_phone() {
+    let demo = demo().await;
+    let Some(mut b) = browser("languages", 375, 667).await else {
+        return;
+    };
+    let client = demo.client("");
+    let cid = client["client_id"].as_str().unwrap();
+    let langs = [
+        "en", "bg", "bn", "cnr", "da", "id", "ms", "my", "nb", "sr-Latn", "sv", "th", "ur",
+        "zh-Hans",
+    ];
+    for (i, lang) in langs.iter().enumerate() {
+        let phone = format!("+47900002{i:02}");
+        let (url, _) = authorize_url(&demo, cid, &format!("&ui_locales={lang}"));
+        b.go(&url).await;
+        b.wait_step("identifier").await;
+        b.no_horizontal_scroll().await;
+        b.fill("#identifier", &phone).await;
+        b.submit().await;
+        b.wait_step("code").await;
+        let v = b
+            .js("const n = document.querySelector('main bdi[dir=ltr]');
+                 const font = e => getComputedStyle(e).fontFamily;
+                 return [document.documentElement.lang, document.documentElement.dir,
+                         n ? n.textContent : null, n ? getComputedStyle(n).direction : null,
+                         font(document.body), font(document.querySelector('main button')),
+                         font(document.querySelector('#code'))];")
+            .await;
+        assert_eq!(v[0], *lang);
+        assert_eq!(v[1], if *lang == "ur" { "rtl" } else { "ltr" }, "{lang}");
+        let shown = connectid_core::identifier::display_phone(&phone).unwrap();
+        assert_eq!(v[2], shown.as_str(), "{lang}: the number as shown");
+        assert_eq!(v[3], "ltr", "{lang}: the number's direction");
+        assert_eq!(v[5], v[4], "{lang}: the button's font");
+        assert_eq!(v[6], v[4], "{lang}: the input's font");
+        b.no_horizontal_scroll().await;
+        b.shot(&format!("{lang}-code")).await;
+    }
 }

@@ -5,7 +5,7 @@
 
 mod support;
 
-use support::BIN;
+use support::{BIN, skipped};
 
 fn repo(path: &str) -> String {
     std::fs::read_to_string(format!("{}/../../{path}", env!("CARGO_MANIFEST_DIR"))).unwrap()
@@ -37,7 +37,7 @@ fn the_systemd_unit_is_hardened_and_verifies() {
         "a database URL with credentials in the unit"
     );
     let Ok(analyze) = which("systemd-analyze") else {
-        eprintln!("SKIPPED: systemd-analyze verify (not on this machine)");
+        skipped("systemd-analyze verify: not installed");
         return;
     };
     // Verified with this build's binary in place of the installed path.

@@ -1614,7 +1614,7 @@ async fn account_pages_resolver_ticket_and_exchange_refuse_hostile_input() {
                 "remove the last identifier",
                 mine(
                     "/account/remove",
-                    with(&format!("identifier={}", enc(&email))),
+                    with(&format!("identifier={}&confirm=yes", enc(&email))),
                 ),
                 Page(400, "last phone number or email"),
             ),

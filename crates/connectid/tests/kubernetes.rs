@@ -4,11 +4,14 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod support;
+
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 use serde_json::{Value, json};
+use support::skipped;
 
 const OVERLAYS: [&str; 2] = ["sqlite-single-node", "postgres-redis"];
 /// A stop takes the preStop sleep, `[http] shutdown_grace`, then this (`DELIVERY_DRAIN`).
@@ -347,7 +350,7 @@ fn kubectl_kustomize_renders_each_overlay_into_what_holds() {
     let path = std::env::var_os("PATH");
     let mut found = path.iter().flat_map(std::env::split_paths);
     let Some(bin) = found.find(|d| d.join("kubectl").is_file()) else {
-        eprintln!("SKIPPED: kubectl kustomize (not on this machine)");
+        skipped("kubectl kustomize of the overlays: kubectl not installed");
         return;
     };
     for o in OVERLAYS {

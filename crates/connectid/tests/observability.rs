@@ -314,11 +314,9 @@ fn promtool_check_rules(file: &Path) -> Option<Output> {
     {
         Ok(out) => Some(out),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            assert!(
-                std::env::var_os("CI").is_none(),
-                "promtool is needed in CI (Debian package prometheus): {e}"
-            );
-            eprintln!("SKIPPED: promtool (not on this machine)");
+            skipped(&format!(
+                "promtool checks: promtool not installed (Debian package prometheus): {e}"
+            ));
             None
         }
         Err(e) => panic!("promtool did not run: {e}"),

@@ -31,11 +31,7 @@ fn redis(port: u16) -> Option<Child> {
     match spawned {
         Ok(c) => Some(c),
         Err(e) => {
-            assert!(
-                std::env::var_os("CI").is_none(),
-                "redis-server is needed in CI: {e}"
-            );
-            eprintln!("SKIPPED: no redis-server ({e})");
+            skipped(&format!("Redis outage test: no redis-server ({e})"));
             None
         }
     }

@@ -8,7 +8,7 @@
 
 mod support;
 
-use std::io::{BufRead, BufReader, Write};
+use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
@@ -48,9 +48,7 @@ fn node_ready(test: &str) -> bool {
     } else {
         "node not installed (apt install nodejs npm)"
     };
-    assert!(std::env::var_os("CI").is_none(), "{test}: {why}");
-    // Past the test harness's capture, so a skip shows even when the test passes.
-    let _ = writeln!(std::io::stderr(), "SKIPPED: SMPP test {test}: {why}");
+    skipped(&format!("SMPP test {test}: {why}"));
     false
 }
 

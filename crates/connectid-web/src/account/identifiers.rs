@@ -1,4 +1,4 @@
-//! Adding a phone or an email (a code to it first) and removing one, after a fresh sign-in.
+//! Adding a phone or an email (a code to it first), after a fresh sign-in.
 //! The pending addition lives in the interactions table, bound to the session that asked, so
 //! a code sent for one person's addition can never add the identifier to someone else.
 
@@ -14,9 +14,8 @@ use serde_json::json;
 use std::collections::HashMap;
 use std::net::SocketAddr;
 
-use super::{Me, render_overview, require, require_form, say, say_notice, see_other};
+use super::{Me, require, require_form, say, say_notice, see_other};
 use crate::error::PageError;
-use crate::i18n::Notice;
 use crate::signin::{CodeTarget, OTP_TTL, check_code, send_code_to};
 use crate::state::AppState;
 
@@ -253,43 +252,8 @@ pub async fn verify(
     Ok(done("identifier-added", &identifier.value))
 }
 
-fn done(what: &str, identifier: &str) -> Response {
+pub(super) fn done(what: &str, identifier: &str) -> Response {
     let mut q = form_urlencoded::Serializer::new(String::new());
     q.append_pair("done", what).append_pair("id", identifier);
     see_other(&format!("/account?{}", q.finish()))
-}
-
-/// `POST /account/remove`: never the last identifier.
-pub async fn remove(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Result<Response, PageError> {
-    let (me, p) = require_form(&state, &headers, &body, "/account", true).await?;
-    let parsed = Identifier::parse(
-        p.get("identifier").unwrap_or(""),
-        state.settings.default_phone_region,
-    );
-    let Some(identifier) = parsed
-        .ok()
-        .filter(|i| me.account.identifiers.iter().any(|a| &a.identifier == i))
-    else {
-        return Err(PageError::new(
-            StatusCode::BAD_REQUEST,
-            "error-form-expired",
-        ));
-    };
-    let removed = crate::app::accounts::remove_identifier(
-        &state,
-        &me.account,
-        &identifier,
-        Some(super::CLIENT_ID),
-    )
-    .await;
-    if let Err(StoreError::Conflict(_)) = removed {
-        let msg = say_notice(&state, &Notice::new("err-last-identifier"));
-        return Ok(render_overview(&state, &me, None, Some(msg), None));
-    }
-    removed?;
-    Ok(done("identifier-removed", &identifier.value))
 }

@@ -129,7 +129,7 @@ pub async fn signout_everywhere(
     let mut r = state.pages.page(
         StatusCode::OK,
         "signed_out.html",
-        json!({"step": "signed-out"}),
+        json!({"step": "signed-out", "everywhere": true}),
     );
     clear_session_cookie(&state, &mut r);
     Ok(r)

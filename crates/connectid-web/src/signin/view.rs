@@ -61,6 +61,9 @@ pub(super) fn render(ctx: &Ctx<'_>) -> Response {
         login_hint_locked: p.req.login_hint_locked,
         remember: p.remember,
         reauthentication: p.lock.is_some(),
+        // My account asks again before a change: the page says why.
+        reason: (p.lock.is_some() && ctx.client.client_id == crate::account::CLIENT_ID)
+            .then_some("account-reauth-reason"),
         strength: match &p.step {
             Step::SetPassword { strength, .. } => *strength,
             _ => None,
@@ -100,6 +103,8 @@ pub(crate) struct View<'a> {
     pub remember: bool,
     /// Only one account may sign in (step-up, re-authentication): no "Stay signed in".
     pub reauthentication: bool,
+    /// A line saying why the person is asked to sign in (a message id).
+    pub reason: Option<&'static str>,
     pub strength: Option<u8>,
     pub scope: &'a str,
     pub csrf: &'a str,
@@ -165,6 +170,7 @@ pub(crate) fn page_context(m: &ClientMetadata, v: &View<'_>) -> serde_json::Valu
         "strength": v.strength,
         "identifier": v.identifier,
         "remember_visible": m.stay_signed_in().visible && !v.reauthentication,
+        "reason": v.reason,
         "remember": v.remember,
         "scopes": v.scope.split_whitespace().collect::<Vec<_>>(),
     })

@@ -42,6 +42,69 @@ pub(super) const ENV_KEYS: &[(&str, &str)] = &[
     ("telemetry", "service_name"),
 ];
 
+/// A `CONNECTID_*` variable that is no setting. With `__` (a section's key) it can only be a
+/// mistake, like an unknown key in the file; a plain name is refused when it is a near miss
+/// of a setting (`CONNECTID_DATABSE_URL`), and otherwise left to whatever else uses it (a test
+/// harness's `CONNECTID_BIN`).
+fn unknown_variable(name: &str, section: &str, key: &str) -> Option<ConfigError> {
+    let full = |s: &str, k: &str| {
+        if s.is_empty() {
+            k.to_string()
+        } else {
+            format!("{s}__{k}")
+        }
+    };
+    let given = full(section, key);
+    let (distance, closest) = ENV_KEYS
+        .iter()
+        .map(|(s, k)| (edit_distance(&given, &full(s, k)), full(s, k)))
+        .min()?;
+    if name == "CONNECTID_CONFIG" || (section.is_empty() && distance > 2) {
+        return None;
+    }
+    let hint = if distance <= 3 {
+        format!(
+            " (did you mean CONNECTID_{}?)",
+            closest.to_ascii_uppercase()
+        )
+    } else {
+        String::new()
+    };
+    Some(ConfigError(format!(
+        "config: {name} is not a setting{hint}; config/example.toml lists them"
+    )))
+}
+
+/// The issuer when none is configured: where this node listens, as a browser on the same
+/// machine reaches it (`http://localhost:PORT` for a loopback or wildcard address).
+fn issuer_for(listen: &str) -> Option<String> {
+    let addr: std::net::SocketAddr = listen.parse().ok()?;
+    let ip = addr.ip();
+    Some(if ip.is_loopback() || ip.is_unspecified() {
+        format!("http://localhost:{}", addr.port())
+    } else {
+        format!("http://{addr}")
+    })
+}
+
+/// Levenshtein distance, for the near misses above.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let above = row[j + 1];
+            row[j + 1] = (diagonal + usize::from(ca != *cb))
+                .min(above + 1)
+                .min(row[j] + 1);
+            diagonal = above;
+        }
+    }
+    row[b.len()]
+}
+
 /// Command-line values that override everything else.
 #[derive(Debug, Default, Clone)]
 pub struct Overrides {
@@ -91,6 +154,9 @@ pub fn load(
             None => (String::new(), lower.clone()),
         };
         if !ENV_KEYS.iter().any(|(s, k)| *s == section && *k == key) {
+            if let Some(e) = unknown_variable(name, &section, &key) {
+                return Err(e);
+            }
             continue;
         }
         let v = if [
@@ -147,6 +213,7 @@ pub fn load(
             }
         }
     }
+    let issuer_given = table.contains_key("issuer") || over.issuer.is_some();
     let mut cfg: Config =
         serde_path_to_error::deserialize(toml::Value::Table(table)).map_err(|e| {
             let path = e.path().to_string();
@@ -162,6 +229,9 @@ pub fn load(
     }
     if let Some(v) = &over.database_url {
         cfg.database_url = SecretUrl::new(v.clone());
+    }
+    if !issuer_given && let Some(issuer) = issuer_for(&cfg.listen) {
+        cfg.issuer = issuer;
     }
     cfg.validate()?;
     Ok(cfg)
