@@ -1,4 +1,4 @@
-//! The three demo services, modelled on the seeds' test flows.
+//! The three demo services, one per way of signing in (phone; password at LoA2; password and email without SSO).
 
 use serde_json::{Value, json};
 

@@ -546,7 +546,11 @@ async fn connected_services_and_signing_out_everywhere_on(db: Db) {
     assert_eq!(step(&out.body), "signed-out");
     // It says "on every device", and offers a way on.
     assert!(out.body.contains("every device"), "{}", out.body);
-    assert!(out.body.contains("data-action=\"signin-again\""), "{}", out.body);
+    assert!(
+        out.body.contains("data-action=\"signin-again\""),
+        "{}",
+        out.body
+    );
     assert_eq!(userinfo(&news_tokens).await.unwrap().status(), 401);
     let after = b.get(&format!("{}/account", s.base)).await;
     assert!(after.location.unwrap().starts_with("/authorize?"));

@@ -16,12 +16,12 @@ use std::time::Duration;
 use fantoccini::Locator;
 use serde_json::Value;
 use support::chromium::Chromium;
-use support::{Server, Setup};
+use support::{Server, Setup, authorize_url};
 
 const PASSWORD: &str = "plum tree harbour 77";
 
 /// The server with `--demo`, in-process; its issuer on `localhost`, not 127.0.0.1: the
-/// cookies are not Secure there (SPEC §5).
+/// cookies are not Secure there (connectid marks them Secure except on an http://localhost issuer).
 async fn demo() -> Server {
     Server::launch(Setup {
         demo: true,
@@ -412,7 +412,8 @@ async fn my_account_from_a_service_and_back() {
     assert_eq!(signed_in_as(&b).await, phone);
     b.click("[data-action=account]").await;
     b.wait_step("account").await;
-    assert!(b.text("main").await.contains(phone));
+    let shown = connectid_core::identifier::display_phone(phone).unwrap();
+    assert!(b.text("main").await.contains(&shown));
     assert!(b.text("a.back").await.contains("Hipstagram"));
     b.accessible().await;
     b.shot("overview").await;
@@ -432,6 +433,24 @@ async fn my_account_from_a_service_and_back() {
     b.wait_step("account").await;
     assert!(b.text("[role=status]").await.contains(email));
     b.shot("email-added").await;
+
+    // Removing it: "Remove" asks first (the sign-in a moment ago is recent enough), then it
+    // is gone, and the page says so.
+    b.click(&format!("a[data-action=remove][aria-label*='{email}']"))
+        .await;
+    b.wait_step("account-remove").await;
+    assert!(b.text("h1").await.contains(email));
+    b.accessible().await;
+    b.shot("remove-confirm").await;
+    b.click("button[name=confirm]").await;
+    b.wait_step("account").await;
+    assert!(b.text("[role=status]").await.contains(email));
+    assert_eq!(
+        b.js("return document.querySelectorAll('a[data-action=remove]').length;")
+            .await,
+        0,
+        "the last identifier has no Remove"
+    );
 
     b.click("a[href='/account/services']").await;
     b.wait_step("account-services").await;
@@ -508,10 +527,14 @@ async fn every_language_shows_phone_numbers_left_to_right_and_fits_a_phone() {
         let v = b
             .js("const n = document.querySelector('main bdi[dir=ltr]');
                  const font = e => getComputedStyle(e).fontFamily;
+                 const x = i => { const t = n.firstChild, r = document.createRange();
+                                  r.setStart(t, i); r.setEnd(t, i + 1);
+                                  return r.getBoundingClientRect().x; };
                  return [document.documentElement.lang, document.documentElement.dir,
                          n ? n.textContent : null, n ? getComputedStyle(n).direction : null,
                          font(document.body), font(document.querySelector('main button')),
-                         font(document.querySelector('#code'))];")
+                         font(document.querySelector('#code')),
+                         n ? x(0) < x(n.textContent.length - 1) : null];")
             .await;
         assert_eq!(v[0], *lang);
         assert_eq!(v[1], if *lang == "ur" { "rtl" } else { "ltr" }, "{lang}");
@@ -520,6 +543,8 @@ async fn every_language_shows_phone_numbers_left_to_right_and_fits_a_phone() {
         assert_eq!(v[3], "ltr", "{lang}: the number's direction");
         assert_eq!(v[5], v[4], "{lang}: the button's font");
         assert_eq!(v[6], v[4], "{lang}: the input's font");
+        // As drawn: the `+` left of the last digit, whatever the page's direction.
+        assert_eq!(v[7], true, "{lang}: the number is drawn reversed");
         b.no_horizontal_scroll().await;
         b.shot(&format!("{lang}-code")).await;
     }

@@ -988,7 +988,7 @@ async fn metrics_count_the_funnel_requests_and_tokens() {
     assert_eq!(right.status(), 200);
 }
 
-/// SSO for sites under one parent domain (SPEC §7.1): the session cookie carries the
+/// SSO for sites under one parent domain (README: "Sites under one domain"): the session cookie carries the
 /// configured `Domain`; `/resolve` answers a reverse proxy's sub-request with who is signed
 /// in (200 and headers) or 401; `/resolve/signin` goes back only to sites under the domain.
 #[tokio::test]
@@ -1192,7 +1192,7 @@ async fn android_apps_get_sms_retriever_texts() {
     }
 }
 
-/// Hotspots and Wi-Fi (SPEC §5): an app identifies the number over its cellular interface
+/// Hotspots and Wi-Fi (README: "What works"): an app identifies the number over its cellular interface
 /// with a ticket (the operator's proxy adds the number), then its authorization request with
 /// that ticket signs in at LoA1 with no page; the ticket works once, and only a request from
 /// a trusted proxy with the number can make one.

@@ -167,3 +167,17 @@ async fn serve_in_an_empty_folder_says_what_it_did_and_derives_the_issuer() {
     let _ = std::fs::remove_dir_all(dir);
     let _ = std::fs::remove_dir_all(other);
 }
+
+#[tokio::test]
+async fn the_root_is_a_page_with_the_ways_on() {
+    let s = Server::start().await;
+    let r = reqwest::get(format!("{}/", s.base)).await.unwrap();
+    assert_eq!(r.status(), 200);
+    let body = r.text().await.unwrap();
+    assert_eq!(step(&body), "home");
+    for link in ["account", "discovery"] {
+        assert!(body.contains(&format!("data-link=\"{link}\"")), "{body}");
+    }
+    // Without the demo, no link to it.
+    assert!(!body.contains("data-link=\"demo\""), "{body}");
+}

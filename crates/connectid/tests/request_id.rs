@@ -1,4 +1,4 @@
-//! Every answer carries `X-Request-Id` (SPEC §12); the same id is on error pages and in the
+//! Every answer carries `X-Request-Id` (README: "Deploying and operating"); the same id is on error pages and in the
 //! log lines of its request, and only the operator's reverse proxies may choose it.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]

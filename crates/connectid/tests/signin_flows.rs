@@ -1,4 +1,4 @@
-//! Every sign-in scenario of the product (issue 4; seeds 000, 001 and 003; SPEC §5), end to
+//! Every sign-in scenario of the product (issue 4; docs/architecture.md), end to
 //! end: the server in-process (the test kit's, with its own tempdir and database, and a clock
 //! the tests move), clients and accounts registered with the CLI, the HTML pages driven over
 //! HTTP with the kit's cookie-keeping browser, codes read from the outbox file, ID tokens
