@@ -486,12 +486,11 @@ pub async fn sign_in(s: &Server, b: &mut Browser, client: &Value, identifier: &s
     exchange(s, client, &query(&landed)["code"], &flow.verifier).await
 }
 
-/// The token endpoint's answer to a code exchange, whatever it is.
-pub async fn exchange_response(
+/// The token endpoint's answer to `form` from `client` (HTTP Basic), whatever it is.
+pub async fn token_response(
     s: &Server,
     client: &Value,
-    code: &str,
-    verifier: &str,
+    form: &[(&str, &str)],
 ) -> reqwest::Response {
     reqwest::Client::new()
         .post(format!("{}/token", s.base))
@@ -499,32 +498,35 @@ pub async fn exchange_response(
             client["client_id"].as_str().unwrap(),
             client["client_secret"].as_str(),
         )
-        .form(&[
-            ("grant_type", "authorization_code"),
-            ("code", code),
-            ("redirect_uri", REDIRECT),
-            ("code_verifier", verifier),
-        ])
+        .form(form)
         .send()
         .await
         .unwrap()
 }
 
+/// The token endpoint's answer to a code exchange, whatever it is.
+pub async fn exchange_response(
+    s: &Server,
+    client: &Value,
+    code: &str,
+    verifier: &str,
+) -> reqwest::Response {
+    let form = [
+        ("grant_type", "authorization_code"),
+        ("code", code),
+        ("redirect_uri", REDIRECT),
+        ("code_verifier", verifier),
+    ];
+    token_response(s, client, &form).await
+}
+
 /// The token endpoint's answer to a refresh grant of `tokens` (a token response), whatever it is.
 pub async fn refresh_response(s: &Server, client: &Value, tokens: &Value) -> reqwest::Response {
-    reqwest::Client::new()
-        .post(format!("{}/token", s.base))
-        .basic_auth(
-            client["client_id"].as_str().unwrap(),
-            client["client_secret"].as_str(),
-        )
-        .form(&[
-            ("grant_type", "refresh_token"),
-            ("refresh_token", tokens["refresh_token"].as_str().unwrap()),
-        ])
-        .send()
-        .await
-        .unwrap()
+    let form = [
+        ("grant_type", "refresh_token"),
+        ("refresh_token", tokens["refresh_token"].as_str().unwrap()),
+    ];
+    token_response(s, client, &form).await
 }
 
 /// Exchanges a code at the token endpoint with HTTP Basic client authentication: the tokens.
