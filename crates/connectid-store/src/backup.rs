@@ -26,6 +26,8 @@ pub enum BackupError {
     Exists(PathBuf),
     #[error("a server is running on {0}: stop every node before restoring")]
     Serving(PathBuf),
+    #[error("{0} is being restored: start the server when the restore has finished")]
+    Restoring(PathBuf),
     #[error("{path} is not a connectid backup: {why}")]
     NotABackup { path: PathBuf, why: String },
     #[error("{path}: {error}")]
@@ -75,10 +77,7 @@ pub fn serving_lock(url: &str) -> Result<Option<ServingLock>, BackupError> {
         .map_err(io(&path))?;
     match file.try_lock_shared() {
         Ok(()) => Ok(Some(ServingLock { _file: file })),
-        Err(TryLockError::WouldBlock) => Err(BackupError::Database(format!(
-            "{} is being restored: start the server when the restore has finished",
-            path.display()
-        ))),
+        Err(TryLockError::WouldBlock) => Err(BackupError::Restoring(path)),
         Err(TryLockError::Error(e)) => Err(io(&path)(e)),
     }
 }

@@ -13,9 +13,10 @@ impl From<BackupError> for Failure {
             BackupError::NotSqlite(_) | BackupError::Exists(_) | BackupError::NotABackup { .. } => {
                 Failure::Usage(e.to_string())
             }
-            BackupError::Serving(_) | BackupError::Io { .. } | BackupError::Database(_) => {
-                Failure::Runtime(e.to_string())
-            }
+            BackupError::Serving(_)
+            | BackupError::Restoring(_)
+            | BackupError::Io { .. }
+            | BackupError::Database(_) => Failure::Runtime(e.to_string()),
         }
     }
 }

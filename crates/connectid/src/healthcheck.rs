@@ -9,10 +9,7 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use crate::{Config, Failure};
 
 pub(crate) async fn healthcheck(cfg: &Config) -> Result<(), Failure> {
-    let mut addr: SocketAddr = cfg
-        .listen
-        .parse()
-        .map_err(|_| Failure::Usage(format!("listen = {:?} is not an address", cfg.listen)))?;
+    let mut addr = cfg.listen_addr()?;
     // A node listening on every address answers on loopback.
     if addr.ip().is_unspecified() {
         addr.set_ip(match addr.ip() {
