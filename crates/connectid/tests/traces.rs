@@ -240,3 +240,53 @@ async fn without_an_endpoint_nothing_is_traced_and_a_bad_one_is_refused() {
     assert!(err.contains("telemetry.otlp_endpoint"), "{err}");
     let _ = std::fs::remove_dir_all(dir);
 }
+
+/// An email code over SMTP carries the trace too: a `Traceparent` header naming the delivery's
+/// client span, whose parent is the request that sent the code.
+#[tokio::test(flavor = "multi_thread")]
+async fn an_email_carries_the_trace_in_its_headers() {
+    let (base, seen) = collector().await;
+    let (port, mut mails) = smtp_server().await;
+    let s = Server::start_with(
+        Backend::Sqlite,
+        &format!(
+            "[telemetry]\notlp_endpoint = \"{base}\"\n\
+             [email]\nprovider = \"smtp\"\nsmtp_url = \"smtp://127.0.0.1:{port}\"\n\
+             from = \"CONNECT ID <id@example.com>\"\n"
+        ),
+    )
+    .await;
+    let client = s.client("");
+    let (url, _) = authorize_url(&s, client["client_id"].as_str().unwrap(), "");
+    let mut b = Browser::new();
+    let p = pending(&s, &mut b, &url).await;
+    let trace = "5b8aa5a2d2c872e8321cf37308d69df2";
+    let req = b
+        .http
+        .post(&p.action)
+        .header("traceparent", format!("00-{trace}-051581bf3cb55c13-01"))
+        .form(&[
+            ("csrf", p.csrf.as_str()),
+            ("identifier", "traced@example.com"),
+        ]);
+    assert_eq!(b.send(req).await.status, 303);
+    let mail = tokio::time::timeout(Duration::from_secs(10), mails.recv())
+        .await
+        .unwrap()
+        .unwrap();
+    let send = span(&seen, "for the email", |s| {
+        s["traceId"] == trace && s["kind"] == 3
+    })
+    .await;
+    assert_eq!(send["name"], "send email");
+    let server = span(&seen, "for the identifier step", |s| {
+        s["traceId"] == trace && s["kind"] == 2
+    })
+    .await;
+    assert_eq!(send["parentSpanId"], server["spanId"]);
+    let header = format!(
+        "Traceparent: 00-{trace}-{}-01",
+        send["spanId"].as_str().unwrap()
+    );
+    assert!(mail.lines().any(|l| l == header), "{header} not in {mail}");
+}

@@ -11,12 +11,15 @@ pub mod chromium;
 mod gateway;
 mod receiver;
 mod server;
+mod smtp;
 
 #[allow(unused_imports)]
 pub use gateway::{Gateway, code_in};
 #[allow(unused_imports)]
 pub use receiver::{Receiver, serve_app};
 pub use server::*;
+#[allow(unused_imports)]
+pub use smtp::smtp_server;
 
 use std::collections::{BTreeMap, HashMap};
 use std::time::Duration;
