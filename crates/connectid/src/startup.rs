@@ -311,7 +311,9 @@ pub(crate) async fn app_state(
     let tracer = match cfg.telemetry.otlp_endpoint.as_str() {
         "" => connectid_web::trace::Tracer::default(),
         endpoint => {
-            tracing::info!(endpoint, "exporting traces over OTLP");
+            // Masked: a collector's URL may carry credentials.
+            let shown = connectid_core::secret::SecretUrl::new(endpoint).masked();
+            tracing::info!(endpoint = %shown, "exporting traces over OTLP");
             connectid_web::trace::Tracer::otlp(endpoint, &cfg.telemetry.service_name)
                 .map_err(|e| Failure::Runtime(format!("telemetry.otlp_endpoint: {e}")))?
         }

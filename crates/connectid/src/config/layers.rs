@@ -71,7 +71,8 @@ fn unknown_variable(name: &str, section: &str, key: &str) -> Option<ConfigError>
         String::new()
     };
     Some(ConfigError(format!(
-        "config: {name} is not a setting{hint}; config/example.toml lists them"
+        "config: {name} is not a setting the environment can set{hint}; config/example.toml \
+         lists the settings"
     )))
 }
 
