@@ -218,6 +218,10 @@ pub struct ClientMetadata {
     /// SMS per UTC day for this service's sign-ins, on top of the deployment's budget.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sms_daily_budget: Option<u32>,
+    /// Where this service hears of changes to the accounts of people who have signed in to
+    /// it (account events, signed as Standard Webhooks).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub webhooks: Vec<crate::events::Subscription>,
 }
 
 fn default_grant_types() -> Vec<GrantType> {

@@ -7,6 +7,8 @@ use serde::{Deserialize, Serialize};
 pub enum Channel {
     Sms,
     Email,
+    /// An account event for a webhook subscriber (`[[webhooks]]`, client metadata `webhooks`).
+    Event,
 }
 
 impl Channel {
@@ -15,6 +17,7 @@ impl Channel {
         match self {
             Channel::Sms => "sms",
             Channel::Email => "email",
+            Channel::Event => "event",
         }
     }
 
@@ -22,6 +25,7 @@ impl Channel {
         match s {
             "sms" => Some(Channel::Sms),
             "email" => Some(Channel::Email),
+            "event" => Some(Channel::Event),
             _ => None,
         }
     }

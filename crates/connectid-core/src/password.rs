@@ -15,6 +15,7 @@ use tokio::sync::Semaphore;
 use crate::crypto::random_bytes;
 
 pub mod common;
+pub mod legacy;
 mod strength;
 
 pub use strength::{Strength, Suggestion, Warning, strength};
@@ -212,6 +213,8 @@ pub struct PasswordHasher {
     /// Verified against when an account has no password, so that the answer takes as long.
     /// Made on first need, not at start (a hash at start delays the first request).
     dummy_hash: Arc<tokio::sync::OnceCell<String>>,
+    /// For imported Firebase hashes (`[import.firebase]`).
+    firebase: Option<Arc<legacy::FirebaseParams>>,
 }
 
 impl PasswordHasher {
@@ -228,7 +231,19 @@ impl PasswordHasher {
             permits: Arc::new(Semaphore::new(permits.max(1))),
             pool: Arc::new(HashPool::new(permits)?),
             dummy_hash: Arc::new(tokio::sync::OnceCell::new()),
+            firebase: None,
         })
+    }
+
+    /// Also verifies imported Firebase scrypt hashes, with their project's parameters.
+    pub fn with_firebase(mut self, params: Option<legacy::FirebaseParams>) -> Self {
+        self.firebase = params.map(Arc::new);
+        self
+    }
+
+    /// The Firebase parameters in use, for checking imported hashes.
+    pub fn firebase(&self) -> Option<&legacy::FirebaseParams> {
+        self.firebase.as_deref()
     }
 
     pub async fn hash(&self, password: &str) -> Result<String, PasswordError> {
@@ -280,9 +295,17 @@ impl PasswordHasher {
         };
         let password = password.to_string();
         let params = self.params.clone();
+        let firebase = self.firebase.clone();
         let outcome = self
             .pool
-            .run(move || verify_blocking(&password, &phc).then(|| needs_rehash(&params, &phc)))
+            .run(move || {
+                let ok = if legacy::is_legacy(&phc) {
+                    legacy::verify(&password, &phc, firebase.as_deref())
+                } else {
+                    verify_blocking(&password, &phc)
+                };
+                ok.then(|| needs_rehash(&params, &phc))
+            })
             .await
             .flatten();
         match outcome {

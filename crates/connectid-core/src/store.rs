@@ -15,7 +15,9 @@ use crate::keys::StoredKey;
 use crate::oidc::{Acr, Amr};
 
 mod outbox;
+mod transfer;
 pub use outbox::*;
+pub use transfer::*;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -290,6 +292,8 @@ pub trait GrantStore: Send + Sync {
     /// to tell (back-channel logout) when the session ends. A code never exchanged does not
     /// count. Each client once.
     async fn clients_of_session(&self, sid: &str) -> StoreResult<Vec<ClientRecord>>;
+    /// Every client the account was ever granted to (revoked or not): who may hear of it.
+    async fn clients_used_by(&self, account_id: &str) -> StoreResult<Vec<String>>;
     async fn insert_code(&self, code: &AuthCode) -> StoreResult<()>;
     /// Marks the code used, atomically: only one caller ever gets `Fresh`.
     async fn consume_code(&self, code_hash: &str, now: i64) -> StoreResult<CodeUse>;
@@ -361,6 +365,7 @@ pub trait Store:
     + GrantStore
     + OtpStore
     + OutboxStore
+    + TransferStore
     + AuditStore
     + Send
     + Sync

@@ -43,6 +43,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0006_outbox.sql"),
         include_str!("../migrations/postgres/0006_outbox.sql"),
     ),
+    (
+        7,
+        "import_events",
+        include_str!("../migrations/sqlite/0007_import_events.sql"),
+        include_str!("../migrations/postgres/0007_import_events.sql"),
+    ),
 ];
 
 /// A database that has migrations this binary does not know (a newer release migrated it)

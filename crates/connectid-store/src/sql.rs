@@ -217,4 +217,5 @@ mod otps;
 mod outbox;
 mod rows;
 mod sessions;
+mod transfer;
 use rows::*;

@@ -76,6 +76,8 @@ suite!(
     outbox_queues_a_code_and_its_message_together,
     outbox_gives_each_message_to_one_worker,
     outbox_retries_delivers_and_purges,
+    events_go_out_in_order_per_key_and_can_be_requeued,
+    accounts_import_in_batches_and_export_back,
 );
 
 fn phone(s: &str) -> Identifier {
@@ -732,6 +734,7 @@ fn queued(id: &str, at: i64) -> QueuedMessage {
         expires_at: at + 600,
         due_at: at,
         attempts: 0,
+        ordering_key: None,
     }
 }
 
@@ -935,4 +938,122 @@ async fn outbox_retries_delivers_and_purges(s: Arc<dyn Store>) {
     assert_eq!(s.purge_messages(2001).await.unwrap(), 0);
     assert_eq!(s.purge_messages(2003).await.unwrap(), 3);
     assert_eq!(s.outbox_depth().await.unwrap().pending, 1);
+}
+
+fn event(id: &str, key: &str, at: i64) -> QueuedMessage {
+    QueuedMessage {
+        channel: connectid_core::messages::Channel::Event,
+        purpose: "account.created".into(),
+        ordering_key: Some(key.into()),
+        ..queued(id, at)
+    }
+}
+
+async fn events_go_out_in_order_per_key_and_can_be_requeued(s: Arc<dyn Store>) {
+    let t = 1_000_000;
+    for (id, key) in [("e1", "a"), ("e2", "a"), ("e3", "b"), ("m1", "")] {
+        let m = if key.is_empty() { queued(id, t) } else { event(id, key, t) };
+        s.enqueue_message(&m, None).await.unwrap();
+    }
+    // The second event of key `a` waits for the first; other keys and plain messages do not.
+    let ids = |v: Vec<QueuedMessage>| {
+        let mut ids: Vec<String> = v.into_iter().map(|m| m.id).collect();
+        ids.sort();
+        ids
+    };
+    let first = s.claim_messages("w", t, t + 60, 10).await.unwrap();
+    assert_eq!(ids(first), ["e1", "e3", "m1"]);
+    // While e1 is retried later, e2 still waits.
+    let retry = MessageOutcome::Retry { at: t + 5, error: "500".into() };
+    assert!(s.finish_message("e1", "w", &retry, t).await.unwrap());
+    assert!(s.claim_messages("w", t + 1, t + 60, 10).await.unwrap().is_empty());
+    let again = s.claim_messages("w", t + 5, t + 65, 10).await.unwrap();
+    assert_eq!(ids(again), ["e1"]);
+    let gave_up = MessageOutcome::GaveUp { error: "500".into() };
+    assert!(s.finish_message("e1", "w", &gave_up, t + 5).await.unwrap());
+    let next = s.claim_messages("w", t + 6, t + 66, 10).await.unwrap();
+    assert_eq!(ids(next.clone()), ["e2"]);
+    assert_eq!(next[0].payload, b"sealed", "an event keeps its payload");
+    let done = MessageOutcome::Delivered { provider_ref: None };
+    assert!(s.finish_message("e2", "w", &done, t + 6).await.unwrap());
+    // Given up on: requeued, with its payload; a plain message never is.
+    assert_eq!(s.requeue_events(None, t, t + 10, t + 100).await.unwrap(), 1);
+    let requeued = s.claim_messages("w", t + 10, t + 70, 10).await.unwrap();
+    assert_eq!(ids(requeued.clone()), ["e1"]);
+    assert_eq!(requeued[0].payload, b"sealed");
+    assert_eq!(requeued[0].attempts, 1);
+    assert!(s.finish_message("e1", "w", &done, t + 10).await.unwrap());
+    // One event by id, whatever its state; none given up on after `since`.
+    assert_eq!(s.requeue_events(Some("e2"), 0, t + 11, t + 100).await.unwrap(), 1);
+    assert_eq!(s.requeue_events(Some("m1"), 0, t + 11, t + 100).await.unwrap(), 0);
+    assert_eq!(s.requeue_events(None, t + 1, t + 11, t + 100).await.unwrap(), 0);
+}
+
+async fn accounts_import_in_batches_and_export_back(s: Arc<dyn Store>) {
+    use connectid_core::import::ImportedAccount;
+    use connectid_core::store::ImportOutcome;
+    let tag = random_id();
+    let email = |n: &str| Identifier::email(&format!("{n}-{tag}@example.com")).unwrap();
+    let phone = Identifier::phone("+4790000123", PhoneRegion::default()).unwrap();
+    s.create_account(&NewAccount {
+        id: format!("old-{tag}"),
+        identifiers: vec![(email("old"), true)],
+        password_hash: None,
+        now: 5,
+    })
+    .await
+    .unwrap();
+    let line = |sub: Option<String>, ids: Vec<(Identifier, bool)>, xid: Option<&str>| ImportedAccount {
+        sub,
+        identifiers: ids,
+        password_hash: Some("$2b$04$CCCCCCCCCCCCCCCCCCCCC.E5YPO9kmyuRGyh0XouQYb4YMJKvyOeW".into()),
+        created_at: Some(1_700_000_000),
+        external_id: xid.map(|x| format!("{x}-{tag}")),
+    };
+    let batch = vec![
+        line(Some(format!("kept-{tag}")), vec![(email("a"), true), (phone.clone(), false)], Some("x1")),
+        line(None, vec![(email("b"), false)], None),
+        line(None, vec![(email("old"), true)], None),
+        line(None, vec![(email("old"), true), (email("c"), true)], None),
+        line(None, vec![(email("b"), true)], Some("x2")),
+    ];
+    // A dry run says the same and writes nothing.
+    let dry = s.import_accounts(&batch, 10, true).await.unwrap();
+    assert!(s.find_account(&email("a")).await.unwrap().is_none());
+    let got = s.import_accounts(&batch, 10, false).await.unwrap();
+    assert_eq!(got[0], ImportOutcome::Imported(format!("kept-{tag}")));
+    assert!(matches!(&got[1], ImportOutcome::Imported(_)));
+    assert_eq!(got[2], ImportOutcome::AlreadyThere);
+    assert!(matches!(&got[3], ImportOutcome::Duplicate(_)));
+    assert!(matches!(&got[4], ImportOutcome::Duplicate(_)));
+    assert_eq!(dry[2..], got[2..]);
+    let a = s.find_account(&phone).await.unwrap().unwrap();
+    assert_eq!(a.id, format!("kept-{tag}"));
+    assert_eq!(a.created_at, 1_700_000_000);
+    assert!(a.password_hash.as_deref().unwrap().starts_with("$2b$"));
+    assert_eq!(a.identifiers.len(), 2);
+    assert!(s.find_account(&email("c")).await.unwrap().is_none());
+    // Again: everything is there.
+    let again = s.import_accounts(&batch[..2], 20, false).await.unwrap();
+    assert_eq!(again, [ImportOutcome::AlreadyThere, ImportOutcome::AlreadyThere]);
+    // Export pages through every account in id order, with identifiers and external ids.
+    let mut seen = Vec::new();
+    let mut after: Option<String> = None;
+    loop {
+        let page = s.export_accounts(after.as_deref(), 2).await.unwrap();
+        if page.is_empty() {
+            break;
+        }
+        after = page.last().map(|(a, _)| a.id.clone());
+        seen.extend(page);
+    }
+    let ids: Vec<&str> = seen.iter().map(|(a, _)| a.id.as_str()).collect();
+    let mut sorted = ids.clone();
+    sorted.sort();
+    assert_eq!(ids, sorted);
+    let (kept, xid) = seen.iter().find(|(a, _)| a.id == format!("kept-{tag}")).unwrap();
+    assert_eq!(xid.as_deref(), Some(format!("x1-{tag}").as_str()));
+    assert_eq!(kept.identifiers.len(), 2);
+    assert!(kept.identifiers.iter().any(|i| i.identifier == phone && !i.verified));
+    assert_eq!(seen.len(), 3);
 }

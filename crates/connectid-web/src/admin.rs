@@ -6,7 +6,6 @@ use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use connectid_core::audit::AuditKind;
 use connectid_core::client::{self, ClientError, ClientMetadata};
 use connectid_core::crypto::{constant_time_eq, hash_secret};
 use connectid_core::store::StoreError;
@@ -156,15 +155,11 @@ pub async fn end_sessions(
     Path(account_id): Path<String>,
 ) -> Answer {
     authorize(&state, &headers)?;
-    let ended = crate::app::sessions::end_all_but(&state, &account_id, None).await?;
-    crate::audit::record(
+    let ended = crate::app::sessions::sign_out_everywhere(
         &state,
-        AuditKind::SessionsRevoked,
-        Some(&account_id),
-        None,
-        "success",
-        Some(format!("{ended} sessions")),
+        &account_id,
+        crate::app::accounts::Actor::Admin,
     )
-    .await;
+    .await?;
     Ok(Json(json!({ "ended": ended })).into_response())
 }

@@ -5,4 +5,5 @@
 
 pub mod accounts;
 pub mod clients;
+pub mod events;
 pub mod sessions;

@@ -36,7 +36,9 @@ use connectid_core::messages::{Channel, Message, MessageSender, SendError};
 use connectid_core::store::{AuditEvent, MessageOutcome, Otp, QueuedMessage, Store, StoreError};
 use tokio::sync::{Notify, Semaphore};
 
+mod events;
 mod traced;
+pub use events::EventSender;
 use traced::Payload;
 
 use crate::trace::Tracer;
@@ -63,6 +65,7 @@ pub struct Delivery {
     cipher: KeyCipher,
     sms: Arc<dyn MessageSender>,
     email: Arc<dyn MessageSender>,
+    events: Arc<dyn MessageSender>,
     /// This node's name on the leases it takes.
     worker: String,
     wake: Notify,
@@ -86,6 +89,7 @@ impl Delivery {
         cipher: KeyCipher,
         sms: Arc<dyn MessageSender>,
         email: Arc<dyn MessageSender>,
+        events: Arc<dyn MessageSender>,
         tracer: Tracer,
     ) -> Arc<Self> {
         Arc::new(Self {
@@ -94,6 +98,7 @@ impl Delivery {
             cipher,
             sms,
             email,
+            events,
             worker: format!("node_{}", random_id()),
             wake: Notify::new(),
             permits: Arc::new(Semaphore::new(CONCURRENCY)),
@@ -111,6 +116,7 @@ impl Delivery {
         match channel {
             Channel::Sms => &self.sms,
             Channel::Email => &self.email,
+            Channel::Event => &self.events,
         }
     }
 
@@ -121,6 +127,27 @@ impl Delivery {
         message: &Message,
         otp: Option<&Otp>,
         ttl: i64,
+    ) -> Result<(), StoreError> {
+        self.queue(message, otp, ttl, None).await
+    }
+
+    /// Queues `message` to go out after the earlier messages queued with the same
+    /// `ordering_key` are delivered or given up on (an account's events, per subscriber).
+    pub async fn send_ordered(
+        &self,
+        message: &Message,
+        ordering_key: String,
+        ttl: i64,
+    ) -> Result<(), StoreError> {
+        self.queue(message, None, ttl, Some(ordering_key)).await
+    }
+
+    async fn queue(
+        &self,
+        message: &Message,
+        otp: Option<&Otp>,
+        ttl: i64,
+        ordering_key: Option<String>,
     ) -> Result<(), StoreError> {
         let now = self.clock.now();
         let local = self.provider(message.channel).is_local();
@@ -146,6 +173,7 @@ impl Delivery {
             expires_at: now + ttl,
             due_at: if local { now + LOCAL_GRACE } else { now },
             attempts: 0,
+            ordering_key,
         };
         self.store.enqueue_message(&queued, otp).await?;
         if local {
@@ -301,6 +329,18 @@ impl Delivery {
             let age = depth.oldest.map_or(0, |t| (self.clock.now() - t).max(0));
             self.stats.oldest_age.store(age, Ordering::Relaxed);
         }
+    }
+
+    /// Queues the account events given up on since `since` again (or the one event `id`,
+    /// whatever its state), for another day of tries; returns how many.
+    pub async fn redeliver_events(&self, id: Option<&str>, since: i64) -> Result<u64, StoreError> {
+        let now = self.clock.now();
+        let n = self
+            .store
+            .requeue_events(id, since, now, now + crate::app::events::EVENT_TTL)
+            .await?;
+        self.wake.notify_one();
+        Ok(n)
     }
 
     /// Waits until the tries under way end, or `limit` passed: a graceful shutdown records

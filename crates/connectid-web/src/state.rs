@@ -38,6 +38,8 @@ pub struct WebSettings {
     pub sms_policy: SmsPolicy,
     /// What the SMS pumping rules do (`[fraud]`).
     pub fraud: connectid_core::fraud::FraudSettings,
+    /// Deployment-wide subscribers to account events (`[[webhooks]]`).
+    pub webhooks: Vec<connectid_core::events::Subscription>,
 }
 
 impl WebSettings {
@@ -235,6 +237,7 @@ mod tests {
             cookie_domain: domain.map(str::to_string),
             sms_policy: connectid_core::sms_policy::SmsPolicy::home(Default::default()),
             fraud: connectid_core::fraud::FraudSettings::default(),
+            webhooks: Vec::new(),
         }
     }
 

@@ -47,7 +47,42 @@ pub struct Config {
     pub metrics: Metrics,
     pub session: Session,
     pub telemetry: Telemetry,
+    /// Deployment-wide subscribers to account events (`[[webhooks]]`).
+    pub webhooks: Vec<Webhook>,
+    /// What `accounts import` needs to read other systems' hashes (`[import.firebase]`).
+    pub import: Import,
     pub clients: Vec<toml::Value>,
+}
+
+/// `[[webhooks]]`: a subscriber to account events, signed as Standard Webhooks.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Webhook {
+    pub url: String,
+    /// `whsec_` and base64.
+    pub secret: Secret,
+    /// Event names; empty: every event.
+    pub events: Vec<String>,
+}
+
+/// `[import]`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Import {
+    pub firebase: Option<Firebase>,
+}
+
+/// `[import.firebase]`: the Firebase project's password hash parameters (its console:
+/// Authentication → Users → ⋮ → Password hash parameters).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Firebase {
+    /// base64 (`base64_signer_key`).
+    pub signer_key: Secret,
+    /// base64 (`base64_salt_separator`).
+    pub salt_separator: String,
+    pub rounds: u32,
+    pub mem_cost: u32,
 }
 
 /// `[telemetry]`: how the logs are written, and where traces go.
@@ -234,6 +269,8 @@ impl Default for Config {
             metrics: Metrics::default(),
             session: Session::default(),
             telemetry: Telemetry::default(),
+            webhooks: Vec::new(),
+            import: Import::default(),
             clients: Vec::new(),
         }
     }

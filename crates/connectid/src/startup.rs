@@ -280,7 +280,9 @@ pub(crate) async fn app_state(
     let keyset = connectid_web::ensure_keys(&*store, &cipher, clock.now())
         .await
         .map_err(|e| Failure::Runtime(e.to_string()))?;
-    let hasher = PasswordHasher::owasp(hashers).map_err(|e| Failure::Runtime(e.to_string()))?;
+    let hasher = PasswordHasher::owasp(hashers)
+        .map_err(|e| Failure::Runtime(e.to_string()))?
+        .with_firebase(cfg.firebase()?);
     let settings = WebSettings {
         issuer: cfg.issuer.clone(),
         admin_token: Some(cfg.admin.token.expose().to_string()).filter(|t| !t.is_empty()),
@@ -297,6 +299,7 @@ pub(crate) async fn app_state(
             mode: cfg.fraud_mode()?,
             always_challenge: cfg.fraud.always_challenge,
         },
+        webhooks: cfg.subscriptions()?,
     };
     let network = |p: &str| matches!(p, "webhook" | "smtp" | "smpp");
     if cfg.keys.encryption_key.expose().is_empty()
@@ -324,6 +327,10 @@ pub(crate) async fn app_state(
         cipher.clone(),
         sender(cfg, "sms", &store)?,
         sender(cfg, "email", &store)?,
+        Arc::new(
+            connectid_web::delivery::EventSender::new(store.clone(), cfg.subscriptions()?)
+                .map_err(|e| Failure::Runtime(e.to_string()))?,
+        ),
         tracer,
     );
     Ok(AppState::new(

@@ -71,6 +71,13 @@ impl ClientMetadata {
         {
             return bad("backchannel_logout_uri must not contain a fragment");
         }
+        if self.webhooks.len() > 5 {
+            return bad("webhooks may name at most 5 subscriptions");
+        }
+        for w in &self.webhooks {
+            w.validate()
+                .map_err(|m| ClientError::InvalidMetadata(format!("webhooks: {m}")))?;
+        }
         if self.backchannel_logout_session_required && self.backchannel_logout_uri.is_none() {
             return bad("backchannel_logout_session_required needs a backchannel_logout_uri");
         }

@@ -19,6 +19,9 @@ pub struct QueuedMessage {
     pub due_at: i64,
     /// Tries so far, counting the one a claim starts.
     pub attempts: i64,
+    /// Messages with the same key go out one at a time, in the order they were queued (an
+    /// event subscriber's view of one account); `None` for messages without an order.
+    pub ordering_key: Option<String>,
 }
 
 /// How one try at a message ended.
@@ -75,6 +78,15 @@ pub trait OutboxStore: Send + Sync {
     /// Records a gateway's delivery receipt on the message it names; false if none does.
     async fn record_receipt(&self, provider_ref: &str, receipt: &str) -> StoreResult<bool>;
     async fn outbox_depth(&self) -> StoreResult<OutboxDepth>;
+    /// Queues events again: the one `id` whatever its state, or every event given up on that
+    /// was queued at or after `since`; to be delivered before `expires_at`. Returns how many.
+    async fn requeue_events(
+        &self,
+        id: Option<&str>,
+        since: i64,
+        now: i64,
+        expires_at: i64,
+    ) -> StoreResult<u64>;
     /// Deletes delivered and given-up messages finished before `before`.
     async fn purge_messages(&self, before: i64) -> StoreResult<u64>;
 }

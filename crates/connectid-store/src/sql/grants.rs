@@ -70,6 +70,13 @@ impl GrantStore for Database {
         rows.into_iter().map(ClientRecord::try_from).collect()
     }
 
+    async fn clients_used_by(&self, account_id: &str) -> StoreResult<Vec<String>> {
+        let rows: Vec<(String,)> = on!(self, p => sqlx::query_as(
+            "SELECT DISTINCT client_id FROM grants WHERE account_id = $1 ORDER BY client_id")
+            .bind(account_id).fetch_all(p).await.map_err(db_err)?);
+        Ok(rows.into_iter().map(|(c,)| c).collect())
+    }
+
     async fn insert_code(&self, c: &AuthCode) -> StoreResult<()> {
         on!(self, p => sqlx::query(
             "INSERT INTO auth_codes (code_hash, grant_id, client_id, redirect_uri, code_challenge, nonce, expires_at) \

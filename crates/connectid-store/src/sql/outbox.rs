@@ -5,7 +5,8 @@
 use super::*;
 use connectid_core::store::{MessageOutcome, OutboxDepth, OutboxStore, QueuedMessage};
 
-const COLUMNS: &str = "id, channel, purpose, payload, created_at, expires_at, due_at, attempts";
+const COLUMNS: &str =
+    "id, channel, purpose, payload, created_at, expires_at, due_at, attempts, ordering_key";
 
 #[async_trait]
 impl OutboxStore for Database {
@@ -19,10 +20,10 @@ impl OutboxStore for Database {
                     .bind(o.created_at).bind(o.expires_at).execute(&mut *tx).await.map_err(db_err)?;
             }
             sqlx::query(
-                "INSERT INTO outbox (id, channel, purpose, payload, created_at, expires_at, due_at, attempts) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
+                "INSERT INTO outbox (id, channel, purpose, payload, created_at, expires_at, due_at, attempts, ordering_key) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)")
                 .bind(&m.id).bind(m.channel.as_str()).bind(&m.purpose).bind(&m.payload)
-                .bind(m.created_at).bind(m.expires_at).bind(m.due_at).bind(m.attempts)
+                .bind(m.created_at).bind(m.expires_at).bind(m.due_at).bind(m.attempts).bind(&m.ordering_key)
                 .execute(&mut *tx).await.map_err(db_err)?;
             tx.commit().await.map_err(db_err)?;
         });
@@ -36,12 +37,19 @@ impl OutboxStore for Database {
         lease_until: i64,
         limit: i64,
     ) -> StoreResult<Vec<QueuedMessage>> {
-        let candidates = "SELECT id FROM outbox WHERE status = 'pending' AND due_at <= $3 \
-             AND (lease_until IS NULL OR lease_until <= $3) ORDER BY due_at LIMIT $4";
-        let lock = match self.pool {
-            Pool::Sqlite(_) => "",
-            Pool::Pg(_) => " FOR UPDATE SKIP LOCKED",
+        // SQLite orders rows by rowid, PostgreSQL by the seq column.
+        let (lock, seq) = match self.pool {
+            Pool::Sqlite(_) => ("", "rowid"),
+            Pool::Pg(_) => (" FOR UPDATE SKIP LOCKED", "seq"),
         };
+        // A row with an ordering key waits for the earlier pending ones with the same key.
+        let candidates = format!(
+            "SELECT id FROM outbox o WHERE status = 'pending' AND due_at <= $3 \
+             AND (lease_until IS NULL OR lease_until <= $3) \
+             AND (ordering_key IS NULL OR NOT EXISTS (SELECT 1 FROM outbox e \
+                  WHERE e.ordering_key = o.ordering_key AND e.status = 'pending' AND e.{seq} < o.{seq})) \
+             ORDER BY due_at LIMIT $4"
+        );
         let sql = format!(
             "UPDATE outbox SET lease_owner = $1, lease_until = $2, attempts = attempts + 1 \
              WHERE id IN ({candidates}{lock}) RETURNING {COLUMNS}"
@@ -79,7 +87,7 @@ impl OutboxStore for Database {
         let n = match outcome {
             MessageOutcome::Delivered { provider_ref } => on!(self, p => sqlx::query(
                 "UPDATE outbox SET status = 'delivered', finished_at = $3, provider_ref = $4, \
-                 payload = $5, lease_until = NULL, last_error = NULL \
+                 payload = CASE WHEN channel = 'event' THEN payload ELSE $5 END, lease_until = NULL, last_error = NULL \
                  WHERE id = $1 AND lease_owner = $2 AND status = 'pending'")
                 .bind(id).bind(worker).bind(now).bind(provider_ref).bind(wiped)
                 .execute(p).await.map_err(db_err)?.rows_affected()),
@@ -90,7 +98,7 @@ impl OutboxStore for Database {
                 .execute(p).await.map_err(db_err)?.rows_affected()),
             MessageOutcome::GaveUp { error } => on!(self, p => sqlx::query(
                 "UPDATE outbox SET status = 'failed', finished_at = $3, last_error = $4, \
-                 payload = $5, lease_until = NULL \
+                 payload = CASE WHEN channel = 'event' THEN payload ELSE $5 END, lease_until = NULL \
                  WHERE id = $1 AND lease_owner = $2 AND status = 'pending'")
                 .bind(id).bind(worker).bind(now).bind(error).bind(wiped)
                 .execute(p).await.map_err(db_err)?.rows_affected()),
@@ -109,6 +117,23 @@ impl OutboxStore for Database {
             "SELECT COUNT(*), MIN(created_at) FROM outbox WHERE status = 'pending'")
             .fetch_one(p).await.map_err(db_err)?);
         Ok(OutboxDepth { pending, oldest })
+    }
+
+    async fn requeue_events(
+        &self,
+        id: Option<&str>,
+        since: i64,
+        now: i64,
+        expires_at: i64,
+    ) -> StoreResult<u64> {
+        let n = on!(self, p => sqlx::query(
+            "UPDATE outbox SET status = 'pending', due_at = $3, expires_at = $4, attempts = 0, \
+             lease_owner = NULL, lease_until = NULL, finished_at = NULL, last_error = NULL \
+             WHERE channel = 'event' AND length(payload) > 0 AND \
+             (id = $1 OR ($1 IS NULL AND status = 'failed' AND created_at >= $2))")
+            .bind(id).bind(since).bind(now).bind(expires_at)
+            .execute(p).await.map_err(db_err)?.rows_affected());
+        Ok(n)
     }
 
     async fn purge_messages(&self, before: i64) -> StoreResult<u64> {

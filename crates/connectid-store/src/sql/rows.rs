@@ -186,6 +186,23 @@ impl TryFrom<IdentifierRow> for AccountIdentifier {
     }
 }
 
+// An account as `accounts export` reads it.
+row!(ExportRow {
+    id: String,
+    password_hash: Option<String>,
+    created_at: i64,
+    updated_at: i64,
+    external_id: Option<String>,
+});
+
+// An identifier with its account, for reading many accounts at once.
+row!(OwnedIdentifierRow {
+    account_id: String,
+    kind: String,
+    value: String,
+    verified: bool,
+});
+
 row!(OtpRow {
     id: String,
     purpose: String,
@@ -219,6 +236,7 @@ row!(MessageRow {
     expires_at: i64,
     due_at: i64,
     attempts: i64,
+    ordering_key: Option<String>,
 });
 
 impl TryFrom<MessageRow> for QueuedMessage {
@@ -234,6 +252,7 @@ impl TryFrom<MessageRow> for QueuedMessage {
             expires_at: r.expires_at,
             due_at: r.due_at,
             attempts: r.attempts,
+            ordering_key: r.ordering_key,
         })
     }
 }

@@ -116,16 +116,12 @@ pub async fn signout_everywhere(
     body: Bytes,
 ) -> Result<Response, PageError> {
     let (me, _) = require_form(&state, &headers, &body, "/account", false).await?;
-    end_everything(&state, &me.account.id).await?;
-    crate::audit::record(
+    crate::app::sessions::sign_out_everywhere(
         &state,
-        AuditKind::SignoutEverywhere,
-        Some(&me.account.id),
-        None,
-        "success",
-        None,
+        &me.account.id,
+        crate::app::accounts::Actor::Person,
     )
-    .await;
+    .await?;
     let mut r = state.pages.page(
         StatusCode::OK,
         "signed_out.html",
@@ -133,13 +129,6 @@ pub async fn signout_everywhere(
     );
     clear_session_cookie(&state, &mut r);
     Ok(r)
-}
-
-/// Ends every session (telling the services) and revokes every grant, also those of native
-/// apps whose browser session is already gone.
-pub(super) async fn end_everything(state: &AppState, account_id: &str) -> Result<(), StoreError> {
-    crate::app::sessions::end_all_but(state, account_id, None).await?;
-    Ok(())
 }
 
 pub(super) fn clear_session_cookie(state: &AppState, r: &mut Response) {

@@ -5,6 +5,7 @@
 use connectid_core::account::Account;
 use connectid_core::audit::AuditKind;
 use connectid_core::crypto::random_uuid;
+use connectid_core::events::EventKind;
 use connectid_core::identifier::Identifier;
 use connectid_core::store::{NewAccount, SsoSession, StoreError};
 
@@ -19,6 +20,8 @@ pub enum Actor {
     Person,
     /// An operator, on the command line.
     Operator,
+    /// An operator, through the admin API.
+    Admin,
 }
 
 impl Actor {
@@ -26,6 +29,7 @@ impl Actor {
         match self {
             Self::Person => None,
             Self::Operator => Some("by an operator (command line)".into()),
+            Self::Admin => Some("by an operator (admin API)".into()),
         }
     }
 }
@@ -57,6 +61,8 @@ pub async fn create(
         by.detail(),
     )
     .await;
+    let data = super::events::account_data(&account);
+    super::events::emit(state, EventKind::Created, &account.id, data).await;
     Ok(account)
 }
 
@@ -87,6 +93,8 @@ pub async fn set_password(
         AuditKind::PasswordSet
     };
     crate::audit::record(state, kind, Some(&account.id), client_id, "success", None).await;
+    let data = serde_json::json!({ "first_password": !changed });
+    super::events::emit(state, EventKind::PasswordChanged, &account.id, data).await;
     Ok(changed)
 }
 
@@ -121,6 +129,8 @@ pub async fn add_identifier(
         None,
     )
     .await;
+    let data = super::events::identifier_data(identifier);
+    super::events::emit(state, EventKind::IdentifierAdded, &account.id, data).await;
     let args = [("identifier", Arg::Str(identifier.value.clone()))];
     let notice = AccountNotice {
         subject: "identifier-added-subject",
@@ -152,6 +162,8 @@ pub async fn remove_identifier(
         None,
     )
     .await;
+    let data = super::events::identifier_data(identifier);
+    super::events::emit(state, EventKind::IdentifierRemoved, &account.id, data).await;
     Ok(())
 }
 
@@ -162,10 +174,20 @@ pub async fn delete(state: &AppState, account_id: &str, by: Actor) -> Result<boo
     if state.store.get_account(account_id).await?.is_none() {
         return Ok(false);
     }
+    // Read before: the grants, and with them the services that would hear of it, go too.
+    let targets = super::events::targets(state, account_id, EventKind::Deleted).await;
     crate::app::sessions::end_all_but(state, account_id, None).await?;
     if !state.store.delete_account(account_id).await? {
         return Ok(false);
     }
+    super::events::emit_to(
+        state,
+        &targets,
+        EventKind::Deleted,
+        account_id,
+        serde_json::json!({}),
+    )
+    .await;
     crate::audit::record(
         state,
         AuditKind::AccountDeleted,

@@ -140,3 +140,31 @@ pub async fn end_all_but(
         .await?;
     Ok(ended)
 }
+
+/// "Sign out on every device" (My account) and its admin API twin: every session and every
+/// grant ends, the services are told, the audit log records it and subscribers get
+/// `account.signed_out_everywhere`. Returns how many sessions ended.
+pub async fn sign_out_everywhere(
+    state: &AppState,
+    account_id: &str,
+    by: crate::app::accounts::Actor,
+) -> Result<u64, StoreError> {
+    use connectid_core::audit::AuditKind;
+    let ended = end_all_but(state, account_id, None).await?;
+    let (kind, detail) = match by {
+        crate::app::accounts::Actor::Person => (AuditKind::SignoutEverywhere, None),
+        _ => (
+            AuditKind::SessionsRevoked,
+            Some(format!("{ended} sessions")),
+        ),
+    };
+    crate::audit::record(state, kind, Some(account_id), None, "success", detail).await;
+    crate::app::events::emit(
+        state,
+        connectid_core::events::EventKind::SignedOutEverywhere,
+        account_id,
+        serde_json::json!({}),
+    )
+    .await;
+    Ok(ended)
+}

@@ -31,6 +31,8 @@ impl Config {
         }
         self.phone_region()?;
         self.sms_policy()?;
+        self.subscriptions()?;
+        self.firebase()?;
         self.fraud_mode()?;
         if !matches!(self.telemetry.log_format.as_str(), "text" | "json") {
             return Err(err("telemetry.log_format", "must be \"text\" or \"json\""));
@@ -201,6 +203,42 @@ impl Config {
                 format!("`{}` is not an address like 127.0.0.1:8080", self.listen),
             )
         })
+    }
+
+    /// `[[webhooks]]`, checked; the first bad one named by its place.
+    pub fn subscriptions(&self) -> Result<Vec<connectid_core::events::Subscription>, ConfigError> {
+        self.webhooks
+            .iter()
+            .enumerate()
+            .map(|(i, w)| {
+                let s = connectid_core::events::Subscription {
+                    url: w.url.clone(),
+                    secret: w.secret.expose().to_string(),
+                    events: w.events.clone(),
+                };
+                s.validate().map_err(|m| err(&format!("webhooks[{i}]"), m))?;
+                Ok(s)
+            })
+            .collect()
+    }
+
+    /// `[import.firebase]`, read.
+    pub fn firebase(
+        &self,
+    ) -> Result<Option<connectid_core::password::legacy::FirebaseParams>, ConfigError> {
+        self.import
+            .firebase
+            .as_ref()
+            .map(|f| {
+                connectid_core::password::legacy::FirebaseParams::new(
+                    f.signer_key.expose(),
+                    &f.salt_separator,
+                    f.rounds,
+                    f.mem_cost,
+                )
+                .map_err(|m| err("import.firebase", m))
+            })
+            .transpose()
     }
 
     pub fn phone_region(&self) -> Result<PhoneRegion, ConfigError> {
