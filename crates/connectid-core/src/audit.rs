@@ -16,6 +16,8 @@ pub enum AuditKind {
     IdentifierAdded,
     IdentifierRemoved,
     AccountDeleted,
+    /// A batch of `connectid accounts import`.
+    AccountsImported,
     Logout,
     SignoutEverywhere,
     SessionsRevoked,
@@ -35,7 +37,7 @@ pub enum AuditKind {
 }
 
 impl AuditKind {
-    pub const ALL: [AuditKind; 25] = [
+    pub const ALL: [AuditKind; 26] = [
         Self::Signin,
         Self::Code,
         Self::Consent,
@@ -45,6 +47,7 @@ impl AuditKind {
         Self::IdentifierAdded,
         Self::IdentifierRemoved,
         Self::AccountDeleted,
+        Self::AccountsImported,
         Self::Logout,
         Self::SignoutEverywhere,
         Self::SessionsRevoked,
@@ -74,6 +77,7 @@ impl AuditKind {
             Self::IdentifierAdded => "identifier_added",
             Self::IdentifierRemoved => "identifier_removed",
             Self::AccountDeleted => "account_deleted",
+            Self::AccountsImported => "accounts_imported",
             Self::Logout => "logout",
             Self::SignoutEverywhere => "signout_everywhere",
             Self::SessionsRevoked => "sessions_revoked",

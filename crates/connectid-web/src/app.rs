@@ -7,3 +7,4 @@ pub mod accounts;
 pub mod clients;
 pub mod events;
 pub mod sessions;
+pub mod transfer;

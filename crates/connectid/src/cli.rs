@@ -51,7 +51,7 @@ pub(crate) fn parse_since(v: &str, now: i64) -> Result<i64, Failure> {
 /// The state a command runs a use case with: the one `serve` builds, with one hashing thread.
 /// A message a command sends waits in the outbox for a server's workers (a local provider's
 /// is written at once).
-async fn command_state(
+pub(crate) async fn command_state(
     cfg: &Config,
     store: Arc<dyn Store>,
     clock: Arc<dyn Clock>,
@@ -199,6 +199,10 @@ pub(crate) async fn accounts(
             None => return Err(Failure::Usage(format!("no account `{id}`"))),
         },
         AccountsCommand::Delete { id } => delete_account(cfg, store, clock, &id).await?,
+        AccountsCommand::Import { file, dry_run } => {
+            crate::transfer::import(cfg, store, clock, &file, dry_run).await?
+        }
+        AccountsCommand::Export => crate::transfer::export(cfg, store, clock).await?,
     }
     Ok(())
 }

@@ -11,6 +11,7 @@ mod http_server;
 mod registrations;
 mod startup;
 mod telemetry;
+mod transfer;
 
 use std::io::Read;
 use std::path::PathBuf;
@@ -84,6 +85,11 @@ pub enum Command {
     Keys {
         #[command(subcommand)]
         command: KeysCommand,
+    },
+    /// Account events sent to webhook subscribers.
+    Events {
+        #[command(subcommand)]
+        command: EventsCommand,
     },
     /// List security events (newest first) as JSON lines.
     Audit {
@@ -160,6 +166,29 @@ pub enum AccountsCommand {
     },
     /// Delete an account as "Delete account" does: sessions end, services are told.
     Delete { id: String },
+    /// Import accounts from JSON Lines (FILE, or - for stdin), with their password hashes.
+    Import {
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+        /// Check every line and report, writing nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Write every account as JSON Lines on stdout (the import format).
+    Export,
+}
+
+#[derive(Subcommand)]
+pub enum EventsCommand {
+    /// Queue account events again: those given up on, or one by its webhook-id.
+    Redeliver {
+        /// Only this event (its `webhook-id`), whatever became of it.
+        #[arg(long)]
+        id: Option<String>,
+        /// Only events of the last N seconds, or since a Unix time with a leading `@`.
+        #[arg(long, value_name = "SECONDS|@UNIX")]
+        since: Option<String>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -259,6 +288,16 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
         Command::Accounts { command } => {
             let store = open_store(&cfg).await?;
             accounts(store, &cfg, Arc::new(clock), command).await
+        }
+        Command::Events {
+            command: EventsCommand::Redeliver { id, since },
+        } => {
+            let since = match since.as_deref() {
+                None => 0,
+                Some(v) => parse_since(v, clock.now())?,
+            };
+            let store = open_store(&cfg).await?;
+            transfer::redeliver(&cfg, store, Arc::new(clock), id.as_deref(), since).await
         }
         Command::Keys { command } => {
             let store = open_store(&cfg).await?;
