@@ -8,6 +8,7 @@
 #![allow(dead_code)]
 
 pub mod chromium;
+pub mod python;
 mod gateway;
 mod receiver;
 mod server;
