@@ -160,15 +160,24 @@ mod tests {
 
     #[test]
     fn bad_subscriptions_say_what_is_wrong() {
-        assert_eq!(sub("https://hooks.example/in", SECRET, &[]).validate(), Ok(()));
+        assert_eq!(
+            sub("https://hooks.example/in", SECRET, &[]).validate(),
+            Ok(())
+        );
         let cases = [
             (sub("ftp://x/in", SECRET, &[]), "https://"),
             (sub("https://", SECRET, &[]), "no host"),
             (sub("https://x/in", "plain", &[]), "whsec_"),
             (sub("https://x/in", "whsec_!!!", &[]), "whsec_"),
             (sub("https://x/in", "whsec_c2hvcnQ=", &[]), "24 bytes"),
-            (sub("https://x/in", SECRET, &["account.create"]), "did you mean `account.created`"),
-            (sub("https://x/in", SECRET, &["user.deleted"]), "unknown event"),
+            (
+                sub("https://x/in", SECRET, &["account.create"]),
+                "did you mean `account.created`",
+            ),
+            (
+                sub("https://x/in", SECRET, &["user.deleted"]),
+                "unknown event",
+            ),
         ];
         for (s, want) in cases {
             let e = s.validate().unwrap_err();

@@ -144,17 +144,26 @@ fn validate(
     }
     for (i, (a, _)) in identifiers.iter().enumerate() {
         if identifiers[..i].iter().any(|(b, _)| b == a) {
-            return Err(LineError::Duplicate(format!("{} twice on the line", a.value)));
+            return Err(LineError::Duplicate(format!(
+                "{} twice on the line",
+                a.value
+            )));
         }
     }
     if let Some(h) = &line.password_hash {
         legacy::check_format(h, firebase)?;
     }
+    // From 1970 to the end of year 9999: what both the integer and the text form can say.
     let created_at = match &line.created_at {
         None => None,
-        Some(Time::Unix(t)) if (0..=253_402_300_799).contains(t) => Some(*t),
-        Some(Time::Unix(t)) => return Err(LineError::Time(t.to_string())),
-        Some(Time::Text(s)) => Some(parse_rfc3339(s).ok_or_else(|| LineError::Time(s.clone()))?),
+        Some(time) => {
+            let (t, shown) = match time {
+                Time::Unix(t) => (Some(*t), t.to_string()),
+                Time::Text(s) => (parse_rfc3339(s), s.clone()),
+            };
+            let t = t.filter(|t| (0..=253_402_300_799).contains(t));
+            Some(t.ok_or(LineError::Time(shown))?)
+        }
     };
     Ok(ImportedAccount {
         sub: line.sub,
@@ -261,9 +270,22 @@ mod tests {
         for t in [0, 951_782_400, 1_795_000_000, 4_102_444_800] {
             assert_eq!(parse_rfc3339(&crate::messages::rfc3339(t)), Some(t));
         }
-        assert_eq!(parse_rfc3339("2024-05-01T14:00:00.123+02:00"), Some(1_714_564_800));
-        assert_eq!(parse_rfc3339("2024-05-01T12:00:00-00:30"), Some(1_714_566_600));
-        for bad in ["2024-05-01", "2024-13-01T00:00:00Z", "2024-05-01T00:00:00", "x".repeat(25).as_str(), "2024-05-01T00:00:00.Z", "２０２４-05-01T00:00:00Z"] {
+        assert_eq!(
+            parse_rfc3339("2024-05-01T14:00:00.123+02:00"),
+            Some(1_714_564_800)
+        );
+        assert_eq!(
+            parse_rfc3339("2024-05-01T12:00:00-00:30"),
+            Some(1_714_566_600)
+        );
+        for bad in [
+            "2024-05-01",
+            "2024-13-01T00:00:00Z",
+            "2024-05-01T00:00:00",
+            "x".repeat(25).as_str(),
+            "2024-05-01T00:00:00.Z",
+            "２０２４-05-01T00:00:00Z",
+        ] {
             assert_eq!(parse_rfc3339(bad), None, "{bad}");
         }
     }
@@ -286,15 +308,37 @@ mod tests {
             (b"{\"phones\": [", "not valid JSON"),
             (br#"{"phones": "x"}"#, "not valid JSON"),
             (br#"{"phone": []}"#, "not valid JSON"),
-            (b"{\"emails\":[{\"address\":\"\xff@x.no\"}]}", "not valid UTF-8"),
+            (
+                b"{\"emails\":[{\"address\":\"\xff@x.no\"}]}",
+                "not valid UTF-8",
+            ),
             (br#"{"phones":[{"number":"12"}]}"#, "phone number"),
             (br#"{"emails":[{"address":"nope"}]}"#, "email address"),
             (br#"{}"#, "no phone or email"),
-            (br#"{"emails":[{"address":"a@x.no"},{"address":"A@x.no"}]}"#, "duplicate"),
-            (br#"{"emails":[{"address":"a@x.no"}],"password_hash":"$md5$x"}"#, "password hash"),
-            (br#"{"emails":[{"address":"a@x.no"}],"sub":"a b"}"#, "bad sub"),
-            (br#"{"emails":[{"address":"a@x.no"}],"created_at":"yesterday"}"#, "created_at"),
-            (br#"{"emails":[{"address":"a@x.no"}],"created_at":-5}"#, "created_at"),
+            (
+                br#"{"emails":[{"address":"a@x.no"},{"address":"A@x.no"}]}"#,
+                "duplicate",
+            ),
+            (
+                br#"{"emails":[{"address":"a@x.no"}],"password_hash":"$md5$x"}"#,
+                "password hash",
+            ),
+            (
+                br#"{"emails":[{"address":"a@x.no"}],"sub":"a b"}"#,
+                "bad sub",
+            ),
+            (
+                br#"{"emails":[{"address":"a@x.no"}],"created_at":"yesterday"}"#,
+                "created_at",
+            ),
+            (
+                br#"{"emails":[{"address":"a@x.no"}],"created_at":-5}"#,
+                "created_at",
+            ),
+            (
+                br#"{"emails":[{"address":"a@x.no"}],"created_at":"0000-01-01T00:00:00Z"}"#,
+                "created_at",
+            ),
         ];
         for (line, want) in cases {
             let e = parse_line(line, no(), None).unwrap_err().to_string();

@@ -952,7 +952,11 @@ fn event(id: &str, key: &str, at: i64) -> QueuedMessage {
 async fn events_go_out_in_order_per_key_and_can_be_requeued(s: Arc<dyn Store>) {
     let t = 1_000_000;
     for (id, key) in [("e1", "a"), ("e2", "a"), ("e3", "b"), ("m1", "")] {
-        let m = if key.is_empty() { queued(id, t) } else { event(id, key, t) };
+        let m = if key.is_empty() {
+            queued(id, t)
+        } else {
+            event(id, key, t)
+        };
         s.enqueue_message(&m, None).await.unwrap();
     }
     // The second event of key `a` waits for the first; other keys and plain messages do not.
@@ -964,12 +968,22 @@ async fn events_go_out_in_order_per_key_and_can_be_requeued(s: Arc<dyn Store>) {
     let first = s.claim_messages("w", t, t + 60, 10).await.unwrap();
     assert_eq!(ids(first), ["e1", "e3", "m1"]);
     // While e1 is retried later, e2 still waits.
-    let retry = MessageOutcome::Retry { at: t + 5, error: "500".into() };
+    let retry = MessageOutcome::Retry {
+        at: t + 5,
+        error: "500".into(),
+    };
     assert!(s.finish_message("e1", "w", &retry, t).await.unwrap());
-    assert!(s.claim_messages("w", t + 1, t + 60, 10).await.unwrap().is_empty());
+    assert!(
+        s.claim_messages("w", t + 1, t + 60, 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
     let again = s.claim_messages("w", t + 5, t + 65, 10).await.unwrap();
     assert_eq!(ids(again), ["e1"]);
-    let gave_up = MessageOutcome::GaveUp { error: "500".into() };
+    let gave_up = MessageOutcome::GaveUp {
+        error: "500".into(),
+    };
     assert!(s.finish_message("e1", "w", &gave_up, t + 5).await.unwrap());
     let next = s.claim_messages("w", t + 6, t + 66, 10).await.unwrap();
     assert_eq!(ids(next.clone()), ["e2"]);
@@ -984,9 +998,24 @@ async fn events_go_out_in_order_per_key_and_can_be_requeued(s: Arc<dyn Store>) {
     assert_eq!(requeued[0].attempts, 1);
     assert!(s.finish_message("e1", "w", &done, t + 10).await.unwrap());
     // One event by id, whatever its state; none given up on after `since`.
-    assert_eq!(s.requeue_events(Some("e2"), 0, t + 11, t + 100).await.unwrap(), 1);
-    assert_eq!(s.requeue_events(Some("m1"), 0, t + 11, t + 100).await.unwrap(), 0);
-    assert_eq!(s.requeue_events(None, t + 1, t + 11, t + 100).await.unwrap(), 0);
+    assert_eq!(
+        s.requeue_events(Some("e2"), 0, t + 11, t + 100)
+            .await
+            .unwrap(),
+        1
+    );
+    assert_eq!(
+        s.requeue_events(Some("m1"), 0, t + 11, t + 100)
+            .await
+            .unwrap(),
+        0
+    );
+    assert_eq!(
+        s.requeue_events(None, t + 1, t + 11, t + 100)
+            .await
+            .unwrap(),
+        0
+    );
 }
 
 async fn accounts_import_in_batches_and_export_back(s: Arc<dyn Store>) {
@@ -1003,15 +1032,22 @@ async fn accounts_import_in_batches_and_export_back(s: Arc<dyn Store>) {
     })
     .await
     .unwrap();
-    let line = |sub: Option<String>, ids: Vec<(Identifier, bool)>, xid: Option<&str>| ImportedAccount {
-        sub,
-        identifiers: ids,
-        password_hash: Some("$2b$04$CCCCCCCCCCCCCCCCCCCCC.E5YPO9kmyuRGyh0XouQYb4YMJKvyOeW".into()),
-        created_at: Some(1_700_000_000),
-        external_id: xid.map(|x| format!("{x}-{tag}")),
-    };
+    let line =
+        |sub: Option<String>, ids: Vec<(Identifier, bool)>, xid: Option<&str>| ImportedAccount {
+            sub,
+            identifiers: ids,
+            password_hash: Some(
+                "$2b$04$CCCCCCCCCCCCCCCCCCCCC.E5YPO9kmyuRGyh0XouQYb4YMJKvyOeW".into(),
+            ),
+            created_at: Some(1_700_000_000),
+            external_id: xid.map(|x| format!("{x}-{tag}")),
+        };
     let batch = vec![
-        line(Some(format!("kept-{tag}")), vec![(email("a"), true), (phone.clone(), false)], Some("x1")),
+        line(
+            Some(format!("kept-{tag}")),
+            vec![(email("a"), true), (phone.clone(), false)],
+            Some("x1"),
+        ),
         line(None, vec![(email("b"), false)], None),
         line(None, vec![(email("old"), true)], None),
         line(None, vec![(email("old"), true), (email("c"), true)], None),
@@ -1035,7 +1071,10 @@ async fn accounts_import_in_batches_and_export_back(s: Arc<dyn Store>) {
     assert!(s.find_account(&email("c")).await.unwrap().is_none());
     // Again: everything is there.
     let again = s.import_accounts(&batch[..2], 20, false).await.unwrap();
-    assert_eq!(again, [ImportOutcome::AlreadyThere, ImportOutcome::AlreadyThere]);
+    assert_eq!(
+        again,
+        [ImportOutcome::AlreadyThere, ImportOutcome::AlreadyThere]
+    );
     // Export pages through every account in id order, with identifiers and external ids.
     let mut seen = Vec::new();
     let mut after: Option<String> = None;
@@ -1051,9 +1090,16 @@ async fn accounts_import_in_batches_and_export_back(s: Arc<dyn Store>) {
     let mut sorted = ids.clone();
     sorted.sort();
     assert_eq!(ids, sorted);
-    let (kept, xid) = seen.iter().find(|(a, _)| a.id == format!("kept-{tag}")).unwrap();
+    let (kept, xid) = seen
+        .iter()
+        .find(|(a, _)| a.id == format!("kept-{tag}"))
+        .unwrap();
     assert_eq!(xid.as_deref(), Some(format!("x1-{tag}").as_str()));
     assert_eq!(kept.identifiers.len(), 2);
-    assert!(kept.identifiers.iter().any(|i| i.identifier == phone && !i.verified));
+    assert!(
+        kept.identifiers
+            .iter()
+            .any(|i| i.identifier == phone && !i.verified)
+    );
     assert_eq!(seen.len(), 3);
 }

@@ -45,7 +45,10 @@ pub(crate) async fn import(
         let f = std::fs::File::open(file)
             .map_err(|e| Failure::Usage(format!("cannot read {}: {e}", file.display())))?;
         let size = f.metadata().ok().map(|m| m.len());
-        (Box::new(std::io::BufReader::with_capacity(1 << 16, f)), size)
+        (
+            Box::new(std::io::BufReader::with_capacity(1 << 16, f)),
+            size,
+        )
     };
     let mut progress = Progress::new(size);
     let mut tally = Tally::default();
@@ -72,10 +75,26 @@ pub(crate) async fn import(
             }
         }
         if batch.len() == BATCH {
-            write(&state, &mut batch, &mut numbers, dry_run, &mut tally, &mut progress).await?;
+            write(
+                &state,
+                &mut batch,
+                &mut numbers,
+                dry_run,
+                &mut tally,
+                &mut progress,
+            )
+            .await?;
         }
     }
-    write(&state, &mut batch, &mut numbers, dry_run, &mut tally, &mut progress).await?;
+    write(
+        &state,
+        &mut batch,
+        &mut numbers,
+        dry_run,
+        &mut tally,
+        &mut progress,
+    )
+    .await?;
     progress.done();
     if dry_run {
         println!(
@@ -206,7 +225,10 @@ impl Progress {
                 }
                 None => String::new(),
             };
-            eprint!("\r{bar}{} lines, {} imported, {rate:.0}/s  ", t.lines, t.imported);
+            eprint!(
+                "\r{bar}{} lines, {} imported, {rate:.0}/s  ",
+                t.lines, t.imported
+            );
             let _ = std::io::stderr().flush();
             self.drawn = true;
         } else if t.lines / 100_000 > self.shown_lines / 100_000 {

@@ -261,9 +261,15 @@ fn parse_pbkdf2(digest: Digest, fields: &[&str]) -> Result<Legacy, HashFormatErr
     };
     let rounds: u32 = if let Some(phc) = params.strip_prefix("i=") {
         let mut parts = phc.split(',');
-        let rounds = parts.next().and_then(|r| r.parse().ok()).ok_or(bad.clone())?;
+        let rounds = parts
+            .next()
+            .and_then(|r| r.parse().ok())
+            .ok_or(bad.clone())?;
         // `l=` (the output length) is implied by the hash itself; anything else is unknown.
-        if !parts.all(|p| p.strip_prefix("l=").is_some_and(|l| l.parse::<u32>().is_ok())) {
+        if !parts.all(|p| {
+            p.strip_prefix("l=")
+                .is_some_and(|l| l.parse::<u32>().is_ok())
+        }) {
             return Err(bad);
         }
         rounds
@@ -474,7 +480,10 @@ mod tests {
             Err(HashFormatError::Malformed("PBKDF2"))
         );
         assert_eq!(
-            check_format("$argon2id$v=19$m=1048576,t=2,p=1$c2FsdHNhbHQ$aGFzaGhhc2hoYXNo", None),
+            check_format(
+                "$argon2id$v=19$m=1048576,t=2,p=1$c2FsdHNhbHQ$aGFzaGhhc2hoYXNo",
+                None
+            ),
             Err(HashFormatError::TooCostly("Argon2"))
         );
         assert!(!verify("x", "$scrypt$ln=1,r=1,p=1$!!$!!", None));

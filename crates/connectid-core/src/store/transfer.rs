@@ -108,7 +108,11 @@ pub fn classify(
             )));
             continue;
         }
-        if let Some(x) = a.external_id.as_deref().filter(|x| external_ids.contains(x)) {
+        if let Some(x) = a
+            .external_id
+            .as_deref()
+            .filter(|x| external_ids.contains(x))
+        {
             out.push(ImportOutcome::Duplicate(format!(
                 "external_id {x} is on an earlier line"
             )));
@@ -152,7 +156,9 @@ mod tests {
         existing.subs.insert("s-old".into());
         existing.external_ids.insert("x-old".into());
         existing.owners.insert("old@x.no".into(), "s-old".into());
-        existing.owners.insert("other@x.no".into(), "s-other".into());
+        existing
+            .owners
+            .insert("other@x.no".into(), "s-other".into());
         let batch = [
             account(Some("s-old"), None, &["changed@x.no"]),
             account(None, Some("x-old"), &["changed2@x.no"]),

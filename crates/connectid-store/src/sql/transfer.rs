@@ -20,13 +20,22 @@ impl Database {
         }
         Ok(match &self.pool {
             Pool::Sqlite(p) => {
-                let list = serde_json::to_string(keys).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+                let list =
+                    serde_json::to_string(keys).map_err(|e| StoreError::Corrupt(e.to_string()))?;
                 let sql = sql_in.replace("$IN", "IN (SELECT value FROM json_each($1))");
-                sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(list).fetch_all(p).await.map_err(db_err)?
+                sqlx::query_as(sqlx::AssertSqlSafe(sql))
+                    .bind(list)
+                    .fetch_all(p)
+                    .await
+                    .map_err(db_err)?
             }
             Pool::Pg(p) => {
                 let sql = sql_in.replace("$IN", "= ANY($1)");
-                sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(keys).fetch_all(p).await.map_err(db_err)?
+                sqlx::query_as(sqlx::AssertSqlSafe(sql))
+                    .bind(keys)
+                    .fetch_all(p)
+                    .await
+                    .map_err(db_err)?
             }
         })
     }
@@ -96,8 +105,10 @@ impl Database {
             }
             Pool::Pg(p) => {
                 let ids: Vec<&str> = rows.iter().map(|(_, id)| *id).collect();
-                let hashes: Vec<Option<&str>> =
-                    rows.iter().map(|(a, _)| a.password_hash.as_deref()).collect();
+                let hashes: Vec<Option<&str>> = rows
+                    .iter()
+                    .map(|(a, _)| a.password_hash.as_deref())
+                    .collect();
                 let times: Vec<i64> = rows.iter().map(|(a, _)| created(a)).collect();
                 let xids: Vec<Option<&str>> =
                     rows.iter().map(|(a, _)| a.external_id.as_deref()).collect();
@@ -171,12 +182,21 @@ impl TransferStore for Database {
                        WHERE account_id $IN ORDER BY account_id, created_at, value";
             match &self.pool {
                 Pool::Sqlite(p) => {
-                    let list = serde_json::to_string(&ids).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-                    sqlx::query_as(sqlx::AssertSqlSafe(sql.replace("$IN", "IN (SELECT value FROM json_each($1))")))
-                        .bind(list).fetch_all(p).await.map_err(db_err)?
+                    let list = serde_json::to_string(&ids)
+                        .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+                    sqlx::query_as(sqlx::AssertSqlSafe(
+                        sql.replace("$IN", "IN (SELECT value FROM json_each($1))"),
+                    ))
+                    .bind(list)
+                    .fetch_all(p)
+                    .await
+                    .map_err(db_err)?
                 }
                 Pool::Pg(p) => sqlx::query_as(sqlx::AssertSqlSafe(sql.replace("$IN", "= ANY($1)")))
-                    .bind(&ids).fetch_all(p).await.map_err(db_err)?,
+                    .bind(&ids)
+                    .fetch_all(p)
+                    .await
+                    .map_err(db_err)?,
             }
         };
         let mut by_account: HashMap<String, Vec<AccountIdentifier>> = HashMap::new();

@@ -60,11 +60,10 @@ pub async fn export_page(
     state: &AppState,
     after: Option<&str>,
 ) -> Result<(Vec<AccountLine>, Option<String>), StoreError> {
-    let page = state
-        .store
-        .export_accounts(after, BATCH as i64)
-        .await?;
-    let next = (page.len() == BATCH).then(|| page.last().map(|(a, _)| a.id.clone())).flatten();
+    let page = state.store.export_accounts(after, BATCH as i64).await?;
+    let next = (page.len() == BATCH)
+        .then(|| page.last().map(|(a, _)| a.id.clone()))
+        .flatten();
     let lines = page
         .into_iter()
         .map(|(account, external_id)| export_line(&account, external_id))

@@ -216,7 +216,8 @@ impl Config {
                     secret: w.secret.expose().to_string(),
                     events: w.events.clone(),
                 };
-                s.validate().map_err(|m| err(&format!("webhooks[{i}]"), m))?;
+                s.validate()
+                    .map_err(|m| err(&format!("webhooks[{i}]"), m))?;
                 Ok(s)
             })
             .collect()

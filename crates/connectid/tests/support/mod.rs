@@ -8,8 +8,8 @@
 #![allow(dead_code)]
 
 pub mod chromium;
-pub mod python;
 mod gateway;
+pub mod python;
 mod receiver;
 mod server;
 mod smtp;

@@ -94,6 +94,9 @@ impl OutboxStore for Receipted {
     async fn outbox_depth(&self) -> StoreResult<OutboxDepth> {
         unreachable!()
     }
+    async fn requeue_events(&self, _: Option<&str>, _: i64, _: i64, _: i64) -> StoreResult<u64> {
+        unreachable!()
+    }
     async fn purge_messages(&self, _: i64) -> StoreResult<u64> {
         unreachable!()
     }
