@@ -20,6 +20,9 @@ pub struct Account {
     pub created_at: i64,
     pub updated_at: i64,
     pub identifiers: Vec<AccountIdentifier>,
+    /// Set while an operator has locked the account: no sign-in until it is unlocked.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub locked_at: Option<i64>,
 }
 
 impl Account {

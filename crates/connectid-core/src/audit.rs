@@ -16,6 +16,8 @@ pub enum AuditKind {
     IdentifierAdded,
     IdentifierRemoved,
     AccountDeleted,
+    AccountLocked,
+    AccountUnlocked,
     /// A batch of `connectid accounts import`.
     AccountsImported,
     Logout,
@@ -37,7 +39,7 @@ pub enum AuditKind {
 }
 
 impl AuditKind {
-    pub const ALL: [AuditKind; 26] = [
+    pub const ALL: [AuditKind; 28] = [
         Self::Signin,
         Self::Code,
         Self::Consent,
@@ -47,6 +49,8 @@ impl AuditKind {
         Self::IdentifierAdded,
         Self::IdentifierRemoved,
         Self::AccountDeleted,
+        Self::AccountLocked,
+        Self::AccountUnlocked,
         Self::AccountsImported,
         Self::Logout,
         Self::SignoutEverywhere,
@@ -77,6 +81,8 @@ impl AuditKind {
             Self::IdentifierAdded => "identifier_added",
             Self::IdentifierRemoved => "identifier_removed",
             Self::AccountDeleted => "account_deleted",
+            Self::AccountLocked => "account_locked",
+            Self::AccountUnlocked => "account_unlocked",
             Self::AccountsImported => "accounts_imported",
             Self::Logout => "logout",
             Self::SignoutEverywhere => "signout_everywhere",

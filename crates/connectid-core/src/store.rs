@@ -228,6 +228,9 @@ pub trait AccountStore: Send + Sync {
     async fn remove_identifier(&self, account_id: &str, identifier: &Identifier)
     -> StoreResult<()>;
     async fn set_password(&self, account_id: &str, hash: &str, now: i64) -> StoreResult<()>;
+    /// Locks the account (`Some(time)`) or unlocks it (`None`); false when it already was
+    /// (or there is no such account).
+    async fn set_locked(&self, account_id: &str, locked_at: Option<i64>) -> StoreResult<bool>;
     async fn delete_account(&self, id: &str) -> StoreResult<bool>;
 }
 

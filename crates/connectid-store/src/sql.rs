@@ -138,7 +138,7 @@ fn json_vec(v: &[Amr]) -> String {
 impl Database {
     async fn account_by_id(&self, id: &str) -> StoreResult<Option<Account>> {
         let row: Option<AccountRow> = on!(self, p => sqlx::query_as(
-            "SELECT id, password_hash, created_at, updated_at FROM accounts WHERE id = $1")
+            "SELECT id, password_hash, created_at, updated_at, locked_at FROM accounts WHERE id = $1")
             .bind(id).fetch_optional(p).await.map_err(db_err)?);
         let Some(row) = row else { return Ok(None) };
         let ids: Vec<IdentifierRow> = on!(self, p => sqlx::query_as(
@@ -154,6 +154,7 @@ impl Database {
             created_at: row.created_at,
             updated_at: row.updated_at,
             identifiers,
+            locked_at: row.locked_at,
         }))
     }
 }

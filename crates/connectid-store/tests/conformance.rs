@@ -78,6 +78,7 @@ suite!(
     outbox_retries_delivers_and_purges,
     events_go_out_in_order_per_key_and_can_be_requeued,
     accounts_import_in_batches_and_export_back,
+    accounts_lock_and_unlock,
 );
 
 fn phone(s: &str) -> Identifier {
@@ -1102,4 +1103,27 @@ async fn accounts_import_in_batches_and_export_back(s: Arc<dyn Store>) {
             .any(|i| i.identifier == phone && !i.verified)
     );
     assert_eq!(seen.len(), 3);
+}
+
+async fn accounts_lock_and_unlock(s: Arc<dyn Store>) {
+    let id = random_id();
+    let email = Identifier::email(&format!("{id}@example.com")).unwrap();
+    s.create_account(&NewAccount {
+        id: id.clone(),
+        identifiers: vec![(email, true)],
+        password_hash: None,
+        now: 5,
+    })
+    .await
+    .unwrap();
+    assert_eq!(s.get_account(&id).await.unwrap().unwrap().locked_at, None);
+    assert!(s.set_locked(&id, Some(7)).await.unwrap());
+    assert!(!s.set_locked(&id, Some(8)).await.unwrap(), "locked already");
+    assert_eq!(
+        s.get_account(&id).await.unwrap().unwrap().locked_at,
+        Some(7)
+    );
+    assert!(s.set_locked(&id, None).await.unwrap());
+    assert!(!s.set_locked(&id, None).await.unwrap(), "not locked");
+    assert!(!s.set_locked("nobody", Some(9)).await.unwrap());
 }

@@ -84,6 +84,7 @@ error-form-expired = Валидността на формуляра изтече
 error-server = Нещо се обърка от наша страна. Моля, опитайте отново.
 error-answer-not-sent = Отговорът не можа да бъде изпратен до услугата.
 error-not-found = Тази страница не съществува.
+error-account-locked = Вашият CONNECT ID акаунт е заключен. Свържете се с поддръжката на услугата, за да бъде отключен.
 
 ## Messages shown above a form (role="alert")
 err-identifier-empty = Въведете телефонен номер или имейл адрес.

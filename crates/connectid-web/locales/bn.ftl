@@ -85,6 +85,7 @@ error-form-expired = ফর্মটির মেয়াদ শেষ হয�
 error-server = আমাদের দিক থেকে কোনো সমস্যা হয়েছে। অনুগ্রহ করে আবার চেষ্টা করুন।
 error-answer-not-sent = পরিষেবাটিতে উত্তর পাঠানো যায়নি।
 error-not-found = এই পৃষ্ঠাটির কোনো অস্তিত্ব নেই।
+error-account-locked = আপনার CONNECT ID অ্যাকাউন্ট লক করা আছে। এটি আনলক করাতে পরিষেবাটির সহায়তা বিভাগের সাথে যোগাযোগ করুন।
 
 ## Messages shown above a form (role="alert")
 err-identifier-empty = একটি ফোন নম্বর বা ইমেল ঠিকানা লিখুন।

@@ -85,6 +85,7 @@ error-form-expired = Vrijeme za popunjavanje obrasca je isteklo. Vratite se i po
 error-server = Došlo je do greške kod nas. Pokušajte ponovo.
 error-answer-not-sent = Slanje odgovora usluzi nije uspjelo.
 error-not-found = Ova stranica ne postoji.
+error-account-locked = Vaš CONNECT ID nalog je zaključan. Obratite se podršci usluge da ga otključa.
 
 ## Messages shown above a form (role="alert")
 err-identifier-empty = Unesite broj telefona ili imejl adresu.

@@ -84,6 +84,7 @@ error-form-expired = Formularen er udløbet. Gå tilbage, og prøv igen.
 error-server = Der opstod en fejl hos os. Prøv igen.
 error-answer-not-sent = Svaret kunne ikke sendes til tjenesten.
 error-not-found = Siden findes ikke.
+error-account-locked = Din CONNECT ID-konto er låst. Kontakt tjenestens support for at få den låst op.
 
 ## Messages shown above a form (role="alert")
 err-identifier-empty = Indtast et telefonnummer eller en e-mailadresse.

@@ -85,6 +85,7 @@ error-form-expired = The form has expired. Go back and try again.
 error-server = Something went wrong on our side. Please try again.
 error-answer-not-sent = The answer could not be sent to the service.
 error-not-found = This page does not exist.
+error-account-locked = Your CONNECT ID account is locked. Contact the service's support to have it unlocked.
 
 ## Messages shown above a form (role="alert")
 err-identifier-empty = Enter a phone number or an email address.

@@ -81,6 +81,7 @@ error-form-expired = Formulir sudah kedaluwarsa. Kembali dan coba lagi.
 error-server = Terjadi kesalahan di pihak kami. Silakan coba lagi.
 error-answer-not-sent = Respons tidak dapat dikirim ke layanan.
 error-not-found = Halaman ini tidak ditemukan.
+error-account-locked = Akun CONNECT ID Anda dikunci. Hubungi dukungan layanan untuk membukanya.
 
 ## Messages shown above a form (role="alert")
 err-identifier-empty = Masukkan nomor telepon atau alamat email.

@@ -81,6 +81,7 @@ error-form-expired = Borang ini telah tamat tempoh. Kembali dan cuba lagi.
 error-server = Berlaku masalah di pihak kami. Sila cuba lagi.
 error-answer-not-sent = Jawapan tidak dapat dihantar kepada perkhidmatan itu.
 error-not-found = Halaman ini tidak wujud.
+error-account-locked = Akaun CONNECT ID anda dikunci. Hubungi sokongan perkhidmatan itu untuk membukanya.
 
 ## Messages shown above a form (role="alert")
 err-identifier-empty = Masukkan nombor telefon atau alamat e-mel.

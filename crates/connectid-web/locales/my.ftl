@@ -81,6 +81,7 @@ error-form-expired = ဖောင် သက်တမ်းကုန်သွာ�
 error-server = ကျွန်ုပ်တို့ဘက်တွင် တစ်ခုခု မှားယွင်းသွားပါသည်။ ထပ်စမ်းကြည့်ပါ။
 error-answer-not-sent = ဝန်ဆောင်မှုသို့ အဖြေကို ပို့၍မရပါ။
 error-not-found = ဤစာမျက်နှာ မရှိပါ။
+error-account-locked = သင့် CONNECT ID အကောင့်ကို သော့ခတ်ထားပါသည်။ ပြန်ဖွင့်ရန် ဝန်ဆောင်မှု၏ အကူအညီပေးရေးဌာနကို ဆက်သွယ်ပါ။
 
 ## Messages shown above a form (role="alert")
 err-identifier-empty = ဖုန်းနံပါတ် သို့မဟုတ် အီးမေးလ်လိပ်စာ ထည့်ပါ။

@@ -83,6 +83,7 @@ error-form-expired = Skjemaet er utløpt. Gå tilbake og prøv igjen.
 error-server = Noe gikk galt hos oss. Prøv igjen.
 error-answer-not-sent = Svaret kunne ikke sendes til tjenesten.
 error-not-found = Denne siden finnes ikke.
+error-account-locked = CONNECT ID-kontoen din er låst. Kontakt tjenestens brukerstøtte for å få den låst opp.
 
 ## Messages shown above a form (role="alert")
 err-identifier-empty = Skriv inn et telefonnummer eller en e-postadresse.

@@ -84,6 +84,7 @@ error-form-expired = Formuläret har gått ut. Gå tillbaka och försök igen.
 error-server = Något gick fel hos oss. Försök igen.
 error-answer-not-sent = Svaret kunde inte skickas till tjänsten.
 error-not-found = Sidan finns inte.
+error-account-locked = Ditt CONNECT ID-konto är låst. Kontakta tjänstens support för att få det upplåst.
 
 ## Messages shown above a form (role="alert")
 err-identifier-empty = Ange ett telefonnummer eller en e-postadress.

@@ -84,6 +84,7 @@ error-form-expired = แบบฟอร์มหมดอายุแล้ว �
 error-server = เกิดข้อผิดพลาดในระบบของเรา โปรดลองอีกครั้ง
 error-answer-not-sent = ส่งคำตอบกลับไปยังบริการไม่ได้
 error-not-found = ไม่พบหน้านี้
+error-account-locked = บัญชี CONNECT ID ของคุณถูกล็อก โปรดติดต่อฝ่ายสนับสนุนของบริการเพื่อปลดล็อก
 
 ## Messages shown above a form (role="alert")
 err-identifier-empty = ป้อนหมายเลขโทรศัพท์หรืออีเมล

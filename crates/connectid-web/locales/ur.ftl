@@ -86,6 +86,7 @@ error-form-expired = فارم کی میعاد ختم ہو گئی ہے۔ واپس
 error-server = ہماری طرف کچھ غلط ہو گیا۔ براہ کرم دوبارہ کوشش کریں۔
 error-answer-not-sent = جواب سروس کو نہیں بھیجا جا سکا۔
 error-not-found = یہ صفحہ موجود نہیں ہے۔
+error-account-locked = آپ کا CONNECT ID اکاؤنٹ مقفل ہے۔ اسے کھلوانے کے لیے سروس کی سپورٹ سے رابطہ کریں۔
 
 ## Messages shown above a form (role="alert")
 err-identifier-empty = فون نمبر یا ای میل پتہ درج کریں۔

@@ -81,6 +81,7 @@ error-form-expired = 表单已过期。请返回并重试。
 error-server = 我们这边出了点问题。请重试。
 error-answer-not-sent = 无法将响应发送给该服务。
 error-not-found = 此页面不存在。
+error-account-locked = 您的 CONNECT ID 账号已被锁定。请联系该服务的客服解锁。
 
 ## Messages shown above a form (role="alert")
 err-identifier-empty = 请输入手机号码或邮箱地址。

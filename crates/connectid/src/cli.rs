@@ -192,6 +192,7 @@ pub(crate) async fn accounts(
                 "created_at": a.created_at,
                 "updated_at": a.updated_at,
                 "has_password": a.has_password(),
+                "locked": a.locked_at.is_some(),
                 "identifiers": a.identifiers.iter().map(|i| json!({
                     "kind": i.identifier.kind, "value": i.identifier.value, "verified": i.verified
                 })).collect::<Vec<_>>(),
@@ -203,6 +204,46 @@ pub(crate) async fn accounts(
             crate::transfer::import(cfg, store, clock, &file, dry_run).await?
         }
         AccountsCommand::Export => crate::transfer::export(cfg, store, clock).await?,
+        AccountsCommand::Lock { id } => {
+            let Some(a) = find(&*store, cfg, &id).await? else {
+                return Err(Failure::Usage(format!("no account `{id}`")));
+            };
+            let state = command_state(cfg, store, clock).await?;
+            let changed = connectid_web::app::accounts::lock(
+                &state,
+                &a.id,
+                connectid_web::app::accounts::Actor::Operator,
+            )
+            .await?;
+            println!(
+                "{}",
+                if changed {
+                    format!("locked {}", a.id)
+                } else {
+                    format!("{} was locked already", a.id)
+                }
+            );
+        }
+        AccountsCommand::Unlock { id } => {
+            let Some(a) = find(&*store, cfg, &id).await? else {
+                return Err(Failure::Usage(format!("no account `{id}`")));
+            };
+            let state = command_state(cfg, store, clock).await?;
+            let changed = connectid_web::app::accounts::unlock(
+                &state,
+                &a.id,
+                connectid_web::app::accounts::Actor::Operator,
+            )
+            .await?;
+            println!(
+                "{}",
+                if changed {
+                    format!("unlocked {}", a.id)
+                } else {
+                    format!("{} was not locked", a.id)
+                }
+            );
+        }
     }
     Ok(())
 }

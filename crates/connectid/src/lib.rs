@@ -176,6 +176,16 @@ pub enum AccountsCommand {
     },
     /// Write every account as JSON Lines on stdout (the import format).
     Export,
+    /// Lock an account: its sessions end and no sign-in succeeds until it is unlocked.
+    Lock {
+        #[arg(value_name = "ID|PHONE|EMAIL")]
+        id: String,
+    },
+    /// Unlock a locked account.
+    Unlock {
+        #[arg(value_name = "ID|PHONE|EMAIL")]
+        id: String,
+    },
 }
 
 #[derive(Subcommand)]

@@ -796,3 +796,72 @@ fn a_bad_webhook_setting_names_its_key_and_exits_2() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+// ---------------------------------------------------------------------------------------
+// Locking an account
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_locked_account_is_signed_out_and_cannot_sign_in_until_it_is_unlocked() {
+    for backend in backends() {
+        let secret = webhook_secret();
+        let Some(hook) = WebhookReceiver::start(&secret, 0) else {
+            return;
+        };
+        let events = ["account.locked", "account.unlocked"];
+        let s = Server::start_with(backend, &subscription(&hook, &secret, Some(&events))).await;
+        let email = unique_email("locked");
+        let sub = s.account(&email);
+        let mut b = Browser::new();
+        let page = open(&s, &mut b, "/account", &email, PASSWORD).await;
+        assert_eq!(step(&page.body), "account", "{}", page.body);
+
+        let (code, out, err) = s.cli(&["accounts", "lock", &email], "");
+        assert_eq!(
+            (code, out.trim()),
+            (0, format!("locked {sub}").as_str()),
+            "{err}"
+        );
+        let (code, out, _) = s.cli(&["accounts", "lock", &sub], "");
+        assert_eq!(code, 0);
+        assert!(out.contains("already"), "{out}");
+        let (_, shown, _) = s.cli(&["accounts", "show", &sub], "");
+        assert_eq!(
+            serde_json::from_str::<Value>(&shown).unwrap()["locked"],
+            true
+        );
+
+        // The session ended: My account asks to sign in, and the sign-in ends on an error
+        // page that says why, after the password (never at the identifier step).
+        let refused = open(&s, &mut b, "/account", &email, PASSWORD).await;
+        assert_eq!(step(&refused.body), "error", "{}", refused.body);
+        assert_eq!(refused.status, 403);
+        assert!(refused.body.contains("role=\"alert\""), "{}", refused.body);
+        assert!(refused.body.contains("locked"), "{}", refused.body);
+
+        let (code, out, err) = s.cli(&["accounts", "unlock", &sub], "");
+        assert_eq!(
+            (code, out.trim()),
+            (0, format!("unlocked {sub}").as_str()),
+            "{err}"
+        );
+        let page = open(&s, &mut Browser::new(), "/account", &email, PASSWORD).await;
+        assert_eq!(step(&page.body), "account", "{}", page.body);
+
+        let entries = hook
+            .wait_for(|e| has(e, "account.unlocked", &sub), WAIT)
+            .await;
+        assert_verified(&entries);
+        assert_eq!(
+            types(&of(&entries, &sub)),
+            ["account.locked", "account.unlocked"],
+            "each once, in order"
+        );
+        let (_, audit, _) = s.cli(&["audit", "--kind", "account_locked"], "");
+        assert!(
+            audit.contains("command line") && audit.contains(&sub),
+            "{audit}"
+        );
+        let (code, _, err) = s.cli(&["accounts", "lock", "nobody@example.com"], "");
+        assert_eq!(code, 2, "{err}");
+    }
+}

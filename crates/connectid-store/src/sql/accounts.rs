@@ -74,6 +74,13 @@ impl AccountStore for Database {
         Ok(())
     }
 
+    async fn set_locked(&self, account_id: &str, locked_at: Option<i64>) -> StoreResult<bool> {
+        let n = on!(self, p => sqlx::query(
+            "UPDATE accounts SET locked_at = $2 WHERE id = $1 AND (locked_at IS NULL) <> ($2 IS NULL)")
+            .bind(account_id).bind(locked_at).execute(p).await.map_err(db_err)?.rows_affected());
+        Ok(n == 1)
+    }
+
     async fn set_password(&self, account_id: &str, hash: &str, now: i64) -> StoreResult<()> {
         let n = on!(self, p => sqlx::query("UPDATE accounts SET password_hash = $2, updated_at = $3 WHERE id = $1")
             .bind(account_id).bind(hash).bind(now).execute(p).await.map_err(db_err)?.rows_affected());

@@ -166,6 +166,7 @@ row!(AccountRow {
     password_hash: Option<String>,
     created_at: i64,
     updated_at: i64,
+    locked_at: Option<i64>,
 });
 
 row!(IdentifierRow {
@@ -192,6 +193,7 @@ row!(ExportRow {
     password_hash: Option<String>,
     created_at: i64,
     updated_at: i64,
+    locked_at: Option<i64>,
     external_id: Option<String>,
 });
 

@@ -171,7 +171,7 @@ impl TransferStore for Database {
         limit: i64,
     ) -> StoreResult<Vec<(Account, Option<String>)>> {
         let rows: Vec<ExportRow> = on!(self, p => sqlx::query_as(
-            "SELECT id, password_hash, created_at, updated_at, external_id FROM accounts \
+            "SELECT id, password_hash, created_at, updated_at, locked_at, external_id FROM accounts \
              WHERE id > $1 ORDER BY id LIMIT $2")
             .bind(after.unwrap_or("")).bind(limit).fetch_all(p).await.map_err(db_err)?);
         let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
@@ -220,6 +220,7 @@ impl TransferStore for Database {
                         created_at: r.created_at,
                         updated_at: r.updated_at,
                         identifiers,
+                        locked_at: r.locked_at,
                     },
                     r.external_id,
                 )

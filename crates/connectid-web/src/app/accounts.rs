@@ -199,3 +199,52 @@ pub async fn delete(state: &AppState, account_id: &str, by: Actor) -> Result<boo
     .await;
     Ok(true)
 }
+
+/// Locks the account (an operator's decision: fraud, a dispute, a legal hold): every session
+/// ends, every grant is revoked (services are told), and no sign-in succeeds until it is
+/// unlocked; the audit log and the event subscribers hear of it. False when it was locked.
+pub async fn lock(state: &AppState, account_id: &str, by: Actor) -> Result<bool, StoreError> {
+    if !state
+        .store
+        .set_locked(account_id, Some(state.now()))
+        .await?
+    {
+        return Ok(false);
+    }
+    crate::app::sessions::end_all_but(state, account_id, None).await?;
+    crate::audit::record(
+        state,
+        AuditKind::AccountLocked,
+        Some(account_id),
+        None,
+        "success",
+        by.detail(),
+    )
+    .await;
+    super::events::emit(state, EventKind::Locked, account_id, serde_json::json!({})).await;
+    Ok(true)
+}
+
+/// Lifts a lock; false when the account was not locked.
+pub async fn unlock(state: &AppState, account_id: &str, by: Actor) -> Result<bool, StoreError> {
+    if !state.store.set_locked(account_id, None).await? {
+        return Ok(false);
+    }
+    crate::audit::record(
+        state,
+        AuditKind::AccountUnlocked,
+        Some(account_id),
+        None,
+        "success",
+        by.detail(),
+    )
+    .await;
+    super::events::emit(
+        state,
+        EventKind::Unlocked,
+        account_id,
+        serde_json::json!({}),
+    )
+    .await;
+    Ok(true)
+}

@@ -241,6 +241,24 @@ pub(super) async fn establish(
     remember: bool,
 ) -> Result<Response, PageError> {
     let account_id = signed_in.account_id.as_str();
+    // Refused after the person proved who they are, never before: the identifier step
+    // must not tell a stranger that an account exists, locked or not.
+    let account = state.store.get_account(account_id).await?;
+    if account.is_some_and(|a| a.locked_at.is_some()) {
+        let client_id = Some(client.client_id.as_str());
+        audit(
+            state,
+            AuditKind::Signin,
+            Some(account_id),
+            client_id,
+            "locked",
+        )
+        .await;
+        return Err(PageError::new(
+            axum::http::StatusCode::FORBIDDEN,
+            "error-account-locked",
+        ));
+    }
     let begin = sessions::Begin {
         account_id,
         acr: signed_in.acr,
