@@ -72,6 +72,12 @@ pub fn router_with(state: AppState, extra: Router) -> Router {
         .route("/readyz", get(state::readyz))
         .route("/metrics", get(metrics::get))
         .route("/resolve", get(resolve::resolve))
+        .route("/resolve/acr/{acr}", get(resolve::resolve))
+        .route("/resolve/max_age/{max_age}", get(resolve::resolve))
+        .route(
+            "/resolve/acr/{acr}/max_age/{max_age}",
+            get(resolve::resolve),
+        )
         .route("/mobile-network/identify", get(mobile_network::identify))
         .route("/app2app/approve", post(app2app::approve))
         .with_state(state.clone());

@@ -43,11 +43,17 @@ pub struct WebSettings {
 }
 
 impl WebSettings {
-    /// Cookies are `Secure` unless the issuer is plain http on a loopback host.
+    /// Cookies are `Secure` unless the issuer is plain http on a loopback host (`localhost`,
+    /// a name under it (RFC 6761), 127.0.0.1 or [::1]).
     pub fn secure_cookies(&self) -> bool {
-        !(self.issuer.starts_with("http://localhost")
-            || self.issuer.starts_with("http://127.0.0.1")
-            || self.issuer.starts_with("http://[::1]"))
+        if !self.issuer.starts_with("http://") {
+            return true;
+        }
+        let host = self.issuer_host().to_ascii_lowercase();
+        !(host == "localhost"
+            || host.ends_with(".localhost")
+            || host == "127.0.0.1"
+            || host == "[::1]")
     }
     /// Whether `url` is a page of a site that shares the SSO cookie: an http(s) URL whose host
     /// is the cookie domain or under it. Without a cookie domain, no site is.

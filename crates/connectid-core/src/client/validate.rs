@@ -259,7 +259,9 @@ pub fn validate_redirect_uri(uri: &str, app: ApplicationType) -> Result<(), &'st
                 return Err("the URI must name a host and no user information");
             }
             let hostname = host.rsplit_once(':').map_or(host, |(h, _)| h);
-            let loopback = matches!(hostname, "localhost" | "127.0.0.1" | "[::1]");
+            // `*.localhost` is loopback too (RFC 6761 §6.3; browsers resolve it so).
+            let loopback = matches!(hostname, "localhost" | "127.0.0.1" | "[::1]")
+                || hostname.to_ascii_lowercase().ends_with(".localhost");
             if scheme == "http" && !loopback {
                 return Err("http is allowed only for localhost; use https");
             }

@@ -84,6 +84,17 @@ pub(crate) async fn require_form(
 
 /// To the sign-in pages as the built-in client, then back to `back_to` (a path of ours).
 pub(crate) fn sign_in_first(state: &AppState, back_to: &str, reauth: Option<Acr>) -> Response {
+    sign_in_as(state, back_to, reauth, None)
+}
+
+/// The sign-in of [`sign_in_first`], also asking for a sign-in no older than `max_age`
+/// seconds (a forward-auth location's requirement, `/resolve/signin`).
+pub(crate) fn sign_in_as(
+    state: &AppState,
+    back_to: &str,
+    reauth: Option<Acr>,
+    max_age: Option<i64>,
+) -> Response {
     let issuer = &state.settings.issuer;
     let mut q = form_urlencoded::Serializer::new(String::new());
     q.append_pair("client_id", CLIENT_ID)
@@ -95,6 +106,9 @@ pub(crate) fn sign_in_first(state: &AppState, back_to: &str, reauth: Option<Acr>
     if let Some(acr) = reauth {
         q.append_pair("prompt", "login")
             .append_pair("acr_values", acr.as_str());
+    }
+    if let Some(m) = max_age {
+        q.append_pair("max_age", &m.to_string());
     }
     see_other(&format!("/authorize?{}", q.finish()))
 }
