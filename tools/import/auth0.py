@@ -30,54 +30,32 @@ reported on stderr with their line and skipped. Blocked users are reported and l
 deliberately left out, 1 when some could not be converted, 2 when the file cannot be read or
 is not an Auth0 user export.
 """
-import argparse
 import json
+import os
 import re
 import sys
 from datetime import datetime, timezone
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.dont_write_bytecode = True  # no __pycache__ in tools/import/
+from connectid_import import (  # noqa: E402
+    LeaveOut, Skip, argument_parser, array_elements, convert_users, fail, note, parse_json,
+    read_text, rfc3339, skip_ws, summarize, with_lines)
+
+PROG = "auth0.py"
+
 BCRYPT = re.compile(r"^\$2[aby]\$\d\d\$[./A-Za-z0-9]{53}$")
-_WS = re.compile(r"[ \t\n\r]*")
-_DECODER = json.JSONDecoder()
 NOT_JSON = object()
-
-
-class Skip(Exception):
-    """A user that cannot be converted (counted as an error)."""
-
-
-class LeaveOut(Exception):
-    """A user that is deliberately not converted."""
-
-
-def fail(message):
-    print(f"auth0.py: {message}", file=sys.stderr)
-    sys.exit(2)
 
 
 def records(path):
     """(line, record) of a NDJSON file or a JSON array; NOT_JSON for a line that is not JSON."""
-    try:
-        with open(path, encoding="utf-8-sig") as f:
-            text = f.read()
-    except (OSError, UnicodeDecodeError) as e:
-        fail(f"cannot read {path}: {e}")
-    out = []
+    text = read_text(PROG, path)
     if text.lstrip().startswith("["):
-        try:
-            json.loads(text)
-        except ValueError as e:
-            fail(f"cannot read {path}: {e}")
-        i = _WS.match(text, text.index("[") + 1).end()
-        line, pos = 1, 0
-        while text[i] != "]":
-            line, pos = line + text.count("\n", pos, i), i
-            value, i = _DECODER.raw_decode(text, i)
-            out.append((line, value))
-            i = _WS.match(text, i).end()
-            if text[i] == ",":
-                i = _WS.match(text, i + 1).end()
+        parse_json(PROG, path, text)
+        out = list(with_lines(text, array_elements(text, skip_ws(text, 0))))
     else:
+        out = []
         for n, raw in enumerate(text.split("\n"), 1):
             if raw.strip():
                 try:
@@ -85,7 +63,7 @@ def records(path):
                 except ValueError:
                     out.append((n, NOT_JSON))
     if not any(isinstance(r, dict) and (r.get("user_id") or r.get("_id")) for _, r in out):
-        fail(f"{path} is not an Auth0 user export (no user with user_id or _id)")
+        fail(PROG, f"{path} is not an Auth0 user export (no user with user_id or _id)")
     return out
 
 
@@ -107,7 +85,8 @@ def identifier(record, kinds):
     return None, False
 
 
-def rfc3339(value):
+def created_at(value):
+    """An Auth0 time (ISO 8601, or {"$date": ...}) as RFC 3339; None when it is not one."""
     if isinstance(value, dict):
         value = value.get("$date")
     if not isinstance(value, str):
@@ -118,7 +97,7 @@ def rfc3339(value):
         return None
     if t.tzinfo is None:
         t = t.replace(tzinfo=timezone.utc)
-    return t.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return rfc3339(t)
 
 
 def convert(record, keep_sub, include_disabled, hashes):
@@ -152,15 +131,14 @@ def convert(record, keep_sub, include_disabled, hashes):
         if not BCRYPT.match(password_hash):
             raise Skip("passwordHash is not a bcrypt hash")
         account["password_hash"] = password_hash
-    created = rfc3339(record.get("created_at"))
+    created = created_at(record.get("created_at"))
     if created:
         account["created_at"] = created
     return account
 
 
 def main():
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argument_parser(__doc__)
     parser.add_argument("file", metavar="USERS.json|USERS.ndjson")
     parser.add_argument("--hashes", metavar="FILE",
                         help="Auth0's password hash export, to add the hashes by user_id")
@@ -177,30 +155,19 @@ def main():
                 hashes[user_id(record)] = record["passwordHash"]
     users = records(args.file)
 
-    converted = skipped = left_out = 0
-    used = set()
-    for line, record in users:
-        who = user_id(record) if isinstance(record, dict) else None
-        try:
-            account = convert(record, args.keep_sub, args.include_disabled, hashes)
-        except Skip as e:
-            skipped += 1
-            print(f"{args.file}:{line}: user {who!r} skipped: {e}", file=sys.stderr)
-            continue
-        except LeaveOut as e:
-            left_out += 1
-            print(f"{args.file}:{line}: user {who!r} left out: {e}", file=sys.stderr)
-            continue
-        used.add(who)
-        sys.stdout.write(json.dumps(account, ensure_ascii=False) + "\n")
-        converted += 1
+    used = set()  # the user_id of every converted user
+
+    def convert_and_note(record):
+        account = convert(record, args.keep_sub, args.include_disabled, hashes)
+        used.add(user_id(record))
+        return account
+
+    counts = convert_users(((args.file, line, record) for line, record in users),
+                           convert_and_note, who=user_id)
     unmatched = len(set(hashes) - used)
     if unmatched:
-        print(f"auth0.py: {unmatched} password hashes of {args.hashes} belong to no converted user",
-              file=sys.stderr)
-    print(f"auth0.py: {converted} converted, {skipped} skipped, {left_out} left out",
-          file=sys.stderr)
-    return 1 if skipped else 0
+        note(PROG, f"{unmatched} password hashes of {args.hashes} belong to no converted user")
+    return summarize(PROG, counts)
 
 
 if __name__ == "__main__":

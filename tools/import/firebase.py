@@ -30,69 +30,31 @@ Disabled users are reported and left out (--include-disabled converts them). Exi
 when every user was converted or deliberately left out, 1 when some could not be converted,
 2 when the file cannot be read or is not a Firebase export.
 """
-import argparse
 import base64
-import binascii
-import json
-import re
+import os
 import sys
-from datetime import datetime, timezone
 
-_WS = re.compile(r"[ \t\n\r]*")
-_DECODER = json.JSONDecoder()
-REMINDER = ("firebase.py: put the project's password hash parameters (Firebase console: "
-            "Authentication > Users > \u22ee > Password hash parameters) in connectid's "
-            "[import.firebase]: signer_key, salt_separator, rounds, mem_cost")
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.dont_write_bytecode = True  # no __pycache__ in tools/import/
+from connectid_import import (  # noqa: E402
+    LeaveOut, Skip, argument_parser, b64decode, convert_users, elements_of_member, fail, note,
+    read_json, rfc3339_from_millis, skip_ws, summarize, with_lines)
 
+PROG = "firebase.py"
 
-class Skip(Exception):
-    """A user that cannot be converted (counted as an error)."""
-
-
-class LeaveOut(Exception):
-    """A user that is deliberately not converted."""
-
-
-def fail(message):
-    print(f"firebase.py: {message}", file=sys.stderr)
-    sys.exit(2)
+REMINDER = ("put the project's password hash parameters (Firebase console: Authentication > "
+            "Users > \u22ee > Password hash parameters) in connectid's [import.firebase]: "
+            "signer_key, salt_separator, rounds, mem_cost")
 
 
 def users_with_lines(s):
     """(line, user) of the "users" array of the JSON object in s (already validated)."""
-    i = _WS.match(s, 0).end() + 1
-    line, pos = 1, 0
-    while True:
-        i = _WS.match(s, i).end()
-        if s[i] == "}":
-            return
-        key, i = _DECODER.raw_decode(s, i)
-        i = _WS.match(s, _WS.match(s, i).end() + 1).end()
-        if key == "users" and s[i] == "[":
-            i = _WS.match(s, i + 1).end()
-            while s[i] != "]":
-                line, pos = line + s.count("\n", pos, i), i
-                user, i = _DECODER.raw_decode(s, i)
-                yield line, user
-                i = _WS.match(s, i).end()
-                if s[i] == ",":
-                    i = _WS.match(s, i + 1).end()
-            i += 1
-        else:
-            _, i = _DECODER.raw_decode(s, i)
-        i = _WS.match(s, i).end()
-        if s[i] == ",":
-            i += 1
+    return with_lines(s, elements_of_member(s, skip_ws(s, 0), "users"))
 
 
 def standard_b64(value, what):
     """Firebase's base64 (standard, or the web-safe form of its API) as standard base64."""
-    try:
-        raw = base64.b64decode(value.replace("-", "+").replace("_", "/") + "=" * (-len(value) % 4),
-                               validate=True)
-    except (binascii.Error, AttributeError, ValueError):
-        raise Skip(f"{what} is not base64")
-    return base64.b64encode(raw).decode()
+    return base64.b64encode(b64decode(value, what, websafe=True)).decode()
 
 
 def convert(user, keep_sub, include_disabled):
@@ -118,17 +80,14 @@ def convert(user, keep_sub, include_disabled):
         account["password_hash"] = "$firebase-scrypt${}${}".format(
             standard_b64(user["salt"], "salt"), standard_b64(user["passwordHash"], "passwordHash"))
     try:
-        created = int(user.get("createdAt"))
-        account["created_at"] = datetime.fromtimestamp(created // 1000, timezone.utc) \
-            .strftime("%Y-%m-%dT%H:%M:%SZ")
+        account["created_at"] = rfc3339_from_millis(int(user.get("createdAt")))
     except (TypeError, ValueError, OverflowError, OSError):
         pass
     return account
 
 
 def main():
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argument_parser(__doc__)
     parser.add_argument("file", metavar="USERS.json")
     parser.add_argument("--keep-sub", action="store_true",
                         help="use the Firebase localId as the account's sub")
@@ -136,37 +95,18 @@ def main():
                         help="also convert users disabled in Firebase (they can sign in to connectid)")
     args = parser.parse_args()
 
-    try:
-        with open(args.file, encoding="utf-8-sig") as f:
-            text = f.read()
-        document = json.loads(text)
-    except (OSError, UnicodeDecodeError, ValueError) as e:
-        fail(f"cannot read {args.file}: {e}")
+    text, document = read_json(PROG, args.file)
     if not isinstance(document, dict) or not isinstance(document.get("users"), list):
-        fail(f"{args.file} is not a Firebase auth:export JSON file (no \"users\" list)")
+        fail(PROG, f"{args.file} is not a Firebase auth:export JSON file (no \"users\" list)")
     users = document["users"]
     if users and not any(isinstance(u, dict) and "localId" in u for u in users):
-        fail(f"{args.file} is not a Firebase auth:export JSON file (no user has a localId)")
+        fail(PROG, f"{args.file} is not a Firebase auth:export JSON file (no user has a localId)")
 
-    print(REMINDER, file=sys.stderr)
-    converted = skipped = left_out = 0
-    for line, user in users_with_lines(text):
-        who = user.get("localId") if isinstance(user, dict) else None
-        try:
-            account = convert(user, args.keep_sub, args.include_disabled)
-        except Skip as e:
-            skipped += 1
-            print(f"{args.file}:{line}: user {who!r} skipped: {e}", file=sys.stderr)
-            continue
-        except LeaveOut as e:
-            left_out += 1
-            print(f"{args.file}:{line}: user {who!r} left out: {e}", file=sys.stderr)
-            continue
-        sys.stdout.write(json.dumps(account, ensure_ascii=False) + "\n")
-        converted += 1
-    print(f"firebase.py: {converted} converted, {skipped} skipped, {left_out} left out",
-          file=sys.stderr)
-    return 1 if skipped else 0
+    note(PROG, REMINDER)
+    counts = convert_users(((args.file, line, user) for line, user in users_with_lines(text)),
+                           lambda user: convert(user, args.keep_sub, args.include_disabled),
+                           who=lambda user: user.get("localId"))
+    return summarize(PROG, counts)
 
 
 if __name__ == "__main__":

@@ -30,13 +30,18 @@ and service accounts are reported and left out (--include-disabled converts disa
 Exit status: 0 when every user was converted or deliberately left out, 1 when some could not
 be converted, 2 when the file cannot be read or is not a Keycloak export.
 """
-import argparse
 import base64
-import binascii
 import json
-import re
+import os
 import sys
-from datetime import datetime, timezone
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.dont_write_bytecode = True  # no __pycache__ in tools/import/
+from connectid_import import (  # noqa: E402
+    LeaveOut, Skip, argument_parser, array_elements, b64decode, convert_users,
+    elements_of_member, fail, read_json, rfc3339_from_millis, skip_ws, summarize, with_lines)
+
+PROG = "keycloak.py"
 
 PHONE_ATTRIBUTES = ("phoneNumber", "phone_number", "mobile")
 PHONE_VERIFIED_ATTRIBUTES = ("phoneNumberVerified", "phone_number_verified")
@@ -44,81 +49,20 @@ ARGON2_VERSIONS = {"1.3": 19, "1.0": 16, "19": 19, "16": 16}
 ARGON2_TYPES = {"id": "argon2id", "i": "argon2i"}
 
 
-class Skip(Exception):
-    """A user that cannot be converted (counted as an error)."""
-
-
-class LeaveOut(Exception):
-    """A user that is deliberately not converted."""
-
-
 # --- finding the users, with the line each starts on -----------------------------------------
-_WS = re.compile(r"[ \t\n\r]*")
-_DECODER = json.JSONDecoder()
-
-
-def _skip_ws(s, i):
-    return _WS.match(s, i).end()
-
-
-def _array_elements(s, i):
-    """Start offsets of the elements of the JSON array at s[i] ('[')."""
-    i = _skip_ws(s, i + 1)
-    if s[i] == "]":
-        return
-    while True:
-        yield i
-        _, i = _DECODER.raw_decode(s, i)
-        i = _skip_ws(s, i)
-        if s[i] == "]":
-            return
-        i = _skip_ws(s, i + 1)
-
-
-def _object_members(s, i):
-    """(key, value offset) of the members of the JSON object at s[i] ('{')."""
-    i = _skip_ws(s, i + 1)
-    if s[i] == "}":
-        return
-    while True:
-        key, i = _DECODER.raw_decode(s, i)
-        i = _skip_ws(s, _skip_ws(s, i) + 1)
-        yield key, i
-        _, i = _DECODER.raw_decode(s, i)
-        i = _skip_ws(s, i)
-        if s[i] == "}":
-            return
-        i = _skip_ws(s, i + 1)
-
-
-def _users_of_realm(s, i):
-    for key, j in _object_members(s, i):
-        if key == "users" and s[j] == "[":
-            yield from _array_elements(s, j)
-
-
 def users_with_lines(s):
     """(line, user) for every user of the realm(s) in the JSON text s (already validated)."""
-    i = _skip_ws(s, 0)
+    i = skip_ws(s, 0)
     starts = []
     if s[i] == "{":
-        starts = _users_of_realm(s, i)
+        starts = elements_of_member(s, i, "users")
     elif s[i] == "[":
-        starts = (u for r in _array_elements(s, i) if s[r] == "{" for u in _users_of_realm(s, r))
-    line, pos = 1, 0
-    for start in starts:
-        line, pos = line + s.count("\n", pos, start), start
-        yield line, _DECODER.raw_decode(s, start)[0]
+        starts = (u for r in array_elements(s, i) if s[r] == "{"
+                  for u in elements_of_member(s, r, "users"))
+    return with_lines(s, starts)
 
 
 # --- converting one user -----------------------------------------------------------------------
-def b64decode(value, what):
-    try:
-        return base64.b64decode(value + "=" * (-len(value) % 4), validate=True)
-    except (binascii.Error, TypeError, ValueError):
-        raise Skip(f"{what} is not base64")
-
-
 def b64_nopad(raw):
     return base64.b64encode(raw).decode().rstrip("=")
 
@@ -219,36 +163,24 @@ def convert(user, include_disabled):
         account["password_hash"] = password_hash(passwords[0])
     created = user.get("createdTimestamp")
     if isinstance(created, (int, float)) and created > 0:
-        account["created_at"] = datetime.fromtimestamp(created // 1000, timezone.utc) \
-            .strftime("%Y-%m-%dT%H:%M:%SZ")
+        account["created_at"] = rfc3339_from_millis(created)
     return account
-
-
-def fail(message):
-    print(f"keycloak.py: {message}", file=sys.stderr)
-    sys.exit(2)
 
 
 def read(path):
     """The text of a realm export file, after checking it is one; exits 2 when it is not."""
-    try:
-        with open(path, encoding="utf-8-sig") as f:
-            text = f.read()
-        document = json.loads(text)
-    except (OSError, UnicodeDecodeError, ValueError) as e:
-        fail(f"cannot read {path}: {e}")
+    text, document = read_json(PROG, path)
     realms = document if isinstance(document, list) else [document]
     if not realms or not all(isinstance(r, dict) and ("realm" in r or "users" in r) for r in realms):
-        fail(f"{path} is not a Keycloak realm export")
+        fail(PROG, f"{path} is not a Keycloak realm export")
     users = [u for r in realms if isinstance(r.get("users"), list) for u in r["users"]]
     if users and not any(isinstance(u, dict) and "username" in u and "id" in u for u in users):
-        fail(f"{path} is not a Keycloak realm export (no user has an id and a username)")
+        fail(PROG, f"{path} is not a Keycloak realm export (no user has an id and a username)")
     return text, any(isinstance(r.get("users"), list) for r in realms)
 
 
 def main():
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argument_parser(__doc__)
     parser.add_argument("files", nargs="+", metavar="REALM_EXPORT.json",
                         help="one or more export files (all those of `kc.sh export --dir` may be given)")
     parser.add_argument("--include-disabled", action="store_true",
@@ -257,28 +189,13 @@ def main():
 
     files = [(path, *read(path)) for path in args.files]
     if not any(has_users for _, _, has_users in files):
-        fail("no user list in " + ", ".join(args.files) + " (an export without users, such as "
-             "the admin console's partial export?)")
+        fail(PROG, "no user list in " + ", ".join(args.files) + " (an export without users, "
+                   "such as the admin console's partial export?)")
 
-    converted = skipped = left_out = 0
-    for path, text, _ in files:
-        for line, user in users_with_lines(text):
-            who = (user.get("username") or user.get("id")) if isinstance(user, dict) else None
-            try:
-                account = convert(user, args.include_disabled)
-            except Skip as e:
-                skipped += 1
-                print(f"{path}:{line}: user {who!r} skipped: {e}", file=sys.stderr)
-                continue
-            except LeaveOut as e:
-                left_out += 1
-                print(f"{path}:{line}: user {who!r} left out: {e}", file=sys.stderr)
-                continue
-            sys.stdout.write(json.dumps(account, ensure_ascii=False) + "\n")
-            converted += 1
-    print(f"keycloak.py: {converted} converted, {skipped} skipped, {left_out} left out",
-          file=sys.stderr)
-    return 1 if skipped else 0
+    users = ((path, line, user) for path, text, _ in files for line, user in users_with_lines(text))
+    counts = convert_users(users, lambda user: convert(user, args.include_disabled),
+                           who=lambda user: user.get("username") or user.get("id"))
+    return summarize(PROG, counts)
 
 
 if __name__ == "__main__":

@@ -112,28 +112,43 @@ impl WebhookSender {
     }
 }
 
+/// A JSON POST of `body` signed as Standard Webhooks signs (`webhook-id`, `-timestamp`,
+/// `-signature`), carrying the current trace's `traceparent`; returns it with the timestamp
+/// it was signed at. The SMS gateway's requests and account events are made by it.
+pub(crate) fn signed_post(
+    http: &reqwest::Client,
+    url: &str,
+    key: &connectid_core::webhooks::WebhookKey,
+    id: &str,
+    body: &[u8],
+) -> (reqwest::RequestBuilder, i64) {
+    let timestamp = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64);
+    let mut req = http.post(url);
+    if let Some(trace) = crate::trace::current() {
+        req = req.header("traceparent", trace.header());
+    }
+    let req = req
+        .header(reqwest::header::CONTENT_TYPE, "application/json")
+        .header("webhook-id", id)
+        .header("webhook-timestamp", timestamp.to_string())
+        .header("webhook-signature", key.sign(id, timestamp, body))
+        .body(body.to_vec());
+    (req, timestamp)
+}
+
 #[async_trait::async_trait]
 impl MessageSender for WebhookSender {
     async fn send(&self, id: &str, message: &Message) -> Result<Option<String>, SendError> {
         let body = serde_json::to_vec(message).map_err(|e| SendError::Refused(e.to_string()))?;
-        let timestamp = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_secs() as i64);
-        let mut req = self.http.post(&self.url);
-        if let Some(trace) = crate::trace::current() {
-            req = req.header("traceparent", trace.header());
-        }
+        let (req, timestamp) = signed_post(&self.http, &self.url, &self.key, id, &body);
         let sent = req
-            .header(reqwest::header::CONTENT_TYPE, "application/json")
-            .header("webhook-id", id)
-            .header("webhook-timestamp", timestamp.to_string())
-            .header("webhook-signature", self.key.sign(id, timestamp, &body))
             .header("X-Connectid-Timestamp", timestamp.to_string())
             .header(
                 "X-Connectid-Signature",
                 Self::signature(&self.secret, timestamp, &body),
             )
-            .body(body)
             .send()
             .await;
         match sent {

@@ -204,46 +204,35 @@ pub(crate) async fn accounts(
             crate::transfer::import(cfg, store, clock, &file, dry_run).await?
         }
         AccountsCommand::Export => crate::transfer::export(cfg, store, clock).await?,
-        AccountsCommand::Lock { id } => {
-            let Some(a) = find(&*store, cfg, &id).await? else {
-                return Err(Failure::Usage(format!("no account `{id}`")));
-            };
-            let state = command_state(cfg, store, clock).await?;
-            let changed = connectid_web::app::accounts::lock(
-                &state,
-                &a.id,
-                connectid_web::app::accounts::Actor::Operator,
-            )
-            .await?;
-            println!(
-                "{}",
-                if changed {
-                    format!("locked {}", a.id)
-                } else {
-                    format!("{} was locked already", a.id)
-                }
-            );
-        }
-        AccountsCommand::Unlock { id } => {
-            let Some(a) = find(&*store, cfg, &id).await? else {
-                return Err(Failure::Usage(format!("no account `{id}`")));
-            };
-            let state = command_state(cfg, store, clock).await?;
-            let changed = connectid_web::app::accounts::unlock(
-                &state,
-                &a.id,
-                connectid_web::app::accounts::Actor::Operator,
-            )
-            .await?;
-            println!(
-                "{}",
-                if changed {
-                    format!("unlocked {}", a.id)
-                } else {
-                    format!("{} was not locked", a.id)
-                }
-            );
-        }
+        AccountsCommand::Lock { id } => lock(cfg, store, clock, &id, true).await?,
+        AccountsCommand::Unlock { id } => lock(cfg, store, clock, &id, false).await?,
+    }
+    Ok(())
+}
+
+/// `connectid accounts lock ID` / `unlock ID`: the use cases of the console to come.
+async fn lock(
+    cfg: &Config,
+    store: Arc<dyn Store>,
+    clock: Arc<dyn Clock>,
+    id: &str,
+    lock: bool,
+) -> Result<(), Failure> {
+    use connectid_web::app::accounts::{self, Actor};
+    let Some(a) = find(&*store, cfg, id).await? else {
+        return Err(Failure::Usage(format!("no account `{id}`")));
+    };
+    let state = command_state(cfg, store, clock).await?;
+    let changed = if lock {
+        accounts::lock(&state, &a.id, Actor::Operator).await?
+    } else {
+        accounts::unlock(&state, &a.id, Actor::Operator).await?
+    };
+    match (lock, changed) {
+        (true, true) => println!("locked {}", a.id),
+        (true, false) => println!("{} was locked already", a.id),
+        (false, true) => println!("unlocked {}", a.id),
+        (false, false) => println!("{} was not locked", a.id),
     }
     Ok(())
 }

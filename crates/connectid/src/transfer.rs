@@ -96,17 +96,15 @@ pub(crate) async fn import(
     )
     .await?;
     progress.done();
-    if dry_run {
-        println!(
-            "would import {}, skip {}, reject {}",
-            tally.imported, tally.skipped, tally.rejected
-        );
+    let (imported, skipped, rejected) = if dry_run {
+        ("would import", "skip", "reject")
     } else {
-        println!(
-            "imported {}, skipped {}, rejected {}",
-            tally.imported, tally.skipped, tally.rejected
-        );
-    }
+        ("imported", "skipped", "rejected")
+    };
+    println!(
+        "{imported} {}, {skipped} {}, {rejected} {}",
+        tally.imported, tally.skipped, tally.rejected
+    );
     if tally.rejected > 0 {
         return Err(Failure::Usage(format!(
             "{} line(s) rejected, listed above; the others were {}",

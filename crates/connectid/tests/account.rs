@@ -9,61 +9,9 @@ mod support;
 use connectid_core::crypto::random_id;
 use serde_json::Value;
 use support::{
-    Answer, Browser, Db, PASSWORD, REDIRECT, Receiver, Server, attr, backends, form_action,
-    sign_in, step,
+    Browser, Db, PASSWORD, REDIRECT, Receiver, Server, attr, backends, open, post_page, sign_in,
+    step,
 };
-
-/// Follows redirects and fills in the sign-in pages (as `who`, with `password`) until a page
-/// that is not a sign-in step comes back.
-async fn open(s: &Server, b: &mut Browser, path: &str, who: &str, password: &str) -> Answer {
-    let mut a = b.get(&format!("{}{path}", s.base)).await;
-    for _ in 0..20 {
-        if let Some(loc) = a.location.clone() {
-            let url = if loc.starts_with("http") {
-                loc
-            } else {
-                format!("{}{loc}", s.base)
-            };
-            assert!(url.starts_with(&s.base), "left the server: {url}");
-            a = b.get(&url).await;
-            continue;
-        }
-        let st = step(&a.body);
-        let fields: Vec<(&str, String)> = match st.as_str() {
-            "identifier" => vec![("identifier", who.to_string())],
-            "password" => vec![("password", password.to_string())],
-            "code" if form_action(&a.body).starts_with("/signin/") => {
-                vec![("code", s.last_code(who))]
-            }
-            "set-password" => vec![("new_password", password.to_string())],
-            _ => return a,
-        };
-        let csrf = attr(&a.body, "name=\"csrf\"", "value");
-        let action = format!("{}{}", s.base, form_action(&a.body));
-        let mut form: Vec<(&str, &str)> = vec![("csrf", &csrf)];
-        form.extend(fields.iter().map(|(k, v)| (*k, v.as_str())));
-        a = b.post(&action, &form).await;
-    }
-    panic!("did not arrive: {}", a.body);
-}
-
-/// Posts a form of the current account page (its CSRF token) and follows the answer.
-async fn submit(
-    s: &Server,
-    b: &mut Browser,
-    page: &Answer,
-    action: &str,
-    form: &[(&str, &str)],
-) -> Answer {
-    let csrf = attr(&page.body, "name=\"csrf\"", "value");
-    let mut all = vec![("csrf", csrf.as_str())];
-    all.extend_from_slice(form);
-    let mut a = b.post(&format!("{}{action}", s.base), &all).await;
-    while let Some(loc) = a.location.clone() {
-        a = b.get(&format!("{}{loc}", s.base)).await;
-    }
-    a
-}
 
 fn outbox(s: &Server) -> Vec<Value> {
     std::fs::read_to_string(s.dir.join("outbox.jsonl"))
@@ -121,7 +69,7 @@ async fn my_account_signs_in_and_changes_password_and_identifiers_on(db: Db) {
     let form = open(&s, &mut b, "/account/password", &email, PASSWORD).await;
     assert_eq!(step(&form.body), "account-password");
     // The live meter, as strength.js asks for it; it needs the form's CSRF token.
-    let meter = submit(
+    let meter = post_page(
         &s,
         &mut b,
         &form,
@@ -132,7 +80,7 @@ async fn my_account_signs_in_and_changes_password_and_identifiers_on(db: Db) {
     let score: Value = serde_json::from_str(&meter.body).unwrap();
     assert_eq!(score["score"], 0, "{}", meter.body);
     assert_eq!(score["text"], "Password strength");
-    let strong = submit(
+    let strong = post_page(
         &s,
         &mut b,
         &form,
@@ -153,7 +101,7 @@ async fn my_account_signs_in_and_changes_password_and_identifiers_on(db: Db) {
         )
         .await;
     assert_eq!(forged.status, 403);
-    let weak = submit(
+    let weak = post_page(
         &s,
         &mut b,
         &form,
@@ -164,7 +112,7 @@ async fn my_account_signs_in_and_changes_password_and_identifiers_on(db: Db) {
     assert_eq!(weak.status, 400);
     assert!(weak.body.contains("role=\"alert\""));
     let new_password = "violet tractor 1987";
-    let done = submit(
+    let done = post_page(
         &s,
         &mut b,
         &form,
@@ -214,7 +162,7 @@ async fn my_account_signs_in_and_changes_password_and_identifiers_on(db: Db) {
     let form = open(&s, &mut b, "/account/add?kind=phone", &email, new_password).await;
     assert_eq!(step(&form.body), "account-add");
     assert!(form.body.contains("autocomplete=\"tel\""));
-    let bad = submit(
+    let bad = post_page(
         &s,
         &mut b,
         &form,
@@ -223,7 +171,7 @@ async fn my_account_signs_in_and_changes_password_and_identifiers_on(db: Db) {
     )
     .await;
     assert_eq!(bad.status, 400);
-    let code_page = submit(
+    let code_page = post_page(
         &s,
         &mut b,
         &form,
@@ -234,7 +182,7 @@ async fn my_account_signs_in_and_changes_password_and_identifiers_on(db: Db) {
     assert_eq!(step(&code_page.body), "code", "{}", code_page.body);
     assert!(code_page.body.contains("autocomplete=\"one-time-code\""));
     let pending = attr(&code_page.body, "name=\"pending\"", "value");
-    let wrong = submit(
+    let wrong = post_page(
         &s,
         &mut b,
         &code_page,
@@ -244,7 +192,7 @@ async fn my_account_signs_in_and_changes_password_and_identifiers_on(db: Db) {
     .await;
     assert_eq!(wrong.status, 400);
     let code = s.last_code(&phone);
-    let added = submit(
+    let added = post_page(
         &s,
         &mut b,
         &code_page,
@@ -261,7 +209,7 @@ async fn my_account_signs_in_and_changes_password_and_identifiers_on(db: Db) {
         "the owner's email hears of the new phone"
     );
     // The same pending addition does not work twice.
-    let again = submit(
+    let again = post_page(
         &s,
         &mut b,
         &code_page,
@@ -276,7 +224,7 @@ async fn my_account_signs_in_and_changes_password_and_identifiers_on(db: Db) {
     let taken = format!("t{}@example.com", random_id());
     s.account(&taken);
     let form = open(&s, &mut b, "/account/add?kind=email", &email, new_password).await;
-    let code_page = submit(
+    let code_page = post_page(
         &s,
         &mut b,
         &form,
@@ -287,7 +235,7 @@ async fn my_account_signs_in_and_changes_password_and_identifiers_on(db: Db) {
     assert_eq!(step(&code_page.body), "code");
     let pending = attr(&code_page.body, "name=\"pending\"", "value");
     let code = s.last_code(&taken);
-    let refused = submit(
+    let refused = post_page(
         &s,
         &mut b,
         &code_page,
@@ -308,7 +256,7 @@ async fn my_account_signs_in_and_changes_password_and_identifiers_on(db: Db) {
     let confirm = open(&s, &mut b, &link, &email, new_password).await;
     assert_eq!(step(&confirm.body), "account-remove");
     // Without the confirmation nothing is removed.
-    let unconfirmed = submit(
+    let unconfirmed = post_page(
         &s,
         &mut b,
         &confirm,
@@ -317,7 +265,7 @@ async fn my_account_signs_in_and_changes_password_and_identifiers_on(db: Db) {
     )
     .await;
     assert_eq!(step(&unconfirmed.body), "account-remove");
-    let removed = submit(
+    let removed = post_page(
         &s,
         &mut b,
         &confirm,
@@ -327,7 +275,7 @@ async fn my_account_signs_in_and_changes_password_and_identifiers_on(db: Db) {
     .await;
     assert_eq!(step(&removed.body), "account");
     assert!(removed.body.contains("role=\"status\""));
-    let last = submit(
+    let last = post_page(
         &s,
         &mut b,
         &removed,
@@ -377,7 +325,7 @@ async fn sensitive_pages_ask_for_the_password_after_a_code_sign_in_on(db: Db) {
     assert!(to.contains("state=%2Faccount%2Fdelete"), "{to}");
     let confirm = open(&s, &mut b, "/account/delete", &phone, PASSWORD).await;
     assert_eq!(step(&confirm.body), "account-delete");
-    let deleted = submit(
+    let deleted = post_page(
         &s,
         &mut b,
         &confirm,
@@ -508,7 +456,7 @@ async fn connected_services_and_signing_out_everywhere_on(db: Db) {
     );
 
     // Disconnect the shop: its tokens stop working, the other service's do not.
-    let done = submit(
+    let done = post_page(
         &s,
         &mut b,
         &page,
@@ -542,7 +490,7 @@ async fn connected_services_and_signing_out_everywhere_on(db: Db) {
 
     // Sign out everywhere: every session and token ends, this browser's too.
     let page = open(&s, &mut b, "/account", &email, PASSWORD).await;
-    let out = submit(&s, &mut b, &page, "/account/signout-everywhere", &[]).await;
+    let out = post_page(&s, &mut b, &page, "/account/signout-everywhere", &[]).await;
     assert_eq!(step(&out.body), "signed-out");
     // It says "on every device", and offers a way on.
     assert!(out.body.contains("every device"), "{}", out.body);

@@ -13,8 +13,6 @@ mod support;
 use std::collections::BTreeSet;
 use std::path::Path;
 use std::process::{Command, Stdio};
-use std::sync::OnceLock;
-use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, Instant};
 
 use connectid_core::crypto::{random_id, random_uuid};
@@ -35,19 +33,6 @@ fn subscription(hook: &WebhookReceiver, secret: &str, events: Option<&[&str]>) -
         toml.push_str(&format!("events = {}\n", json!(events)));
     }
     toml
-}
-
-/// A Norwegian mobile number no other test of this run uses.
-fn unique_phone() -> String {
-    static BASE: OnceLock<u32> = OnceLock::new();
-    static NEXT: AtomicU32 = AtomicU32::new(0);
-    let base = *BASE.get_or_init(|| u32::from_str_radix(&random_id()[..5], 16).unwrap());
-    let n = (base + NEXT.fetch_add(1, Ordering::Relaxed)) % 1_000_000;
-    format!("+4798{n:06}")
-}
-
-fn unique_email(tag: &str) -> String {
-    format!("{tag}{}@example.com", random_id())
 }
 
 fn sub_of(tokens: &Value) -> String {
@@ -177,61 +162,6 @@ fn assert_shape(body: &Value, kind: &str, sub: &str, secrets: &[&str]) {
     {
         assert!(!text.contains(secret), "{secret} in {body}");
     }
-}
-
-// ---------------------------------------------------------------------------------------
-// Pages of My account (as tests/account.rs drives them)
-
-/// Follows redirects and fills in the sign-in pages (as `who`, with `password`) until a page
-/// that is not a sign-in step comes back.
-async fn open(s: &Server, b: &mut Browser, path: &str, who: &str, password: &str) -> Answer {
-    let mut a = b.get(&format!("{}{path}", s.base)).await;
-    for _ in 0..20 {
-        if let Some(loc) = a.location.clone() {
-            let url = if loc.starts_with("http") {
-                loc
-            } else {
-                format!("{}{loc}", s.base)
-            };
-            assert!(url.starts_with(&s.base), "left the server: {url}");
-            a = b.get(&url).await;
-            continue;
-        }
-        let st = step(&a.body);
-        let fields: Vec<(&str, String)> = match st.as_str() {
-            "identifier" => vec![("identifier", who.to_string())],
-            "password" => vec![("password", password.to_string())],
-            "code" if form_action(&a.body).starts_with("/signin/") => {
-                vec![("code", s.last_code(who))]
-            }
-            "set-password" => vec![("new_password", password.to_string())],
-            _ => return a,
-        };
-        let csrf = attr(&a.body, "name=\"csrf\"", "value");
-        let action = format!("{}{}", s.base, form_action(&a.body));
-        let mut form: Vec<(&str, &str)> = vec![("csrf", &csrf)];
-        form.extend(fields.iter().map(|(k, v)| (*k, v.as_str())));
-        a = b.post(&action, &form).await;
-    }
-    panic!("did not arrive: {}", a.body);
-}
-
-/// Posts a form of the current account page (its CSRF token) and follows the answer.
-async fn page_submit(
-    s: &Server,
-    b: &mut Browser,
-    page: &Answer,
-    action: &str,
-    form: &[(&str, &str)],
-) -> Answer {
-    let csrf = attr(&page.body, "name=\"csrf\"", "value");
-    let mut all = vec![("csrf", csrf.as_str())];
-    all.extend_from_slice(form);
-    let mut a = b.post(&format!("{}{action}", s.base), &all).await;
-    while let Some(loc) = a.location.clone() {
-        a = b.get(&format!("{}{loc}", s.base)).await;
-    }
-    a
 }
 
 // ---------------------------------------------------------------------------------------
@@ -499,7 +429,7 @@ async fn my_account_changes_are_events_of_the_account_in_order() {
         let phone = unique_phone();
         let form = open(&s, &mut b, "/account/add?kind=phone", &email, PASSWORD).await;
         assert_eq!(step(&form.body), "account-add", "{}", form.body);
-        let code_page = page_submit(
+        let code_page = post_page(
             &s,
             &mut b,
             &form,
@@ -510,7 +440,7 @@ async fn my_account_changes_are_events_of_the_account_in_order() {
         assert_eq!(step(&code_page.body), "code", "{}", code_page.body);
         let pending = attr(&code_page.body, "name=\"pending\"", "value");
         let code = s.last_code(&phone);
-        let added = page_submit(
+        let added = post_page(
             &s,
             &mut b,
             &code_page,
@@ -522,7 +452,7 @@ async fn my_account_changes_are_events_of_the_account_in_order() {
         let link = format!("/account/remove?identifier={}", enc(&phone));
         let confirm = open(&s, &mut b, &link, &email, PASSWORD).await;
         assert_eq!(step(&confirm.body), "account-remove", "{}", confirm.body);
-        let removed = page_submit(
+        let removed = post_page(
             &s,
             &mut b,
             &confirm,
@@ -536,7 +466,7 @@ async fn my_account_changes_are_events_of_the_account_in_order() {
         let new_password = "violet tractor 1987 lantern";
         let form = open(&s, &mut b, "/account/password", &email, PASSWORD).await;
         assert_eq!(step(&form.body), "account-password", "{}", form.body);
-        let changed = page_submit(
+        let changed = post_page(
             &s,
             &mut b,
             &form,
@@ -546,11 +476,11 @@ async fn my_account_changes_are_events_of_the_account_in_order() {
         .await;
         assert_eq!(step(&changed.body), "account", "{}", changed.body);
         let page = open(&s, &mut b, "/account", &email, new_password).await;
-        let out = page_submit(&s, &mut b, &page, "/account/signout-everywhere", &[]).await;
+        let out = post_page(&s, &mut b, &page, "/account/signout-everywhere", &[]).await;
         assert_eq!(step(&out.body), "signed-out", "{}", out.body);
         let confirm = open(&s, &mut b, "/account/delete", &email, new_password).await;
         assert_eq!(step(&confirm.body), "account-delete", "{}", confirm.body);
-        let gone = page_submit(
+        let gone = post_page(
             &s,
             &mut b,
             &confirm,

@@ -336,10 +336,7 @@ async fn through(kind: &str, backend: Backend) {
     let Some(fresh) = start("/resolve/max_age/60").await else {
         return;
     };
-    let phone = format!(
-        "+4791{:06}",
-        u32::from_str_radix(&random_id()[..5], 36).unwrap_or(7) % 1_000_000
-    );
+    let phone = unique_phone();
     let sub = s.account_with(&[phone.as_str()], &[], true);
     let mut b = browser();
 

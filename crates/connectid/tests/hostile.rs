@@ -1860,18 +1860,37 @@ async fn account_pages_resolver_ticket_and_exchange_refuse_hostile_input() {
             ),
             case(
                 "resolve with a bad acr",
-                get("/resolve?acr=%3Cscript%3E").cookies(&b),
+                get("/resolve/acr/%3Cscript%3E").cookies(&b),
                 Status(400),
             ),
             case(
                 "resolve with a negative max_age",
-                get("/resolve?max_age=-5").cookies(&b),
+                get("/resolve/max_age/-5").cookies(&b),
                 Status(400),
             ),
             case(
                 "resolve with a huge max_age",
-                get("/resolve?max_age=99999999999999999999").cookies(&b),
+                get("/resolve/max_age/99999999999999999999").cookies(&b),
                 Status(400),
+            ),
+            case(
+                "resolve: the protected page's query sets no requirement",
+                get("/resolve?acr=%3Cscript%3E&max_age=-5").cookies(&b),
+                Status(200),
+            ),
+            case(
+                "resolve: a client that is no proxy names the page",
+                get("/resolve")
+                    .header("x-original-url", "https://evil.example/")
+                    .header("x-forwarded-host", "evil.example")
+                    .header("x-forwarded-uri", "/")
+                    .header("sec-fetch-mode", "navigate"),
+                Status(401),
+            ),
+            case(
+                "resolve sign-in to an unescaped page elsewhere",
+                get("/resolve/signin?acr=2&rd=https://evil.example/?a=1&b=2"),
+                Page(400, "cannot accept"),
             ),
             case(
                 "resolve sign-in without a cookie domain",

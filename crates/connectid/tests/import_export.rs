@@ -12,8 +12,6 @@ mod support;
 
 use std::collections::{BTreeSet, HashMap};
 use std::path::PathBuf;
-use std::sync::OnceLock;
-use std::sync::atomic::{AtomicU32, Ordering};
 
 use connectid_core::crypto::{random_id, random_uuid};
 use serde_json::{Value, json};
@@ -42,19 +40,6 @@ const SCHEMES: &[(&str, &str)] = &[
     ("pbkdf2-sha512-phc", "$pbkdf2-sha512$i="),
     ("firebase-scrypt", "$firebase-scrypt$"),
 ];
-
-/// A Norwegian mobile number no other line of this run uses.
-fn unique_phone() -> String {
-    static BASE: OnceLock<u32> = OnceLock::new();
-    static NEXT: AtomicU32 = AtomicU32::new(0);
-    let base = *BASE.get_or_init(|| u32::from_str_radix(&random_id()[..5], 16).unwrap());
-    let n = (base + NEXT.fetch_add(1, Ordering::Relaxed)) % 1_000_000;
-    format!("+4798{n:06}")
-}
-
-fn unique_email(tag: &str) -> String {
-    format!("{tag}{}@example.com", random_id())
-}
 
 /// Accounts as JSON Lines, each line ended.
 fn jsonl(lines: &[Value]) -> String {

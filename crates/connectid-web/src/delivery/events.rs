@@ -57,22 +57,9 @@ impl MessageSender for EventSender {
         let key = subscription
             .key()
             .ok_or_else(|| SendError::Refused("the subscription's secret is unusable".into()))?;
-        let timestamp = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_secs() as i64);
-        let body = message.body.as_bytes();
-        let mut req = self.http.post(url);
-        if let Some(trace) = crate::trace::current() {
-            req = req.header("traceparent", trace.header());
-        }
-        let sent = req
-            .header(reqwest::header::CONTENT_TYPE, "application/json")
-            .header("webhook-id", id)
-            .header("webhook-timestamp", timestamp.to_string())
-            .header("webhook-signature", key.sign(id, timestamp, body))
-            .body(body.to_vec())
-            .send()
-            .await;
+        let (req, _) =
+            crate::outbox::signed_post(&self.http, url, &key, id, message.body.as_bytes());
+        let sent = req.send().await;
         // Every answer but a 2xx is tried again, as Standard Webhooks senders do: a receiver
         // that refuses (a secret not yet rotated on its side) may accept within the day.
         match sent {

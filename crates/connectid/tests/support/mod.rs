@@ -9,6 +9,7 @@
 
 pub mod chromium;
 mod gateway;
+mod pages;
 pub mod python;
 mod receiver;
 mod server;
@@ -16,6 +17,8 @@ mod smtp;
 
 #[allow(unused_imports)]
 pub use gateway::{Gateway, code_in};
+#[allow(unused_imports)]
+pub use pages::{open, post_page};
 #[allow(unused_imports)]
 pub use receiver::{Receiver, serve_app};
 pub use server::*;
@@ -29,6 +32,22 @@ use connectid_core::crypto::{b64url, pkce_s256, random_id, random_token};
 use serde_json::Value;
 use sqlx::Row;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+/// A Norwegian mobile number no other test of this run uses.
+pub fn unique_phone() -> String {
+    use std::sync::OnceLock;
+    use std::sync::atomic::{AtomicU32, Ordering};
+    static BASE: OnceLock<u32> = OnceLock::new();
+    static NEXT: AtomicU32 = AtomicU32::new(0);
+    let base = *BASE.get_or_init(|| u32::from_str_radix(&random_id()[..5], 16).unwrap());
+    let n = (base + NEXT.fetch_add(1, Ordering::Relaxed)) % 1_000_000;
+    format!("+4798{n:06}")
+}
+
+/// An email address no other test uses, starting with `tag`.
+pub fn unique_email(tag: &str) -> String {
+    format!("{tag}{}@example.com", random_id())
+}
 
 /// A suite that cannot run here (a service or tool is missing): fails under `CI`, else says
 /// so past the test harness's capture (a passing test's output is hidden) and in
