@@ -218,6 +218,11 @@ pub struct ClientMetadata {
     /// SMS per UTC day for this service's sign-ins, on top of the deployment's budget.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sms_daily_budget: Option<u32>,
+    /// Authorization requests of this client must be pushed first (RFC 9126): `/authorize`
+    /// takes only a `request_uri` from `/par`, so nothing of the request travels through the
+    /// browser where it could be read or changed.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub require_pushed_authorization_requests: bool,
     /// Where this service hears of changes to the accounts of people who have signed in to
     /// it (account events, signed as Standard Webhooks).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]

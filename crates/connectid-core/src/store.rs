@@ -259,6 +259,9 @@ pub trait SessionStore: Send + Sync {
     async fn put_interaction(&self, id_hash: &str, data: &str, expires_at: i64) -> StoreResult<()>;
     async fn get_interaction(&self, id_hash: &str, now: i64) -> StoreResult<Option<String>>;
     async fn delete_interaction(&self, id_hash: &str) -> StoreResult<()>;
+    /// Reads and deletes in one statement, so that of two concurrent takers one gets it: a
+    /// pushed authorization request is used once.
+    async fn take_interaction(&self, id_hash: &str, now: i64) -> StoreResult<Option<String>>;
 }
 
 /// Grants and what hangs off them: codes, refresh tokens, device secrets, consent, and the

@@ -79,6 +79,7 @@ suite!(
     events_go_out_in_order_per_key_and_can_be_requeued,
     accounts_import_in_batches_and_export_back,
     accounts_lock_and_unlock,
+    an_interaction_is_taken_once_and_not_after_it_expires,
 );
 
 fn phone(s: &str) -> Identifier {
@@ -1126,4 +1127,24 @@ async fn accounts_lock_and_unlock(s: Arc<dyn Store>) {
     assert!(s.set_locked(&id, None).await.unwrap());
     assert!(!s.set_locked(&id, None).await.unwrap(), "not locked");
     assert!(!s.set_locked("nobody", Some(9)).await.unwrap());
+}
+
+async fn an_interaction_is_taken_once_and_not_after_it_expires(s: Arc<dyn Store>) {
+    s.put_interaction("par-1", "a=1", 100).await.unwrap();
+    assert_eq!(
+        s.take_interaction("par-1", 50).await.unwrap().as_deref(),
+        Some("a=1")
+    );
+    assert_eq!(s.take_interaction("par-1", 50).await.unwrap(), None, "once");
+    s.put_interaction("par-2", "b=2", 100).await.unwrap();
+    assert_eq!(
+        s.take_interaction("par-2", 100).await.unwrap(),
+        None,
+        "expired"
+    );
+    assert_eq!(
+        s.get_interaction("par-2", 10).await.unwrap(),
+        None,
+        "and gone"
+    );
 }

@@ -68,6 +68,25 @@ async fn handle(
             "unknown client_id",
         ));
     };
+    // A pushed request (RFC 9126) replaces whatever else the browser brought.
+    // Another request_uri (a request object by reference) is refused below as unsupported.
+    let pushed = match p.get("request_uri") {
+        Some(uri) if uri.starts_with(crate::par::PREFIX) => {
+            match crate::par::take(&state, &client.client_id, uri).await? {
+                Some(pushed) => Some(pushed),
+                None => {
+                    return bad_page(
+                        "The request_uri is unknown, used or expired (it works once, for 60 seconds).",
+                    );
+                }
+            }
+        }
+        _ => None,
+    };
+    let must_push = client.metadata.require_pushed_authorization_requests
+        || state.settings.require_pushed_authorization_requests;
+    let was_pushed = pushed.is_some();
+    let p = pushed.unwrap_or(p);
     let Some(redirect_uri) = p.get("redirect_uri") else {
         return bad_page("The request has no redirect_uri.");
     };
@@ -98,6 +117,14 @@ async fn handle(
         state: p.get("state"),
         mode,
     };
+    if must_push && !was_pushed {
+        return Ok(redirect_error(
+            &state,
+            &target,
+            "invalid_request",
+            "this service's requests must be pushed first (PAR)",
+        ));
+    }
     let region = state.settings.default_phone_region;
     match parse_request(&client, &p, redirect_uri, mode, region) {
         Ok(req) => decide(state, peer, headers, client, req).await,

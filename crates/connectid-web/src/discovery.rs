@@ -7,7 +7,7 @@ use serde_json::json;
 
 use crate::state::AppState;
 
-pub fn document(issuer: &str) -> Vec<u8> {
+pub fn document(issuer: &str, require_pushed_authorization_requests: bool) -> Vec<u8> {
     let e = |path: &str| format!("{issuer}{path}");
     json!({
         "issuer": issuer,
@@ -18,6 +18,8 @@ pub fn document(issuer: &str) -> Vec<u8> {
         "revocation_endpoint": e("/revoke"),
         "introspection_endpoint": e("/introspect"),
         "end_session_endpoint": e("/logout"),
+        "pushed_authorization_request_endpoint": e("/par"),
+        "require_pushed_authorization_requests": require_pushed_authorization_requests,
         "scopes_supported": connectid_core::oidc::SUPPORTED_SCOPES,
         "response_types_supported": ["code"],
         "response_modes_supported": ["query", "form_post"],

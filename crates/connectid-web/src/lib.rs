@@ -33,6 +33,7 @@ mod mobile_network;
 pub mod net;
 pub mod outbox;
 mod pages;
+mod par;
 mod params;
 mod preauth;
 mod previewer;
@@ -67,6 +68,7 @@ pub fn router_with(state: AppState, extra: Router) -> Router {
         )
         .route("/jwks", get(discovery::jwks))
         .route("/token", post(token::token))
+        .route("/par", post(par::push))
         .route("/userinfo", get(userinfo::get).post(userinfo::post))
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(state::readyz))

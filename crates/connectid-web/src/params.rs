@@ -34,6 +34,21 @@ impl Params {
     pub fn has(&self, name: &str) -> bool {
         self.get(name).is_some()
     }
+
+    /// The parameters as a form body again, without `names` (a client's credentials).
+    pub fn encode_without(&self, names: &[&str]) -> String {
+        let mut keys: Vec<&String> = self
+            .map
+            .keys()
+            .filter(|k| !names.contains(&k.as_str()))
+            .collect();
+        keys.sort();
+        let mut out = form_urlencoded::Serializer::new(String::new());
+        for k in keys {
+            out.append_pair(k, &self.map[k]);
+        }
+        out.finish()
+    }
 }
 
 #[cfg(test)]

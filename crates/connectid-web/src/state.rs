@@ -40,6 +40,8 @@ pub struct WebSettings {
     pub fraud: connectid_core::fraud::FraudSettings,
     /// Deployment-wide subscribers to account events (`[[webhooks]]`).
     pub webhooks: Vec<connectid_core::events::Subscription>,
+    /// Every client must push its authorization requests (`[oauth]`, RFC 9126).
+    pub require_pushed_authorization_requests: bool,
 }
 
 impl WebSettings {
@@ -136,7 +138,10 @@ impl AppState {
         hasher: PasswordHasher,
         delivery: Arc<crate::delivery::Delivery>,
     ) -> Self {
-        let discovery = crate::discovery::document(&settings.issuer);
+        let discovery = crate::discovery::document(
+            &settings.issuer,
+            settings.require_pushed_authorization_requests,
+        );
         let clock_for_limits = clock.clone();
         let metrics = crate::metrics::Metrics::new(clock.now());
         let tracer = delivery.tracer().clone();
@@ -244,6 +249,7 @@ mod tests {
             sms_policy: connectid_core::sms_policy::SmsPolicy::home(Default::default()),
             fraud: connectid_core::fraud::FraudSettings::default(),
             webhooks: Vec::new(),
+            require_pushed_authorization_requests: false,
         }
     }
 

@@ -49,6 +49,7 @@ pub struct Config {
     pub telemetry: Telemetry,
     /// Deployment-wide subscribers to account events (`[[webhooks]]`).
     pub webhooks: Vec<Webhook>,
+    pub oauth: OAuth,
     /// What `accounts import` needs to read other systems' hashes (`[import.firebase]`).
     pub import: Import,
     pub clients: Vec<toml::Value>,
@@ -63,6 +64,14 @@ pub struct Webhook {
     pub secret: Secret,
     /// Event names; empty: every event.
     pub events: Vec<String>,
+}
+
+/// `[oauth]`: protocol rules for every client.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct OAuth {
+    /// Every authorization request must be pushed first (`/par`, RFC 9126).
+    pub require_pushed_authorization_requests: bool,
 }
 
 /// `[import]`.
@@ -270,6 +279,7 @@ impl Default for Config {
             session: Session::default(),
             telemetry: Telemetry::default(),
             webhooks: Vec::new(),
+            oauth: OAuth::default(),
             import: Import::default(),
             clients: Vec::new(),
         }

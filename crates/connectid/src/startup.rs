@@ -300,6 +300,7 @@ pub(crate) async fn app_state(
             always_challenge: cfg.fraud.always_challenge,
         },
         webhooks: cfg.subscriptions()?,
+        require_pushed_authorization_requests: cfg.oauth.require_pushed_authorization_requests,
     };
     let network = |p: &str| matches!(p, "webhook" | "smtp" | "smpp");
     if cfg.keys.encryption_key.expose().is_empty()

@@ -82,4 +82,13 @@ impl SessionStore for Database {
             .bind(id_hash).execute(p).await.map_err(db_err)?.rows_affected());
         Ok(())
     }
+
+    async fn take_interaction(&self, id_hash: &str, now: i64) -> StoreResult<Option<String>> {
+        let row: Option<(String, i64)> = on!(self, p => sqlx::query_as(
+            "DELETE FROM interactions WHERE id_hash = $1 RETURNING data, expires_at")
+            .bind(id_hash).fetch_optional(p).await.map_err(db_err)?);
+        Ok(row
+            .filter(|(_, expires_at)| *expires_at > now)
+            .map(|(data, _)| data))
+    }
 }

@@ -37,6 +37,7 @@ pub(super) const ENV_KEYS: &[(&str, &str)] = &[
     ("audit", "retention_days"),
     ("metrics", "token"),
     ("session", "cookie_domain"),
+    ("oauth", "require_pushed_authorization_requests"),
     ("telemetry", "log_format"),
     ("telemetry", "otlp_endpoint"),
     ("telemetry", "service_name"),
