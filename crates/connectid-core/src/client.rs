@@ -223,6 +223,10 @@ pub struct ClientMetadata {
     /// browser where it could be read or changed.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub require_pushed_authorization_requests: bool,
+    /// Authorization requests of this client must come as request objects signed with its
+    /// registered keys (RFC 9101), at `/authorize` or inside a pushed request.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub require_signed_request_object: bool,
     /// Where this service hears of changes to the accounts of people who have signed in to
     /// it (account events, signed as Standard Webhooks).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]

@@ -20,6 +20,7 @@ use crate::state::AppState;
 use crate::{cookies, signin};
 mod network;
 mod request;
+pub mod request_object;
 pub(crate) use network::*;
 pub use request::*;
 
@@ -73,7 +74,7 @@ async fn handle(
     let pushed = match p.get("request_uri") {
         Some(uri) if uri.starts_with(crate::par::PREFIX) => {
             match crate::par::take(&state, &client.client_id, uri).await? {
-                Some(pushed) => Some(pushed),
+                Some(taken) => Some(taken),
                 None => {
                     return bad_page(
                         "The request_uri is unknown, used or expired (it works once, for 60 seconds).",
@@ -86,7 +87,19 @@ async fn handle(
     let must_push = client.metadata.require_pushed_authorization_requests
         || state.settings.require_pushed_authorization_requests;
     let was_pushed = pushed.is_some();
-    let p = pushed.unwrap_or(p);
+    let (p, pushed_signed) = match pushed {
+        Some((inner, signed)) => (inner, signed),
+        None => (p, false),
+    };
+    // A request object at /authorize (one inside a pushed request was opened at /par).
+    let jwt = p.get("request").map(str::to_string);
+    let (p, signed) = match jwt {
+        Some(jwt) if !was_pushed => match request_object::open(&state, &client, &jwt).await {
+            Ok(inner) => (inner, true),
+            Err(why) => return request_object_refused(&state, &client, &p, &why),
+        },
+        _ => (p, pushed_signed),
+    };
     let Some(redirect_uri) = p.get("redirect_uri") else {
         return bad_page("The request has no redirect_uri.");
     };
@@ -125,10 +138,45 @@ async fn handle(
             "this service's requests must be pushed first (PAR)",
         ));
     }
+    if client.metadata.require_signed_request_object && !signed {
+        return Ok(redirect_error(
+            &state,
+            &target,
+            "invalid_request",
+            "this service's requests must be signed request objects",
+        ));
+    }
     let region = state.settings.default_phone_region;
     match parse_request(&client, &p, redirect_uri, mode, region) {
         Ok(req) => decide(state, peer, headers, client, req).await,
         Err((code, desc)) => Ok(redirect_error(&state, &target, code, &desc)),
+    }
+}
+
+/// A request object that cannot be used: `invalid_request_object` back at the client when the
+/// browser's `redirect_uri` is one of its own, else an error page.
+fn request_object_refused(
+    state: &AppState,
+    client: &ClientRecord,
+    p: &Params,
+    why: &str,
+) -> Result<Response, PageError> {
+    match p
+        .get("redirect_uri")
+        .filter(|r| client.metadata.has_redirect_uri(r))
+    {
+        Some(redirect_uri) => {
+            let t = ErrorTarget {
+                redirect_uri,
+                state: p.get("state"),
+                mode: ResponseMode::Query,
+            };
+            Ok(redirect_error(state, &t, "invalid_request_object", why))
+        }
+        None => Err(PageError::malformed(
+            "error-bad-request",
+            format!("invalid_request_object: {why}"),
+        )),
     }
 }
 

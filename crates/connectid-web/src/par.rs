@@ -26,6 +26,8 @@ pub const REQUEST_URI_TTL: i64 = 60;
 pub const PREFIX: &str = "urn:ietf:params:oauth:request_uri:";
 /// What is never kept with a pushed request: the client's credentials.
 const CREDENTIALS: [&str; 3] = ["client_secret", "client_assertion", "client_assertion_type"];
+/// Marks a kept request that came as a signed request object.
+const SIGNED: &str = "signed\n";
 
 fn key(request_uri: &str) -> String {
     hash_secret(&format!("par:{request_uri}"))
@@ -62,6 +64,16 @@ async fn handle(
     if p.has("request_uri") {
         return Err(bad("a pushed request must not contain request_uri"));
     }
+    // A request object inside: its parameters are the request (RFC 9101 §6.3).
+    let (p, signed) = match p.get("request") {
+        Some(jwt) => {
+            let inner = crate::authorize::request_object::open(state, &client, jwt)
+                .await
+                .map_err(|why| OAuthError::bad_request("invalid_request_object", why))?;
+            (inner, true)
+        }
+        None => (p, false),
+    };
     let redirect_uri = p
         .get("redirect_uri")
         .ok_or_else(|| bad("redirect_uri is missing"))?;
@@ -80,6 +92,9 @@ async fn handle(
     if !p.has("client_id") {
         kept.push_str(&format!("&client_id={}", client.client_id));
     }
+    if signed {
+        kept.insert_str(0, SIGNED);
+    }
     state
         .store
         .put_interaction(&key(&request_uri), &kept, state.now() + REQUEST_URI_TTL)
@@ -89,13 +104,13 @@ async fn handle(
     Ok(r.into_response())
 }
 
-/// The pushed request a `request_uri` stands for, used up; `None` when it is unknown, used,
-/// expired, or another client's.
+/// The pushed request a `request_uri` stands for, used up, and whether it came as a signed
+/// request object; `None` when it is unknown, used, expired, or another client's.
 pub async fn take(
     state: &AppState,
     client_id: &str,
     request_uri: &str,
-) -> Result<Option<Params>, connectid_core::store::StoreError> {
+) -> Result<Option<(Params, bool)>, connectid_core::store::StoreError> {
     if !request_uri.starts_with(PREFIX) || request_uri.len() > 200 {
         return Ok(None);
     }
@@ -106,6 +121,10 @@ pub async fn take(
     else {
         return Ok(None);
     };
-    let p = Params::parse(kept.as_bytes());
-    Ok((p.get("client_id") == Some(client_id)).then_some(p))
+    let (form, signed) = match kept.strip_prefix(SIGNED) {
+        Some(form) => (form, true),
+        None => (kept.as_str(), false),
+    };
+    let p = Params::parse(form.as_bytes());
+    Ok((p.get("client_id") == Some(client_id)).then_some((p, signed)))
 }

@@ -343,9 +343,9 @@ async fn authorize_refuses_hostile_requests() {
                 Redirect("invalid_scope"),
             ),
             case(
-                "request object",
+                "unsigned request object",
                 get(authz(&cid, "&request=eyJhbGciOiJub25lIn0.e30.")),
-                Redirect("request_not_supported"),
+                Redirect("invalid_request_object"),
             ),
             case(
                 "request_uri",

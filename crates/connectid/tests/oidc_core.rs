@@ -499,8 +499,9 @@ async fn basic_op_authorization_request_options_on(db: Db) {
     let (no_type, _) = authorize_url(&s, &cid, "");
     for (url, error) in [
         (
+            // An unsigned (`alg` none) request object.
             authorize_url(&s, &cid, "&request=eyJhbGciOiJub25lIn0.e30.").0,
-            "request_not_supported",
+            "invalid_request_object",
         ),
         (request_uri, "request_uri_not_supported"),
         (

@@ -1,6 +1,7 @@
 //! Pushed authorization requests (RFC 9126): the request goes to `/par` over the back
 //! channel with the client's authentication, and the browser carries only `client_id` and a
-//! `request_uri` that works once, for 60 seconds.
+//! `request_uri` that works once, for 60 seconds. And signed request objects (RFC 9101), at
+//! `/authorize` or inside a pushed request.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
@@ -276,5 +277,192 @@ async fn openid_client_signs_in_through_par() {
         ]);
         assert_eq!(done["claims"]["iss"], s.base.as_str());
         assert!(done["claims"]["sub"].is_string(), "{done}");
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Signed request objects (RFC 9101)
+
+/// The claims of a request object carrying the authorization request of `url`, for `s`.
+fn object_claims(s: &Server, url: &str, client_id: &str) -> serde_json::Map<String, Value> {
+    let mut c: serde_json::Map<String, Value> = query(url)
+        .into_iter()
+        .map(|(k, v)| (k, Value::String(v)))
+        .collect();
+    c.insert("iss".into(), client_id.into());
+    c.insert("aud".into(), s.base.clone().into());
+    c.insert("exp".into(), (s.now() + 300).into());
+    c.insert("jti".into(), connectid_core::crypto::random_id().into());
+    c
+}
+
+fn es256_key() -> connectid_core::keys::LoadedKey {
+    use connectid_core::client::SigningAlg;
+    use connectid_core::keys::{KeyCipher, LoadedKey, generate};
+    let cipher = KeyCipher::new(None);
+    LoadedKey::load(&generate(SigningAlg::ES256, 0, &cipher).unwrap(), &cipher).unwrap()
+}
+
+#[tokio::test]
+async fn a_signed_request_object_is_the_request_and_works_once() {
+    for backend in backends() {
+        let s = Server::start_on(backend).await;
+        let key = es256_key();
+        let jwks = serde_json::json!({"keys": [key.public_jwk()]});
+        let client = s.client(&format!(
+            r#","jwks":{jwks},"require_signed_request_object":true"#
+        ));
+        let id = client["client_id"].as_str().unwrap();
+        let disco: Value = reqwest::get(format!("{}/.well-known/openid-configuration", s.base))
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(disco["request_parameter_supported"], true);
+
+        // Unsigned: refused, back at the client.
+        let (url, flow) = authorize_url(&s, id, "");
+        let loc = Browser::new().get(&url).await.location.unwrap();
+        assert_eq!(query(&loc)["error"], "invalid_request", "{loc}");
+
+        // Signed: the object's parameters are the request; the browser's are ignored.
+        let jwt = key
+            .sign_jwt(
+                "oauth-authz-req+jwt",
+                &Value::Object(object_claims(&s, &url, id)),
+            )
+            .unwrap();
+        let front = format!(
+            "{}/authorize?client_id={id}&request={jwt}&state=tampered&redirect_uri={}",
+            s.base,
+            enc(REDIRECT)
+        );
+        let (landed, _) = walk(&s, &mut Browser::new(), &front, "+4790011004").await;
+        assert_eq!(query(&landed)["state"], flow.state);
+        let tokens = exchange(&s, &client, &query(&landed)["code"], &flow.verifier).await;
+        assert_eq!(
+            claims(tokens["id_token"].as_str().unwrap())["nonce"],
+            flow.nonce.as_str()
+        );
+
+        // Once: the same object again is invalid_request_object.
+        let again = Browser::new().get(&front).await.location.unwrap();
+        assert_eq!(query(&again)["error"], "invalid_request_object", "{again}");
+
+        // Inside a pushed request.
+        let (url, flow) = authorize_url(&s, id, "");
+        let jwt = key
+            .sign_jwt(
+                "oauth-authz-req+jwt",
+                &Value::Object(object_claims(&s, &url, id)),
+            )
+            .unwrap();
+        let (status, pushed) = push(&s, &client, &format!("client_id={id}&request={jwt}")).await;
+        assert_eq!(status, 201, "{pushed}");
+        let (landed, _) = walk(
+            &s,
+            &mut Browser::new(),
+            &authorize_with(&s, id, pushed["request_uri"].as_str().unwrap()),
+            "+4790011004",
+        )
+        .await;
+        assert_eq!(query(&landed)["state"], flow.state);
+    }
+}
+
+#[tokio::test]
+async fn bad_request_objects_are_refused_and_change_nothing() {
+    let s = Server::start().await;
+    let key = es256_key();
+    let stranger = es256_key();
+    let jwks = serde_json::json!({"keys": [key.public_jwk()]});
+    let client = s.client(&format!(r#","jwks":{jwks}"#));
+    let id = client["client_id"].as_str().unwrap();
+    let (url, _) = authorize_url(&s, id, "");
+    let good = object_claims(&s, &url, id);
+    let with = |k: &str, v: Value| {
+        let mut c = good.clone();
+        c.insert(k.into(), v);
+        Value::Object(c)
+    };
+    let without = |k: &str| {
+        let mut c = good.clone();
+        c.remove(k);
+        Value::Object(c)
+    };
+    let none_alg = {
+        let h = connectid_core::crypto::b64url(br#"{"alg":"none","typ":"JWT"}"#);
+        let c = connectid_core::crypto::b64url(Value::Object(good.clone()).to_string().as_bytes());
+        format!("{h}.{c}.")
+    };
+    let cases: Vec<(&str, String)> = vec![
+        (
+            "another key",
+            stranger
+                .sign_jwt("JWT", &Value::Object(good.clone()))
+                .unwrap(),
+        ),
+        ("alg none", none_alg),
+        ("not a JWT", "abc.def".into()),
+        (
+            "wrong aud",
+            key.sign_jwt("JWT", &with("aud", "https://evil.example".into()))
+                .unwrap(),
+        ),
+        (
+            "wrong iss",
+            key.sign_jwt("JWT", &with("iss", "someone".into())).unwrap(),
+        ),
+        (
+            "expired",
+            key.sign_jwt("JWT", &with("exp", (s.now() - 1).into()))
+                .unwrap(),
+        ),
+        (
+            "a day long",
+            key.sign_jwt("JWT", &with("exp", (s.now() + 86_400).into()))
+                .unwrap(),
+        ),
+        ("no exp", key.sign_jwt("JWT", &without("exp")).unwrap()),
+        (
+            "nested",
+            key.sign_jwt("JWT", &with("request_uri", "x".into()))
+                .unwrap(),
+        ),
+    ];
+    for (what, jwt) in cases {
+        let before = s.snapshot().await;
+        let front = format!(
+            "{}/authorize?client_id={id}&request={}&redirect_uri={}&state=s1",
+            s.base,
+            enc(&jwt),
+            enc(REDIRECT)
+        );
+        let a = Browser::new().get(&front).await;
+        let loc = a.location.unwrap_or_else(|| panic!("{what}: {}", a.body));
+        assert_eq!(
+            query(&loc)["error"],
+            "invalid_request_object",
+            "{what}: {loc}"
+        );
+        assert_eq!(query(&loc)["state"], "s1", "{what}");
+        let (status, e) = push(
+            &s,
+            &client,
+            &format!("client_id={id}&request={}", enc(&jwt)),
+        )
+        .await;
+        assert_eq!(
+            (status, e["error"].as_str()),
+            (400, Some("invalid_request_object")),
+            "{what}"
+        );
+        let after = s.snapshot().await;
+        let changed: Vec<_> = after
+            .iter()
+            .filter(|(k, v)| before.get(*k) != Some(v) && **k != "seen_jtis")
+            .collect();
+        assert!(changed.is_empty(), "{what} changed {changed:?}");
     }
 }

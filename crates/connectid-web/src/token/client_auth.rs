@@ -133,42 +133,10 @@ pub(super) async fn verify_assertion(
 ) -> Result<(), OAuthError> {
     let fail = |why: &str| OAuthError::invalid_client(format!("client assertion: {why}"));
     let jws = parse_jws(assertion).ok_or_else(|| fail("malformed"))?;
-    let alg = alg_of(&jws.header).ok_or_else(|| fail("unsupported alg"))?;
-    let kid = jws.header.get("kid").and_then(Value::as_str);
-    let fetched;
-    let keys: &[Value] = match (&client.metadata.jwks, &client.metadata.jwks_uri) {
-        (Some(jwks), _) => jwks
-            .get("keys")
-            .and_then(Value::as_array)
-            .ok_or_else(|| fail("the client's jwks has no keys"))?,
-        (None, Some(uri)) => {
-            // A client already over its failure limit gets no outbound fetch on its behalf.
-            if state.client_jwks.would_fetch(uri, kid, state.now())
-                && let Ok(Decision::Limited { retry_after }) = state
-                    .limits
-                    .peek(Limit::ClientAuthFailuresPerClient, &client.client_id)
-                    .await
-            {
-                return Err(OAuthError::too_many(retry_after));
-            }
-            fetched = state
-                .client_jwks
-                .keys(state.http.as_ref(), uri, kid, state.now())
-                .await
-                .map_err(|e| {
-                    tracing::warn!(client_id = %client.client_id, error = %e, "jwks_uri not readable");
-                    fail("the client's jwks_uri could not be read")
-                })?;
-            &fetched
-        }
-        (None, None) => return Err(fail("the client has no keys")),
-    };
-    let verified = keys
-        .iter()
-        .filter(|k| kid.is_none() || k.get("kid").and_then(Value::as_str) == kid)
-        .any(|k| verify_with_jwk(k, alg, jws.signing_input.as_bytes(), &jws.signature));
-    if !verified {
-        return Err(fail("bad signature"));
+    match signed_by_client(state, client, &jws).await {
+        Ok(()) => {}
+        Err(KeyCheck::Limited(retry_after)) => return Err(OAuthError::too_many(retry_after)),
+        Err(KeyCheck::Failed(why)) => return Err(fail(why)),
     }
     let c = &jws.claims;
     let now = state.now();
@@ -201,4 +169,59 @@ pub(super) async fn verify_assertion(
         return Err(fail("replayed"));
     }
     Ok(())
+}
+
+/// Why a client's signature is not accepted.
+pub(crate) enum KeyCheck {
+    /// The client is over its failure limit: no key fetch on its behalf.
+    Limited(std::time::Duration),
+    Failed(&'static str),
+}
+
+/// Whether `jws` is signed by one of the client's registered keys (its inline `jwks`, or its
+/// `jwks_uri` through the cache), with an algorithm connectid accepts (never `none`).
+pub(crate) async fn signed_by_client(
+    state: &AppState,
+    client: &ClientRecord,
+    jws: &connectid_core::keys::ParsedJws,
+) -> Result<(), KeyCheck> {
+    let alg = alg_of(&jws.header).ok_or(KeyCheck::Failed("unsupported alg"))?;
+    let kid = jws.header.get("kid").and_then(Value::as_str);
+    let fetched;
+    let keys: &[Value] = match (&client.metadata.jwks, &client.metadata.jwks_uri) {
+        (Some(jwks), _) => jwks
+            .get("keys")
+            .and_then(Value::as_array)
+            .ok_or(KeyCheck::Failed("the client's jwks has no keys"))?,
+        (None, Some(uri)) => {
+            // A client already over its failure limit gets no outbound fetch on its behalf.
+            if state.client_jwks.would_fetch(uri, kid, state.now())
+                && let Ok(Decision::Limited { retry_after }) = state
+                    .limits
+                    .peek(Limit::ClientAuthFailuresPerClient, &client.client_id)
+                    .await
+            {
+                return Err(KeyCheck::Limited(retry_after));
+            }
+            fetched = state
+                .client_jwks
+                .keys(state.http.as_ref(), uri, kid, state.now())
+                .await
+                .map_err(|e| {
+                    tracing::warn!(client_id = %client.client_id, error = %e, "jwks_uri not readable");
+                    KeyCheck::Failed("the client's jwks_uri could not be read")
+                })?;
+            &fetched
+        }
+        (None, None) => return Err(KeyCheck::Failed("the client has no keys")),
+    };
+    let verified = keys
+        .iter()
+        .filter(|k| kid.is_none() || k.get("kid").and_then(Value::as_str) == kid)
+        .any(|k| verify_with_jwk(k, alg, jws.signing_input.as_bytes(), &jws.signature));
+    if verified {
+        Ok(())
+    } else {
+        Err(KeyCheck::Failed("bad signature"))
+    }
 }
