@@ -30,6 +30,15 @@ async fn push(s: &Server, client: &Value, body: &str) -> (u16, Value) {
     (status, r.json().await.unwrap_or(Value::Null))
 }
 
+async fn discovery(s: &Server) -> Value {
+    reqwest::get(format!("{}/.well-known/openid-configuration", s.base))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
+}
+
 fn query_of(url: &str) -> String {
     url.split_once('?').unwrap().1.to_string()
 }
@@ -48,12 +57,7 @@ async fn a_pushed_request_signs_in_once_and_the_browser_carries_nothing_else() {
         let s = Server::start_on(backend).await;
         let client = s.client("");
         let id = client["client_id"].as_str().unwrap();
-        let disco: Value = reqwest::get(format!("{}/.well-known/openid-configuration", s.base))
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let disco = discovery(&s).await;
         assert_eq!(
             disco["pushed_authorization_request_endpoint"],
             format!("{}/par", s.base)
@@ -209,15 +213,7 @@ async fn a_client_or_a_deployment_can_require_pushed_requests() {
     )
     .await;
     let plain = everyone.client("");
-    let disco: Value = reqwest::get(format!(
-        "{}/.well-known/openid-configuration",
-        everyone.base
-    ))
-    .await
-    .unwrap()
-    .json()
-    .await
-    .unwrap();
+    let disco = discovery(&everyone).await;
     assert_eq!(disco["require_pushed_authorization_requests"], true);
     let (url, _) = authorize_url(&everyone, plain["client_id"].as_str().unwrap(), "");
     let loc = Browser::new().get(&url).await.location.unwrap();
@@ -313,12 +309,7 @@ async fn a_signed_request_object_is_the_request_and_works_once() {
             r#","jwks":{jwks},"require_signed_request_object":true"#
         ));
         let id = client["client_id"].as_str().unwrap();
-        let disco: Value = reqwest::get(format!("{}/.well-known/openid-configuration", s.base))
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let disco = discovery(&s).await;
         assert_eq!(disco["request_parameter_supported"], true);
 
         // Unsigned: refused, back at the client.
