@@ -913,6 +913,12 @@ async fn token_endpoint_refuses_hostile_requests() {
         let rt = tokens["refresh_token"].as_str().unwrap().to_string();
 
         let token = "/token";
+        let par_body = authorize_url(&s, &cid, "")
+            .0
+            .split_once('?')
+            .unwrap()
+            .1
+            .to_string();
         let bad_client = "client authentication failed";
         let cc = "grant_type=client_credentials";
         let ac = |code: &str| code_body(code, Some(&flow.verifier), REDIRECT);
@@ -1040,6 +1046,14 @@ async fn token_endpoint_refuses_hostile_requests() {
         case("client assertion of wrong type", post(token, assertion_body(&good).replace("jwt-bearer", "saml2-bearer")), OAuth(401, "invalid_client", bad_client)),
         case("client assertion garbage", post(token, assertion_body("a.b.c")), OAuth(401, "invalid_client", bad_client)),
         case("body of 3 MB", post(token, format!("grant_type={}", big(3 << 20))).basic(&cid, &secret), Status(413)),
+        // Pushed authorization requests: authenticated as at /token, checked as /authorize checks.
+        case("PAR without client authentication", post("/par", par_body.clone()), OAuth(401, "invalid_client", "")),
+        case("PAR with a wrong secret", post("/par", par_body.clone()).basic(&cid, "wrong"), OAuth(401, "invalid_client", bad_client)),
+        case("PAR with a request_uri inside", post("/par", format!("{par_body}&request_uri=urn%3Aietf%3Aparams%3Aoauth%3Arequest_uri%3Ax")).basic(&cid, &secret), OAuth(400, "invalid_request", "request_uri")),
+        case("PAR to an unregistered redirect_uri", post("/par", par_body.replace(REDIRECT, "https://evil.example/cb")).basic(&cid, &secret), OAuth(400, "invalid_request", "redirect_uri")),
+        case("PAR with a parameter twice", post("/par", format!("{par_body}&scope=openid")).basic(&cid, &secret), OAuth(400, "invalid_request", "more than once")),
+        case("PAR with an unsigned request object", post("/par", format!("client_id={cid}&request=eyJhbGciOiJub25lIn0.e30.")).basic(&cid, &secret), OAuth(400, "invalid_request_object", "alg")),
+        case("PAR body of 3 MB", post("/par", format!("state={}", big(3 << 20))).basic(&cid, &secret), Status(413)),
     ];
         let n = run(&s, cases).await;
         assert!(n >= 50, "{n}");
