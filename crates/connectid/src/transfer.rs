@@ -50,51 +50,41 @@ pub(crate) async fn import(
             size,
         )
     };
-    let mut progress = Progress::new(size);
-    let mut tally = Tally::default();
-    let mut batch: Vec<ImportedAccount> = Vec::with_capacity(BATCH);
-    let mut numbers: Vec<u64> = Vec::with_capacity(BATCH);
+    let mut run = Batches {
+        state: &state,
+        dry_run,
+        progress: Progress::new(size),
+        tally: Tally::default(),
+        batch: Vec::with_capacity(BATCH),
+        numbers: Vec::with_capacity(BATCH),
+    };
     let mut buf = Vec::new();
     loop {
         let read = next_line(&mut reader, &mut buf)
             .map_err(|e| Failure::Runtime(format!("reading {}: {e}", file.display())))?;
         let Some(consumed) = read else { break };
-        tally.lines += 1;
-        progress.bytes += consumed as u64;
+        run.tally.lines += 1;
+        run.progress.bytes += consumed as u64;
         if buf.iter().all(u8::is_ascii_whitespace) {
             continue;
         }
         match parse_line(&buf, region, state.hasher.firebase()) {
             Ok(account) => {
-                batch.push(account);
-                numbers.push(tally.lines);
+                run.batch.push(account);
+                run.numbers.push(run.tally.lines);
             }
-            Err(e) => {
-                let line = tally.lines;
-                reject(&mut tally, line, &e.to_string(), &mut progress);
-            }
+            Err(e) => run.reject(run.tally.lines, &e.to_string()),
         }
-        if batch.len() == BATCH {
-            write(
-                &state,
-                &mut batch,
-                &mut numbers,
-                dry_run,
-                &mut tally,
-                &mut progress,
-            )
-            .await?;
+        if run.batch.len() == BATCH {
+            run.write().await?;
         }
     }
-    write(
-        &state,
-        &mut batch,
-        &mut numbers,
-        dry_run,
-        &mut tally,
-        &mut progress,
-    )
-    .await?;
+    run.write().await?;
+    let Batches {
+        mut progress,
+        tally,
+        ..
+    } = run;
     progress.done();
     let (imported, skipped, rejected) = if dry_run {
         ("would import", "skip", "reject")
@@ -115,47 +105,54 @@ pub(crate) async fn import(
     Ok(())
 }
 
-fn reject(tally: &mut Tally, line: u64, why: &str, progress: &mut Progress) {
-    tally.rejected += 1;
-    progress.clear();
-    eprintln!("line {line}: {why}");
+/// The accounts read and not yet written, with their line numbers, and what became of the
+/// lines so far.
+struct Batches<'a> {
+    state: &'a AppState,
+    dry_run: bool,
+    progress: Progress,
+    tally: Tally,
+    batch: Vec<ImportedAccount>,
+    numbers: Vec<u64>,
 }
 
-async fn write(
-    state: &AppState,
-    batch: &mut Vec<ImportedAccount>,
-    numbers: &mut Vec<u64>,
-    dry_run: bool,
-    tally: &mut Tally,
-    progress: &mut Progress,
-) -> Result<(), Failure> {
-    if batch.is_empty() {
-        return Ok(());
+impl Batches<'_> {
+    fn reject(&mut self, line: u64, why: &str) {
+        self.tally.rejected += 1;
+        self.progress.clear();
+        eprintln!("line {line}: {why}");
     }
-    let outcomes = import_batch(state, batch, dry_run, Actor::Operator)
-        .await
-        .map_err(|e| {
-            Failure::Runtime(format!(
-                "lines {}–{} were not written ({e}); {} accounts were imported before them: \
-                 run the same command again to go on from there",
-                numbers.first().copied().unwrap_or(0),
-                numbers.last().copied().unwrap_or(0),
-                tally.imported
-            ))
-        })?;
-    for (outcome, line) in outcomes.iter().zip(numbers.iter()) {
-        match outcome {
-            ImportOutcome::Imported(_) => tally.imported += 1,
-            ImportOutcome::AlreadyThere => tally.skipped += 1,
-            ImportOutcome::Duplicate(why) => {
-                reject(tally, *line, &format!("duplicate: {why}"), progress)
+
+    /// Writes the accounts read so far as one transaction (nothing on a dry run).
+    async fn write(&mut self) -> Result<(), Failure> {
+        if self.batch.is_empty() {
+            return Ok(());
+        }
+        let outcomes = import_batch(self.state, &self.batch, self.dry_run, Actor::Operator)
+            .await
+            .map_err(|e| {
+                Failure::Runtime(format!(
+                    "lines {}–{} were not written ({e}); {} accounts were imported before them: \
+                     run the same command again to go on from there",
+                    self.numbers.first().copied().unwrap_or(0),
+                    self.numbers.last().copied().unwrap_or(0),
+                    self.tally.imported
+                ))
+            })?;
+        let numbers = std::mem::take(&mut self.numbers);
+        for (outcome, line) in outcomes.iter().zip(&numbers) {
+            match outcome {
+                ImportOutcome::Imported(_) => self.tally.imported += 1,
+                ImportOutcome::AlreadyThere => self.tally.skipped += 1,
+                ImportOutcome::Duplicate(why) => self.reject(*line, &format!("duplicate: {why}")),
             }
         }
+        self.batch.clear();
+        self.numbers = numbers;
+        self.numbers.clear();
+        self.progress.show(&self.tally);
+        Ok(())
     }
-    batch.clear();
-    numbers.clear();
-    progress.show(tally);
-    Ok(())
 }
 
 /// Reads the next line into `buf` without its line ending, keeping at most one byte more than

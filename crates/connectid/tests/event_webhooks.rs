@@ -42,15 +42,6 @@ fn sub_of(tokens: &Value) -> String {
         .to_string()
 }
 
-/// The last non-empty line a command printed.
-fn summary(out: &str) -> &str {
-    out.lines()
-        .rev()
-        .map(str::trim)
-        .find(|l| !l.is_empty())
-        .unwrap_or("")
-}
-
 /// Every request must have passed the reference library's check.
 fn assert_verified(entries: &[Value]) {
     for e in entries {

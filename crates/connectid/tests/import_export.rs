@@ -62,15 +62,6 @@ fn import(s: &Server, file: &str, input: &str, dry_run: bool) -> (i32, String, S
     s.cli(&args, input)
 }
 
-/// The summary line that ends an import's output.
-fn summary(out: &str) -> &str {
-    out.lines()
-        .rev()
-        .map(str::trim)
-        .find(|l| !l.is_empty())
-        .unwrap_or("")
-}
-
 /// Whether the import's stderr reports line `n` (1-based) with `reason` (any case).
 fn reported(err: &str, n: usize, reason: &str) -> bool {
     let tag = format!("line {n}:");

@@ -356,15 +356,14 @@ fn firebase_hash(password: &str, salt: &[u8], f: &FirebaseParams) -> Option<Vec<
     Some(out)
 }
 
-/// For tests and tools: the `$firebase-scrypt$` form of a Firebase export's two fields.
-pub fn firebase_form(salt_b64: &str, hash_b64: &str) -> String {
-    format!("$firebase-scrypt${salt_b64}${hash_b64}")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use base64::engine::general_purpose::STANDARD;
+
+    fn firebase_form(salt_b64: &str, hash_b64: &str) -> String {
+        format!("$firebase-scrypt${salt_b64}${hash_b64}")
+    }
 
     fn firebase_sample() -> FirebaseParams {
         // Firebase's published sample project parameters (github.com/firebase/scrypt).

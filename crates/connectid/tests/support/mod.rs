@@ -33,6 +33,15 @@ use serde_json::Value;
 use sqlx::Row;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
+/// The last non-empty line a command printed (a summary such as an import's).
+pub fn summary(out: &str) -> &str {
+    out.lines()
+        .rev()
+        .map(str::trim)
+        .find(|l| !l.is_empty())
+        .unwrap_or("")
+}
+
 /// A Norwegian mobile number no other test of this run uses.
 pub fn unique_phone() -> String {
     use std::sync::OnceLock;
