@@ -6,8 +6,10 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::oidc::Acr;
+mod profile;
 mod registration;
 mod validate;
+pub use profile::*;
 pub use registration::*;
 pub use validate::*;
 
@@ -231,6 +233,13 @@ pub struct ClientMetadata {
     /// it (account events, signed as Standard Webhooks).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub webhooks: Vec<crate::events::Subscription>,
+    /// Token requests of this client must carry a DPoP proof, and its tokens are bound to the
+    /// proof's key (RFC 9449 §5.2).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub dpop_bound_access_tokens: bool,
+    /// A security profile that sets and enforces many of the above at once (`fapi2`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub profile: Option<Profile>,
 }
 
 fn default_grant_types() -> Vec<GrantType> {

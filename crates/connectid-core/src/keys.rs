@@ -180,7 +180,8 @@ impl LoadedKey {
         &self.public_jwk
     }
 
-    fn sign_bytes(&self, input: &[u8]) -> Result<Vec<u8>, KeyError> {
+    /// The signature over `input` (a JWS signing input), for JWTs whose header is not ours.
+    pub fn sign_bytes(&self, input: &[u8]) -> Result<Vec<u8>, KeyError> {
         let rng = SystemRandom::new();
         match &self.pair {
             Pair::Rsa(kp) => {
@@ -364,6 +365,16 @@ impl KeySet {
 
     pub fn is_empty(&self) -> bool {
         self.keys.is_empty()
+    }
+
+    /// A secret every node derives alike from the deployment's keys, for values any node must
+    /// be able to check and nobody to forge (DPoP nonces): Ed25519 signatures are
+    /// deterministic, so the signing key's signature over `label` is the same everywhere. It
+    /// changes when the keys rotate, which ends what was made with the old one.
+    pub fn shared_secret(&self, label: &str) -> Option<Vec<u8>> {
+        let key = self.signing_key(SigningAlg::EdDSA).ok()?;
+        let sig = key.sign_bytes(label.as_bytes()).ok()?;
+        Some(sha256(&sig))
     }
 }
 

@@ -10,6 +10,7 @@ pub mod challenge;
 pub mod client;
 pub mod clock;
 pub mod crypto;
+pub mod dpop;
 pub mod events;
 pub mod fraud;
 pub mod identifier;

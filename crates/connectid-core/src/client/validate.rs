@@ -171,7 +171,7 @@ impl ClientMetadata {
         {
             return bad("default_locale must be a language tag such as \"en\"");
         }
-        Ok(())
+        self.validate_profile()
     }
 
     pub fn is_public(&self) -> bool {
