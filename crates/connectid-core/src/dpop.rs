@@ -71,7 +71,9 @@ pub fn check(proof: &str, expected: &Expected<'_>) -> Result<Proof, ProofError> 
         .iter()
         .any(|n| jwk.get(n).is_some())
     {
-        return Err(Invalid("the DPoP proof's jwk holds a private or symmetric key"));
+        return Err(Invalid(
+            "the DPoP proof's jwk holds a private or symmetric key",
+        ));
     }
     if !verify_with_jwk(jwk, alg, jws.signing_input.as_bytes(), &jws.signature) {
         return Err(Invalid("the DPoP proof's signature does not verify"));
@@ -94,12 +96,16 @@ pub fn check(proof: &str, expected: &Expected<'_>) -> Result<Proof, ProofError> 
         .and_then(Value::as_i64)
         .ok_or(Invalid("the DPoP proof has no iat"))?;
     if iat < expected.now - MAX_AGE || iat > expected.now + MAX_AHEAD {
-        return Err(Invalid("the DPoP proof is too old or from the future (iat)"));
+        return Err(Invalid(
+            "the DPoP proof is too old or from the future (iat)",
+        ));
     }
     if let Some(token) = expected.access_token {
         let ath = b64url(&sha256(token.as_bytes()));
         if !s("ath").is_some_and(|a| constant_time_eq(a.as_bytes(), ath.as_bytes())) {
-            return Err(Invalid("the DPoP proof's ath is not the access token's hash"));
+            return Err(Invalid(
+                "the DPoP proof's ath is not the access token's hash",
+            ));
         }
     }
     if let Some(nonces) = expected.nonces
@@ -222,8 +228,16 @@ mod tests {
         let other = key(SigningAlg::ES256);
         let none = format!(
             "{}.{}.",
-            b64url(json!({"typ": "dpop+jwt", "alg": "none", "jwk": k.public_jwk()}).to_string().as_bytes()),
-            b64url(json!({"jti": "j", "htm": "POST", "htu": URL, "iat": 1000}).to_string().as_bytes())
+            b64url(
+                json!({"typ": "dpop+jwt", "alg": "none", "jwk": k.public_jwk()})
+                    .to_string()
+                    .as_bytes()
+            ),
+            b64url(
+                json!({"jti": "j", "htm": "POST", "htu": URL, "iat": 1000})
+                    .to_string()
+                    .as_bytes()
+            )
         );
         let swapped = {
             // Signed by `other`, claiming `k`'s public key.
@@ -237,16 +251,28 @@ mod tests {
             ("alg none", none),
             ("key swap", swapped),
             ("htm", proof(&k, "dpop+jwt", json!({"htm": "GET"}))),
-            ("htu", proof(&k, "dpop+jwt", json!({"htu": "https://evil.example/token"}))),
-            ("old", proof(&k, "dpop+jwt", json!({"iat": 1000 - MAX_AGE - 1}))),
-            ("ahead", proof(&k, "dpop+jwt", json!({"iat": 1000 + MAX_AHEAD + 1}))),
+            (
+                "htu",
+                proof(&k, "dpop+jwt", json!({"htu": "https://evil.example/token"})),
+            ),
+            (
+                "old",
+                proof(&k, "dpop+jwt", json!({"iat": 1000 - MAX_AGE - 1})),
+            ),
+            (
+                "ahead",
+                proof(&k, "dpop+jwt", json!({"iat": 1000 + MAX_AHEAD + 1})),
+            ),
             ("no jti", proof(&k, "dpop+jwt", json!({"jti": ""}))),
             ("huge", "a".repeat(MAX_LEN + 1)),
             ("garbage", "a.b.c".into()),
         ];
         for (what, p) in cases {
             assert!(
-                matches!(check(&p, &expected(None, None)), Err(ProofError::Invalid(_))),
+                matches!(
+                    check(&p, &expected(None, None)),
+                    Err(ProofError::Invalid(_))
+                ),
                 "{what}"
             );
         }

@@ -164,6 +164,8 @@ pub struct RefreshTokenRecord {
     pub expires_at: i64,
     /// Set when the token was rotated: it works no more, and coming back it means theft.
     pub used_at: Option<i64>,
+    /// The DPoP key (thumbprint) a public client's token is bound to (RFC 9449 §5).
+    pub dpop_jkt: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -309,6 +311,7 @@ pub trait GrantStore: Send + Sync {
         grant_id: &str,
         now: i64,
         expires_at: i64,
+        dpop_jkt: Option<&str>,
     ) -> StoreResult<()>;
     /// Marks the token used, atomically, and says which grant it belonged to.
     async fn use_refresh_token(&self, token_hash: &str, now: i64) -> StoreResult<RefreshUse>;

@@ -49,6 +49,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0007_import_events.sql"),
         include_str!("../migrations/postgres/0007_import_events.sql"),
     ),
+    (
+        8,
+        "dpop",
+        include_str!("../migrations/sqlite/0008_dpop.sql"),
+        include_str!("../migrations/postgres/0008_dpop.sql"),
+    ),
 ];
 
 /// A database that has migrations this binary does not know (a newer release migrated it)

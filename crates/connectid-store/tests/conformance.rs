@@ -292,7 +292,9 @@ async fn codes_are_single_use(s: Arc<dyn Store>) {
 async fn refresh_tokens_rotate_and_detect_reuse(s: Arc<dyn Store>) {
     let a = new_account(&*s, &[phone("+4791234571")]).await;
     s.create_grant(&grant("g2", &a)).await.unwrap();
-    s.insert_refresh_token("r1", "g2", 100, 1000).await.unwrap();
+    s.insert_refresh_token("r1", "g2", 100, 1000, None)
+        .await
+        .unwrap();
     assert_eq!(
         s.use_refresh_token("r1", 110).await.unwrap(),
         RefreshUse::Rotated {
@@ -353,12 +355,15 @@ async fn refresh_tokens_rotate_and_detect_reuse(s: Arc<dyn Store>) {
 async fn refresh_token_records_say_used_and_expiry(s: Arc<dyn Store>) {
     let a = new_account(&*s, &[phone("+4791234573")]).await;
     s.create_grant(&grant("g3", &a)).await.unwrap();
-    s.insert_refresh_token("r3", "g3", 100, 1000).await.unwrap();
+    s.insert_refresh_token("r3", "g3", 100, 1000, Some("jkt-3"))
+        .await
+        .unwrap();
     let fresh = RefreshTokenRecord {
         grant_id: "g3".into(),
         created_at: 100,
         expires_at: 1000,
         used_at: None,
+        dpop_jkt: Some("jkt-3".into()),
     };
     assert_eq!(
         s.get_refresh_token("r3").await.unwrap(),

@@ -36,7 +36,7 @@ use crate::error::OAuthError;
 use crate::finish::{Authenticated, mint, query_location};
 use crate::params::Params;
 use crate::state::AppState;
-use crate::token::{authenticate_client, verify_access_token};
+use crate::token::{authenticate_client, verify_bearer_token};
 
 fn for_the_app(
     state: &AppState,
@@ -97,7 +97,7 @@ pub async fn approve(
             "the approving app's access token is missing, invalid or revoked",
         )
     };
-    let grant = verify_access_token(&state, token)
+    let grant = verify_bearer_token(&state, token)
         .await?
         .and_then(|v| v.grant)
         .ok_or_else(denied)?;

@@ -84,8 +84,8 @@ async fn handle(
         }
         _ => None,
     };
-    let must_push = client.metadata.require_pushed_authorization_requests
-        || state.settings.require_pushed_authorization_requests;
+    let must_push =
+        client.metadata.must_push() || state.settings.require_pushed_authorization_requests;
     let was_pushed = pushed.is_some();
     let (p, pushed_signed) = match pushed {
         Some((inner, signed)) => (inner, signed),

@@ -50,6 +50,7 @@ pub fn document(issuer: &str, require_pushed_authorization_requests: bool) -> Ve
         "backchannel_logout_supported": true,
         "backchannel_logout_session_supported": true,
         "native_sso_supported": true,
+        "dpop_signing_alg_values_supported": crate::dpop::ALGS,
     })
     .to_string()
     .into_bytes()

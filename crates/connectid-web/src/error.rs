@@ -24,8 +24,11 @@ pub struct OAuthError {
     pub description: String,
     /// Seconds for `Retry-After` (429 answers).
     pub retry_after: Option<u64>,
-    /// A bearer-token endpoint's 401 challenges with `Bearer` (RFC 6750), others with `Basic`.
-    pub bearer: bool,
+    /// How a 401 challenges: `Basic` for client authentication, `Bearer` (RFC 6750) or
+    /// `DPoP` (RFC 9449) at a resource endpoint, where the challenge names the error.
+    pub challenge: Challenge,
+    /// A fresh DPoP nonce for the client's next proof (`DPoP-Nonce`, RFC 9449 §8).
+    pub dpop_nonce: Option<String>,
     /// Where the other app's error goes (App2App): its redirect URI with the error.
     pub redirect_to: Option<String>,
 }
@@ -37,13 +40,23 @@ impl OAuthError {
             error,
             description: description.into(),
             retry_after: None,
-            bearer: false,
+            challenge: Challenge::Basic,
+            dpop_nonce: None,
             redirect_to: None,
         }
     }
     /// The answer of a resource endpoint (UserInfo), whose challenge names the error.
     pub fn bearer(mut self) -> Self {
-        self.bearer = true;
+        self.challenge = Challenge::Bearer;
+        self
+    }
+    /// The answer of a resource endpoint to a DPoP-bound token or a DPoP proof.
+    pub fn dpop(mut self) -> Self {
+        self.challenge = Challenge::Dpop;
+        self
+    }
+    pub fn with_dpop_nonce(mut self, nonce: Option<String>) -> Self {
+        self.dpop_nonce = nonce;
         self
     }
     pub fn redirect_to(mut self, to: String) -> Self {
@@ -114,22 +127,38 @@ impl IntoResponse for OAuthError {
         {
             r.headers_mut().insert(header::RETRY_AFTER, v);
         }
-        if self.bearer {
-            let challenge = format!(
+        let challenge = match self.challenge {
+            Challenge::Bearer => Some(format!(
                 "Bearer error=\"{}\", error_description=\"{}\"",
                 self.error, self.description
-            );
-            if let Ok(v) = HeaderValue::from_str(&challenge) {
-                r.headers_mut().insert(header::WWW_AUTHENTICATE, v);
+            )),
+            Challenge::Dpop => Some(format!(
+                "DPoP error=\"{}\", error_description=\"{}\", algs=\"{}\"",
+                self.error,
+                self.description,
+                crate::dpop::ALGS.join(" ")
+            )),
+            Challenge::Basic if self.status == StatusCode::UNAUTHORIZED => {
+                Some("Basic realm=\"connectid\"".into())
             }
-        } else if self.status == StatusCode::UNAUTHORIZED {
-            r.headers_mut().insert(
-                header::WWW_AUTHENTICATE,
-                HeaderValue::from_static("Basic realm=\"connectid\""),
-            );
+            Challenge::Basic => None,
+        };
+        if let Some(v) = challenge.and_then(|c| HeaderValue::from_str(&c).ok()) {
+            r.headers_mut().insert(header::WWW_AUTHENTICATE, v);
+        }
+        if let Some(v) = self.dpop_nonce.and_then(|n| HeaderValue::from_str(&n).ok()) {
+            r.headers_mut().insert(crate::dpop::NONCE_HEADER, v);
         }
         r
     }
+}
+
+/// The `WWW-Authenticate` scheme of an [`OAuthError`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Challenge {
+    Basic,
+    Bearer,
+    Dpop,
 }
 
 /// An error shown to a person as a page (`data-step="error"`), never a redirect.

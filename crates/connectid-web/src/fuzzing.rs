@@ -55,7 +55,7 @@ fn check_request(client: &ClientRecord, req: &AuthRequest) -> Result<(), String>
     if !client.metadata.has_redirect_uri(&req.redirect_uri) {
         return Err(format!("unregistered redirect_uri {:?}", req.redirect_uri));
     }
-    if client.metadata.is_public() && req.code_challenge.is_none() {
+    if client.metadata.requires_pkce() && req.code_challenge.is_none() {
         return Err("a public client was let through without PKCE".into());
     }
     if req.prompt.none && (req.prompt.login || req.prompt.consent) {

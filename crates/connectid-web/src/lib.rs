@@ -19,6 +19,7 @@ mod button;
 mod cookies;
 pub mod delivery;
 mod discovery;
+mod dpop;
 mod error;
 mod finish;
 #[doc(hidden)]

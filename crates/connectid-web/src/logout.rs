@@ -17,7 +17,7 @@ use crate::cookies;
 use crate::error::{OAuthError, PageError};
 use crate::params::Params;
 use crate::state::AppState;
-use crate::token::verify_access_token;
+use crate::token::verify_bearer_token;
 use crate::userinfo::bearer;
 
 const CSRF_COOKIE: &str = "cid_logout";
@@ -48,7 +48,7 @@ pub async fn post(State(state): State<AppState>, headers: HeaderMap, body: Bytes
 /// A native app signs the person out with its access token.
 async fn native(state: &AppState, token: &str) -> Result<Response, OAuthError> {
     let now = state.now();
-    let Some(v) = verify_access_token(state, token).await? else {
+    let Some(v) = verify_bearer_token(state, token).await? else {
         return Err(OAuthError::new(
             StatusCode::UNAUTHORIZED,
             "invalid_token",

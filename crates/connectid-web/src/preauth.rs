@@ -23,7 +23,7 @@ use crate::cookies;
 use crate::error::{OAuthError, PageError};
 use crate::params::Params;
 use crate::state::AppState;
-use crate::token::{no_store, verify_access_token};
+use crate::token::{no_store, verify_bearer_token};
 
 pub const TOKEN_TYPE: &str = "urn:connectid:params:oauth:token-type:pre-authenticated-url";
 pub const ACCESS_TOKEN_TYPE: &str = "urn:ietf:params:oauth:token-type:access_token";
@@ -82,7 +82,7 @@ pub(crate) async fn exchange(
         .get("resource")
         .ok_or_else(|| req("resource (the page to open) is missing"))?;
     let bad_grant = |d: &str| OAuthError::bad_request("invalid_grant", d);
-    let verified = verify_access_token(state, token)
+    let verified = verify_bearer_token(state, token)
         .await?
         .ok_or_else(|| bad_grant("the access token is invalid, expired or revoked"))?;
     let Some(grant) = verified.grant else {

@@ -42,6 +42,8 @@ pub struct WebSettings {
     pub webhooks: Vec<connectid_core::events::Subscription>,
     /// Every client must push its authorization requests (`[oauth]`, RFC 9126).
     pub require_pushed_authorization_requests: bool,
+    /// DPoP proofs must carry a server nonce (`[oauth] use_dpop_nonce`, RFC 9449 §8).
+    pub use_dpop_nonce: bool,
 }
 
 impl WebSettings {
@@ -250,6 +252,7 @@ mod tests {
             fraud: connectid_core::fraud::FraudSettings::default(),
             webhooks: Vec::new(),
             require_pushed_authorization_requests: false,
+            use_dpop_nonce: false,
         }
     }
 

@@ -19,11 +19,13 @@ use connectid_core::ratelimit::{Decision, Limit};
 use connectid_core::store::{ClientRecord, CodeUse, Grant, RefreshUse};
 use serde_json::{Map, Value, json};
 
+mod access;
 mod client_auth;
 pub mod client_jwks;
 mod grants;
 mod issue;
 mod native_sso;
+pub use access::*;
 pub use client_auth::*;
 use grants::*;
 pub use issue::*;
@@ -79,21 +81,27 @@ async fn handle(
             "this client may not use this grant type",
         ));
     }
+    let proof = crate::dpop::at_token_endpoint(state, headers, &client, "/token").await?;
+    let jkt = proof.as_ref().map(|p| p.jkt.as_str());
     let answer = match grant_type {
-        GrantType::AuthorizationCode => authorization_code(state, &client, &p).await,
-        GrantType::RefreshToken => refresh(state, &client, &p).await,
-        GrantType::ClientCredentials => client_credentials(state, &client, &p),
+        GrantType::AuthorizationCode => authorization_code(state, &client, &p, jkt).await,
+        GrantType::RefreshToken => refresh(state, &client, &p, jkt).await,
+        GrantType::ClientCredentials => client_credentials(state, &client, &p, jkt),
         GrantType::TokenExchange
             if p.get("requested_token_type") == Some(crate::preauth::TOKEN_TYPE) =>
         {
             crate::preauth::exchange(state, &client, &p).await
         }
-        GrantType::TokenExchange => native_sso::exchange(state, &client, &p).await,
+        GrantType::TokenExchange => native_sso::exchange(state, &client, &p, jkt).await,
     };
-    if answer.is_ok() {
-        state.metrics.token_issued(grant_type);
+    match answer {
+        Ok(r) => {
+            state.metrics.token_issued(grant_type);
+            Ok(crate::dpop::with_nonce(state, r))
+        }
+        Err(e) if proof.is_some() => Err(e.with_dpop_nonce(crate::dpop::fresh_nonce(state))),
+        Err(e) => Err(e),
     }
-    answer
 }
 
 pub(crate) fn grant_type(p: &Params) -> Result<GrantType, OAuthError> {

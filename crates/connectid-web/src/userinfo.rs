@@ -1,4 +1,5 @@
 //! UserInfo: the claims a valid, unrevoked access token may see (GET or POST, header or form).
+//! A DPoP-bound token is only good with the `DPoP` scheme and a proof by its key.
 
 use axum::Json;
 use axum::body::Bytes;
@@ -8,25 +9,57 @@ use axum::response::{IntoResponse, Response};
 use connectid_core::oidc::{ClaimsRequest, Scope};
 use serde_json::{Value, json};
 
+use crate::dpop::{self, At};
 use crate::error::OAuthError;
 use crate::params::Params;
 use crate::state::AppState;
 use crate::token::{user_claims, verify_access_token};
 
+/// How an access token came: as a bearer token (RFC 6750) or with a DPoP proof (RFC 9449 §7).
+pub enum Presented {
+    Bearer(String),
+    Dpop(String),
+}
+
+impl Presented {
+    fn token(&self) -> &str {
+        match self {
+            Self::Bearer(t) | Self::Dpop(t) => t,
+        }
+    }
+    /// An error in the challenge of the scheme the token came with.
+    fn challenge(&self, e: OAuthError) -> OAuthError {
+        match self {
+            Self::Bearer(_) => e.bearer(),
+            Self::Dpop(_) => e.dpop(),
+        }
+    }
+}
+
+/// The token of the `Authorization` header, by scheme (compared without case, RFC 9110 §11.1).
+pub fn presented(headers: &HeaderMap) -> Option<Presented> {
+    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = value.split_once(' ')?;
+    let token = token.trim().to_string();
+    match scheme.to_ascii_lowercase().as_str() {
+        "bearer" => Some(Presented::Bearer(token)),
+        "dpop" => Some(Presented::Dpop(token)),
+        _ => None,
+    }
+}
+
 pub fn bearer(headers: &HeaderMap) -> Option<String> {
-    headers
-        .get(header::AUTHORIZATION)?
-        .to_str()
-        .ok()?
-        .strip_prefix("Bearer ")
-        .map(|t| t.trim().to_string())
+    match presented(headers)? {
+        Presented::Bearer(t) => Some(t),
+        Presented::Dpop(_) => None,
+    }
 }
 
 pub async fn get(
     State(state): State<AppState>,
     headers: HeaderMap,
 ) -> Result<Response, OAuthError> {
-    answer(&state, bearer(&headers)).await
+    answer(&state, &headers, "GET", presented(&headers)).await
 }
 
 pub async fn post(
@@ -45,8 +78,10 @@ pub async fn post(
         )
         .bearer());
     }
-    let from_form = form.get("access_token").map(str::to_string);
-    let token = match (bearer(&headers), from_form) {
+    let from_form = form
+        .get("access_token")
+        .map(|t| Presented::Bearer(t.to_string()));
+    let token = match (presented(&headers), from_form) {
         (Some(_), Some(_)) => {
             return Err(OAuthError::new(
                 StatusCode::BAD_REQUEST,
@@ -57,10 +92,15 @@ pub async fn post(
         }
         (a, b) => a.or(b),
     };
-    answer(&state, token).await
+    answer(&state, &headers, "POST", token).await
 }
 
-async fn answer(state: &AppState, token: Option<String>) -> Result<Response, OAuthError> {
+async fn answer(
+    state: &AppState,
+    headers: &HeaderMap,
+    method: &str,
+    token: Option<Presented>,
+) -> Result<Response, OAuthError> {
     let Some(token) = token else {
         return Err(OAuthError::new(
             StatusCode::UNAUTHORIZED,
@@ -69,29 +109,22 @@ async fn answer(state: &AppState, token: Option<String>) -> Result<Response, OAu
         )
         .bearer());
     };
-    let Some(verified) = verify_access_token(state, &token).await? else {
-        return Err(OAuthError::new(
+    let invalid = |why: &str| {
+        token.challenge(OAuthError::new(
             StatusCode::UNAUTHORIZED,
             "invalid_token",
-            "the access token is invalid, expired or revoked",
-        )
-        .bearer());
+            why,
+        ))
     };
+    let Some(verified) = verify_access_token(state, token.token()).await? else {
+        return Err(invalid("the access token is invalid, expired or revoked"));
+    };
+    sender_constraint(state, headers, method, &token, verified.jkt.as_deref()).await?;
     let Some(grant) = verified.grant else {
-        return Err(OAuthError::new(
-            StatusCode::UNAUTHORIZED,
-            "invalid_token",
-            "this token does not belong to a person",
-        )
-        .bearer());
+        return Err(invalid("this token does not belong to a person"));
     };
     let Some(account) = state.store.get_account(&grant.account_id).await? else {
-        return Err(OAuthError::new(
-            StatusCode::UNAUTHORIZED,
-            "invalid_token",
-            "the account no longer exists",
-        )
-        .bearer());
+        return Err(invalid("the account no longer exists"));
     };
     let scope = Scope::from_stored(
         verified
@@ -111,5 +144,42 @@ async fn answer(state: &AppState, token: Option<String>) -> Result<Response, OAu
     let mut r = Json(Value::Object(claims)).into_response();
     r.headers_mut()
         .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    Ok(r)
+    Ok(match token {
+        Presented::Dpop(_) => crate::dpop::with_nonce(state, r),
+        Presented::Bearer(_) => r,
+    })
+}
+
+/// A DPoP-bound token (`jkt`) must come with the DPoP scheme and a proof by its key for this
+/// request; an unbound one must not claim the DPoP scheme.
+async fn sender_constraint(
+    state: &AppState,
+    headers: &HeaderMap,
+    method: &str,
+    token: &Presented,
+    jkt: Option<&str>,
+) -> Result<(), OAuthError> {
+    let invalid = |why: &str| OAuthError::new(StatusCode::UNAUTHORIZED, "invalid_token", why);
+    match (token, jkt) {
+        (Presented::Bearer(_), None) => Ok(()),
+        (Presented::Bearer(_), Some(_)) => Err(invalid(
+            "this access token is DPoP-bound: present it with the DPoP scheme and a proof",
+        )
+        .dpop()),
+        (Presented::Dpop(_), None) => Err(invalid(
+            "this access token is not DPoP-bound: present it as a Bearer token",
+        )
+        .bearer()),
+        (Presented::Dpop(t), Some(jkt)) => {
+            let proof = dpop::proof(state, headers, method, "/userinfo", Some(t), At::Resource)
+                .await?
+                .ok_or_else(|| dpop::invalid(At::Resource, "a DPoP-bound token needs a proof"))?;
+            if proof.jkt != jkt {
+                return Err(
+                    invalid("the DPoP proof is signed by another key than the token's").dpop(),
+                );
+            }
+            Ok(())
+        }
+    }
 }

@@ -72,6 +72,9 @@ pub struct Webhook {
 pub struct OAuth {
     /// Every authorization request must be pushed first (`/par`, RFC 9126).
     pub require_pushed_authorization_requests: bool,
+    /// DPoP proofs must carry a nonce the server handed out (RFC 9449 §8): a proof made
+    /// ahead of time, on a device the key was copied from, stops working within minutes.
+    pub use_dpop_nonce: bool,
 }
 
 /// `[import]`.

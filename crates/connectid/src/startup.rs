@@ -301,6 +301,7 @@ pub(crate) async fn app_state(
         },
         webhooks: cfg.subscriptions()?,
         require_pushed_authorization_requests: cfg.oauth.require_pushed_authorization_requests,
+        use_dpop_nonce: cfg.oauth.use_dpop_nonce,
     };
     let network = |p: &str| matches!(p, "webhook" | "smtp" | "smpp");
     if cfg.keys.encryption_key.expose().is_empty()

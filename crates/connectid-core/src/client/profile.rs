@@ -67,7 +67,9 @@ impl ClientMetadata {
             return bad("token_endpoint_auth_method must be private_key_jwt (mTLS is not offered)");
         }
         if self.id_token_signed_response_alg == SigningAlg::RS256 {
-            return bad("id_token_signed_response_alg must be ES256 or EdDSA (RS256 is not allowed)");
+            return bad(
+                "id_token_signed_response_alg must be ES256 or EdDSA (RS256 is not allowed)",
+            );
         }
         if self
             .grant_types
@@ -76,7 +78,11 @@ impl ClientMetadata {
         {
             return bad("grant_types may only be authorization_code and refresh_token");
         }
-        if let Some(uri) = self.redirect_uris.iter().find(|u| !u.starts_with("https://")) {
+        if let Some(uri) = self
+            .redirect_uris
+            .iter()
+            .find(|u| !u.starts_with("https://"))
+        {
             return Err(ClientError::InvalidRedirectUri(format!(
                 "profile fapi2: {uri}: redirect URIs must be https"
             )));
@@ -117,13 +123,20 @@ mod tests {
     fn what_the_profile_forbids_is_refused_at_registration() {
         for (extra, why) in [
             ("", "private_key_jwt"),
-            (r#","token_endpoint_auth_method":"private_key_jwt""#, "ES256 or EdDSA"),
-            (&format!(r#"{GOOD},"grant_types":["client_credentials"]"#), "grant_types"),
+            (
+                r#","token_endpoint_auth_method":"private_key_jwt""#,
+                "ES256 or EdDSA",
+            ),
+            (
+                &format!(r#"{GOOD},"grant_types":["client_credentials"]"#),
+                "grant_types",
+            ),
         ] {
             let e = meta(extra).unwrap_err();
             assert!(e.description().contains(why), "{extra}: {e}");
         }
-        let fapi1 = ClientMetadata::from_json(r#"{"redirect_uris":["https://a/cb"],"profile":"fapi1"}"#);
+        let fapi1 =
+            ClientMetadata::from_json(r#"{"redirect_uris":["https://a/cb"],"profile":"fapi1"}"#);
         assert!(fapi1.unwrap_err().description().contains("unknown variant"));
         let http = ClientMetadata::from_json(&format!(
             r#"{{"redirect_uris":["http://localhost/cb"],"profile":"fapi2","jwks":{{"keys":[]}}{GOOD}}}"#

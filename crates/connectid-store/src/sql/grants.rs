@@ -121,10 +121,12 @@ impl GrantStore for Database {
         grant_id: &str,
         now: i64,
         expires_at: i64,
+        dpop_jkt: Option<&str>,
     ) -> StoreResult<()> {
         on!(self, p => sqlx::query(
-            "INSERT INTO refresh_tokens (token_hash, grant_id, created_at, expires_at) VALUES ($1, $2, $3, $4)")
-            .bind(token_hash).bind(grant_id).bind(now).bind(expires_at)
+            "INSERT INTO refresh_tokens (token_hash, grant_id, created_at, expires_at, dpop_jkt) \
+             VALUES ($1, $2, $3, $4, $5)")
+            .bind(token_hash).bind(grant_id).bind(now).bind(expires_at).bind(dpop_jkt)
             .execute(p).await.map_err(db_err)?.rows_affected());
         Ok(())
     }
@@ -158,13 +160,14 @@ impl GrantStore for Database {
 
     async fn get_refresh_token(&self, token_hash: &str) -> StoreResult<Option<RefreshTokenRecord>> {
         let row: Option<RefreshRow> = on!(self, p => sqlx::query_as(
-            "SELECT grant_id, created_at, expires_at, used_at FROM refresh_tokens WHERE token_hash = $1")
+            "SELECT grant_id, created_at, expires_at, used_at, dpop_jkt FROM refresh_tokens WHERE token_hash = $1")
             .bind(token_hash).fetch_optional(p).await.map_err(db_err)?);
         Ok(row.map(|r| RefreshTokenRecord {
             grant_id: r.grant_id,
             created_at: r.created_at,
             expires_at: r.expires_at,
             used_at: r.used_at,
+            dpop_jkt: r.dpop_jkt,
         }))
     }
 

@@ -152,6 +152,7 @@ row!(RefreshRow {
     created_at: i64,
     expires_at: i64,
     used_at: Option<i64>,
+    dpop_jkt: Option<String>,
 });
 
 row!(DeviceSecretRow {

@@ -97,7 +97,7 @@ pub(crate) fn parse_request(
         }
         (None, None) => None,
     };
-    if code_challenge.is_none() && meta.is_public() {
+    if code_challenge.is_none() && meta.requires_pkce() {
         return Err(invalid("PKCE (code_challenge with S256) is required"));
     }
     let prompt: Prompt = p

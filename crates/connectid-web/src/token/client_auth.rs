@@ -147,6 +147,10 @@ pub(super) async fn verify_assertion(
     let issuer = &state.settings.issuer;
     let token_endpoint = format!("{issuer}/token");
     let aud_ok = match c.get("aud") {
+        // FAPI 2.0 §5.3.2.1: the issuer, as a lone string, and nothing else; the profile
+        // closes the audience confusion an array or an endpoint URL leaves open.
+        Some(Value::String(a)) if client.metadata.is_fapi2() => a == issuer,
+        Some(_) if client.metadata.is_fapi2() => false,
         Some(Value::String(a)) => a == issuer || *a == token_endpoint,
         Some(Value::Array(a)) => a
             .iter()
@@ -154,7 +158,11 @@ pub(super) async fn verify_assertion(
         _ => false,
     };
     if !aud_ok {
-        return Err(fail("aud must be the issuer or the token endpoint"));
+        return Err(fail(if client.metadata.is_fapi2() {
+            "aud must be the issuer, as a string"
+        } else {
+            "aud must be the issuer or the token endpoint"
+        }));
     }
     let exp = c
         .get("exp")
@@ -186,6 +194,11 @@ pub(crate) async fn signed_by_client(
     jws: &connectid_core::keys::ParsedJws,
 ) -> Result<(), KeyCheck> {
     let alg = alg_of(&jws.header).ok_or(KeyCheck::Failed("unsupported alg"))?;
+    if !client.metadata.accepts_alg(alg) {
+        return Err(KeyCheck::Failed(
+            "the client's profile does not allow this alg",
+        ));
+    }
     let kid = jws.header.get("kid").and_then(Value::as_str);
     let fetched;
     let keys: &[Value] = match (&client.metadata.jwks, &client.metadata.jwks_uri) {

@@ -7,6 +7,7 @@ pub(super) async fn authorization_code(
     state: &AppState,
     client: &ClientRecord,
     p: &Params,
+    jkt: Option<&str>,
 ) -> Result<Response, OAuthError> {
     let now = state.now();
     let code = p
@@ -53,23 +54,19 @@ pub(super) async fn authorization_code(
         .await?
         .ok_or_else(|| invalid_grant("the account no longer exists"))?;
     let device_secret = native_sso::issue_device_secret(state, client, &grant).await?;
-    let body = tokens_body(
-        state,
-        client,
-        &grant,
-        &account,
-        record.nonce.as_deref(),
-        None,
-        device_secret.as_deref(),
-    )
-    .await?;
-    Ok(no_store(body))
+    let issue = Issue {
+        nonce: record.nonce.as_deref(),
+        device_secret: device_secret.as_deref(),
+        ..Issue::new(&grant, &account, jkt)
+    };
+    Ok(no_store(tokens_body(state, client, issue).await?))
 }
 
 pub(super) async fn refresh(
     state: &AppState,
     client: &ClientRecord,
     p: &Params,
+    jkt: Option<&str>,
 ) -> Result<Response, OAuthError> {
     let now = state.now();
     let token = p
@@ -78,14 +75,28 @@ pub(super) async fn refresh(
     let hash = hash_secret(token);
     // The client check comes before the token is marked used, so that another client cannot
     // burn someone else's token.
-    let Some(grant_id) = state.store.refresh_token_grant(&hash).await? else {
+    let Some(record) = state.store.get_refresh_token(&hash).await? else {
         return Err(invalid_grant("the refresh token is invalid"));
     };
-    let grant = live_grant(state, &grant_id).await?;
+    let grant = live_grant(state, &record.grant_id).await?;
     if grant.client_id != client.client_id {
         return Err(invalid_grant(
             "the refresh token was issued to another client",
         ));
+    }
+    match (record.dpop_jkt.as_deref(), jkt) {
+        (Some(_), None) => {
+            return Err(OAuthError::bad_request(
+                "invalid_dpop_proof",
+                "this refresh token is DPoP-bound: send a proof by its key",
+            ));
+        }
+        (Some(bound), Some(presented)) if bound != presented => {
+            return Err(invalid_grant(
+                "the refresh token is bound to another DPoP key",
+            ));
+        }
+        _ => {}
     }
     // Checked before the token is used: a refused request must not cost the client its
     // refresh token.
@@ -103,15 +114,19 @@ pub(super) async fn refresh(
         None => None,
     };
     let device_secret = native_sso::presented_on_refresh(state, client, &grant, p).await?;
-    match state.store.use_refresh_token(&hash, now).await? {
-        RefreshUse::Rotated { .. } => {}
-        RefreshUse::Reused { grant_id } => {
+    let rotates = client.metadata.rotates_refresh_tokens();
+    if !rotates && record.expires_at <= now {
+        return Err(invalid_grant("the refresh token has expired"));
+    }
+    match rotates.then_some(state.store.use_refresh_token(&hash, now).await?) {
+        None | Some(RefreshUse::Rotated { .. }) => {}
+        Some(RefreshUse::Reused { grant_id }) => {
             state.store.revoke_grant(&grant_id, now).await?;
             return Err(invalid_grant(
                 "the refresh token was already used; its whole family is revoked",
             ));
         }
-        RefreshUse::Unknown => {
+        Some(RefreshUse::Unknown) => {
             return Err(invalid_grant("the refresh token is invalid or expired"));
         }
     }
@@ -120,23 +135,20 @@ pub(super) async fn refresh(
         .get_account(&grant.account_id)
         .await?
         .ok_or_else(|| invalid_grant("the account no longer exists"))?;
-    let body = tokens_body(
-        state,
-        client,
-        &grant,
-        &account,
-        None,
-        narrowed,
-        device_secret.as_deref(),
-    )
-    .await?;
-    Ok(no_store(body))
+    let issue = Issue {
+        narrowed_scope: narrowed,
+        device_secret: device_secret.as_deref(),
+        new_refresh_token: rotates,
+        ..Issue::new(&grant, &account, jkt)
+    };
+    Ok(no_store(tokens_body(state, client, issue).await?))
 }
 
 pub(super) fn client_credentials(
     state: &AppState,
     client: &ClientRecord,
     p: &Params,
+    jkt: Option<&str>,
 ) -> Result<Response, OAuthError> {
     let now = state.now();
     let allowed = Scope::from_stored(client.metadata.scope.as_deref().unwrap_or(""));
@@ -154,7 +166,7 @@ pub(super) fn client_credentials(
         None => allowed.to_string(),
     };
     let ks = state.keyset();
-    let claims = json!({
+    let mut claims = json!({
         "iss": state.settings.issuer,
         "sub": client.client_id,
         "aud": client.client_id,
@@ -164,11 +176,12 @@ pub(super) fn client_credentials(
         "jti": random_id(),
         "scope": scope,
     });
+    let token_type = bind(&mut claims, jkt);
     let at = ks
-        .sign(connectid_core::client::SigningAlg::RS256, "at+jwt", &claims)
+        .sign(client.metadata.access_token_alg(), "at+jwt", &claims)
         .map_err(|_| OAuthError::server())?;
     let mut body =
-        json!({"access_token": at, "token_type": "Bearer", "expires_in": ACCESS_TOKEN_TTL});
+        json!({"access_token": at, "token_type": token_type, "expires_in": ACCESS_TOKEN_TTL});
     if !scope.is_empty() {
         body["scope"] = json!(scope);
     }

@@ -2,17 +2,64 @@
 
 use super::*;
 
-/// Access token (RFC 9068), ID token, a rotated refresh token when the client may refresh,
-/// and the native SSO device secret when there is one (hashed into the ID token's `ds_hash`).
+/// What goes into a token response besides the client: whose tokens, and how they are made.
+pub(super) struct Issue<'a> {
+    pub grant: &'a Grant,
+    pub account: &'a Account,
+    /// The authorization request's `nonce`, for the ID token.
+    pub nonce: Option<&'a str>,
+    /// A refresh's narrower scope; `None`: the grant's.
+    pub narrowed_scope: Option<String>,
+    /// The native SSO device secret, hashed into the ID token's `ds_hash`.
+    pub device_secret: Option<&'a str>,
+    /// The DPoP key the access token (and a public client's refresh token) is bound to.
+    pub jkt: Option<&'a str>,
+    /// Whether a new refresh token goes out (not when a refresh keeps the one it used).
+    pub new_refresh_token: bool,
+}
+
+impl<'a> Issue<'a> {
+    pub fn new(grant: &'a Grant, account: &'a Account, jkt: Option<&'a str>) -> Self {
+        Self {
+            grant,
+            account,
+            nonce: None,
+            narrowed_scope: None,
+            device_secret: None,
+            jkt,
+            new_refresh_token: true,
+        }
+    }
+}
+
+/// Binds an access token's claims to a DPoP key (`cnf.jkt`, RFC 9449 §6) and names the
+/// token type the client must present it with.
+pub(super) fn bind(claims: &mut Value, jkt: Option<&str>) -> &'static str {
+    match jkt {
+        Some(jkt) => {
+            claims["cnf"] = json!({ "jkt": jkt });
+            "DPoP"
+        }
+        None => "Bearer",
+    }
+}
+
+/// Access token (RFC 9068), ID token, a refresh token when the client may refresh, and the
+/// native SSO device secret when there is one.
 pub(super) async fn tokens_body(
     state: &AppState,
     client: &ClientRecord,
-    grant: &Grant,
-    account: &Account,
-    nonce: Option<&str>,
-    narrowed_scope: Option<String>,
-    device_secret: Option<&str>,
+    issue: Issue<'_>,
 ) -> Result<Value, OAuthError> {
+    let Issue {
+        grant,
+        account,
+        nonce,
+        narrowed_scope,
+        device_secret,
+        jkt,
+        new_refresh_token,
+    } = issue;
     let now = state.now();
     let ks = state.keyset();
     let scope = narrowed_scope.unwrap_or_else(|| grant.scope.clone());
@@ -32,12 +79,9 @@ pub(super) async fn tokens_body(
     if let Some(sid) = &grant.sid {
         at_claims["sid"] = json!(sid);
     }
+    let token_type = bind(&mut at_claims, jkt);
     let access_token = ks
-        .sign(
-            connectid_core::client::SigningAlg::RS256,
-            "at+jwt",
-            &at_claims,
-        )
+        .sign(client.metadata.access_token_alg(), "at+jwt", &at_claims)
         .map_err(|_| OAuthError::server())?;
     let hashes = IdTokenHashes {
         access_token: &access_token,
@@ -46,20 +90,24 @@ pub(super) async fn tokens_body(
     let id_token = id_token(state, &ks, client, grant, account, nonce, hashes)?;
     let mut body = json!({
         "access_token": access_token,
-        "token_type": "Bearer",
+        "token_type": token_type,
         "expires_in": ACCESS_TOKEN_TTL,
         "id_token": id_token,
         "scope": scope,
     });
-    if client
-        .metadata
-        .grant_types
-        .contains(&GrantType::RefreshToken)
+    if new_refresh_token
+        && client
+            .metadata
+            .grant_types
+            .contains(&GrantType::RefreshToken)
     {
         let rt = random_token();
+        // A confidential client's refresh token is bound by its authentication already; a
+        // public client's is bound to its DPoP key (RFC 9449 §5).
+        let bound = jkt.filter(|_| client.metadata.is_public());
         state
             .store
-            .insert_refresh_token(&hash_secret(&rt), &grant.id, now, now + GRANT_TTL)
+            .insert_refresh_token(&hash_secret(&rt), &grant.id, now, now + GRANT_TTL, bound)
             .await?;
         body["refresh_token"] = json!(rt);
     }
@@ -153,46 +201,4 @@ pub fn user_claims(account: &Account, scope: &Scope, by_name: &[String]) -> Map<
         m.insert("updated_at".into(), json!(account.updated_at));
     }
     m
-}
-
-/// What a valid access token says, after the checks every resource endpoint needs.
-pub struct VerifiedAccess {
-    pub claims: Value,
-    pub grant: Option<Grant>,
-}
-
-pub async fn verify_access_token(
-    state: &AppState,
-    token: &str,
-) -> Result<Option<VerifiedAccess>, OAuthError> {
-    let ks = state.keyset();
-    let Some(jws) = ks.verify(token) else {
-        return Ok(None);
-    };
-    if jws.header.get("typ").and_then(Value::as_str) != Some("at+jwt") {
-        return Ok(None);
-    }
-    let c = jws.claims;
-    let now = state.now();
-    if c.get("iss").and_then(Value::as_str) != Some(state.settings.issuer.as_str())
-        || c.get("exp")
-            .and_then(Value::as_i64)
-            .is_none_or(|e| e <= now)
-    {
-        return Ok(None);
-    }
-    let grant = match c.get("gid").and_then(Value::as_str) {
-        Some(gid) => match state.store.get_grant(gid).await? {
-            Some(g) if g.revoked_at.is_none() => Some(g),
-            _ => return Ok(None),
-        },
-        None => {
-            let jti = c.get("jti").and_then(Value::as_str).unwrap_or("");
-            if state.store.is_jti_known(&format!("revoked:{jti}")).await? {
-                return Ok(None);
-            }
-            None
-        }
-    };
-    Ok(Some(VerifiedAccess { claims: c, grant }))
 }

@@ -18,7 +18,7 @@ use connectid_core::oidc::Scope;
 use connectid_core::store::{ClientRecord, DeviceSecretRecord, Grant};
 use serde_json::{Value, json};
 
-use super::{invalid_grant, live_grant, no_store, tokens_body};
+use super::{Issue, invalid_grant, live_grant, no_store, tokens_body};
 use crate::error::OAuthError;
 use crate::params::Params;
 use crate::state::AppState;
@@ -107,6 +107,7 @@ pub(super) async fn exchange(
     state: &AppState,
     client: &ClientRecord,
     p: &Params,
+    jkt: Option<&str>,
 ) -> Result<Response, OAuthError> {
     let req = |d: &str| OAuthError::bad_request("invalid_request", d);
     if client.metadata.publisher.is_none() {
@@ -208,7 +209,11 @@ pub(super) async fn exchange(
     )
     .await;
     let shared = scope.contains(SCOPE).then_some(secret);
-    let mut body = tokens_body(state, client, &grant, &account, None, None, shared).await?;
+    let issue = Issue {
+        device_secret: shared,
+        ..Issue::new(&grant, &account, jkt)
+    };
+    let mut body = tokens_body(state, client, issue).await?;
     body["issued_token_type"] = json!(ACCESS_TOKEN_TYPE);
     Ok(no_store(body))
 }

@@ -38,6 +38,7 @@ pub(super) const ENV_KEYS: &[(&str, &str)] = &[
     ("metrics", "token"),
     ("session", "cookie_domain"),
     ("oauth", "require_pushed_authorization_requests"),
+    ("oauth", "use_dpop_nonce"),
     ("telemetry", "log_format"),
     ("telemetry", "otlp_endpoint"),
     ("telemetry", "service_name"),

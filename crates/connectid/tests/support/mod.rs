@@ -8,6 +8,7 @@
 #![allow(dead_code)]
 
 pub mod chromium;
+pub mod dpop;
 mod gateway;
 mod pages;
 pub mod python;
@@ -66,6 +67,8 @@ pub fn skipped(what: &str) {
 }
 
 pub const REDIRECT: &str = "http://127.0.0.1:9/cb";
+/// Where clients that may only use https (the FAPI 2.0 profile) are sent back.
+pub const SECURE_REDIRECT: &str = "https://127.0.0.1:9/cb";
 pub const BYE: &str = "http://127.0.0.1:9/bye";
 pub const PASSWORD: &str = "correct horse 42";
 
@@ -478,7 +481,7 @@ pub async fn walk(
     let mut steps = Vec::new();
     for _ in 0..10 {
         if let Some(loc) = a.location.clone() {
-            if loc.starts_with(REDIRECT) {
+            if loc.starts_with(REDIRECT) || loc.starts_with(SECURE_REDIRECT) {
                 return (loc, steps);
             }
             a = b.get(&format!("{}{loc}", s.base)).await;
