@@ -286,6 +286,7 @@ FLOWS = [
     ("discovery", "GET discovery"),
     ("jwks", "GET JWKS"),
     ("token_cc", "POST token, client_credentials, Basic, RS256 JWT"),
+    ("token_cc_dpop", "POST token, client_credentials + ES256 DPoP proof → DPoP-bound JWT"),
     ("password", "password sign-in (POST password → 303 with code)"),
     ("sso_hit", "SSO hit (GET /authorize with session cookie → 303 with code)"),
     ("code_exchange", "code exchange (authorization_code + PKCE → ID + access + refresh)"),
@@ -354,6 +355,7 @@ def report(jsonl: str, out: str) -> None:
     rs256 = max((loops.get(("rs256", t), {}).get("per_cpu_s") or 0) for t in (1, 2)) or None
     argon = loops.get(("argon2", 2), {}).get("per_cpu_s")
     argon1 = loops.get(("argon2", 1), {}).get("per_cpu_s")
+    es256v = max((loops.get(("es256v", t), {}).get("per_cpu_s") or 0) for t in (1, 2)) or None
     hello = wrk.get(("limits", "hello"))
     hello_cpu = hello["per_cpu"] if hello else None
 
@@ -408,6 +410,12 @@ def report(jsonl: str, out: str) -> None:
     if v is not None and rs256:
         t("token (client_credentials, RS256) per CPU-s", fmt(v), "≥ 90 % of the RS256 limit",
           v >= 0.9 * rs256, f"{pct(v, rs256)} of {fmt(rs256)} signatures/CPU-s")
+    v, d = get(sq, "token_cc"), get(sq, "token_cc_dpop")
+    if v and d and es256v:
+        extra_us, verify_us = (1 / d - 1 / v) * 1e6, 1e6 / es256v
+        t("DPoP-bound token: CPU per request above client_credentials", f"{extra_us:.0f} µs",
+          "≤ one ES256 verification", extra_us <= verify_us,
+          f"one verification is {verify_us:.0f} µs; the proof's jti is also written (replay)")
     v = get(sq, "sso_hit")
     if v is not None:
         t("SSO hit per CPU-s", fmt(v), "≥ 20,000", v >= 20_000)
@@ -469,7 +477,7 @@ def report(jsonl: str, out: str) -> None:
         if a:
             if name in ("discovery", "jwks"):
                 limit = f"{pct(a['per_cpu'], hello_cpu)} of hello-world"
-            elif name in ("token_cc", "code_exchange", "refresh"):
+            elif name in ("token_cc", "token_cc_dpop", "code_exchange", "refresh"):
                 limit = f"{pct(a['per_cpu'], rs256)} of RS256 signing"
             elif name == "password":
                 limit = f"{pct(a['per_cpu'], argon)} of Argon2id"
@@ -525,7 +533,8 @@ def report(jsonl: str, out: str) -> None:
     w("|---|---:|---:|---:|---:|---|")
     if hello:
         w(f"| axum hello-world (wrk as above) | {rate(hello)} | | {fmt(hello['rps'])} req/s | | `{hello['cmd'].strip()}` |")
-    for name, label in (("rs256", "RS256 signature, RSA-2048, aws-lc-rs"), ("argon2", "Argon2id verify, m=19 MiB, t=2, p=1")):
+    for name, label in (("rs256", "RS256 signature, RSA-2048, aws-lc-rs"), ("argon2", "Argon2id verify, m=19 MiB, t=2, p=1"),
+                        ("es256v", "ES256 verify, P-256, aws-lc-rs (a DPoP proof)")):
         one, two = loops.get((name, 1)), loops.get((name, 2))
         if one:
             digits = 1 if name == "argon2" else 0

@@ -3,6 +3,7 @@
 -- Fixed request (discovery, JWKS, client_credentials):
 --   METHOD (GET), BODY, AUTH (whole Authorization header value), COOKIE
 -- Pool of requests, one per line: METHOD <TAB> PATH <TAB> COOKIE <TAB> AUTHORIZATION <TAB> BODY
+--   [<TAB> DPOP (a DPoP proof, sent as the DPoP header)]
 --   POOL        the file; items are used once each, in order (REVERSE=1: newest last line first)
 --   CYCLE=1     wrap around instead (for reusable things: sessions, access tokens)
 --   START_FILE  where the next unused line number is kept between runs (warm-up, then measure)
@@ -53,6 +54,7 @@ local function build(line)
   local h = {}
   if f[3] ~= nil and f[3] ~= "" then h["Cookie"] = f[3] end
   if f[4] ~= nil and f[4] ~= "" then h["Authorization"] = f[4] end
+  if f[6] ~= nil and f[6] ~= "" then h["DPoP"] = f[6] end
   local body = f[5]
   if body == "" then body = nil end
   if body ~= nil then h["Content-Type"] = "application/x-www-form-urlencoded" end

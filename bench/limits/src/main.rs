@@ -5,6 +5,8 @@
 //! connectid-limits hello ADDR              axum hello-world on ADDR until killed (load it with wrk)
 //! connectid-limits rs256 SECONDS THREADS   tight RS256 (RSA-2048, PKCS#1 v1.5, SHA-256) signing loop
 //! connectid-limits argon2 SECONDS THREADS  tight Argon2id verify loop at connectid's parameters
+//! connectid-limits es256v SECONDS THREADS  tight ES256 (P-256) verify loop: what a DPoP proof adds
+//! connectid-limits dpop-proofs N HTU       N DPoP proofs (RFC 9449) for POST HTU, one key, a line each
 //! ```
 //!
 //! The loops print one line of `key=value` pairs: `ops`, `wall_s`, `cpu_s` (CPU time of the
@@ -19,7 +21,10 @@ use argon2::password_hash::{PasswordHash, PasswordHasher as _, PasswordVerifier,
 use argon2::{Algorithm, Argon2, Params, Version};
 use aws_lc_rs::rand::SystemRandom;
 use aws_lc_rs::rsa::{KeyPair as RsaKeyPair, KeySize};
-use aws_lc_rs::signature::RSA_PKCS1_SHA256;
+use aws_lc_rs::signature::{
+    ECDSA_P256_SHA256_FIXED, ECDSA_P256_SHA256_FIXED_SIGNING, EcdsaKeyPair, KeyPair as _,
+    RSA_PKCS1_SHA256, UnparsedPublicKey,
+};
 
 /// What connectid's `PasswordHasher::owasp` uses: 19 MiB, 2 passes, 1 lane.
 const ARGON2_M_KIB: u32 = 19 * 1024;
@@ -40,8 +45,13 @@ fn main() -> ExitCode {
         ["hello", addr] => hello(addr),
         ["rs256", secs, threads] => parse(secs, threads).and_then(|(d, t)| run_loop(d, t, rs256)),
         ["argon2", secs, threads] => parse(secs, threads).and_then(|(d, t)| run_loop(d, t, argon2)),
+        ["es256v", secs, threads] => parse(secs, threads).and_then(|(d, t)| run_loop(d, t, es256v)),
+        ["dpop-proofs", n, htu] => n
+            .parse()
+            .map_err(|_| format!("bad N {n}"))
+            .and_then(|n| dpop_proofs(n, htu)),
         _ => Err(
-            "usage: connectid-limits hello ADDR | rs256 SECONDS THREADS | argon2 SECONDS THREADS"
+            "usage: connectid-limits hello ADDR | rs256|argon2|es256v SECONDS THREADS | dpop-proofs N HTU"
                 .into(),
         ),
     };
@@ -158,4 +168,67 @@ fn argon2() -> Result<Box<dyn FnMut() -> Result<(), String>>, String> {
             .verify_password(b"correct horse 42", &hash)
             .map_err(|e| e.to_string())
     }))
+}
+
+/// Verifies an ES256 signature from the key's raw public point, as connectid checks a DPoP
+/// proof (`verify_with_jwk`: the point rebuilt from the JWK's x and y for each proof).
+fn es256v() -> Result<Box<dyn FnMut() -> Result<(), String>>, String> {
+    let key = EcdsaKeyPair::generate(&ECDSA_P256_SHA256_FIXED_SIGNING).map_err(|e| e.to_string())?;
+    let input = vec![b'e'; JWT_INPUT_LEN];
+    let sig = key
+        .sign(&SystemRandom::new(), &input)
+        .map_err(|e| e.to_string())?;
+    let point = key.public_key().as_ref().to_vec();
+    Ok(Box::new(move || {
+        UnparsedPublicKey::new(&ECDSA_P256_SHA256_FIXED, point.clone())
+            .verify(&input, sig.as_ref())
+            .map_err(|_| "bad signature".to_string())
+    }))
+}
+
+/// `n` DPoP proofs for `POST htu`, signed with one new ES256 key, `iat` now: bench/run's pool
+/// for the DPoP-bound token path (each proof works once, for five minutes).
+fn dpop_proofs(n: usize, htu: &str) -> Result<(), String> {
+    let rng = SystemRandom::new();
+    let key = EcdsaKeyPair::generate(&ECDSA_P256_SHA256_FIXED_SIGNING).map_err(|e| e.to_string())?;
+    let point = key.public_key().as_ref();
+    let (x, y) = (b64url(&point[1..33]), b64url(&point[33..65]));
+    let header = b64url(
+        format!(
+            r#"{{"typ":"dpop+jwt","alg":"ES256","jwk":{{"kty":"EC","crv":"P-256","x":"{x}","y":"{y}"}}}}"#
+        )
+        .as_bytes(),
+    );
+    let iat = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_err(|e| e.to_string())?
+        .as_secs();
+    let mut out = String::new();
+    for i in 0..n {
+        let claims = b64url(
+            format!(r#"{{"jti":"bench-{iat}-{i}","htm":"POST","htu":"{htu}","iat":{iat}}}"#)
+                .as_bytes(),
+        );
+        let input = format!("{header}.{claims}");
+        let sig = key
+            .sign(&rng, input.as_bytes())
+            .map_err(|e| e.to_string())?;
+        out.push_str(&format!("{input}.{}\n", b64url(sig.as_ref())));
+    }
+    print!("{out}");
+    Ok(())
+}
+
+/// base64url without padding (RFC 7515 §2), the few lines it takes.
+fn b64url(data: &[u8]) -> String {
+    const A: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    let mut s = String::with_capacity(data.len().div_ceil(3) * 4);
+    for chunk in data.chunks(3) {
+        let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
+        let v = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for i in 0..=chunk.len() {
+            s.push(A[(v >> (18 - 6 * i) & 63) as usize] as char);
+        }
+    }
+    s
 }

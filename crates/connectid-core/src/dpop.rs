@@ -88,7 +88,7 @@ pub fn check(proof: &str, expected: &Expected<'_>) -> Result<Proof, ProofError> 
         return Err(Invalid("the DPoP proof is for another method (htm)"));
     }
     let htu = s("htu").ok_or(Invalid("the DPoP proof has no htu"))?;
-    if without_query(htu) != expected.url {
+    if normalized(htu) != normalized(expected.url) {
         return Err(Invalid("the DPoP proof is for another URL (htu)"));
     }
     let iat = c
@@ -121,8 +121,26 @@ pub fn check(proof: &str, expected: &Expected<'_>) -> Result<Proof, ProofError> 
     })
 }
 
-fn without_query(url: &str) -> &str {
-    url.split(['?', '#']).next().unwrap_or(url)
+/// A URL as `htu` is compared (RFC 9449 §4.3, RFC 3986 §6.2.2–6.2.3): scheme and host
+/// without case, a default port as none, an empty path as `/`, no query or fragment.
+fn normalized(url: &str) -> String {
+    let url = url.split(['?', '#']).next().unwrap_or(url);
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_string();
+    };
+    let scheme = scheme.to_ascii_lowercase();
+    let (authority, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+    let mut authority = authority.to_ascii_lowercase();
+    let default_port = match scheme.as_str() {
+        "https" => ":443",
+        "http" => ":80",
+        _ => "",
+    };
+    if !default_port.is_empty() && authority.ends_with(default_port) {
+        authority.truncate(authority.len() - default_port.len());
+    }
+    let path = if path.is_empty() { "/" } else { path };
+    format!("{scheme}://{authority}{path}")
 }
 
 /// RFC 7638: SHA-256 over the key's required members, in lexicographic order, no spaces.
@@ -279,10 +297,20 @@ mod tests {
     }
 
     #[test]
-    fn a_query_on_htu_is_ignored_and_ath_must_hash_the_token() {
+    fn htu_is_compared_normalised_and_ath_must_hash_the_token() {
         let k = key(SigningAlg::EdDSA);
-        let p = proof(&k, "dpop+jwt", json!({"htu": format!("{URL}?x=1")}));
-        assert!(check(&p, &expected(None, None)).is_ok());
+        for htu in [
+            format!("{URL}?x=1"),
+            "HTTPS://ID.Example:443/token#f".into(),
+        ] {
+            let p = proof(&k, "dpop+jwt", json!({ "htu": htu }));
+            assert!(check(&p, &expected(None, None)).is_ok(), "{htu}");
+        }
+        let p = proof(&k, "dpop+jwt", json!({"htu": "https://id.example/Token"}));
+        assert!(
+            check(&p, &expected(None, None)).is_err(),
+            "the path keeps its case"
+        );
         let ath = b64url(&sha256(b"tok"));
         let p = proof(&k, "dpop+jwt", json!({"ath": ath}));
         assert!(check(&p, &expected(Some("tok"), None)).is_ok());

@@ -120,6 +120,9 @@ pub struct AuthCode {
     pub code_challenge: Option<String>,
     pub nonce: Option<String>,
     pub expires_at: i64,
+    /// The DPoP key the code is bound to (`dpop_jkt`, RFC 9449 §10): only a token request
+    /// with a proof by this key may exchange it.
+    pub dpop_jkt: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]

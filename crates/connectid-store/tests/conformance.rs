@@ -256,6 +256,7 @@ async fn codes_are_single_use(s: Arc<dyn Store>) {
         code_challenge: Some("ch".into()),
         nonce: None,
         expires_at: 200,
+        dpop_jkt: Some("jkt-1".into()),
     };
     s.insert_code(&code).await.unwrap();
     assert_eq!(

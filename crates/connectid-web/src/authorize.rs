@@ -355,6 +355,7 @@ mod tests {
             ui_locales: None,
             mobile_network_off: false,
             mobile_network_ticket: None,
+            dpop_jkt: None,
         }
     }
 

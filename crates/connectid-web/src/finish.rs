@@ -158,6 +158,7 @@ pub async fn mint(
         code_challenge: req.code_challenge.clone(),
         nonce: req.nonce.clone(),
         expires_at: now + CODE_TTL,
+        dpop_jkt: req.dpop_jkt.clone(),
     };
     state.store.insert_code(&record).await?;
     state

@@ -16,6 +16,7 @@ use connectid_core::oidc::ResponseMode;
 use serde_json::json;
 
 use crate::authorize::parse_request;
+use crate::dpop::{self, At};
 use crate::error::OAuthError;
 use crate::params::Params;
 use crate::state::AppState;
@@ -64,6 +65,10 @@ async fn handle(
     if p.has("request_uri") {
         return Err(bad("a pushed request must not contain request_uri"));
     }
+    // A DPoP proof here binds the code to its key (RFC 9449 §10.1), as `dpop_jkt` would. It is
+    // checked before the request object is used up, so that a retry with the server's nonce
+    // can send the same object again.
+    let proof = dpop::proof(state, headers, "POST", "/par", None, At::TokenEndpoint).await?;
     // A request object inside: its parameters are the request (RFC 9101 §6.3).
     let (p, signed) = match p.get("request") {
         Some(jwt) => {
@@ -87,8 +92,20 @@ async fn handle(
     let region = state.settings.default_phone_region;
     parse_request(&client, &p, redirect_uri, mode, region)
         .map_err(|(code, desc)| OAuthError::bad_request(code, desc))?;
+    let jkt = match (proof.map(|p| p.jkt), p.get("dpop_jkt")) {
+        (Some(k), Some(asked)) if k != asked => {
+            return Err(dpop::invalid(
+                At::TokenEndpoint,
+                "dpop_jkt is not the thumbprint of the DPoP proof's key",
+            ));
+        }
+        (k, asked) => k.or(asked.map(str::to_string)),
+    };
     let request_uri = format!("{PREFIX}{}", random_token());
-    let mut kept = p.encode_without(&CREDENTIALS);
+    let mut kept = p.encode_without(&[&CREDENTIALS[..], &["dpop_jkt"]].concat());
+    if let Some(jkt) = jkt {
+        kept.push_str(&format!("&dpop_jkt={jkt}"));
+    }
     if !p.has("client_id") {
         kept.push_str(&format!("&client_id={}", client.client_id));
     }

@@ -200,6 +200,24 @@ async fn a_proof_binds_the_access_token_and_userinfo_wants_a_proof_by_the_same_k
         )
         .await;
         assert_eq!(plain.body["token_type"], "Bearer", "{}", plain.body);
+        let bearer = plain.body["access_token"].as_str().unwrap();
+        let r = userinfo(
+            &s,
+            &format!("DPoP {bearer}"),
+            Some(&key.proof(&s, "GET", "/userinfo", Some(bearer))),
+        )
+        .await;
+        assert_eq!(
+            r.error(),
+            (401, "invalid_token"),
+            "an unbound token is no DPoP token"
+        );
+        // Where connectid takes bearer tokens only (logout by token), a bound one is no good.
+        let logout = got(reqwest::Client::new()
+            .post(format!("{}/logout", s.base))
+            .bearer_auth(at))
+        .await;
+        assert_eq!(logout.error(), (401, "invalid_token"), "{}", logout.body);
         let rt = plain.body["refresh_token"].as_str().unwrap();
         let bound = post_as(
             &s,
@@ -533,6 +551,84 @@ async fn broken_proofs_are_refused_and_change_nothing() {
         )
         .await;
         assert_eq!(t.body["token_type"], "DPoP", "{}", t.body);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_code_is_bound_to_dpop_jkt_or_to_the_key_it_was_pushed_with() {
+    on_each_backend(|b| async move {
+        let s = Server::start_on(b).await;
+        let client = s.client("");
+        let id = client["client_id"].as_str().unwrap();
+        let (key, thief) = (DpopKey::new(), DpopKey::new());
+        let exchange = |code: String, verifier: String, proof: Option<String>| {
+            let (s, client) = (&s, &client);
+            async move {
+                let proofs: Vec<&str> = proof.iter().map(String::as_str).collect();
+                post_as(s, client, "/token", &code_form(&code, &verifier), &proofs).await
+            }
+        };
+        // dpop_jkt on the front channel.
+        for (proof, ok) in [
+            (None, false),
+            (Some(thief.proof(&s, "POST", "/token", None)), false),
+            (Some(key.proof(&s, "POST", "/token", None)), true),
+        ] {
+            let (url, flow) = authorize_url(&s, id, &format!("&dpop_jkt={}", key.jkt()));
+            let (landed, _) = walk(&s, &mut Browser::new(), &url, "+4790012007").await;
+            let t = exchange(query(&landed)["code"].clone(), flow.verifier, proof).await;
+            if ok {
+                assert_eq!(t.body["token_type"], "DPoP", "{}", t.body);
+            } else {
+                assert_eq!(t.error(), (400, "invalid_grant"), "{}", t.body);
+            }
+        }
+        let (url, _) = authorize_url(&s, id, "&dpop_jkt=short");
+        let loc = Browser::new().get(&url).await.location.unwrap();
+        assert_eq!(query(&loc)["error"], "invalid_request");
+
+        // A DPoP proof at /par binds the code the same way; dpop_jkt must then agree with it.
+        let push = |extra: String, proof: String| {
+            let (s, client, id) = (&s, &client, id.to_string());
+            async move {
+                let (url, flow) = authorize_url(s, &id, &extra);
+                let q = url.split_once('?').unwrap().1.to_string();
+                let form: Vec<(String, String)> = form_urlencoded::parse(q.as_bytes())
+                    .map(|(k, v)| (k.into_owned(), v.into_owned()))
+                    .collect();
+                let form: Vec<(&str, &str)> =
+                    form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+                (post_as(s, client, "/par", &form, &[&proof]).await, flow)
+            }
+        };
+        let (mismatch, _) = push(
+            format!("&dpop_jkt={}", thief.jkt()),
+            key.proof(&s, "POST", "/par", None),
+        )
+        .await;
+        assert_eq!(
+            mismatch.error(),
+            (400, "invalid_dpop_proof"),
+            "{}",
+            mismatch.body
+        );
+        let (pushed, flow) = push(String::new(), key.proof(&s, "POST", "/par", None)).await;
+        assert_eq!(pushed.status, 201, "{}", pushed.body);
+        let url = format!(
+            "{}/authorize?client_id={id}&request_uri={}",
+            s.base,
+            enc(pushed.body["request_uri"].as_str().unwrap())
+        );
+        let (landed, _) = walk(&s, &mut Browser::new(), &url, "+4790012007").await;
+        let code = query(&landed)["code"].clone();
+        let stolen = exchange(
+            code.clone(),
+            flow.verifier.clone(),
+            Some(thief.proof(&s, "POST", "/token", None)),
+        )
+        .await;
+        assert_eq!(stolen.error(), (400, "invalid_grant"), "{}", stolen.body);
     })
     .await;
 }

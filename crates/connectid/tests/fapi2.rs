@@ -188,6 +188,19 @@ async fn what_the_fapi2_profile_forbids_is_refused() {
             "invalid_client",
         ),
         (
+            "an assertion made 62 s ahead",
+            q.clone(),
+            {
+                let h = json!({"alg": "ES256", "kid": b.key.kid, "typ": "JWT"});
+                let ahead = s.now() + 62;
+                let c = json!({"iss": b.id, "sub": b.id, "aud": s.base, "jti": random_id(),
+                    "iat": ahead, "nbf": ahead, "exp": ahead + 60});
+                sign_as(&b.key, &h, &c)
+            },
+            401,
+            "invalid_client",
+        ),
+        (
             "aud the token endpoint",
             q.clone(),
             b.assertion_by(&s, &b.key, json!(format!("{}/token", s.base))),

@@ -79,10 +79,10 @@ impl GrantStore for Database {
 
     async fn insert_code(&self, c: &AuthCode) -> StoreResult<()> {
         on!(self, p => sqlx::query(
-            "INSERT INTO auth_codes (code_hash, grant_id, client_id, redirect_uri, code_challenge, nonce, expires_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7)")
+            "INSERT INTO auth_codes (code_hash, grant_id, client_id, redirect_uri, code_challenge, nonce, expires_at, dpop_jkt) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
             .bind(&c.code_hash).bind(&c.grant_id).bind(&c.client_id).bind(&c.redirect_uri)
-            .bind(&c.code_challenge).bind(&c.nonce).bind(c.expires_at)
+            .bind(&c.code_challenge).bind(&c.nonce).bind(c.expires_at).bind(&c.dpop_jkt)
             .execute(p).await.map_err(db_err)?.rows_affected());
         Ok(())
     }
@@ -90,7 +90,7 @@ impl GrantStore for Database {
     async fn consume_code(&self, code_hash: &str, now: i64) -> StoreResult<CodeUse> {
         let fresh: Option<CodeRow> = on!(self, p => sqlx::query_as(
             "UPDATE auth_codes SET used_at = $2 WHERE code_hash = $1 AND used_at IS NULL AND expires_at > $2 \
-             RETURNING grant_id, client_id, redirect_uri, code_challenge, nonce, expires_at")
+             RETURNING grant_id, client_id, redirect_uri, code_challenge, nonce, expires_at, dpop_jkt")
             .bind(code_hash).bind(now).fetch_optional(p).await.map_err(db_err)?);
         if let Some(r) = fresh {
             return Ok(CodeUse::Fresh(AuthCode {
@@ -101,6 +101,7 @@ impl GrantStore for Database {
                 code_challenge: r.code_challenge,
                 nonce: r.nonce,
                 expires_at: r.expires_at,
+                dpop_jkt: r.dpop_jkt,
             }));
         }
         let used: Option<UsedRow> = on!(self, p => sqlx::query_as(

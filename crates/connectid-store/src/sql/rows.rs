@@ -137,6 +137,7 @@ row!(CodeRow {
     code_challenge: Option<String>,
     nonce: Option<String>,
     expires_at: i64,
+    dpop_jkt: Option<String>,
 });
 
 row!(

@@ -27,6 +27,10 @@ pub struct AuthRequest {
     /// (`/mobile-network/identify`); used once, here.
     #[serde(default, skip_serializing)]
     pub mobile_network_ticket: Option<String>,
+    /// The DPoP key the code is bound to (RFC 9449 §10): the `dpop_jkt` parameter, or the key
+    /// of the proof the request was pushed with.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dpop_jkt: Option<String>,
 }
 
 pub(crate) fn valid_pkce_value(v: &str) -> bool {
@@ -156,6 +160,18 @@ pub(crate) fn parse_request(
             ));
         }
     }
+    // A SHA-256 thumbprint: 43 characters of base64url.
+    let dpop_jkt = p.get("dpop_jkt").map(str::to_string);
+    if dpop_jkt.as_ref().is_some_and(|j| {
+        j.len() != 43
+            || !j
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    }) {
+        return Err(invalid(
+            "dpop_jkt must be a JWK SHA-256 thumbprint (base64url)",
+        ));
+    }
     let ui_locales = p
         .get("ui_locales")
         .map(|u| u.chars().take(256).collect::<String>());
@@ -180,5 +196,6 @@ pub(crate) fn parse_request(
             Some(t) if crate::mobile_network::valid_ticket(t) => Some(t.to_string()),
             Some(_) => return Err(invalid("mobile_network_ticket is malformed")),
         },
+        dpop_jkt,
     })
 }

@@ -146,22 +146,23 @@ pub(super) async fn verify_assertion(
     }
     let issuer = &state.settings.issuer;
     let token_endpoint = format!("{issuer}/token");
+    let par_endpoint = format!("{issuer}/par");
+    let endpoint = |a: &str| a == issuer || a == token_endpoint || a == par_endpoint;
     let aud_ok = match c.get("aud") {
         // FAPI 2.0 §5.3.2.1: the issuer, as a lone string, and nothing else; the profile
         // closes the audience confusion an array or an endpoint URL leaves open.
         Some(Value::String(a)) if client.metadata.is_fapi2() => a == issuer,
         Some(_) if client.metadata.is_fapi2() => false,
-        Some(Value::String(a)) => a == issuer || *a == token_endpoint,
-        Some(Value::Array(a)) => a
-            .iter()
-            .any(|v| v.as_str() == Some(issuer) || v.as_str() == Some(&token_endpoint)),
+        // RFC 7523 §3 and RFC 9126 §2: the issuer, or the endpoint the assertion is sent to.
+        Some(Value::String(a)) => endpoint(a),
+        Some(Value::Array(a)) => a.iter().filter_map(Value::as_str).any(endpoint),
         _ => false,
     };
     if !aud_ok {
         return Err(fail(if client.metadata.is_fapi2() {
             "aud must be the issuer, as a string"
         } else {
-            "aud must be the issuer or the token endpoint"
+            "aud must be the issuer or the endpoint"
         }));
     }
     let exp = c
@@ -170,6 +171,14 @@ pub(super) async fn verify_assertion(
         .ok_or_else(|| fail("no exp"))?;
     if exp <= now || exp > now + 600 {
         return Err(fail("expired or too long-lived"));
+    }
+    // Made in the future is no clock difference (FAPI 2.0 §5.3.2.1 allows 60 seconds).
+    if ["iat", "nbf"].iter().any(|n| {
+        c.get(*n)
+            .and_then(Value::as_i64)
+            .is_some_and(|t| t > now + 60)
+    }) {
+        return Err(fail("issued in the future (iat or nbf)"));
     }
     let jti = s("jti").ok_or_else(|| fail("no jti"))?;
     let key = format!("assertion:{}:{jti}", client.client_id);

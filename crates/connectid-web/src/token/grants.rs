@@ -45,6 +45,13 @@ pub(super) async fn authorization_code(
         (None, Some(_)) => return Err(invalid_grant("no code_challenge was sent for this code")),
         (None, None) => {}
     }
+    if let Some(bound) = &record.dpop_jkt
+        && jkt != Some(bound.as_str())
+    {
+        return Err(invalid_grant(
+            "the code is bound to a DPoP key (dpop_jkt): send a proof by that key",
+        ));
+    }
     let grant = live_grant(state, &record.grant_id).await?;
     // From here the client holds tokens of this session: back-channel logout must reach it.
     state.store.mark_grant_issued(&grant.id, now).await?;
