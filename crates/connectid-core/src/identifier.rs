@@ -167,6 +167,18 @@ impl Identifier {
     pub fn is_phone(&self) -> bool {
         self.kind == IdentifierKind::Phone
     }
+
+    /// The country of a phone number; `None` for an email.
+    pub fn region(&self) -> Option<PhoneRegion> {
+        if !self.is_phone() {
+            return None;
+        }
+        phonenumber::parse(None, &self.value)
+            .ok()?
+            .country()
+            .id()
+            .map(PhoneRegion)
+    }
 }
 
 /// Characters that render as nothing or reorder text (Unicode format characters, variation

@@ -48,6 +48,7 @@ pub mod trace;
 mod userinfo;
 
 pub use keys::ensure_keys;
+pub use signin::CamaraSettings;
 pub use state::{AppState, WebSettings};
 
 use axum::Router;
@@ -98,6 +99,7 @@ pub fn router_with(state: AppState, extra: Router) -> Router {
         )
         .route("/authorize", get(authorize::get).post(authorize::post))
         .route("/signin/{id}", get(signin::show).post(signin::submit))
+        .route("/camara/callback", get(signin::camara_callback))
         .route("/signin/{id}/restart", post(signin::restart))
         .route("/signin/{id}/resend", post(signin::resend))
         .route("/signin/{id}/forgot", post(signin::forgot))

@@ -92,8 +92,13 @@ pub struct Metrics {
     sms_refused: [AtomicU64; SMS_REFUSALS.len()],
     /// Tripped fraud rules, by what was done ([`FRAUD_OUTCOMES`]).
     fraud: [[AtomicU64; FRAUD_OUTCOMES.len()]; Rule::ALL.len()],
+    /// Numbers the operator's network was asked to prove, by [`NUMBER_VERIFICATION`] outcome.
+    number_verification: [AtomicU64; NUMBER_VERIFICATION.len()],
     started_at: AtomicU64,
 }
+
+/// How a CAMARA Number Verification ended (`verified` is an SMS not sent).
+pub const NUMBER_VERIFICATION: [&str; 3] = ["verified", "not_verified", "failed"];
 
 /// What was done about a tripped fraud rule, as `connectid_sms_fraud_total` labels it.
 pub const FRAUD_OUTCOMES: [&str; 4] = ["observed", "challenged", "challenge_passed", "refused"];
@@ -155,6 +160,13 @@ impl Metrics {
             && let Some(j) = FRAUD_OUTCOMES.iter().position(|o| *o == outcome)
         {
             self.fraud[i][j].fetch_add(1, Ordering::Relaxed);
+        }
+    }
+
+    /// A number the operator's network was asked about: `outcome` in [`NUMBER_VERIFICATION`].
+    pub fn number_verification(&self, outcome: &str) {
+        if let Some(i) = NUMBER_VERIFICATION.iter().position(|o| *o == outcome) {
+            self.number_verification[i].fetch_add(1, Ordering::Relaxed);
         }
     }
 
@@ -267,6 +279,20 @@ impl Metrics {
                     n.load(Ordering::Relaxed)
                 );
             }
+        }
+        let _ = writeln!(
+            out,
+            "# HELP connectid_number_verification_total Numbers the operator's network was \
+             asked to prove (CAMARA) instead of an SMS: verified (an SMS saved), not_verified \
+             and failed (the SMS went out).\n\
+             # TYPE connectid_number_verification_total counter"
+        );
+        for (outcome, n) in NUMBER_VERIFICATION.iter().zip(&self.number_verification) {
+            let _ = writeln!(
+                out,
+                "connectid_number_verification_total{{outcome=\"{outcome}\"}} {}",
+                n.load(Ordering::Relaxed)
+            );
         }
         let _ = writeln!(
             out,

@@ -34,6 +34,7 @@ use crate::metrics::Stage;
 use crate::params::Params;
 use crate::state::AppState;
 
+mod camara;
 mod codes;
 mod entry;
 mod fraud;
@@ -46,6 +47,8 @@ mod step_finish;
 mod step_identifier;
 mod step_password;
 mod view;
+pub use camara::CamaraSettings;
+pub(crate) use camara::callback as camara_callback;
 pub(crate) use codes::{CodeTarget, check_code, send_code_to};
 use entry::*;
 pub(crate) use entry::{
@@ -86,6 +89,9 @@ struct Pending {
     /// pumping rules want one before a code goes out.
     #[serde(default)]
     challenge: Option<String>,
+    /// The number the operator's network was asked to prove (CAMARA), once per sign-in.
+    #[serde(default)]
+    camara: Option<Identifier>,
 }
 
 struct Ctx<'a> {

@@ -44,6 +44,8 @@ pub struct WebSettings {
     pub require_pushed_authorization_requests: bool,
     /// DPoP proofs must carry a server nonce (`[oauth] use_dpop_nonce`, RFC 9449 §8).
     pub use_dpop_nonce: bool,
+    /// The operator's network proves numbers where it can (`[camara]`): no SMS then.
+    pub camara: Option<crate::signin::CamaraSettings>,
 }
 
 impl WebSettings {
@@ -253,6 +255,7 @@ mod tests {
             webhooks: Vec::new(),
             require_pushed_authorization_requests: false,
             use_dpop_nonce: false,
+            camara: None,
         }
     }
 

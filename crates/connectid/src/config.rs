@@ -52,7 +52,22 @@ pub struct Config {
     pub oauth: OAuth,
     /// What `accounts import` needs to read other systems' hashes (`[import.firebase]`).
     pub import: Import,
+    /// The operator's network proves numbers instead of an SMS (CAMARA Number Verification).
+    pub camara: Option<Camara>,
     pub clients: Vec<toml::Value>,
+}
+
+/// `[camara]`: the operator's OpenID Connect issuer (discovery, authorization code flow), the
+/// client connectid is registered as there, the Number Verification API, and the countries
+/// of the numbers it covers (ISO 3166, as `[sms] allowed_countries`).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Camara {
+    pub issuer: String,
+    pub client_id: String,
+    pub client_secret: Secret,
+    pub api_base: String,
+    pub countries: Vec<String>,
 }
 
 /// `[[webhooks]]`: a subscriber to account events, signed as Standard Webhooks.
@@ -284,6 +299,7 @@ impl Default for Config {
             webhooks: Vec::new(),
             oauth: OAuth::default(),
             import: Import::default(),
+            camara: None,
             clients: Vec::new(),
         }
     }

@@ -302,6 +302,7 @@ pub(crate) async fn app_state(
         webhooks: cfg.subscriptions()?,
         require_pushed_authorization_requests: cfg.oauth.require_pushed_authorization_requests,
         use_dpop_nonce: cfg.oauth.use_dpop_nonce,
+        camara: cfg.camara()?,
     };
     let network = |p: &str| matches!(p, "webhook" | "smtp" | "smpp");
     if cfg.keys.encryption_key.expose().is_empty()

@@ -230,7 +230,7 @@ pub(crate) enum Next {
         or: Step,
     },
     /// A new account for this proven phone number, then done at LoA1.
-    Register(Identifier),
+    Register(Identifier, Proof),
     Done(Done),
 }
 
@@ -262,13 +262,15 @@ pub(crate) fn identified(identifier: Identifier, account: Option<Known>, policy:
 
 /// After a right code for signing in or a reset. `account` is the account of the identifier
 /// when the code was sent (none: a new identifier).
+/// The identifier was proven by `proof` (a code, or the operator's network): the password,
+/// a first password, or done.
 pub(crate) fn code_verified(
     identifier: Identifier,
+    proof: Proof,
     reset: bool,
     account: Option<Known>,
     policy: &Policy,
 ) -> Next {
-    let proof = Proof::of_code(&identifier);
     let set_password = |identifier| {
         Next::Go(Step::SetPassword {
             identifier,
@@ -295,7 +297,7 @@ pub(crate) fn code_verified(
             amr: vec![proof.amr()],
         }),
         None if policy.wants_password(&identifier) => set_password(identifier),
-        None => Next::Register(identifier),
+        None => Next::Register(identifier, proof),
     }
 }
 

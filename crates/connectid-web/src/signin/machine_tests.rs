@@ -84,7 +84,13 @@ fn a_right_code_signs_in_registers_or_asks_for_a_password() {
     let loa1 = policy(Acr::Phone);
     let loa2 = policy(Acr::Password);
     assert_eq!(
-        code_verified(phone(), false, Some(account(false)), &loa1),
+        code_verified(
+            phone(),
+            Proof::of_code(&phone()),
+            false,
+            Some(account(false)),
+            &loa1
+        ),
         Next::Done(Done {
             account_id: "acc-1".into(),
             acr: Acr::Phone,
@@ -92,18 +98,24 @@ fn a_right_code_signs_in_registers_or_asks_for_a_password() {
         })
     );
     assert_eq!(
-        code_verified(phone(), false, None, &loa1),
-        Next::Register(phone())
+        code_verified(phone(), Proof::of_code(&phone()), false, None, &loa1),
+        Next::Register(phone(), Proof::Sms)
     );
     assert!(matches!(
-        code_verified(phone(), false, Some(account(true)), &loa2),
+        code_verified(
+            phone(),
+            Proof::of_code(&phone()),
+            false,
+            Some(account(true)),
+            &loa2
+        ),
         Next::Go(Step::Password {
             proof: Some(Proof::Sms),
             ..
         })
     ));
     assert!(matches!(
-        code_verified(email(), false, None, &loa1),
+        code_verified(email(), Proof::of_code(&email()), false, None, &loa1),
         Next::Go(Step::SetPassword {
             proof: Proof::Otp,
             ..
@@ -111,7 +123,13 @@ fn a_right_code_signs_in_registers_or_asks_for_a_password() {
     ));
     // A reset always ends in a new password, even where a code alone would sign in.
     assert!(matches!(
-        code_verified(phone(), true, Some(account(true)), &loa1),
+        code_verified(
+            phone(),
+            Proof::of_code(&phone()),
+            true,
+            Some(account(true)),
+            &loa1
+        ),
         Next::Go(Step::SetPassword { .. })
     ));
 }

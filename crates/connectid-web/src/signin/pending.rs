@@ -55,6 +55,7 @@ pub(super) fn fresh(
         locale,
         error: None,
         challenge: None,
+        camara: None,
     };
     (p, new_cookie)
 }

@@ -32,6 +32,21 @@ pub(super) async fn on_code(
         CodeFor::Reset => true,
         CodeFor::SignIn => false,
     };
+    let proof = Proof::of_code(&identifier);
+    proven(ctx, headers, identifier, account_id, proof, reset).await
+}
+
+/// The identifier was proven (a code, or the operator's network for a number): on to what
+/// the machine decides.
+pub(super) async fn proven(
+    ctx: &mut Ctx<'_>,
+    headers: &HeaderMap,
+    identifier: Identifier,
+    account_id: Option<String>,
+    proof: Proof,
+    reset: bool,
+) -> StepResult {
+    let state = ctx.state;
     let account = match &account_id {
         Some(id) => state.store.get_account(id).await?,
         None => None,
@@ -50,6 +65,7 @@ pub(super) async fn on_code(
     }
     let next = machine::code_verified(
         identifier,
+        proof,
         reset,
         account.as_ref().map(Known::of),
         &ctx.policy(),

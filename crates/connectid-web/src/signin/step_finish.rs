@@ -11,6 +11,10 @@ pub(super) async fn apply(ctx: &mut Ctx<'_>, headers: &HeaderMap, next: Next) ->
             ctx.p.error = Some(notice);
         }
         Next::Send { code, resend, or } => {
+            // The operator's network may prove the number instead (CAMARA): no SMS then.
+            if !resend && let Some(r) = camara::start(ctx, &code).await? {
+                return Ok(Some(r));
+            }
             let Some(identifier) = code.identifier().cloned() else {
                 ctx.p.step = or;
                 return Ok(None);
@@ -28,12 +32,12 @@ pub(super) async fn apply(ctx: &mut Ctx<'_>, headers: &HeaderMap, next: Next) ->
                 }
             }
         }
-        Next::Register(phone) => match find_or_create(ctx.state, &phone, None).await {
+        Next::Register(phone, proof) => match find_or_create(ctx.state, &phone, None).await {
             Ok(account) => {
                 let signed_in = Done {
                     account_id: account.id,
                     acr: Acr::Phone,
-                    amr: vec![Proof::of_code(&phone).amr()],
+                    amr: vec![proof.amr()],
                 };
                 return done(ctx, headers, signed_in).await;
             }

@@ -223,6 +223,44 @@ impl Config {
             .collect()
     }
 
+    /// `[camara]`, checked: URLs, the client, and at least one country.
+    pub fn camara(&self) -> Result<Option<connectid_web::CamaraSettings>, ConfigError> {
+        let Some(c) = &self.camara else {
+            return Ok(None);
+        };
+        for (key, url) in [
+            ("camara.issuer", &c.issuer),
+            ("camara.api_base", &c.api_base),
+        ] {
+            if !(url.starts_with("https://") || url.starts_with("http://")) {
+                return Err(err(key, "must be an http(s) URL"));
+            }
+        }
+        if c.client_id.is_empty() || c.client_secret.expose().is_empty() {
+            return Err(err(
+                "camara.client_id",
+                "and camara.client_secret are both needed",
+            ));
+        }
+        let mut countries = Vec::new();
+        for country in &c.countries {
+            countries.push(country.parse().map_err(|e| err("camara.countries", e))?);
+        }
+        if countries.is_empty() {
+            return Err(err(
+                "camara.countries",
+                "must name at least one country, such as \"NO\"",
+            ));
+        }
+        Ok(Some(connectid_web::CamaraSettings {
+            issuer: c.issuer.trim_end_matches('/').to_string(),
+            client_id: c.client_id.clone(),
+            client_secret: c.client_secret.expose().to_string(),
+            api_base: c.api_base.clone(),
+            countries,
+        }))
+    }
+
     /// `[import.firebase]`, read.
     pub fn firebase(
         &self,

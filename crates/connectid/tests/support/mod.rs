@@ -10,6 +10,7 @@
 pub mod chromium;
 pub mod dpop;
 mod gateway;
+pub mod operator;
 mod pages;
 pub mod python;
 mod receiver;
