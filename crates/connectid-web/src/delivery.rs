@@ -99,7 +99,9 @@ impl Delivery {
             sms,
             email,
             events,
-            worker: format!("node_{}", random_id()),
+            // Not from the random generator: its first use costs the cold start ~40 ms of
+            // seeding, and a lease owner needs to be unique, not secret.
+            worker: format!("node_{}", crate::request_id::this_process()),
             wake: Notify::new(),
             permits: Arc::new(Semaphore::new(CONCURRENCY)),
             stats: Stats::default(),

@@ -38,6 +38,8 @@ pub enum Stage {
     CodeSent,
     /// A one-time code was entered right.
     Verified,
+    /// The operator's network proved the number instead of a code (CAMARA): an SMS saved.
+    NetworkVerified,
     /// An authorization code went back to the client: the sign-in succeeded.
     Completed,
     /// The request was answered from the SSO session, with no page at all.
@@ -45,11 +47,12 @@ pub enum Stage {
 }
 
 impl Stage {
-    const ALL: [Stage; 6] = [
+    const ALL: [Stage; 7] = [
         Stage::Started,
         Stage::Identified,
         Stage::CodeSent,
         Stage::Verified,
+        Stage::NetworkVerified,
         Stage::Completed,
         Stage::SsoHit,
     ];
@@ -59,6 +62,7 @@ impl Stage {
             Stage::Identified => "identified",
             Stage::CodeSent => "code_sent",
             Stage::Verified => "verified",
+            Stage::NetworkVerified => "network_verified",
             Stage::Completed => "completed",
             Stage::SsoHit => "sso_hit",
         }

@@ -44,15 +44,24 @@ pub fn choose(headers: &HeaderMap, peer: Option<IpAddr>, proxies: &[Cidr]) -> St
 /// restarts for the logs' purposes, and cheap. Not from the random generator: an id need not
 /// be secret, and the generator's first use costs the cold start ~20 ms of seeding.
 fn made_here() -> String {
-    static PREFIX: OnceLock<String> = OnceLock::new();
     static NEXT: AtomicU64 = AtomicU64::new(0);
-    let prefix = PREFIX.get_or_init(|| {
+    format!(
+        "{}-{:x}",
+        this_process(),
+        NEXT.fetch_add(1, Ordering::Relaxed)
+    )
+}
+
+/// This process among the deployment's nodes: its start time (nanoseconds) and process id,
+/// without the random generator, for the same reason as above (the outbox's lease owner).
+pub fn this_process() -> &'static str {
+    static PREFIX: OnceLock<String> = OnceLock::new();
+    PREFIX.get_or_init(|| {
         let nanos = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0, |d| d.as_nanos());
         format!("{:x}{:x}", nanos & 0xffff_ffff_ffff, std::process::id())
-    });
-    format!("{prefix}-{:x}", NEXT.fetch_add(1, Ordering::Relaxed))
+    })
 }
 
 /// Short and of safe characters: it goes into logs and a header as it is.

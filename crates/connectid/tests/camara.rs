@@ -93,6 +93,18 @@ async fn a_number_the_network_proves_signs_in_with_no_sms() {
         assert!(s.messages_to(number).is_empty(), "no SMS");
         assert_eq!(op.calls("verify"), 1);
         assert_eq!(metric(&s, "verified").await, "1");
+        let funnel = reqwest::get(format!("{}/metrics", s.base))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            funnel.contains(&format!(
+                "connectid_signin_funnel_total{{client_id=\"{id}\",stage=\"network_verified\"}} 1"
+            )),
+            "a funnel stage of its own"
+        );
 
         // Another browser: the number is proven again.
         let (again, _, _) = type_number(&s, &mut Browser::new(), id, number, "").await;
@@ -215,4 +227,33 @@ async fn only_covered_numbers_go_to_the_operator_and_a_callback_works_once() {
         1,
         "refused callbacks never reached the operator"
     );
+}
+
+/// The hostile suite's rules for the new endpoint: every malformed or forged callback gets
+/// the error page, changes nothing, and never reaches the operator.
+#[tokio::test]
+async fn hostile_callbacks_get_the_error_page_and_change_nothing() {
+    use Expect::*;
+    on_each_backend(|backend| async move {
+        let op = Operator::start("+4790014005").await;
+        let s = Server::start_with(backend, &op.config("\"NO\"")).await;
+        let expired = "This sign-in has expired";
+        let long = "s".repeat(10_000);
+        let cases = vec![
+            case("no state", get("/camara/callback?code=c"), Page(400, expired)),
+            case("an unknown state", get("/camara/callback?code=c&state=unknown"), Page(400, expired)),
+            case("a 10 KB state", get(format!("/camara/callback?code=c&state={long}")), Page(400, expired)),
+            case("an error and no state", get("/camara/callback?error=access_denied"), Page(400, expired)),
+            case(
+                "markup in the parameters",
+                get("/camara/callback?code=%3Cscript%3Ealert(1)%3C/script%3E&state=%22%3E%3Csvg%20onload%3D1%3E"),
+                Page(400, expired),
+            ),
+            case("POST", post("/camara/callback", "code=c&state=x"), Status(405)),
+        ];
+        let n = cases.len();
+        assert_eq!(run(&s, cases).await, n);
+        assert_eq!(op.calls("token"), 0, "nothing reached the operator");
+    })
+    .await;
 }

@@ -151,6 +151,9 @@ pub(crate) async fn callback(
     let result = match verified {
         Ok(true) => {
             state.metrics.number_verification("verified");
+            state
+                .metrics
+                .funnel(&ctx.client.client_id, Stage::NetworkVerified);
             let account_id = account.map(|a| a.id);
             proven(&mut ctx, &headers, phone, account_id, Proof::Network, false).await
         }
