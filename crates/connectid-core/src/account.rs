@@ -51,6 +51,14 @@ impl Account {
         self.first_of(IdentifierKind::Email)
     }
 
+    /// Whether `identifier` is one of this account's, already verified: proving it again
+    /// needs no write.
+    pub fn has_verified(&self, identifier: &Identifier) -> bool {
+        self.identifiers
+            .iter()
+            .any(|i| i.verified && i.identifier == *identifier)
+    }
+
     pub fn has_verified_email(&self) -> bool {
         self.identifiers
             .iter()

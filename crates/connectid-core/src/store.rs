@@ -299,6 +299,10 @@ pub trait GrantStore: Send + Sync {
     /// Records that a grant's code was exchanged for tokens: from then on its client holds a
     /// session of its own that back-channel logout must reach. Later calls keep the first time.
     async fn mark_grant_issued(&self, grant_id: &str, now: i64) -> StoreResult<()>;
+    /// The grant, if it is neither revoked nor expired, marked issued as
+    /// [`mark_grant_issued`](Self::mark_grant_issued) does: a code exchange's read and write
+    /// in one statement.
+    async fn issue_grant(&self, grant_id: &str, now: i64) -> StoreResult<Option<Grant>>;
     /// The clients that got tokens from grants of this SSO session, revoked or not: the ones
     /// to tell (back-channel logout) when the session ends. A code never exchanged does not
     /// count. Each client once.
@@ -352,7 +356,10 @@ pub trait OtpStore: Send + Sync {
     async fn insert_otp(&self, otp: &Otp) -> StoreResult<()>;
     /// The newest unexpired, unconsumed code for this purpose and target.
     async fn latest_otp(&self, purpose: &str, target: &str, now: i64) -> StoreResult<Option<Otp>>;
+    /// Counts a wrong try.
     async fn add_otp_attempt(&self, id: &str) -> StoreResult<()>;
+    /// Uses the code up, counting the try too (a right code is one statement); false if it
+    /// was used already.
     async fn consume_otp(&self, id: &str, now: i64) -> StoreResult<bool>;
 }
 

@@ -135,28 +135,65 @@ fn json_vec(v: &[Amr]) -> String {
     serde_json::to_string(v).unwrap_or_else(|_| "[]".into())
 }
 
+/// An account and its identifiers in one statement (a statement is a thread hop on SQLite
+/// and a round trip on PostgreSQL): `{which}` picks the account by `$1`.
+macro_rules! account_query {
+    ($which:literal) => {
+        concat!(
+            "SELECT a.id, a.password_hash, a.created_at, a.updated_at, a.locked_at, \
+             i.kind, i.value, i.verified \
+             FROM accounts a LEFT JOIN identifiers i ON i.account_id = a.id WHERE ",
+            $which,
+            " ORDER BY i.created_at, i.value"
+        )
+    };
+}
+
 impl Database {
     async fn account_by_id(&self, id: &str) -> StoreResult<Option<Account>> {
-        let row: Option<AccountRow> = on!(self, p => sqlx::query_as(
-            "SELECT id, password_hash, created_at, updated_at, locked_at FROM accounts WHERE id = $1")
-            .bind(id).fetch_optional(p).await.map_err(db_err)?);
-        let Some(row) = row else { return Ok(None) };
-        let ids: Vec<IdentifierRow> = on!(self, p => sqlx::query_as(
-            "SELECT kind, value, verified FROM identifiers WHERE account_id = $1 ORDER BY created_at, value")
+        let rows: Vec<AccountIdentifierRow> = on!(self, p => sqlx::query_as(
+            account_query!("a.id = $1"))
             .bind(id).fetch_all(p).await.map_err(db_err)?);
-        let identifiers = ids
-            .into_iter()
-            .map(AccountIdentifier::try_from)
-            .collect::<StoreResult<Vec<_>>>()?;
-        Ok(Some(Account {
-            id: row.id,
-            password_hash: row.password_hash,
-            created_at: row.created_at,
-            updated_at: row.updated_at,
-            identifiers,
-            locked_at: row.locked_at,
-        }))
+        account_of(rows)
     }
+
+    /// The account an identifier belongs to, in the same one statement.
+    async fn account_by_identifier(&self, value: &str) -> StoreResult<Option<Account>> {
+        let rows: Vec<AccountIdentifierRow> = on!(self, p => sqlx::query_as(
+            account_query!("a.id = (SELECT account_id FROM identifiers WHERE value = $1)"))
+            .bind(value).fetch_all(p).await.map_err(db_err)?);
+        account_of(rows)
+    }
+}
+
+/// The account the join's rows describe; `None` without rows.
+fn account_of(rows: Vec<AccountIdentifierRow>) -> StoreResult<Option<Account>> {
+    let mut identifiers = Vec::with_capacity(rows.len());
+    let mut first = None;
+    for r in rows {
+        if let (Some(kind), Some(value), Some(verified)) = (r.kind, r.value, r.verified) {
+            identifiers.push(AccountIdentifier::try_from(IdentifierRow {
+                kind,
+                value,
+                verified,
+            })?);
+        }
+        first.get_or_insert(AccountRow {
+            id: r.id,
+            password_hash: r.password_hash,
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+            locked_at: r.locked_at,
+        });
+    }
+    Ok(first.map(|row| Account {
+        id: row.id,
+        password_hash: row.password_hash,
+        created_at: row.created_at,
+        updated_at: row.updated_at,
+        identifiers,
+        locked_at: row.locked_at,
+    }))
 }
 
 #[async_trait]

@@ -468,12 +468,28 @@ async fn back_channel_logout_reaches_clients_that_got_tokens(s: Arc<dyn Store>) 
         ("b5", "c4", "s2", true),
     ] {
         s.create_grant(&in_session(g, client, sid)).await.unwrap();
-        if issued {
+        if issued && g == "b2" {
+            // The code exchange's way: the live grant, marked in the same statement.
+            let issued = s.issue_grant(g, 120).await.unwrap().expect("a live grant");
+            assert_eq!(
+                (issued.id.as_str(), issued.client_id.as_str()),
+                ("b2", "c1")
+            );
+        } else if issued {
             s.mark_grant_issued(g, 120).await.unwrap();
             s.mark_grant_issued(g, 130).await.unwrap();
         }
     }
     s.revoke_grant("b4", 140).await.unwrap();
+    assert!(s.issue_grant("b4", 141).await.unwrap().is_none(), "revoked");
+    assert!(
+        s.issue_grant("b5", 10_000).await.unwrap().is_none(),
+        "expired"
+    );
+    assert!(
+        s.issue_grant("nope", 141).await.unwrap().is_none(),
+        "unknown"
+    );
     let ids = |v: Vec<ClientRecord>| v.into_iter().map(|c| c.client_id).collect::<Vec<_>>();
     assert_eq!(ids(s.clients_of_session("s1").await.unwrap()), ["c1", "c3"]);
     assert_eq!(ids(s.clients_of_session("s2").await.unwrap()), ["c4"]);

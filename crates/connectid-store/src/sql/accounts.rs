@@ -26,13 +26,7 @@ impl AccountStore for Database {
     }
 
     async fn find_account(&self, identifier: &Identifier) -> StoreResult<Option<Account>> {
-        let id: Option<(String,)> = on!(self, p => sqlx::query_as(
-            "SELECT account_id FROM identifiers WHERE value = $1")
-            .bind(&identifier.value).fetch_optional(p).await.map_err(db_err)?);
-        match id {
-            Some((id,)) => self.account_by_id(&id).await,
-            None => Ok(None),
-        }
+        self.account_by_identifier(&identifier.value).await
     }
 
     async fn add_identifier(

@@ -61,6 +61,15 @@ impl GrantStore for Database {
         Ok(())
     }
 
+    async fn issue_grant(&self, grant_id: &str, now: i64) -> StoreResult<Option<Grant>> {
+        let row: Option<GrantRow> = on!(self, p => sqlx::query_as(
+            "UPDATE grants SET issued_at = COALESCE(issued_at, $2) \
+             WHERE id = $1 AND revoked_at IS NULL AND expires_at > $2 \
+             RETURNING id, account_id, client_id, scope, claims, sid, auth_time, acr, amr, td_sls, created_at, expires_at, revoked_at")
+            .bind(grant_id).bind(now).fetch_optional(p).await.map_err(db_err)?);
+        row.map(Grant::try_from).transpose()
+    }
+
     async fn clients_of_session(&self, sid: &str) -> StoreResult<Vec<ClientRecord>> {
         let rows: Vec<ClientRow> = on!(self, p => sqlx::query_as(
             "SELECT client_id, secret_hash, metadata, created_at, updated_at FROM clients \

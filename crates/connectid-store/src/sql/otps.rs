@@ -29,7 +29,7 @@ impl OtpStore for Database {
     }
 
     async fn consume_otp(&self, id: &str, now: i64) -> StoreResult<bool> {
-        let n = on!(self, p => sqlx::query("UPDATE otps SET consumed_at = $2 WHERE id = $1 AND consumed_at IS NULL")
+        let n = on!(self, p => sqlx::query("UPDATE otps SET consumed_at = $2, attempts = attempts + 1 WHERE id = $1 AND consumed_at IS NULL")
             .bind(id).bind(now).execute(p).await.map_err(db_err)?.rows_affected());
         Ok(n == 1)
     }

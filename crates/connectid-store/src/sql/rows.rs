@@ -177,6 +177,19 @@ row!(IdentifierRow {
     verified: bool,
 });
 
+// An account with one of its identifiers (none: the account has no identifier), a row of
+// the join that reads an account in one statement.
+row!(AccountIdentifierRow {
+    id: String,
+    password_hash: Option<String>,
+    created_at: i64,
+    updated_at: i64,
+    locked_at: Option<i64>,
+    kind: Option<String>,
+    value: Option<String>,
+    verified: Option<bool>,
+});
+
 impl TryFrom<IdentifierRow> for AccountIdentifier {
     type Error = StoreError;
     fn try_from(r: IdentifierRow) -> StoreResult<Self> {

@@ -231,10 +231,14 @@ pub(crate) async fn check_code(
     if otp.attempts >= OTP_MAX_TRIES {
         return Ok(Err(CodeRefused::NotTried(Notice::new("err-code-too-many"))));
     }
-    state.store.add_otp_attempt(&otp.id).await?;
     let matches = code.len() == 6
         && constant_time_eq(hash_secret(&code).as_bytes(), otp.code_hash.as_bytes());
-    if !matches || !state.store.consume_otp(&otp.id, now).await? {
+    // Every try counts: a wrong one here, a right one as it uses the code up.
+    if !matches {
+        state.store.add_otp_attempt(&otp.id).await?;
+        return Ok(Err(CodeRefused::Wrong));
+    }
+    if !state.store.consume_otp(&otp.id, now).await? {
         return Ok(Err(CodeRefused::Wrong));
     }
     if target.is_phone() {

@@ -209,7 +209,9 @@ pub(super) async fn find_or_create(
         if let Some(h) = password_hash {
             state.store.set_password(&a.id, &h, state.now()).await?;
         }
-        state.store.set_identifier_verified(identifier).await?;
+        if !a.has_verified(identifier) {
+            state.store.set_identifier_verified(identifier).await?;
+        }
         return Ok(a);
     }
     crate::app::accounts::create(

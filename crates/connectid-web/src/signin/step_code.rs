@@ -60,7 +60,10 @@ pub(super) async fn proven(
         ctx.p.step = Step::Identifier;
         return Ok(None);
     }
-    if account.is_some() {
+    if account
+        .as_ref()
+        .is_some_and(|a| !a.has_verified(&identifier))
+    {
         state.store.set_identifier_verified(&identifier).await?;
     }
     let next = machine::code_verified(

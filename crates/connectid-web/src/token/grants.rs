@@ -52,9 +52,12 @@ pub(super) async fn authorization_code(
             "the code is bound to a DPoP key (dpop_jkt): send a proof by that key",
         ));
     }
-    let grant = live_grant(state, &record.grant_id).await?;
     // From here the client holds tokens of this session: back-channel logout must reach it.
-    state.store.mark_grant_issued(&grant.id, now).await?;
+    let grant = state
+        .store
+        .issue_grant(&record.grant_id, now)
+        .await?
+        .ok_or_else(|| invalid_grant("the grant was revoked or has expired"))?;
     let account = state
         .store
         .get_account(&grant.account_id)
