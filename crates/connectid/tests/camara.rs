@@ -55,12 +55,7 @@ async fn type_number(
 }
 
 async fn metric(s: &Server, outcome: &str) -> String {
-    let text = reqwest::get(format!("{}/metrics", s.base))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let text = s.metrics().await;
     let name = format!("connectid_number_verification_total{{outcome=\"{outcome}\"}} ");
     text.lines()
         .find_map(|l| l.strip_prefix(&name))
@@ -93,12 +88,7 @@ async fn a_number_the_network_proves_signs_in_with_no_sms() {
         assert!(s.messages_to(number).is_empty(), "no SMS");
         assert_eq!(op.calls("verify"), 1);
         assert_eq!(metric(&s, "verified").await, "1");
-        let funnel = reqwest::get(format!("{}/metrics", s.base))
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let funnel = s.metrics().await;
         assert!(
             funnel.contains(&format!(
                 "connectid_signin_funnel_total{{client_id=\"{id}\",stage=\"network_verified\"}} 1"

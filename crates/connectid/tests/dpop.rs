@@ -83,6 +83,17 @@ async fn code_for(s: &Server, client: &Value, phone: &str) -> (String, String) {
     (query(&landed)["code"].clone(), flow.verifier)
 }
 
+/// Exchanges `code` with a proof by `key`.
+async fn exchange_bound(
+    s: &Server,
+    client: &Value,
+    (code, verifier): (&str, &str),
+    key: &DpopKey,
+) -> Got {
+    let proof = key.proof(s, "POST", "/token", None);
+    post_as(s, client, "/token", &code_form(code, verifier), &[&proof]).await
+}
+
 fn code_form<'a>(code: &'a str, verifier: &'a str) -> [(&'static str, &'a str); 4] {
     [
         ("grant_type", "authorization_code"),
@@ -243,14 +254,7 @@ async fn a_public_clients_refresh_token_is_bound_to_its_key() {
             s.client(r#","application_type":"native","token_endpoint_auth_method":"none""#);
         let key = DpopKey::of(SigningAlg::EdDSA);
         let (code, verifier) = code_for(&s, &client, "+4790012002").await;
-        let t = post_as(
-            &s,
-            &client,
-            "/token",
-            &code_form(&code, &verifier),
-            &[&key.proof(&s, "POST", "/token", None)],
-        )
-        .await;
+        let t = exchange_bound(&s, &client, (&code, &verifier), &key).await;
         assert_eq!(t.body["token_type"], "DPoP", "{}", t.body);
         let rt = t.body["refresh_token"].as_str().unwrap().to_string();
         let refresh = |proofs: Vec<String>| {
@@ -330,14 +334,7 @@ async fn a_client_that_must_use_dpop_is_refused_without_a_proof_and_keeps_its_co
             "nothing changed, the code is not used"
         );
         let key = DpopKey::new();
-        let t = post_as(
-            &s,
-            &client,
-            "/token",
-            &code_form(&code, &verifier),
-            &[&key.proof(&s, "POST", "/token", None)],
-        )
-        .await;
+        let t = exchange_bound(&s, &client, (&code, &verifier), &key).await;
         assert_eq!(t.body["token_type"], "DPoP", "{}", t.body);
 
         // client_credentials: bound the same way, signed RS256 as before.
@@ -542,14 +539,7 @@ async fn broken_proofs_are_refused_and_change_nothing() {
             .collect();
         assert_eq!(run(&s, cases).await, n);
         // And after all that the code still works.
-        let t = post_as(
-            &s,
-            &client,
-            "/token",
-            &code_form(&code, &verifier),
-            &[&key.proof(&s, "POST", "/token", None)],
-        )
-        .await;
+        let t = exchange_bound(&s, &client, (&code, &verifier), &key).await;
         assert_eq!(t.body["token_type"], "DPoP", "{}", t.body);
     })
     .await;

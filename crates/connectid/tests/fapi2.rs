@@ -271,30 +271,10 @@ async fn what_the_fapi2_profile_forbids_is_refused() {
 /// then UserInfo and a refresh with proofs.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn openid_client_signs_in_as_a_fapi2_client() {
-    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/rp_node");
-    if !std::path::Path::new(dir)
-        .join("node_modules/openid-client")
-        .exists()
-    {
-        skipped(
-            "FAPI 2.0 with openid-client: tests/rp_node has no node_modules (./test runs npm ci)",
-        );
+    let Some(dir) = rp_node("FAPI 2.0 with openid-client") else {
         return;
-    }
-    let node = |args: &[&str]| -> Value {
-        let out = std::process::Command::new("node")
-            .current_dir(dir)
-            .arg("fapi2.mjs")
-            .args(args)
-            .output()
-            .expect("node");
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        serde_json::from_slice(&out.stdout).unwrap()
     };
+    let node = |args: &[&str]| node_json(dir, "fapi2.mjs", args);
     for backend in backends() {
         let s = Server::start_with(backend, "[oauth]\nuse_dpop_nonce = true\n").await;
         let keys = node(&["keys"]);

@@ -252,12 +252,7 @@ async fn the_dashboard_shows_only_what_the_server_exports() {
         "+4790000101",
     )
     .await;
-    let text = reqwest::get(format!("{}/metrics", s.base))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let text = s.metrics().await;
     let families = exported(&text);
 
     let mut used = BTreeSet::new();

@@ -224,31 +224,13 @@ async fn a_client_or_a_deployment_can_require_pushed_requests() {
 /// it pushes its request, sends the browser with the `request_uri`, and exchanges the code.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn openid_client_signs_in_through_par() {
-    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/rp_node");
-    if !std::path::Path::new(dir)
-        .join("node_modules/openid-client")
-        .exists()
-    {
-        skipped("PAR with openid-client: tests/rp_node has no node_modules (./test runs npm ci)");
+    let Some(dir) = rp_node("PAR with openid-client") else {
         return;
-    }
+    };
     for backend in backends() {
         let s = Server::start_on(backend).await;
         let client = s.client("");
-        let node = |args: &[&str]| -> Value {
-            let out = std::process::Command::new("node")
-                .current_dir(dir)
-                .arg("par.mjs")
-                .args(args)
-                .output()
-                .expect("node");
-            assert!(
-                out.status.success(),
-                "{}",
-                String::from_utf8_lossy(&out.stderr)
-            );
-            serde_json::from_slice(&out.stdout).unwrap()
-        };
+        let node = |args: &[&str]| node_json(dir, "par.mjs", args);
         let (id, secret) = (
             client["client_id"].as_str().unwrap(),
             client["client_secret"].as_str().unwrap(),

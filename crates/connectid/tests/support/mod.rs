@@ -35,6 +35,39 @@ use serde_json::Value;
 use sqlx::Row;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
+/// Where the relying parties on panva's openid-client live (`tests/rp_node`), if `npm ci` ran
+/// there; else the suite says it was skipped and gets `None`.
+pub fn rp_node(what: &str) -> Option<&'static str> {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/rp_node");
+    if std::path::Path::new(dir)
+        .join("node_modules/openid-client")
+        .exists()
+    {
+        Some(dir)
+    } else {
+        skipped(&format!(
+            "{what}: tests/rp_node has no node_modules (./test runs npm ci)"
+        ));
+        None
+    }
+}
+
+/// Runs `node SCRIPT ARGS…` in `dir` and reads the JSON it prints; its stderr on failure.
+pub fn node_json(dir: &str, script: &str, args: &[&str]) -> Value {
+    let out = std::process::Command::new("node")
+        .current_dir(dir)
+        .arg(script)
+        .args(args)
+        .output()
+        .expect("node");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
 /// The last non-empty line a command printed (a summary such as an import's).
 pub fn summary(out: &str) -> &str {
     out.lines()

@@ -520,6 +520,16 @@ impl Server {
             .collect()
     }
 
+    /// `/metrics` as Prometheus scrapes it.
+    pub async fn metrics(&self) -> String {
+        reqwest::get(format!("{}/metrics", self.base))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap()
+    }
+
     pub fn messages_to(&self, to: &str) -> Vec<Value> {
         self.outbox()
             .into_iter()
