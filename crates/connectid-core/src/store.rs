@@ -310,6 +310,9 @@ pub trait GrantStore: Send + Sync {
     /// Every client the account was ever granted to (revoked or not): who may hear of it.
     async fn clients_used_by(&self, account_id: &str) -> StoreResult<Vec<String>>;
     async fn insert_code(&self, code: &AuthCode) -> StoreResult<()>;
+    /// The grant and its code, written together: one statement where the database allows it
+    /// (an SSO hit's only write).
+    async fn create_grant_with_code(&self, grant: &Grant, code: &AuthCode) -> StoreResult<()>;
     /// Marks the code used, atomically: only one caller ever gets `Fresh`.
     async fn consume_code(&self, code_hash: &str, now: i64) -> StoreResult<CodeUse>;
     async fn insert_refresh_token(

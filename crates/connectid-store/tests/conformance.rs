@@ -280,6 +280,22 @@ async fn codes_are_single_use(s: Arc<dyn Store>) {
         CodeUse::Unknown,
         "expired codes do not work"
     );
+    // The grant and its code in one write.
+    let (g, c) = (
+        grant("g1b", &a),
+        AuthCode {
+            code_hash: hash_secret("together"),
+            grant_id: "g1b".into(),
+            expires_at: 200,
+            ..late.clone()
+        },
+    );
+    s.create_grant_with_code(&g, &c).await.unwrap();
+    assert_eq!(s.get_grant("g1b").await.unwrap().unwrap().account_id, a);
+    assert_eq!(
+        s.consume_code(&c.code_hash, 150).await.unwrap(),
+        CodeUse::Fresh(c.clone())
+    );
     s.revoke_grant("g1", 160).await.unwrap();
     assert_eq!(
         s.get_grant("g1").await.unwrap().unwrap().revoked_at,

@@ -148,11 +148,10 @@ pub async fn mint(
         expires_at: now + GRANT_TTL,
         revoked_at: None,
     };
-    state.store.create_grant(&grant).await?;
     let code = random_token();
     let record = AuthCode {
         code_hash: hash_secret(&code),
-        grant_id: grant.id,
+        grant_id: grant.id.clone(),
         client_id: req.client_id.clone(),
         redirect_uri: req.redirect_uri.clone(),
         code_challenge: req.code_challenge.clone(),
@@ -160,7 +159,7 @@ pub async fn mint(
         expires_at: now + CODE_TTL,
         dpop_jkt: req.dpop_jkt.clone(),
     };
-    state.store.insert_code(&record).await?;
+    state.store.create_grant_with_code(&grant, &record).await?;
     state
         .metrics
         .funnel(&req.client_id, crate::metrics::Stage::Completed);

@@ -96,6 +96,33 @@ impl GrantStore for Database {
         Ok(())
     }
 
+    async fn create_grant_with_code(&self, g: &Grant, c: &AuthCode) -> StoreResult<()> {
+        // PostgreSQL: one statement, atomic. SQLite: two statements in one call (one hop to
+        // sqlx's worker thread); a grant whose code failed to be written can never be used.
+        const PG: &str = "WITH g AS (INSERT INTO grants (id, account_id, client_id, scope, claims, sid, \
+             auth_time, acr, amr, td_sls, created_at, expires_at, revoked_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id) \
+             INSERT INTO auth_codes (code_hash, grant_id, client_id, redirect_uri, code_challenge, \
+             nonce, expires_at, dpop_jkt) SELECT $14, g.id, $3, $15, $16, $17, $18, $19 FROM g";
+        const SQLITE: &str = "INSERT INTO grants (id, account_id, client_id, scope, claims, sid, \
+             auth_time, acr, amr, td_sls, created_at, expires_at, revoked_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13); \
+             INSERT INTO auth_codes (code_hash, grant_id, client_id, redirect_uri, code_challenge, \
+             nonce, expires_at, dpop_jkt) VALUES ($14, $1, $3, $15, $16, $17, $18, $19)";
+        let sql = match &self.pool {
+            Pool::Sqlite(_) => SQLITE,
+            Pool::Pg(_) => PG,
+        };
+        on!(self, p => sqlx::query(sql)
+            .bind(&g.id).bind(&g.account_id).bind(&g.client_id).bind(&g.scope).bind(&g.claims).bind(&g.sid)
+            .bind(g.auth_time).bind(g.acr.level()).bind(json_vec(&g.amr)).bind(g.td_sls)
+            .bind(g.created_at).bind(g.expires_at).bind(g.revoked_at)
+            .bind(&c.code_hash).bind(&c.redirect_uri).bind(&c.code_challenge).bind(&c.nonce)
+            .bind(c.expires_at).bind(&c.dpop_jkt)
+            .execute(p).await.map_err(db_err)?.rows_affected());
+        Ok(())
+    }
+
     async fn consume_code(&self, code_hash: &str, now: i64) -> StoreResult<CodeUse> {
         let fresh: Option<CodeRow> = on!(self, p => sqlx::query_as(
             "UPDATE auth_codes SET used_at = $2 WHERE code_hash = $1 AND used_at IS NULL AND expires_at > $2 \
