@@ -206,15 +206,17 @@ def coldstart(binary, config, url, runs) -> None:
 # with literals for the parameters: their plans must be index searches, never scans.
 HOT_QUERIES = [
     ("identifier step: account by identifier", "SELECT account_id FROM identifiers WHERE value = 'bench1@example.com'"),
-    ("account by id", "SELECT id, password_hash, created_at, updated_at FROM accounts WHERE id = 'x'"),
-    ("identifiers of an account", "SELECT kind, value, verified FROM identifiers WHERE account_id = 'x' ORDER BY created_at, value"),
+    ("account and its identifiers by id", "SELECT a.id, a.password_hash, i.kind, i.value, i.verified FROM accounts a "
+     "LEFT JOIN identifiers i ON i.account_id = a.id WHERE a.id = 'x' ORDER BY i.created_at, i.value"),
+    ("account and its identifiers by identifier", "SELECT a.id, i.value FROM accounts a LEFT JOIN identifiers i "
+     "ON i.account_id = a.id WHERE a.id = (SELECT account_id FROM identifiers WHERE value = 'x') ORDER BY i.created_at, i.value"),
     ("SSO session by cookie", "SELECT id_hash, sid, account_id FROM sso_sessions WHERE id_hash = 'x' AND expires_at > 0"),
     ("pending sign-in", "SELECT data FROM interactions WHERE id_hash = 'x' AND expires_at > 0"),
     ("client", "SELECT client_id, secret_hash, metadata FROM clients WHERE client_id = 'x'"),
     ("grant", "SELECT id FROM grants WHERE id = 'x'"),
     ("code", "SELECT grant_id, used_at FROM auth_codes WHERE code_hash = 'x'"),
     ("refresh token", "SELECT grant_id FROM refresh_tokens WHERE token_hash = 'x'"),
-    ("password rate limit", "SELECT count FROM rate_limits WHERE key = 'x'"),
+    ("rate limit (GCRA)", "SELECT tat FROM rate_limit_tats WHERE key = 'x'"),
 ]
 
 
