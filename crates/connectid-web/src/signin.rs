@@ -47,8 +47,8 @@ mod step_finish;
 mod step_identifier;
 mod step_password;
 mod view;
-pub use camara::CamaraSettings;
 pub(crate) use camara::callback as camara_callback;
+pub use camara::{CamaraSettings, OperatorDiscovery};
 pub(crate) use codes::{CodeTarget, check_code, send_code_to};
 use entry::*;
 pub(crate) use entry::{

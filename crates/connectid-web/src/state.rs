@@ -124,6 +124,8 @@ pub struct Shared {
     pub http: Option<reqwest::Client>,
     /// Clients' key sets fetched from their `jwks_uri`.
     pub client_jwks: Arc<crate::token::client_jwks::ClientJwks>,
+    /// The mobile operator's endpoints (`[camara]`), from its discovery.
+    pub operator: crate::signin::OperatorDiscovery,
     /// This node's Prometheus counters.
     pub metrics: crate::metrics::Metrics,
     /// Back-channel logout deliveries under way.
@@ -162,6 +164,7 @@ impl AppState {
             pages: Arc::new(crate::pages::Pages::new()),
             http: outbound_client(),
             client_jwks: Arc::new(crate::token::client_jwks::ClientJwks::default()),
+            operator: Default::default(),
             metrics,
             deliveries: Arc::default(),
             // One node's memory until `with_limits` gives the shared store (the binary does).

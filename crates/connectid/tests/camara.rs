@@ -100,6 +100,7 @@ async fn a_number_the_network_proves_signs_in_with_no_sms() {
         let (again, _, _) = type_number(&s, &mut Browser::new(), id, number, "").await;
         assert!(again.location.unwrap().starts_with(REDIRECT));
         assert_eq!(op.calls("verify"), 2, "a new browser is proven again");
+        assert_eq!(op.calls("discovery"), 1, "the operator's discovery is kept");
     }
 }
 

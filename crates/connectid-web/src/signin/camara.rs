@@ -178,12 +178,35 @@ pub(crate) async fn callback(
     }
 }
 
+#[derive(Clone)]
 struct Endpoints {
     authorization: String,
     token: String,
 }
 
+/// How long the operator's discovery is kept: a sign-in then makes two calls out, not four.
+const DISCOVERY_TTL: i64 = 3600;
+
+/// The operator's endpoints as its discovery named them, and when it was read; per node.
+#[derive(Default)]
+pub struct OperatorDiscovery(std::sync::RwLock<Option<(Endpoints, i64)>>);
+
 async fn endpoints(state: &AppState, c: &CamaraSettings) -> Result<Endpoints, String> {
+    let now = state.now();
+    if let Ok(kept) = state.operator.0.read()
+        && let Some((e, at)) = kept.as_ref()
+        && now - at < DISCOVERY_TTL
+    {
+        return Ok(e.clone());
+    }
+    let e = discover(state, c).await?;
+    if let Ok(mut kept) = state.operator.0.write() {
+        *kept = Some((e.clone(), now));
+    }
+    Ok(e)
+}
+
+async fn discover(state: &AppState, c: &CamaraSettings) -> Result<Endpoints, String> {
     let http = state.http.as_ref().ok_or("no HTTP client")?;
     let url = format!(
         "{}/.well-known/openid-configuration",
