@@ -300,6 +300,8 @@ pub struct KeySet {
     jwks: Vec<u8>,
     /// Per algorithm, the index in `keys` of the key that signs.
     signing: Vec<(SigningAlg, usize)>,
+    /// [`Self::nonce_secret`], made once per key set.
+    nonce_secret: std::sync::OnceLock<Option<Vec<u8>>>,
 }
 
 /// How long a new key is published before it signs. Every node reloads its keys every 15 s
@@ -334,6 +336,7 @@ impl KeySet {
             jwks: jwks.to_string().into_bytes(),
             keys,
             signing,
+            nonce_secret: std::sync::OnceLock::new(),
         }
     }
 
@@ -367,14 +370,19 @@ impl KeySet {
         self.keys.is_empty()
     }
 
-    /// A secret every node derives alike from the deployment's keys, for values any node must
-    /// be able to check and nobody to forge (DPoP nonces): Ed25519 signatures are
-    /// deterministic, so the signing key's signature over `label` is the same everywhere. It
-    /// changes when the keys rotate, which ends what was made with the old one.
-    pub fn shared_secret(&self, label: &str) -> Option<Vec<u8>> {
-        let key = self.signing_key(SigningAlg::EdDSA).ok()?;
-        let sig = key.sign_bytes(label.as_bytes()).ok()?;
-        Some(sha256(&sig))
+    /// A secret every node derives alike from the deployment's keys, for server nonces any
+    /// node must be able to check and nobody to forge (DPoP): Ed25519 signatures are
+    /// deterministic, so the signing key's signature over a fixed label is the same
+    /// everywhere. It changes when the keys rotate, which ends the nonces made with the old
+    /// one. Made once per key set.
+    pub fn nonce_secret(&self) -> Option<&[u8]> {
+        self.nonce_secret
+            .get_or_init(|| {
+                let key = self.signing_key(SigningAlg::EdDSA).ok()?;
+                let sig = key.sign_bytes(b"connectid nonce secret").ok()?;
+                Some(sha256(&sig))
+            })
+            .as_deref()
     }
 }
 

@@ -32,8 +32,8 @@ pub fn nonces(state: &AppState) -> Option<Nonces> {
     }
     state
         .keyset()
-        .shared_secret("connectid dpop nonce")
-        .map(Nonces::new)
+        .nonce_secret()
+        .map(|s| Nonces::new(s.to_vec()))
 }
 
 /// The nonce to hand out with an answer, when the deployment uses them.
@@ -114,9 +114,8 @@ pub async fn at_token_endpoint(
     state: &AppState,
     headers: &HeaderMap,
     client: &ClientRecord,
-    path: &str,
 ) -> Result<Option<Proof>, OAuthError> {
-    let proof = proof(state, headers, "POST", path, None, At::TokenEndpoint).await?;
+    let proof = proof(state, headers, "POST", "/token", None, At::TokenEndpoint).await?;
     match &proof {
         None if client.metadata.requires_dpop() => Err(invalid(
             At::TokenEndpoint,

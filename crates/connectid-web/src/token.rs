@@ -81,7 +81,7 @@ async fn handle(
             "this client may not use this grant type",
         ));
     }
-    let proof = crate::dpop::at_token_endpoint(state, headers, &client, "/token").await?;
+    let proof = crate::dpop::at_token_endpoint(state, headers, &client).await?;
     let jkt = proof.as_ref().map(|p| p.jkt.as_str());
     let answer = match grant_type {
         GrantType::AuthorizationCode => authorization_code(state, &client, &p, jkt).await,

@@ -131,7 +131,9 @@ pub(crate) async fn callback(
         return Err(expired());
     };
     let settings = state.settings.camara.clone().ok_or_else(expired)?;
+    // A code is what the operator's server made; a huge one is not forwarded to it.
     let verified = match q.get("code") {
+        Some(code) if code.len() > 2048 => Err("the code is too long".to_string()),
         Some(code) => verify(&state, &settings, code, &phone.value).await,
         None => Err(format!(
             "the operator answered {}",
